@@ -1,0 +1,5 @@
+#!/usr/bin/env -S npx tsx
+/** Entry point of the c360 CLI (see src/cli/main.ts). */
+import { main } from "../src/cli/main.js";
+
+await main();

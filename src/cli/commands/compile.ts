@@ -1,0 +1,32 @@
+import type { CommandModule } from "yargs";
+import type { Action } from "../../graph/actions.js";
+import { compileForTarget } from "../../runner/session.js";
+import { createReporter } from "../output.js";
+import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
+
+function describeAction(action: Action): string {
+  const tags = action.tags.length > 0 ? ` [${action.tags.join(", ")}]` : "";
+  return `  ${action.kind.padEnd(11)} ${action.name}${tags}`;
+}
+
+export const compileCommand: CommandModule<object, GlobalArguments & { json: boolean }> = {
+  command: "compile",
+  describe: "Compile the Dataform project in-process and write target/compiled.json",
+  builder: (yargs) =>
+    withGlobalOptions(yargs)
+      .option("json", { type: "boolean", default: false, describe: "Print the compiled graph as JSON" })
+      .example("$0 compile", "List every action of the compiled graph")
+      .example("$0 compile --json --vars dialect=bigquery", "The BigQuery SQL of every action, as JSON") as never,
+  handler: (argv) => {
+    const context = projectFrom(argv);
+    const project = compileForTarget(context);
+    if (argv.json) {
+      process.stdout.write(JSON.stringify(project.graph, null, 2) + "\n");
+      return;
+    }
+    const reporter = createReporter(argv);
+    const actions = [...project.actions.values()].sort((left, right) => left.kind.localeCompare(right.kind) || left.name.localeCompare(right.name));
+    reporter.info(actions.map(describeAction).join("\n"));
+    reporter.info(`Compiled ${actions.length} action(s) for target ${context.targetName} (dialect ${context.vars.dialect}) in ${project.seconds.toFixed(3)}s -> target/compiled.json`);
+  },
+};

@@ -1,0 +1,79 @@
+/** `c360 run`, `c360 test` and `c360 build`: compile, (load,) execute, report. */
+import type { ArgumentsCamelCase, CommandModule } from "yargs";
+import type { ProjectContext } from "../../config/project.js";
+import { openEngine } from "../../engines/open-engine.js";
+import type { ActionKind } from "../../graph/actions.js";
+import { type ActionResult, writeRunResults } from "../../runner/results.js";
+import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
+import { loadLanding } from "./seed.js";
+import { createReporter, formatSummary, progressHandlers } from "../output.js";
+import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
+
+interface ExecuteArguments extends GlobalArguments {
+  select?: string[];
+  exclude?: string[];
+  threads?: number;
+  fullRefresh: boolean;
+  failFast: boolean;
+  seeds?: string;
+}
+
+async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
+  const started = performance.now();
+  const reporter = createReporter(argv);
+  const context: ProjectContext = projectFrom(argv);
+  const project = compileForTarget(context);
+  reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
+  const threads = argv.threads ?? context.target.threads ?? 2;
+  const engine = await openEngine(context, { threads });
+  let results: ActionResult[] = [];
+  try {
+    if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, reporter });
+    results = await executeActions(engine, project, kinds, {
+      select: argv.select,
+      exclude: argv.exclude,
+      threads,
+      fullRefresh: argv.fullRefresh,
+      failFast: argv.failFast,
+      ...progressHandlers(reporter),
+    });
+  } finally {
+    await engine.close();
+  }
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
+  process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
+  if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+export const runCommand: CommandModule<object, ExecuteArguments> = {
+  command: "run",
+  describe: "Build the selected tables, views, incrementals and operations in dependency order",
+  builder: (yargs) =>
+    withRunOptions(withGlobalOptions(yargs))
+      .example("$0 run", "Build every action on the default (local DuckDB) target")
+      .example("$0 run --select +customer_360", "customer_360 and everything it reads")
+      .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch") as never,
+  handler: (argv) => execute(argv, "run", RUN_KINDS, false),
+};
+
+export const testCommand: CommandModule<object, ExecuteArguments> = {
+  command: "test",
+  describe: "Run assertions and Dataform unit tests against the built tables",
+  builder: (yargs) =>
+    withRunOptions(withGlobalOptions(yargs))
+      .example("$0 test", "Every assertion and unit test")
+      .example("$0 test --select tag:gold", "Only the assertions tagged gold") as never,
+  handler: (argv) => execute(argv, "test", TEST_KINDS, false),
+};
+
+export const buildCommand: CommandModule<object, ExecuteArguments> = {
+  command: "build",
+  describe: "Load the landing folder, then run every action and its tests in DAG order",
+  builder: (yargs) =>
+    withRunOptions(withGlobalOptions(yargs))
+      .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
+      .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
+      .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date") as never,
+  handler: (argv) => execute(argv, "build", BUILD_KINDS, true),
+};

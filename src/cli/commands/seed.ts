@@ -1,0 +1,42 @@
+/** `c360 seed`: load the landing folder into bronze tables (also the first step of build). */
+import path from "node:path";
+import type { ArgumentsCamelCase, CommandModule } from "yargs";
+import type { ProjectContext } from "../../config/project.js";
+import type { Engine } from "../../engines/engine.js";
+import { openEngine } from "../../engines/open-engine.js";
+import { createReporter, type Reporter } from "../output.js";
+import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
+
+export async function loadLanding(engine: Engine, context: ProjectContext, options: { fullRefresh: boolean; reporter: Reporter }): Promise<void> {
+  const { reporter } = options;
+  const started = performance.now();
+  reporter.info(`Loading landing folder ${path.relative(process.cwd(), context.landingDir) || "."}`);
+  // Loaded on demand: commands that only compile need none of the parsers.
+  const { loadLandingFolder } = await import("../../loader/index.js");
+  const report = await loadLandingFolder(engine, context.landingDir, {
+    fullRefresh: options.fullRefresh,
+    onFile: (file) => reporter.info(`  ${file.file.padEnd(40)} ${String(file.records).padStart(9)} records  ${file.seconds.toFixed(2)}s${file.skipped ? "  (already loaded)" : ""}`),
+  });
+  for (const warning of report.warnings) reporter.warn(warning);
+  reporter.info(`Loaded ${report.files.filter((file) => !file.skipped).length} file(s) in ${((performance.now() - started) / 1000).toFixed(2)}s`);
+}
+
+export const seedCommand: CommandModule<object, GlobalArguments & { seeds?: string; fullRefresh: boolean }> = {
+  command: "seed",
+  describe: "Load the landing folder (CSV, NDJSON, JSON, XML) into bronze tables",
+  builder: (yargs) =>
+    withGlobalOptions(yargs)
+      .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
+      .option("full-refresh", { type: "boolean", default: false, describe: "Reload every part, not only new ones" })
+      .example("$0 seed", "Load new parts of seeds/ into the local database")
+      .example("$0 seed --seeds /data/exports --full-refresh", "Reload another landing folder from scratch") as never,
+  handler: async (argv: ArgumentsCamelCase<GlobalArguments & { seeds?: string; fullRefresh: boolean }>) => {
+    const context = projectFrom(argv);
+    const engine = await openEngine(context);
+    try {
+      await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, reporter: createReporter(argv) });
+    } finally {
+      await engine.close();
+    }
+  },
+};

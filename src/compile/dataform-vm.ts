@@ -1,0 +1,116 @@
+/**
+ * Runs @dataform/core inside a node:vm context in this process, the way the stock CLI's
+ * compile worker does it with vm2 (dataform-co/dataform cli/vm/compile.ts), but without
+ * spawning a process: the core bundle is evaluated once and kept warm, and each compile
+ * re-evaluates only the project's own files.
+ */
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import vm from "node:vm";
+
+type CompileSource = (code: string, filePath: string) => string;
+
+interface LoadedModule {
+  exports: unknown;
+}
+
+const SOURCE_EXTENSIONS = [".js", ".sqlx", ".sql", ".yaml", ".yml", ".json"];
+
+const nodeRequire = createRequire(import.meta.url);
+
+/** Path of the @dataform/core bundle the project depends on (falls back to ours). */
+export function resolveCoreBundle(projectDir: string): string {
+  const projectCore = path.join(projectDir, "node_modules", "@dataform", "core", "bundle.js");
+  if (fs.existsSync(projectCore)) return projectCore;
+  return nodeRequire.resolve("@dataform/core");
+}
+
+export class DataformVm {
+  private readonly context: vm.Context;
+  private readonly coreExports: { compiler: CompileSource; main: (request: string) => string; version: string };
+  /** Project modules evaluated during the current compile; cleared before each compile. */
+  private projectModules = new Map<string, LoadedModule>();
+  /** Compiled JavaScript of .sqlx/.sql/.yaml files, keyed by path and content. */
+  private readonly compiledSourceCache = new Map<string, { source: string; code: string }>();
+
+  constructor(private readonly projectDir: string) {
+    this.context = vm.createContext({ console, setTimeout, clearTimeout, TextEncoder, TextDecoder, URL });
+    // Core reads `global`; in a fresh context it must point at the context itself.
+    vm.runInContext("globalThis.global = globalThis;", this.context);
+    const bundlePath = resolveCoreBundle(projectDir);
+    const coreModule: LoadedModule = { exports: {} };
+    this.evaluate(fs.readFileSync(bundlePath, "utf8"), bundlePath, coreModule, (request) => this.requireFromCore(request));
+    this.coreExports = coreModule.exports as typeof this.coreExports;
+  }
+
+  get coreVersion(): string {
+    return this.coreExports.version;
+  }
+
+  /** Runs core's main() on a base64 CoreExecutionRequest and returns its base64 response. */
+  runMain(encodedRequest: string): string {
+    this.projectModules = new Map();
+    const global = this.context as Record<string, unknown>;
+    delete global.dataformJson;
+    delete global.workflowSettingsYaml;
+    const dataformJson = path.join(this.projectDir, "dataform.json");
+    const workflowSettings = path.join(this.projectDir, "workflow_settings.yaml");
+    if (fs.existsSync(workflowSettings)) global.workflowSettingsYaml = this.requireProjectFile(workflowSettings);
+    if (fs.existsSync(dataformJson)) global.dataformJson = this.requireProjectFile(dataformJson);
+    return this.coreExports.main(encodedRequest);
+  }
+
+  /** `require` as seen by the core bundle: project paths are relative to the project root. */
+  private requireFromCore(request: string): unknown {
+    if (request === "@dataform/core") return this.coreExports;
+    if (request === "path") return path;
+    return this.requireProjectFile(this.resolveProjectPath(request, this.projectDir));
+  }
+
+  private requireFrom(request: string, fromDir: string): unknown {
+    if (request === "@dataform/core") return this.coreExports;
+    if (request === "path") return path;
+    const base = request.startsWith(".") ? fromDir : this.projectDir;
+    return this.requireProjectFile(this.resolveProjectPath(request, base));
+  }
+
+  private resolveProjectPath(request: string, base: string): string {
+    const candidate = path.resolve(base, request);
+    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
+    for (const extension of SOURCE_EXTENSIONS) {
+      if (fs.existsSync(candidate + extension)) return candidate + extension;
+    }
+    throw new Error(`Cannot find module '${request}' (looked in ${path.relative(this.projectDir, base) || "."})`);
+  }
+
+  private requireProjectFile(filePath: string): unknown {
+    const cached = this.projectModules.get(filePath);
+    if (cached) return cached.exports;
+    const module: LoadedModule = { exports: {} };
+    this.projectModules.set(filePath, module);
+    const source = fs.readFileSync(filePath, "utf8");
+    if (filePath.endsWith(".json")) {
+      module.exports = JSON.parse(source);
+      return module.exports;
+    }
+    const code = filePath.endsWith(".js") ? source : this.compileSource(source, filePath);
+    this.evaluate(code, filePath, module, (request) => this.requireFrom(request, path.dirname(filePath)));
+    return module.exports;
+  }
+
+  private compileSource(source: string, filePath: string): string {
+    const cached = this.compiledSourceCache.get(filePath);
+    if (cached && cached.source === source) return cached.code;
+    const code = this.coreExports.compiler(source, filePath);
+    this.compiledSourceCache.set(filePath, { source, code });
+    return code;
+  }
+
+  private evaluate(code: string, filePath: string, module: LoadedModule, requireFn: (request: string) => unknown): void {
+    const wrapper = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
+    const script = new vm.Script(wrapper, { filename: filePath });
+    const moduleFunction = script.runInContext(this.context) as (...args: unknown[]) => void;
+    moduleFunction(module.exports, requireFn, module, filePath, path.dirname(filePath));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The Dataform protocol buffers, loaded from the .proto files that @dataform/core ships,
+ * so that requests and responses match the core version exactly.
+ */
+import { createRequire } from "node:module";
+import path from "node:path";
+import protobuf from "protobufjs";
+
+const nodeRequire = createRequire(import.meta.url);
+
+let root: protobuf.Root | undefined;
+
+function protoRoot(): protobuf.Root {
+  if (!root) {
+    const protoDir = path.dirname(nodeRequire.resolve("@dataform/core/package.json"));
+    root = new protobuf.Root();
+    root.resolvePath = (_origin, target) => (path.isAbsolute(target) || target.startsWith("google/protobuf/") ? target : path.join(protoDir, target));
+    root.loadSync(["core.proto", "configs.proto"].map((file) => path.join(protoDir, file)), { keepCase: false });
+  }
+  return root;
+}
+
+export function encodeCompileRequest(projectDir: string, filePaths: string[], projectConfigOverride: Record<string, unknown>): string {
+  const type = protoRoot().lookupType("dataform.CoreExecutionRequest");
+  const message = type.fromObject({ compile: { compileConfig: { projectDir, filePaths, projectConfigOverride } } });
+  return Buffer.from(type.encode(message).finish()).toString("base64");
+}
+
+/** Decodes core's base64 CoreExecutionResponse into a plain CompiledGraph object. */
+export function decodeCompiledGraph(encodedResponse: string): Record<string, unknown> {
+  const type = protoRoot().lookupType("dataform.CoreExecutionResponse");
+  const message = type.decode(Buffer.from(encodedResponse, "base64"));
+  const response = type.toObject(message, { defaults: false, arrays: true, longs: Number, enums: String }) as {
+    compile?: { compiledGraph?: Record<string, unknown> };
+  };
+  return response.compile?.compiledGraph ?? {};
+}

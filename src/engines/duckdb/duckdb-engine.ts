@@ -1,0 +1,182 @@
+/**
+ * The embedded default warehouse: DuckDB in this process, one database file per target.
+ * Gives Dataform's BigQuery execution semantics (see ARCHITECTURE.md "Execution semantics").
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { errorMessage, ExecutionError } from "../../errors.js";
+import type { ColumnInfo, Engine, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import { ConnectionPool } from "./connection-pool.js";
+import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
+import { readerToRows } from "./values.js";
+
+export interface DuckDbOptions {
+  /** Concurrent connections (independent actions run in parallel). */
+  connections?: number;
+  /** DuckDB worker threads per query; defaults to DuckDB's own choice (cores). */
+  threads?: number;
+  /** e.g. "4GB"; defaults to DuckDB's own (80 % of RAM). */
+  memoryLimit?: string;
+}
+
+const APPENDER_FLUSH_ROWS = 100_000;
+
+export class DuckDbEngine implements Engine {
+  readonly dialect = "duckdb" as const;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly pool: ConnectionPool,
+    readonly databasePath: string,
+  ) {}
+
+  static async open(databasePath: string, options: DuckDbOptions = {}): Promise<DuckDbEngine> {
+    if (databasePath !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(databasePath, config);
+    // Results must not depend on the machine: every session computes in UTC.
+    const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), ["set TimeZone = 'UTC'"]);
+    return new DuckDbEngine(instance, pool, databasePath);
+  }
+
+  async execute(sql: string, options: StatementOptions = {}): Promise<StatementResult> {
+    return this.pool.with(async (connection) => {
+      const started = performance.now();
+      const result = await this.run(connection, sql, options);
+      return { rowsAffected: result.rowsChanged, seconds: (performance.now() - started) / 1000 };
+    });
+  }
+
+  async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return this.pool.with(async (connection) => {
+      try {
+        const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
+        return readerToRows(reader);
+      } catch (error) {
+        throw new ExecutionError(options.actionName ?? "query", errorMessage(error), { cause: error });
+      }
+    });
+  }
+
+  async createTableAs(table: TableRef, query: string, _layout?: TableLayout, options: StatementOptions = {}): Promise<StatementResult> {
+    // One statement in its own transaction: when the query fails the old table stays.
+    const target = this.quoteTable(table);
+    const result = await this.execute(`create or replace table ${target} as (\n${query}\n)`, options);
+    return { ...result, rowsAffected: await this.countRows(target) };
+  }
+
+  async createView(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
+    return this.execute(`create or replace view ${this.quoteTable(table)} as (\n${query}\n)`, options);
+  }
+
+  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: StatementOptions = {}): Promise<StatementResult> {
+    const columns = await this.describeTable(table);
+    if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot merge into ${table.schema}.${table.name}: it does not exist`);
+    const names = columns.map((column) => quoteIdentifier(column.name));
+    const keyCondition = uniqueKey.map((key) => `target.${quoteIdentifier(key)} = source.${quoteIdentifier(key)}`).join(" and ");
+    const updates = names.map((name) => `${name} = source.${name}`).join(", ");
+    const sql =
+      `merge into ${this.quoteTable(table)} as target using (\n${query}\n) as source on ${keyCondition}\n` +
+      `when matched then update set ${updates}\n` +
+      `when not matched then insert (${names.join(", ")}) values (${names.map((name) => `source.${name}`).join(", ")})`;
+    return this.execute(sql, options);
+  }
+
+  async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
+    return this.execute(`insert into ${this.quoteTable(table)} by name (\n${query}\n)`, options);
+  }
+
+  async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
+    const rows = await this.query(
+      `select column_name, data_type from information_schema.columns where table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
+    );
+    if (rows.length === 0) return undefined;
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
+  }
+
+  async listTables(schema?: string): Promise<TableRef[]> {
+    const filter = schema ? `where table_schema = ${sqlString(schema)}` : "where table_schema not in ('information_schema', 'pg_catalog')";
+    const rows = await this.query(`select table_schema, table_name from information_schema.tables ${filter} order by table_schema, table_name`);
+    return rows.map((row) => ({ schema: String(row.table_schema), name: String(row.table_name) }));
+  }
+
+  async ensureSchema(schema: string): Promise<void> {
+    await this.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
+  }
+
+  async load(request: LoadRequest): Promise<number> {
+    const { target, columns } = request;
+    await this.ensureSchema(target.schema);
+    return this.pool.pin(async (connection) => {
+      const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${column.type === "integer" ? "bigint" : "varchar"}`).join(", ");
+      const verb = request.mode === "replace" ? "create or replace table" : "create table if not exists";
+      await this.run(connection, `${verb} ${this.quoteTable(target)} (${definition})`, { actionName: `load ${target.schema}.${target.name}` });
+      const appender = await connection.createAppender(target.name, target.schema);
+      let written = 0;
+      try {
+        for await (const row of request.rows) {
+          for (let index = 0; index < columns.length; index++) {
+            const value = row[index];
+            if (value === null || value === undefined) appender.appendNull();
+            else if (columns[index].type === "integer") appender.appendBigInt(BigInt(value));
+            else appender.appendVarchar(String(value));
+          }
+          appender.endRow();
+          written++;
+          if (written % APPENDER_FLUSH_ROWS === 0) appender.flushSync();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      return written;
+    });
+  }
+
+  quoteTable(table: TableRef): string {
+    return `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
+  }
+
+  rewriteReferences(sql: string): string {
+    return rewriteDataformReferences(sql);
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.pool.pin(async (connection) => {
+      await connection.run("begin transaction");
+      try {
+        const result = await work();
+        await connection.run("commit");
+        return result;
+      } catch (error) {
+        await connection.run("rollback");
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.pool.closeAll();
+    this.instance.closeSync();
+  }
+
+  private async run(connection: DuckDBConnection, sql: string, options: StatementOptions) {
+    try {
+      return await connection.run(this.rewriteReferences(sql));
+    } catch (error) {
+      throw new ExecutionError(options.actionName ?? "statement", errorMessage(error), { cause: error });
+    }
+  }
+
+  private async countRows(quotedTable: string): Promise<number> {
+    const rows = await this.query(`select count(*) as row_count from ${quotedTable}`);
+    return Number(rows[0]?.row_count ?? 0);
+  }
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,19 @@
+/** Opens the engine a target names. BigQuery is loaded only when a target asks for it. */
+import path from "node:path";
+import type { ProjectContext } from "../config/project.js";
+import type { Engine } from "./engine.js";
+import { DuckDbEngine } from "./duckdb/duckdb-engine.js";
+
+export async function openEngine(context: ProjectContext, options: { threads?: number } = {}): Promise<Engine> {
+  const { target } = context;
+  if (target.engine === "duckdb") {
+    const database = target.database === ":memory:" ? ":memory:" : path.resolve(context.projectDir, target.database);
+    return DuckDbEngine.open(database, {
+      connections: options.threads ?? target.threads ?? 2,
+      threads: target.duckdbThreads,
+      memoryLimit: target.memoryLimit,
+    });
+  }
+  const { openBigQueryEngine } = await import("./bigquery/index.js");
+  return openBigQueryEngine(target, { threads: options.threads ?? target.threads });
+}

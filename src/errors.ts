@@ -1,0 +1,78 @@
+/**
+ * Typed errors of the framework. Each carries the context a user needs to act
+ * (file, line, action, config key) and maps to a CLI exit code.
+ */
+export type ExitCode = 0 | 1 | 2;
+
+export class C360Error extends Error {
+  /** The process exit code this error should produce when it reaches the CLI. */
+  readonly exitCode: ExitCode = 2;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A command-line usage mistake (unknown selector, bad --vars syntax, ...). */
+export class UsageError extends C360Error {}
+
+/** c360.json, dataform.json or workflow_settings.yaml does not match its schema. */
+export class ConfigError extends C360Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file} is invalid:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  }
+}
+
+export interface CompilationProblem {
+  fileName: string;
+  actionName?: string;
+  message: string;
+}
+
+/** Dataform reported errors while compiling the project. */
+export class CompilationError extends C360Error {
+  constructor(readonly problems: CompilationProblem[]) {
+    super(
+      `Compilation failed with ${problems.length} error(s):\n` +
+        problems
+          .map((problem) => `  ${problem.fileName || "(project)"}${problem.actionName ? ` [${problem.actionName}]` : ""}: ${problem.message}`)
+          .join("\n"),
+    );
+  }
+}
+
+/** A landing file could not be read at all (missing, not UTF-8, truncated). */
+export class LandingFileError extends C360Error {
+  constructor(
+    readonly file: string,
+    readonly position: string,
+    detail: string,
+  ) {
+    super(`${file} (${position}): ${detail}`);
+  }
+}
+
+/** A statement failed in the warehouse; names the action that issued it. */
+export class ExecutionError extends C360Error {
+  override readonly exitCode = 1;
+  constructor(
+    readonly actionName: string,
+    /** The warehouse's own message, without the action name. */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${actionName}: ${detail}`, options);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The message to show beside an action's name (without repeating the name). */
+export function actionErrorMessage(error: unknown): string {
+  return error instanceof ExecutionError ? error.detail : errorMessage(error);
+}

@@ -1,0 +1,94 @@
+/**
+ * Executes a plan: every node starts once everything it waits for has succeeded, up to
+ * `threads` at a time. A failed node skips everything that waits on it, transitively, and
+ * each skipped result names the failure that caused it.
+ */
+import type { Engine } from "../engines/engine.js";
+import { actionErrorMessage } from "../errors.js";
+import { type ActionOutcome, executeAction } from "./execute-action.js";
+import type { PlanNode } from "./plan.js";
+import type { ActionResult } from "./results.js";
+
+export interface RunPlanOptions {
+  threads: number;
+  fullRefresh: boolean;
+  failFast: boolean;
+  /** Called as each action finishes (progress display). */
+  onResult?: (result: ActionResult, done: number, total: number) => void;
+  /** Called as each action starts. */
+  onStart?: (node: PlanNode) => void;
+  /** Replaces executeAction (unit tests run through their own executor). */
+  execute?: (node: PlanNode) => Promise<ActionOutcome>;
+}
+
+export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
+  const results = new Map<string, ActionResult>();
+  const pending = new Map(plan.map((node) => [node.action.name, node]));
+  const running = new Map<string, Promise<void>>();
+  let stopScheduling = false;
+  const execute = options.execute ?? ((node: PlanNode) => executeAction(engine, node.action, { fullRefresh: options.fullRefresh }));
+
+  const record = (result: ActionResult): void => {
+    results.set(result.name, result);
+    options.onResult?.(result, results.size, plan.length);
+  };
+
+  const start = (node: PlanNode): void => {
+    options.onStart?.(node);
+    const started = performance.now();
+    const { action } = node;
+    const base = { name: action.name, kind: action.kind, fileName: action.fileName };
+    const task = execute(node)
+      .then((outcome) => {
+        const seconds = (performance.now() - started) / 1000;
+        const assertionFailed = action.kind === "assertion" && (outcome.failingRows ?? 0) > 0;
+        record({
+          ...base,
+          status: assertionFailed ? "failed" : "success",
+          seconds,
+          engineSeconds: outcome.engineSeconds,
+          rowsAffected: outcome.rowsAffected,
+          failingRows: outcome.failingRows,
+          sample: assertionFailed ? outcome.sample : undefined,
+          error: assertionFailed ? `assertion failed: ${outcome.failingRows} row(s) violate it` : undefined,
+        });
+      })
+      .catch((error: unknown) => {
+        record({ ...base, status: "failed", seconds: (performance.now() - started) / 1000, engineSeconds: 0, error: actionErrorMessage(error) });
+      })
+      .finally(() => {
+        running.delete(action.name);
+        if (options.failFast && results.get(action.name)?.status === "failed") stopScheduling = true;
+      });
+    running.set(action.name, task);
+  };
+
+  while (pending.size > 0 || running.size > 0) {
+    for (const node of [...pending.values()]) {
+      if (running.size >= options.threads) break;
+      const unfinished = node.waitsFor.some((wait) => !results.has(wait));
+      const blocker = node.waitsFor.map((wait) => results.get(wait)).find((result) => result && result.status !== "success");
+      if (blocker || stopScheduling) {
+        pending.delete(node.action.name);
+        record({
+          name: node.action.name,
+          kind: node.action.kind,
+          fileName: node.action.fileName,
+          status: "skipped",
+          seconds: 0,
+          engineSeconds: 0,
+          skippedBecause: blocker ? (blocker.skippedBecause ?? blocker.name) : "--fail-fast: an earlier action failed",
+        });
+        continue;
+      }
+      if (unfinished) continue;
+      pending.delete(node.action.name);
+      start(node);
+    }
+    if (running.size > 0) await Promise.race(running.values());
+    else if (pending.size > 0 && ![...pending.values()].some((node) => node.waitsFor.every((wait) => results.has(wait)))) {
+      throw new Error(`Plan cannot progress: ${[...pending.keys()].join(", ")} wait for actions that are not planned`);
+    }
+  }
+  return plan.map((node) => results.get(node.action.name)!);
+}
