@@ -50,8 +50,9 @@ export class LandingFileError extends C360Error {
     readonly file: string,
     readonly position: string,
     detail: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${file} (${position}): ${detail}`);
+    super(`${file} (${position}): ${detail}`, options);
   }
 }
 

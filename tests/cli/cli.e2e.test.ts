@@ -1,0 +1,101 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { RunResults } from "../../src/runner/results.js";
+import { runCli } from "../helpers/cli.js";
+import { copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
+
+function readResults(projectDir: string): RunResults {
+  return JSON.parse(fs.readFileSync(path.join(projectDir, "target/run_results.json"), "utf8")) as RunResults;
+}
+
+describe("c360 CLI end to end (example project)", () => {
+  const projectDir = copyProject(EXAMPLE_PROJECT);
+
+  it("compile lists the actions and writes target/compiled.json", () => {
+    const result = runCli(["compile", "--project-dir", projectDir]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("incremental shop.fct_orders [marts]");
+    expect(fs.existsSync(path.join(projectDir, "target/compiled.json"))).toBe(true);
+  });
+
+  it("run builds the DAG (exit 0) and records every action in run_results.json", () => {
+    const result = runCli(["run", "--project-dir", projectDir]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("5 action(s)");
+    const results = readResults(projectDir);
+    expect(results.command).toBe("run");
+    expect(results.results.map((action) => [action.name, action.status])).toEqual([
+      ["shop.setup_raw", "success"],
+      ["shop.stg_orders", "success"],
+      ["shop.fct_orders", "success"],
+      ["shop.customer_revenue", "success"],
+      ["shop.revenue_report", "success"],
+    ]);
+    expect(results.results.find((action) => action.name === "shop.fct_orders")?.rowsAffected).toBe(3);
+  });
+
+  it("test runs assertions and unit tests (exit 0), and exits 1 when an assertion fails", () => {
+    expect(runCli(["test", "--project-dir", projectDir]).status).toBe(0);
+    const failing = runCli(["test", "--project-dir", projectDir, "--vars", "fail_amount_check=true"]);
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toContain("FAIL shop_assertions.assert_revenue_positive");
+    expect(readResults(projectDir).results.find((action) => action.name === "shop_assertions.assert_revenue_positive")).toMatchObject({
+      status: "failed",
+      failingRows: 2,
+    });
+  });
+
+  it("query prints a table, JSON or CSV", () => {
+    const table = runCli(["query", "select customer_id, revenue from shop.customer_revenue order by customer_id", "--project-dir", projectDir]);
+    expect(table.stdout).toContain("customer_id | revenue");
+    const json = runCli(["query", "select total_revenue from shop.revenue_report", "--format", "json", "--project-dir", projectDir]);
+    expect(JSON.parse(json.stdout)).toEqual([{ total_revenue: "17.51" }]);
+    const csv = runCli(["query", "select 'a,b' as text", "--format", "csv", "--project-dir", projectDir]);
+    expect(csv.stdout).toBe('text\n"a,b"\n');
+  });
+
+  it("graph prints text and DOT", () => {
+    expect(runCli(["graph", "--select", "+customer_revenue", "--project-dir", projectDir]).stdout).toContain("shop.customer_revenue (table)\n  <- shop.fct_orders");
+    expect(runCli(["graph", "--format", "dot", "--project-dir", projectDir]).stdout).toContain('"shop.stg_orders" -> "shop.fct_orders";');
+  });
+
+  it("exits 2 with the file and JSON path on an invalid config, and on usage errors", () => {
+    const broken = copyProject(EXAMPLE_PROJECT);
+    fs.writeFileSync(path.join(broken, "c360.json"), JSON.stringify({ targets: { local: { engine: "duckdb", database: "x", threads: "two" } } }));
+    const result = runCli(["run", "--project-dir", broken]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("c360.json is invalid");
+    expect(result.stderr).toContain("/targets/local/threads: must be integer");
+    expect(runCli(["run", "--project-dir", projectDir, "--select", "nothing_like_this"]).status).toBe(2);
+    expect(runCli(["frobnicate"]).status).toBe(2);
+  });
+
+  it("exits 2 with file and message on a compile error", () => {
+    const broken = copyProject(EXAMPLE_PROJECT);
+    fs.writeFileSync(path.join(broken, "definitions/bad.sqlx"), 'config { type: "table" }\nselect ${ref("missing_model")}\n');
+    const result = runCli(["compile", "--project-dir", broken]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("definitions/bad.sqlx");
+    expect(result.stderr).toContain("missing_model");
+  });
+
+  it("format --check passes on formatted files and fails (exit 1) on unformatted ones", () => {
+    expect(runCli(["format", "--check", "--project-dir", projectDir]).status).toBe(0);
+    fs.writeFileSync(path.join(projectDir, "definitions/ugly.sqlx"), 'config { type: "view" }\nSELECT 1 AS ONE\n');
+    const check = runCli(["format", "--check", "--project-dir", projectDir]);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain("definitions/ugly.sqlx");
+    expect(runCli(["format", "--project-dir", projectDir]).status).toBe(0);
+    expect(fs.readFileSync(path.join(projectDir, "definitions/ugly.sqlx"), "utf8")).toBe('config { type: "view" }\n\nselect\n  1 as ONE\n');
+  });
+
+  it("--help of every command has examples", () => {
+    for (const command of ["build", "run", "test", "seed", "compile", "format", "validate", "query", "graph"]) {
+      const help = runCli([command, "--help"]);
+      expect(help.status, command).toBe(0);
+      expect(help.stdout, command).toContain("Examples:");
+    }
+  });
+});

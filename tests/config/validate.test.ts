@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadProject, parseVars } from "../../src/config/project.js";
+import { readValidatedJson } from "../../src/config/validate.js";
+import { ConfigError, UsageError } from "../../src/errors.js";
+import { EXAMPLE_PROJECT, REPO_ROOT } from "../helpers/project.js";
+
+function writeTemp(name: string, content: unknown): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "c360-config-")), name);
+  fs.writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+  return file;
+}
+
+describe("config validation", () => {
+  it("accepts the repository's own c360.json and dataform.json", () => {
+    expect(() => readValidatedJson(path.join(REPO_ROOT, "c360.json"), "c360")).not.toThrow();
+    expect(() => readValidatedJson(path.join(REPO_ROOT, "dataform.json"), "dataform")).not.toThrow();
+  });
+
+  it("names the file, the JSON path and what was expected", () => {
+    const file = writeTemp("c360.json", { targets: { local: { engine: "duckdb", database: "x.duckdb", threads: 0, colour: "red" } } });
+    let error: unknown;
+    try {
+      readValidatedJson(file, "c360");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain(file);
+    expect(message).toContain("/targets/local/threads: must be >= 1");
+    expect(message).toContain("/targets/local: unknown key 'colour'");
+  });
+
+  it("checks BigQuery targets for their required keys", () => {
+    const file = writeTemp("c360.json", { targets: { prod: { engine: "bigquery", location: "US" } } });
+    expect(() => readValidatedJson(file, "c360")).toThrow("/targets/prod: missing required key 'project'");
+  });
+
+  it("rejects an unknown engine and a bad dialect var", () => {
+    expect(() => readValidatedJson(writeTemp("c360.json", { targets: { x: { engine: "postgres" } } }), "c360")).toThrow(
+      '/targets/x/engine: must be one of "duckdb", "bigquery"',
+    );
+    expect(() => readValidatedJson(writeTemp("dataform.json", { warehouse: "bigquery", defaultSchema: "s", vars: { dialect: "spark" } }), "dataform")).toThrow(
+      "/vars/dialect",
+    );
+  });
+
+  it("reports malformed JSON with the file name", () => {
+    const file = writeTemp("c360.json", "{ targets: ");
+    expect(() => readValidatedJson(file, "c360")).toThrow(`${file} is invalid`);
+  });
+});
+
+describe("project context", () => {
+  it("merges vars: dataform.json < target < --vars", () => {
+    const context = loadProject({ projectDir: EXAMPLE_PROJECT, vars: { as_of_date: "2025-01-01" } });
+    expect(context.targetName).toBe("local");
+    expect(context.vars).toMatchObject({ dialect: "duckdb", as_of_date: "2025-01-01", fail_amount_check: "false" });
+  });
+
+  it("names the known targets when an unknown one is asked for", () => {
+    expect(() => loadProject({ projectDir: EXAMPLE_PROJECT, target: "staging" })).toThrow(UsageError);
+    expect(() => loadProject({ projectDir: EXAMPLE_PROJECT, target: "staging" })).toThrow("defines: local");
+  });
+
+  it("parses --vars pairs and rejects pairs without '='", () => {
+    expect(parseVars(["a=1", "b=x=y", "c=1,2"])).toEqual({ a: "1", b: "x=y", c: "1,2" });
+    expect(() => parseVars(["novalue"])).toThrow("--vars expects key=value");
+  });
+});

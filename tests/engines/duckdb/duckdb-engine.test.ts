@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
+import { ExecutionError } from "../../../src/errors.js";
+
+let engine: DuckDbEngine;
+const table = { schema: "mart", name: "orders" };
+
+beforeEach(async () => {
+  engine = await DuckDbEngine.open(":memory:");
+  await engine.ensureSchema("mart");
+});
+afterEach(() => engine.close());
+
+describe("DuckDB engine semantics", () => {
+  it("computes in UTC whatever the machine's time zone", async () => {
+    const rows = await engine.query("select current_setting('TimeZone') as zone, cast(timestamptz '2024-03-05 14:22:10+01:00' as varchar) as instant");
+    expect(rows).toEqual([{ zone: "UTC", instant: "2024-03-05 13:22:10+00" }]);
+  });
+
+  it("table: create or replace, and a failing query leaves the previous table intact", async () => {
+    const created = await engine.createTableAs(table, "select 1 as id, 'a' as status union all select 2, 'b'");
+    expect(created.rowsAffected).toBe(2);
+    await expect(engine.createTableAs(table, "select id, case when id = 2 then error('boom') else status end as status from mart.orders")).rejects.toThrow(
+      ExecutionError,
+    );
+    expect(await engine.query("select id, status from mart.orders order by id")).toEqual([
+      { id: 1, status: "a" },
+      { id: 2, status: "b" },
+    ]);
+  });
+
+  it("incremental: merge updates changed rows and inserts new ones on the unique key", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'pending' as status union all select 2, 'completed'");
+    const merged = await engine.mergeInto(table, "select 1 as id, 'completed' as status union all select 3, 'pending'", ["id"]);
+    expect(merged.rowsAffected).toBe(2);
+    expect(await engine.query("select id, status from mart.orders order by id")).toEqual([
+      { id: 1, status: "completed" },
+      { id: 2, status: "completed" },
+      { id: 3, status: "pending" },
+    ]);
+  });
+
+  it("incremental without a unique key appends, matching columns by name", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'a' as status");
+    await engine.insertInto(table, "select 'b' as status, 2 as id");
+    expect(await engine.query("select id, status from mart.orders order by id")).toEqual([
+      { id: 1, status: "a" },
+      { id: 2, status: "b" },
+    ]);
+  });
+
+  it("a failed transaction rolls every statement back", async () => {
+    await engine.createTableAs(table, "select 1 as id");
+    await expect(
+      engine.transaction(async () => {
+        await engine.insertInto(table, "select 2 as id");
+        await engine.execute("select error('stop')");
+      }),
+    ).rejects.toThrow("stop");
+    expect(await engine.query("select count(*) as n from mart.orders")).toEqual([{ n: 1 }]);
+  });
+
+  it("views, describe and list", async () => {
+    await engine.createTableAs(table, "select cast(1.5 as decimal(38, 9)) as amount, date '2024-01-02' as day");
+    await engine.createView({ schema: "mart", name: "orders_view" }, "select * from mart.orders");
+    expect(await engine.describeTable({ schema: "mart", name: "orders_view" })).toEqual([
+      { name: "amount", type: "DECIMAL(38,9)" },
+      { name: "day", type: "DATE" },
+    ]);
+    expect(await engine.describeTable({ schema: "mart", name: "missing" })).toBeUndefined();
+    expect(await engine.listTables("mart")).toEqual([
+      { schema: "mart", name: "orders" },
+      { schema: "mart", name: "orders_view" },
+    ]);
+    // Exact decimals come back as text, never floats.
+    expect(await engine.query("select amount, day from mart.orders_view")).toEqual([{ amount: "1.500000000", day: "2024-01-02" }]);
+  });
+
+  it("loads rows through the appender, replacing or appending", async () => {
+    const columns = [
+      { name: "_record_number", type: "integer" as const },
+      { name: "email", type: "text" as const },
+    ];
+    const target = { schema: "raw_test", name: "people" };
+    expect(await engine.load({ target, columns, rows: [[1, "a@b.c"], [2, null]], mode: "replace" })).toBe(2);
+    await engine.load({ target, columns, rows: [[3, "x"]], mode: "append" });
+    expect(await engine.query("select * from raw_test.people order by _record_number")).toEqual([
+      { _record_number: 1, email: "a@b.c" },
+      { _record_number: 2, email: null },
+      { _record_number: 3, email: "x" },
+    ]);
+    await engine.load({ target, columns, rows: [[9, "only"]], mode: "replace" });
+    expect(await engine.query("select count(*) as n from raw_test.people")).toEqual([{ n: 1 }]);
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "tests/fixtures/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // DuckDB and the ZetaSQL service use native threads; forks keep them isolated per file.
+    pool: "forks",
+  },
+});
