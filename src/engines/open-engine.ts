@@ -2,11 +2,12 @@
 import path from "node:path";
 import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "./engine.js";
-import { DuckDbEngine } from "./duckdb/duckdb-engine.js";
 
 export async function openEngine(context: ProjectContext, options: { threads?: number } = {}): Promise<Engine> {
   const { target } = context;
+  // Engines load on demand: compile-only commands never pay for a warehouse driver.
   if (target.engine === "duckdb") {
+    const { DuckDbEngine } = await import("./duckdb/duckdb-engine.js");
     const database = target.database === ":memory:" ? ":memory:" : path.resolve(context.projectDir, target.database);
     return DuckDbEngine.open(database, {
       connections: options.threads ?? target.threads ?? 2,

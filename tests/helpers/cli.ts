@@ -9,10 +9,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): CliResult {
-  const tsx = path.join(REPO_ROOT, "node_modules/.bin/tsx");
-  const result = spawnSync(tsx, [path.join(REPO_ROOT, "scripts/c360.ts"), ...args], {
-    cwd: options.cwd ?? REPO_ROOT,
+export function runCli(args: string[], options: { timeoutMs?: number } = {}): CliResult {
+  // `--import tsx` resolves tsx from the working directory, so the CLI runs from the repository.
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "scripts/c360.ts"), ...args], {
+    cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: options.timeoutMs ?? 120_000,
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },

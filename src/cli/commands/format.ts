@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { CommandModule } from "yargs";
 import { listProjectFiles } from "../../compile/index.js";
-import { formatSqlx } from "../../format/format-sqlx.js";
 import { createReporter } from "../output.js";
 import type { GlobalArguments } from "../options.js";
 import { withGlobalOptions } from "../options.js";
@@ -33,7 +32,9 @@ export const formatCommand: CommandModule<object, FormatArguments> = {
       .option("check", { type: "boolean", default: false, describe: "Change nothing; exit 1 when a file is not formatted" })
       .example("$0 format", "Format every model and assertion")
       .example("$0 format --check", "CI: fail when a file needs formatting") as never,
-  handler: (argv) => {
+  handler: async (argv) => {
+    // sql-formatter is large; only this command loads it.
+    const { formatSqlx } = await import("../../format/format-sqlx.js");
     const reporter = createReporter(argv);
     const projectDir = path.resolve(argv.projectDir);
     const files = argv.files && argv.files.length > 0 ? argv.files.map((file) => path.relative(projectDir, path.resolve(file))) : sqlxFiles(projectDir);
