@@ -2,7 +2,7 @@
  * The compiled graph as c360's runner sees it: one node per action, named like
  * Dataform names them (`schema.name`), with its dependencies resolved to node names.
  */
-import type { CompiledAssertion, CompiledGraph, CompiledOperation, CompiledTable, CompiledTest } from "../compile/graph-types.js";
+import type { CompiledAssertion, CompiledDeclaration, CompiledGraph, CompiledOperation, CompiledTable, CompiledTest } from "../compile/graph-types.js";
 import type { TableRef } from "../engines/engine.js";
 
 export type ActionKind = "table" | "view" | "incremental" | "operation" | "assertion" | "declaration" | "test";
@@ -20,7 +20,7 @@ export type Action =
   | (ActionBase & { kind: "table" | "view" | "incremental"; compiled: CompiledTable })
   | (ActionBase & { kind: "operation"; compiled: CompiledOperation })
   | (ActionBase & { kind: "assertion"; compiled: CompiledAssertion; guards: string[] })
-  | (ActionBase & { kind: "declaration" })
+  | (ActionBase & { kind: "declaration"; compiled: CompiledDeclaration })
   | (ActionBase & { kind: "test"; compiled: CompiledTest });
 
 export function actionName(target: TableRef): string {
@@ -44,7 +44,7 @@ export function buildActionGraph(graph: CompiledGraph): ActionGraph {
     dependencies: (dependencies ?? []).map(actionName),
   });
   for (const declaration of graph.declarations ?? []) {
-    add({ ...base(declaration.target, declaration.fileName, declaration.tags, []), kind: "declaration" });
+    add({ ...base(declaration.target, declaration.fileName, declaration.tags, []), kind: "declaration", compiled: declaration });
   }
   for (const table of graph.tables ?? []) {
     if (table.disabled) continue;

@@ -5,6 +5,7 @@ import { BUILD_KINDS, type CompiledProject, executeActions, RUN_KINDS } from "..
 import { buildActionGraph } from "../../src/graph/actions.js";
 import { buildPlan } from "../../src/runner/plan.js";
 import { selectActions } from "../../src/graph/selection.js";
+import type { ActionResult } from "../../src/runner/results.js";
 import { EXAMPLE_PROJECT } from "../helpers/project.js";
 
 function compiled(vars: Record<string, string> = {}): CompiledProject {
@@ -18,7 +19,7 @@ beforeEach(async () => {
 });
 afterEach(() => engine.close());
 
-const byName = (results: { name: string }[]) => Object.fromEntries(results.map((result) => [result.name, result]));
+const byName = (results: ActionResult[]): Record<string, ActionResult> => Object.fromEntries(results.map((result) => [result.name, result]));
 
 describe("plan", () => {
   it("orders actions after their dependencies and children after the assertions guarding their parents", () => {

@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { CommandModule } from "yargs";
+import { buildCatalog } from "../../docs/catalog.js";
+import { renderCatalogHtml } from "../../docs/render-html.js";
+import { openEngine } from "../../engines/open-engine.js";
+import { compileForTarget } from "../../runner/session.js";
+import { createReporter } from "../output.js";
+import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
+
+export const docsCommand: CommandModule<object, GlobalArguments & { types: boolean }> = {
+  command: "docs",
+  describe: "Write the documentation site (target/docs/index.html and catalog.json)",
+  builder: (yargs) =>
+    withGlobalOptions(yargs)
+      .option("types", { type: "boolean", default: true, describe: "Read column types from the target's warehouse (--no-types to skip)" })
+      .example("$0 docs", "Document every model, column and its lineage")
+      .example("$0 docs --no-types", "Without connecting to the warehouse") as never,
+  handler: async (argv) => {
+    const context = projectFrom(argv);
+    const project = compileForTarget(context);
+    const engine = argv.types ? await openEngine(context) : undefined;
+    let catalog;
+    try {
+      catalog = await buildCatalog(project.actions, engine);
+    } finally {
+      await engine?.close();
+    }
+    const docsDir = path.join(context.artifactsDir, "docs");
+    fs.mkdirSync(docsDir, { recursive: true });
+    fs.writeFileSync(path.join(docsDir, "catalog.json"), JSON.stringify(catalog, null, 2) + "\n");
+    fs.writeFileSync(path.join(docsDir, "index.html"), renderCatalogHtml(catalog, `${path.basename(context.projectDir)} — data catalog`));
+    const undocumented = catalog.flatMap((entry) => entry.columns.filter((column) => !column.description).map((column) => `${entry.name}.${column.name}`));
+    const reporter = createReporter(argv);
+    reporter.info(`Documented ${catalog.length} action(s) in ${path.relative(process.cwd(), docsDir) || docsDir}/index.html`);
+    if (undocumented.length > 0) reporter.warn(`${undocumented.length} column(s) have no description: ${undocumented.slice(0, 10).join(", ")}${undocumented.length > 10 ? ", …" : ""}`);
+  },
+};
