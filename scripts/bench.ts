@@ -1,0 +1,39 @@
+/**
+ * npm run bench -- --persons N: builds a generated Customer 360 end to end on DuckDB and
+ * prints where the time goes; writes the same figures to target/bench.json.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { formatBenchReport } from "../src/bench/report.js";
+import { runBenchmark } from "../src/bench/run-bench.js";
+
+const argv = await yargs(hideBin(process.argv))
+  .scriptName("bench")
+  .option("persons", { type: "number", default: 100_000, describe: "Persons in the generated landing folder" })
+  .option("seed", { type: "number", default: 42 })
+  .option("as-of", { type: "string", default: "2024-06-30" })
+  .option("threads", { type: "number", default: 2, describe: "Actions in parallel" })
+  .option("duckdb-threads", { type: "number", describe: "DuckDB worker threads (default: cores)" })
+  .option("memory-limit", { type: "string", describe: "DuckDB memory_limit, e.g. 3GB" })
+  .example("$0 --persons 1000000", "The 1 M-person benchmark")
+  .strict()
+  .help()
+  .parseAsync();
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const report = await runBenchmark({
+  repoRoot,
+  persons: argv.persons,
+  seed: argv.seed,
+  asOf: argv.asOf,
+  threads: argv.threads,
+  duckdbThreads: argv.duckdbThreads,
+  memoryLimit: argv.memoryLimit,
+  log: (message) => process.stderr.write(`${message}\n`),
+});
+fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
+fs.writeFileSync(path.join(repoRoot, "target", "bench.json"), JSON.stringify(report, null, 2) + "\n");
+process.stdout.write(formatBenchReport(report) + "\n\nfigures written to target/bench.json\n");

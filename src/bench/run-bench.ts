@@ -1,0 +1,117 @@
+/**
+ * The benchmark: landing files to tested gold on a fresh DuckDB database, then an
+ * incremental build after 1 % new events and orders arrive. Generation is timed apart.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadProject } from "../config/project.js";
+import { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import { loadLandingFolder } from "../loader/index.js";
+import type { ActionResult } from "../runner/results.js";
+import { compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../runner/session.js";
+import { timeCompile } from "./compile-timing.js";
+import { writeIncrement, removeIncrement } from "./increment.js";
+import { cachedLanding } from "./landing-cache.js";
+import type { BenchReport, PhaseFigure } from "./report.js";
+
+export interface BenchOptions {
+  repoRoot: string;
+  persons: number;
+  seed: number;
+  asOf: string;
+  threads: number;
+  duckdbThreads?: number;
+  memoryLimit?: string;
+  log: (message: string) => void;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const started = performance.now();
+  const value = await work();
+  return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+function assertAllPassed(phase: string, results: ActionResult[]): void {
+  const failed = results.filter((result) => result.status !== "success");
+  if (failed.length > 0) {
+    throw new Error(`${phase}: ${failed.length} action(s) did not pass: ${failed.map((result) => `${result.name} (${result.error ?? result.skippedBecause})`).join("; ")}`);
+  }
+}
+
+export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
+  const { repoRoot, log } = options;
+  const landing = cachedLanding(repoRoot, options.persons, options.seed, options.asOf);
+  log(landing.cached ? `landing folder: cached at ${path.relative(repoRoot, landing.landingDir)}` : `generated landing folder in ${landing.seconds.toFixed(1)} s`);
+
+  const context = loadProject({ projectDir: repoRoot, vars: { as_of_date: options.asOf } });
+  const benchDir = path.join(repoRoot, "target", "bench");
+  fs.rmSync(benchDir, { recursive: true, force: true });
+  fs.mkdirSync(benchDir, { recursive: true });
+  const engine = await DuckDbEngine.open(path.join(benchDir, "bench.duckdb"), {
+    connections: options.threads,
+    threads: options.duckdbThreads,
+    memoryLimit: options.memoryLimit,
+  });
+  const phases: PhaseFigure[] = [{ phase: "generate (apart)", seconds: landing.seconds }];
+  try {
+    const load = await timed(() => loadLandingFolder(engine, landing.landingDir, { fullRefresh: true }));
+    const loadedRows = load.value.files.reduce((sum, file) => sum + file.records, 0);
+    phases.push({ phase: "load", seconds: load.seconds, rows: loadedRows });
+    log(`load: ${loadedRows.toLocaleString("en-US")} records in ${load.seconds.toFixed(2)} s`);
+
+    const compile = await timed(async () => compileForTarget(context));
+    phases.push({ phase: "compile", seconds: compile.seconds });
+
+    const run = await timed(() => executeActions(engine, compile.value, RUN_KINDS, { threads: options.threads, fullRefresh: true }));
+    assertAllPassed("run", run.value);
+    phases.push({ phase: "run", seconds: run.seconds, rows: run.value.reduce((sum, result) => sum + (result.rowsAffected ?? 0), 0) });
+    log(`run: ${run.value.length} actions in ${run.seconds.toFixed(2)} s`);
+
+    const test = await timed(() => executeActions(engine, compile.value, TEST_KINDS, { threads: options.threads }));
+    assertAllPassed("test", test.value);
+    phases.push({ phase: "test", seconds: test.seconds });
+    log(`test: ${test.value.length} assertions and unit tests in ${test.seconds.toFixed(2)} s`);
+    const endToEndSeconds = load.seconds + compile.seconds + run.seconds + test.seconds;
+
+    const increment = await writeIncrement(landing.landingDir);
+    let incrementalLoad;
+    let incrementalRun;
+    try {
+      incrementalLoad = await timed(() => loadLandingFolder(engine, landing.landingDir));
+      incrementalRun = await timed(() => executeActions(engine, compile.value, RUN_KINDS, { threads: options.threads }));
+      assertAllPassed("incremental run", incrementalRun.value);
+    } finally {
+      removeIncrement(landing.landingDir);
+    }
+    phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: increment.events + increment.orders });
+    phases.push({ phase: "incremental run", seconds: incrementalRun.seconds });
+    log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s`);
+
+    const actionResults = [...run.value, ...test.value];
+    const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
+    const engineSeconds = actionResults.reduce((sum, result) => sum + result.engineSeconds, 0);
+    log("timing compile (in-process vs stock dataform compile)...");
+    const compileTiming = timeCompile(repoRoot, context.vars);
+    return {
+      persons: options.persons,
+      seed: options.seed,
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit },
+      phases,
+      endToEndSeconds,
+      actions: actionResults.map((result) => ({ name: result.name, kind: result.kind, status: result.status, seconds: result.seconds, engineSeconds: result.engineSeconds, rows: result.rowsAffected })),
+      overhead: { actionSeconds, engineSeconds, percent: actionSeconds > 0 ? (100 * (actionSeconds - engineSeconds)) / actionSeconds : 0, runWallSeconds: run.seconds + test.seconds },
+      compile: compileTiming,
+      incremental: {
+        newEvents: increment.events,
+        newOrders: increment.orders,
+        loadSeconds: incrementalLoad.seconds,
+        runSeconds: incrementalRun.seconds,
+        percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (load.seconds + run.seconds),
+      },
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    };
+  } finally {
+    await engine.close();
+  }
+}
