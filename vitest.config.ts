@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // DuckDB and the ZetaSQL service use native threads; forks keep them isolated per file.
     pool: "forks",
+    reporters: ["default", "./tests/helpers/closing-line-reporter.ts"],
   },
 });

@@ -3,7 +3,15 @@ import path from "node:path";
 import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "./engine.js";
 
-export async function openEngine(context: ProjectContext, options: { threads?: number } = {}): Promise<Engine> {
+export interface OpenEngineOptions {
+  threads?: number;
+  /** BigQuery only: dry-run every statement and collect bytes processed. */
+  dryRun?: boolean;
+  /** Label of the run (BigQuery job labels). */
+  runId?: string;
+}
+
+export async function openEngine(context: ProjectContext, options: OpenEngineOptions = {}): Promise<Engine> {
   const { target } = context;
   // Engines load on demand: compile-only commands never pay for a warehouse driver.
   if (target.engine === "duckdb") {
@@ -16,5 +24,10 @@ export async function openEngine(context: ProjectContext, options: { threads?: n
     });
   }
   const { openBigQueryEngine } = await import("./bigquery/index.js");
-  return openBigQueryEngine(target, { threads: options.threads ?? target.threads });
+  return openBigQueryEngine(target, {
+    threads: options.threads ?? target.threads,
+    dryRun: options.dryRun,
+    runId: options.runId,
+    projectName: path.basename(context.projectDir),
+  });
 }

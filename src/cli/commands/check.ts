@@ -1,14 +1,24 @@
 import type { CommandModule } from "yargs";
+import { createReporter } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
 
 export const checkCommand: CommandModule<object, GlobalArguments> = {
   command: "check",
   describe: "Compile for BigQuery and verify every statement offline with the ZetaSQL analyzer",
-  builder: (yargs) => withGlobalOptions(yargs).example("$0 check", "Verify the BigQuery SQL of every action without credentials") as never,
+  builder: (yargs) =>
+    withGlobalOptions(yargs)
+      .example("$0 check", "Verify the BigQuery SQL of every action, without credentials or network")
+      .example("$0 check --vars as_of_date=2024-12-31", "The same for another as_of_date") as never,
   handler: async (argv) => {
     const context = projectFrom(argv);
-    const { checkProject } = await import("../../check/index.js");
-    const report = await checkProject({ projectDir: context.projectDir, vars: { ...context.vars, dialect: "bigquery" } });
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    // The analyzer service is a separate binary; only this command starts it.
+    const { checkProject, formatCheckReport } = await import("../../check/index.js");
+    const report = await checkProject({ projectDir: context.projectDir, vars: context.vars });
+    const text = formatCheckReport(report);
+    if (report.ok) createReporter(argv).info(text);
+    else {
+      process.stdout.write(text + "\n");
+      process.exitCode = 1;
+    }
   },
 };

@@ -5,6 +5,8 @@ import { openEngine } from "../../engines/open-engine.js";
 import type { ActionKind } from "../../graph/actions.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
+import { UsageError } from "../../errors.js";
+import type { Engine } from "../../engines/engine.js";
 import { loadLanding } from "./seed.js";
 import { createReporter, formatSummary, progressHandlers } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
@@ -16,16 +18,18 @@ interface ExecuteArguments extends GlobalArguments {
   fullRefresh: boolean;
   failFast: boolean;
   seeds?: string;
+  dryRun: boolean;
 }
 
 async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
   const started = performance.now();
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
+  if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
   const project = compileForTarget(context);
   reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
-  const engine = await openEngine(context, { threads });
+  const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
   let results: ActionResult[] = [];
   try {
     if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, reporter });
@@ -43,7 +47,13 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
   process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
+  if (argv.dryRun) await printDryRunReport(engine);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+async function printDryRunReport(engine: Engine): Promise<void> {
+  const { BigQueryEngine, formatDryRunReport } = await import("../../engines/bigquery/index.js");
+  if (engine instanceof BigQueryEngine) process.stdout.write(formatDryRunReport(engine.dryRunReport()) + "\n");
 }
 
 export const runCommand: CommandModule<object, ExecuteArguments> = {
@@ -51,7 +61,9 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
   describe: "Build the selected tables, views, incrementals and operations in dependency order",
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
+      .option("dry-run", { type: "boolean", default: false, describe: "BigQuery: dry-run every statement and report bytes processed and cost" })
       .example("$0 run", "Build every action on the default (local DuckDB) target")
+      .example("$0 run --target prod --dry-run", "Bytes each action would process on BigQuery, and the on-demand cost")
       .example("$0 run --select +customer_360", "customer_360 and everything it reads")
       .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch") as never,
   handler: (argv) => execute(argv, "run", RUN_KINDS, false),

@@ -15,10 +15,13 @@ export async function loadLanding(engine: Engine, context: ProjectContext, optio
   const { loadLandingFolder } = await import("../../loader/index.js");
   const report = await loadLandingFolder(engine, context.landingDir, {
     fullRefresh: options.fullRefresh,
-    onFile: (file) => reporter.info(`  ${file.file.padEnd(40)} ${String(file.records).padStart(9)} records  ${file.seconds.toFixed(2)}s${file.skipped ? "  (already loaded)" : ""}`),
+    onFile: (file) =>
+      reporter.info(`  ${file.file.padEnd(44)} ${String(file.records).padStart(10)} records  ${file.seconds.toFixed(2)}s${file.status === "unchanged" ? "  (loaded before, unchanged)" : ""}`),
   });
   for (const warning of report.warnings) reporter.warn(warning);
-  reporter.info(`Loaded ${report.files.filter((file) => !file.skipped).length} file(s) in ${((performance.now() - started) / 1000).toFixed(2)}s`);
+  const loaded = report.files.filter((file) => file.status === "loaded");
+  const records = loaded.reduce((sum, file) => sum + file.records, 0);
+  reporter.info(`Loaded ${loaded.length} new part(s), ${records} records, in ${((performance.now() - started) / 1000).toFixed(2)}s${report.fullRefresh ? " (full refresh)" : ""}`);
 }
 
 export const seedCommand: CommandModule<object, GlobalArguments & { seeds?: string; fullRefresh: boolean }> = {

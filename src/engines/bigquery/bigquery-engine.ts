@@ -1,0 +1,281 @@
+/**
+ * The production warehouse: BigQuery through its REST API. Gives the execution semantics
+ * Dataform gives on BigQuery (ARCHITECTURE.md "Execution semantics"): every statement is
+ * one query job, labelled with the project, the action and the run; tables are replaced
+ * atomically with CREATE OR REPLACE TABLE (partitioning and clustering from the action's
+ * config); incrementals MERGE on their unique key; bronze rows arrive by load job.
+ */
+import { C360Error, ExecutionError } from "../../errors.js";
+import type { ColumnInfo, Engine, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
+import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
+import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
+import { type BigQueryRest, isAlreadyExists, isNotFound } from "./rest.js";
+import {
+  createEmptyTableStatement,
+  createTableAsStatement,
+  createViewStatement,
+  insertStatement,
+  mergeStatement,
+  quoteTableName,
+} from "./statements.js";
+import { schemaToColumns, type TableFieldSchema } from "./values.js";
+
+interface TableResource {
+  type?: "TABLE" | "VIEW" | "MATERIALIZED_VIEW" | "EXTERNAL" | "SNAPSHOT";
+  numRows?: string;
+  schema?: { fields?: TableFieldSchema[] };
+}
+
+interface DatasetResource {
+  location?: string;
+}
+
+/** BigQuery refuses CREATE OR REPLACE when the partitioning changes: the table must be dropped first. */
+const LAYOUT_CHANGE = /Cannot replace a table with a different (partitioning|clustering) spec/i;
+
+export interface BigQueryEngineSettings {
+  project: string;
+  location: string;
+  dryRun: boolean;
+}
+
+export class BigQueryEngine implements Engine {
+  readonly dialect = "bigquery" as const;
+  private readonly knownDatasets = new Set<string>();
+  private readonly dryRuns = new DryRunRecorder();
+  private readonly closeHooks: (() => void)[] = [];
+
+  constructor(
+    private readonly rest: BigQueryRest,
+    private readonly jobs: JobRunner,
+    readonly settings: BigQueryEngineSettings,
+  ) {}
+
+  /** Runs when close() is called (removes the Ctrl-C handler). */
+  onClose(hook: () => void): void {
+    this.closeHooks.push(hook);
+  }
+
+  async execute(sql: string, options: StatementOptions = {}): Promise<StatementResult> {
+    const job = await this.run(sql, options);
+    const affected = job.statistics?.query?.numDmlAffectedRows;
+    return { rowsAffected: affected === undefined ? undefined : Number(affected), seconds: jobSeconds(job) };
+  }
+
+  async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    const job = await this.run(sql, options);
+    if (this.settings.dryRun) return [];
+    return this.jobs.readRows(job.jobReference);
+  }
+
+  async createTableAs(table: TableRef, query: string, layout: TableLayout = {}, options: StatementOptions = {}): Promise<StatementResult> {
+    const target = this.quoteTable(table);
+    const statement = createTableAsStatement(target, query, layout).sql;
+    if (this.settings.dryRun) return this.execute(statement, options);
+    const existing = await this.tableResource(table);
+    // A view of the same name is replaced by the table, as Dataform does when an action's type changes.
+    if (existing && existing.type !== "TABLE") await this.execute(`drop ${existing.type === "MATERIALIZED_VIEW" ? "materialized view" : "view"} ${target}`, options);
+    let result: StatementResult;
+    try {
+      result = await this.execute(statement, options);
+    } catch (error) {
+      if (!(error instanceof ExecutionError) || !LAYOUT_CHANGE.test(error.message)) throw error;
+      // Only when the layout changed: the one case where replacing is not atomic.
+      await this.execute(`drop table ${target}`, options);
+      result = await this.execute(statement, options);
+    }
+    const created = await this.tableResource(table);
+    return { ...result, rowsAffected: created?.numRows === undefined ? undefined : Number(created.numRows) };
+  }
+
+  async createView(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
+    const target = this.quoteTable(table);
+    if (!this.settings.dryRun) {
+      const existing = await this.tableResource(table);
+      if (existing && existing.type === "TABLE") await this.execute(`drop table ${target}`, options);
+    }
+    return this.execute(createViewStatement(target, query).sql, options);
+  }
+
+  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: StatementOptions = {}): Promise<StatementResult> {
+    const columns = await this.requireColumns(table, options);
+    return this.execute(mergeStatement(this.quoteTable(table), query, uniqueKey, columns).sql, options);
+  }
+
+  async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
+    const columns = await this.requireColumns(table, options);
+    return this.execute(insertStatement(this.quoteTable(table), query, columns).sql, options);
+  }
+
+  async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
+    const resource = await this.tableResource(table);
+    return resource ? schemaToColumns(resource.schema?.fields ?? []) : undefined;
+  }
+
+  async listTables(schema?: string): Promise<TableRef[]> {
+    const datasets = schema ? [schema] : await this.listDatasets();
+    const tables: TableRef[] = [];
+    for (const dataset of datasets) {
+      let pageToken: string | undefined;
+      do {
+        const page = await this.rest.request<{ tables?: { tableReference: { projectId: string; datasetId: string; tableId: string } }[]; nextPageToken?: string }>({
+          method: "GET",
+          path: `/datasets/${encodeURIComponent(dataset)}/tables`,
+          qs: { maxResults: 1000, pageToken },
+        });
+        for (const { tableReference } of page.tables ?? []) {
+          tables.push({ database: tableReference.projectId, schema: tableReference.datasetId, name: tableReference.tableId });
+        }
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+    }
+    return tables.sort((left, right) => `${left.schema}.${left.name}`.localeCompare(`${right.schema}.${right.name}`));
+  }
+
+  /** Creates the dataset in the target's location when it does not exist (not in a dry run). */
+  async ensureSchema(schema: string, database?: string): Promise<void> {
+    const projectId = database ?? this.settings.project;
+    const key = `${projectId}.${schema}`;
+    if (this.knownDatasets.has(key) || this.settings.dryRun) return;
+    const path = `/datasets/${encodeURIComponent(schema)}`;
+    try {
+      const dataset = await this.rest.request<DatasetResource>({ method: "GET", path, projectId });
+      if (dataset.location && dataset.location.toUpperCase() !== this.settings.location.toUpperCase()) {
+        throw new C360Error(
+          `Dataset ${key} is in location ${dataset.location}, but the target runs jobs in ${this.settings.location}: BigQuery cannot write across locations. Use a target whose location is ${dataset.location}, or another dataset.`,
+        );
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      try {
+        await this.rest.request({
+          method: "POST",
+          path: "/datasets",
+          projectId,
+          json: { datasetReference: { projectId, datasetId: schema }, location: this.settings.location },
+        });
+      } catch (createError) {
+        // Another action of the same run created it first.
+        if (!isAlreadyExists(createError)) throw createError;
+      }
+    }
+    this.knownDatasets.add(key);
+  }
+
+  async load(request: LoadRequest): Promise<number> {
+    const { target, columns } = request;
+    const actionName = `load ${target.schema}.${target.name}`;
+    await this.ensureSchema(target.schema, target.database);
+    const staged = await stageRowsAsNdjson(request);
+    try {
+      if (this.settings.dryRun) return staged.rows;
+      if (staged.rows === 0) {
+        const typed = columns.map((column) => ({ name: column.name, type: bigQueryColumnType(column) }));
+        await this.execute(createEmptyTableStatement(this.quoteTable(target), typed, request.mode === "replace"), { actionName });
+        return 0;
+      }
+      const destinationTable = { projectId: target.database ?? this.settings.project, datasetId: target.schema, tableId: target.name };
+      const job = await this.jobs.runJob(
+        actionName,
+        (jobReference: JobReference) => ({
+          jobReference,
+          configuration: {
+            load: {
+              destinationTable,
+              sourceFormat: "NEWLINE_DELIMITED_JSON",
+              schema: { fields: loadSchema(columns) },
+              writeDisposition: request.mode === "replace" ? "WRITE_TRUNCATE" : "WRITE_APPEND",
+              createDisposition: "CREATE_IF_NEEDED",
+              maxBadRecords: 0,
+            },
+            labels: this.jobs.labels(actionName),
+          },
+        }),
+        false,
+        (job) => this.rest.uploadJob<JobResource>(job, staged.file),
+      );
+      const loaded = Number(job.statistics?.load?.outputRows ?? staged.rows);
+      if (loaded !== staged.rows) throw new ExecutionError(actionName, `the load job wrote ${loaded} rows, ${staged.rows} were sent`);
+      return loaded;
+    } finally {
+      removeStaged(staged);
+    }
+  }
+
+  quoteTable(table: TableRef): string {
+    return quoteTableName(table, this.settings.project);
+  }
+
+  /** Dataform renders `project.dataset.table`, which is already BigQuery's own name. */
+  rewriteReferences(sql: string): string {
+    return sql;
+  }
+
+  /**
+   * BigQuery has multi-statement transactions only inside one script or session, and they
+   * reject DDL, which pre/post operations may hold. So, like Dataform on BigQuery, the work
+   * runs without a wrapping transaction: each statement is one job, atomic on its own
+   * (a MERGE or INSERT applies all its rows or none).
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  /** Asks BigQuery to cancel every job this engine is waiting for (Ctrl-C). */
+  cancelRunningJobs(): ReturnType<JobRunner["cancelRunning"]> {
+    return this.jobs.cancelRunning();
+  }
+
+  /** Bytes each action's statements would process, with the on-demand estimate (dry runs). */
+  dryRunReport(): DryRunReport {
+    return this.dryRuns.report();
+  }
+
+  async close(): Promise<void> {
+    for (const hook of this.closeHooks.splice(0)) hook();
+  }
+
+  private async run(sql: string, options: StatementOptions): Promise<JobResource> {
+    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun });
+    if (this.settings.dryRun) {
+      const bytes = job.statistics?.query?.totalBytesProcessed ?? job.statistics?.totalBytesProcessed ?? "0";
+      this.dryRuns.record(options.actionName ?? "(statements)", Number(bytes));
+    }
+    return job;
+  }
+
+  private async requireColumns(table: TableRef, options: StatementOptions): Promise<string[]> {
+    const columns = await this.describeTable(table);
+    if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot add rows to ${this.quoteTable(table)}: it does not exist`);
+    return columns.map((column) => column.name);
+  }
+
+  private async tableResource(table: TableRef): Promise<TableResource | undefined> {
+    try {
+      return await this.rest.request<TableResource>({
+        method: "GET",
+        path: `/datasets/${encodeURIComponent(table.schema)}/tables/${encodeURIComponent(table.name)}`,
+        projectId: table.database ?? this.settings.project,
+      });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async listDatasets(): Promise<string[]> {
+    const datasets: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.rest.request<{ datasets?: { datasetReference: { datasetId: string } }[]; nextPageToken?: string }>({
+        method: "GET",
+        path: "/datasets",
+        qs: { maxResults: 1000, pageToken },
+      });
+      datasets.push(...(page.datasets ?? []).map((dataset) => dataset.datasetReference.datasetId));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return datasets;
+  }
+}

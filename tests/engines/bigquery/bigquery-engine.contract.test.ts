@@ -1,0 +1,434 @@
+/**
+ * Contract tests of the BigQuery engine: the engine talks to a local double of the
+ * BigQuery REST API (contract-server.ts) and the tests check the requests it sends —
+ * which calls, in which order, with which SQL, labels and settings — and how it reads the
+ * answers, retries and failures. They do not show that BigQuery accepts the SQL (that is
+ * `c360 check`, offline) or computes the right rows (only a real project shows that).
+ */
+import type { BigQueryOptions } from "@google-cloud/bigquery";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
+import { ExecutionError } from "../../../src/errors.js";
+import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
+
+const TARGET = { project: "acme-analytics", location: "EU" };
+const TOKEN = "contract-test-token";
+/** Fake credentials: a fixed bearer token, no application-default credentials lookup. */
+const staticToken = { getRequestHeaders: async () => new Headers({ authorization: `Bearer ${TOKEN}` }) } as unknown as BigQueryOptions["authClient"];
+
+let server: BigQueryContractServer;
+let engine: BigQueryEngine;
+const logs: string[] = [];
+
+async function open(options: BigQueryEngineOptions = {}): Promise<BigQueryEngine> {
+  return openBigQueryEngine(TARGET, {
+    apiEndpoint: server.endpoint,
+    authClient: staticToken,
+    projectName: "shop-360",
+    runId: "run-42",
+    retry: { initialDelayMs: 1, maxDelayMs: 4 },
+    pollTimeoutMs: 50,
+    cancelOnInterrupt: false,
+    log: (message) => logs.push(message),
+    ...options,
+  });
+}
+
+function jobInserts(): RecordedRequest[] {
+  return server.requestsTo("POST", /^\/projects\/acme-analytics\/jobs$/);
+}
+
+function insertedQuery(request: RecordedRequest): { query: string; labels: Record<string, string>; jobId: string; location: string; dryRun?: boolean } {
+  const body = request.body as { jobReference: { jobId: string; location: string }; configuration: { query: { query: string }; labels: Record<string, string>; dryRun?: boolean } };
+  return { query: body.configuration.query.query, labels: body.configuration.labels, jobId: body.jobReference.jobId, location: body.jobReference.location, dryRun: body.configuration.dryRun };
+}
+
+beforeAll(async () => {
+  server = new BigQueryContractServer();
+  await server.start();
+});
+afterAll(async () => {
+  await server.stop();
+});
+beforeEach(async () => {
+  server.requests.length = 0;
+  server.datasets.clear();
+  server.tables.clear();
+  server.jobs.clear();
+  server.failures.length = 0;
+  server.onQuery = () => ({});
+  server.loseNextInsertAnswer = false;
+  logs.length = 0;
+  engine = await open();
+});
+afterEach(async () => {
+  await engine.close();
+});
+
+describe("BigQuery engine contract: tables and views", () => {
+  it("creates the dataset in the target's location, runs CREATE OR REPLACE TABLE as a labelled job, polls it and reports the row count", async () => {
+    const ordersSchema = { fields: [{ name: "order_id", type: "INTEGER" }, { name: "ordered_at", type: "TIMESTAMP" }] };
+    server.onQuery = () => ({ pendingPolls: 2, creates: { dataset: "mart", table: "orders", resource: { type: "TABLE", numRows: "3", schema: ordersSchema } } });
+    await engine.ensureSchema("mart");
+    const result = await engine.createTableAs(
+      { schema: "mart", name: "orders" },
+      "select 1 as order_id, current_timestamp() as ordered_at",
+      { partitionBy: "date(ordered_at)", clusterBy: ["order_id"] },
+      { actionName: "mart.orders" },
+    );
+    expect(result).toEqual({ rowsAffected: 3, seconds: 1.5 });
+
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      "GET /projects/acme-analytics/datasets/mart",
+      "POST /projects/acme-analytics/datasets",
+      "GET /projects/acme-analytics/datasets/mart/tables/orders",
+      "POST /projects/acme-analytics/jobs",
+      "GET /projects/acme-analytics/queries/" + insertedQuery(jobInserts()[0]).jobId,
+      "GET /projects/acme-analytics/queries/" + insertedQuery(jobInserts()[0]).jobId,
+      "GET /projects/acme-analytics/queries/" + insertedQuery(jobInserts()[0]).jobId,
+      "GET /projects/acme-analytics/jobs/" + insertedQuery(jobInserts()[0]).jobId,
+      "GET /projects/acme-analytics/datasets/mart/tables/orders",
+    ]);
+    expect(server.requests[1].body).toEqual({ datasetReference: { projectId: "acme-analytics", datasetId: "mart" }, location: "EU" });
+    const job = insertedQuery(jobInserts()[0]);
+    expect(job.query).toBe(
+      "create or replace table `acme-analytics.mart.orders`\npartition by date(ordered_at)\ncluster by `order_id`\nas (\nselect 1 as order_id, current_timestamp() as ordered_at\n)",
+    );
+    expect(job.labels).toEqual({ c360_project: "shop-360", c360_run_id: "run-42", c360_action: "mart_orders" });
+    expect(job.location).toBe("EU");
+    expect(job.jobId).toMatch(/^c360_[0-9a-f]{32}$/);
+    const poll = server.requestsTo("GET", /\/queries\//)[0];
+    expect(poll.query).toMatchObject({ location: "EU", timeoutMs: "50", maxResults: "0" });
+    // Every call carries the credentials.
+    expect(new Set(server.requests.map((request) => request.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
+  });
+
+  it("creates each dataset once, and accepts one another action created meanwhile", async () => {
+    server.failNext("POST", /\/datasets$/, 409, "duplicate");
+    await engine.ensureSchema("staging");
+    await engine.ensureSchema("staging");
+    expect(server.requestsTo("GET", /\/datasets\/staging$/)).toHaveLength(1);
+    server.datasets.set("acme-analytics.us_only", { location: "US" });
+    await expect(engine.ensureSchema("us_only")).rejects.toThrow(/Dataset acme-analytics.us_only is in location US, but the target runs jobs in EU/);
+  });
+
+  it("replaces a view by a table (dropping it first) and drops and recreates a table whose partitioning changed", async () => {
+    server.tables.set("acme-analytics.mart.orders", { type: "VIEW", schema: { fields: [] } });
+    let creates = 0;
+    server.onQuery = (sql) => {
+      if (sql.startsWith("create or replace table") && creates++ === 0) {
+        return { error: { reason: "invalidQuery", message: "Cannot replace a table with a different partitioning spec. Instead, DROP and then recreate the table." } };
+      }
+      return {};
+    };
+    await engine.createTableAs({ schema: "mart", name: "orders" }, "select 1 as id", {}, { actionName: "mart.orders" });
+    expect(jobInserts().map((request) => insertedQuery(request).query.split("\n")[0])).toEqual([
+      "drop view `acme-analytics.mart.orders`",
+      "create or replace table `acme-analytics.mart.orders`",
+      "drop table `acme-analytics.mart.orders`",
+      "create or replace table `acme-analytics.mart.orders`",
+    ]);
+  });
+
+  it("views: CREATE OR REPLACE VIEW, dropping a table of the same name first", async () => {
+    server.tables.set("acme-analytics.staging.customers", { type: "TABLE", schema: { fields: [] } });
+    await engine.createView({ schema: "staging", name: "customers" }, "select 1 as id", { actionName: "staging.customers" });
+    expect(jobInserts().map((request) => insertedQuery(request).query)).toEqual([
+      "drop table `acme-analytics.staging.customers`",
+      "create or replace view `acme-analytics.staging.customers` as (\nselect 1 as id\n)",
+    ]);
+  });
+});
+
+describe("BigQuery engine contract: incrementals", () => {
+  beforeEach(() => {
+    server.tables.set("acme-analytics.mart.orders", {
+      type: "TABLE",
+      schema: { fields: [{ name: "order_id", type: "INTEGER" }, { name: "status", type: "STRING" }] },
+    });
+  });
+
+  it("merges on the unique key over the target's columns and reports the affected rows", async () => {
+    server.onQuery = () => ({ numDmlAffectedRows: 7 });
+    const result = await engine.mergeInto({ schema: "mart", name: "orders" }, "select 1 as order_id, 'done' as status", ["order_id"], { actionName: "mart.orders" });
+    expect(result.rowsAffected).toBe(7);
+    expect(insertedQuery(jobInserts()[0]).query).toBe(
+      "merge `acme-analytics.mart.orders` as target\nusing (\nselect 1 as order_id, 'done' as status\n) as source\non target.`order_id` = source.`order_id`\n" +
+        "when matched then update set `order_id` = source.`order_id`, `status` = source.`status`\n" +
+        "when not matched then insert (`order_id`, `status`) values (source.`order_id`, source.`status`)",
+    );
+  });
+
+  it("appends without a unique key, selecting the target's columns by name", async () => {
+    server.onQuery = () => ({ numDmlAffectedRows: 2 });
+    const result = await engine.insertInto({ schema: "mart", name: "orders" }, "select 'new' as status, 3 as order_id", { actionName: "mart.orders" });
+    expect(result.rowsAffected).toBe(2);
+    expect(insertedQuery(jobInserts()[0]).query).toBe(
+      "insert into `acme-analytics.mart.orders` (`order_id`, `status`)\nselect `order_id`, `status` from (\nselect 'new' as status, 3 as order_id\n) as insertions",
+    );
+  });
+
+  it("transaction() runs the work as separate atomic jobs (no script transaction)", async () => {
+    const value = await engine.transaction(async () => {
+      await engine.execute("delete from `acme-analytics.mart.orders` where false", { actionName: "mart.orders" });
+      return "done";
+    });
+    expect(value).toBe("done");
+    expect(jobInserts().map((request) => insertedQuery(request).query)).toEqual(["delete from `acme-analytics.mart.orders` where false"]);
+  });
+});
+
+describe("BigQuery engine contract: reading", () => {
+  it("reads query results page by page as plain values", async () => {
+    server.onQuery = () => ({
+      schema: [
+        { name: "id", type: "INTEGER" },
+        { name: "amount", type: "NUMERIC" },
+        { name: "ordered_at", type: "TIMESTAMP" },
+        { name: "ok", type: "BOOLEAN" },
+        { name: "tags", type: "STRING", mode: "REPEATED" },
+        { name: "address", type: "RECORD", fields: [{ name: "city", type: "STRING" }, { name: "zip", type: "STRING" }] },
+        { name: "big", type: "INTEGER" },
+      ],
+      rows: Array.from({ length: 12_001 }, (_unused, index) => [
+        String(index),
+        "12.50",
+        "1719748800123456",
+        index % 2 === 0 ? "true" : "false",
+        ["a", "b"],
+        { city: "Lyon", zip: null },
+        "9007199254740993",
+      ]),
+    });
+    const rows = await engine.query("select * from somewhere", { actionName: "mart.assert_x" });
+    expect(rows).toHaveLength(12_001);
+    expect(rows[1]).toEqual({
+      id: 1,
+      amount: "12.50",
+      ordered_at: "2024-06-30T12:00:00.123456Z",
+      ok: false,
+      tags: ["a", "b"],
+      address: { city: "Lyon", zip: null },
+      big: "9007199254740993",
+    });
+    const pages = server.requestsTo("GET", /\/queries\//).filter((request) => request.query.maxResults !== "0");
+    expect(pages.map((request) => request.query.pageToken)).toEqual([undefined, "10000"]);
+    expect(pages[0].query["formatOptions.useInt64Timestamp"]).toBe("true");
+  });
+
+  it("describes tables with GoogleSQL type names and lists tables across pages", async () => {
+    server.tables.set("acme-analytics.raw_crm.customers", {
+      type: "TABLE",
+      schema: {
+        fields: [
+          { name: "_record_number", type: "INTEGER" },
+          { name: "email", type: "STRING" },
+          { name: "history", type: "RECORD", mode: "REPEATED", fields: [{ name: "at", type: "TIMESTAMP" }, { name: "score", type: "FLOAT" }] },
+        ],
+      },
+    });
+    server.tables.set("acme-analytics.raw_crm.addresses", { type: "TABLE", schema: { fields: [] } });
+    expect(await engine.describeTable({ schema: "raw_crm", name: "customers" })).toEqual([
+      { name: "_record_number", type: "INT64" },
+      { name: "email", type: "STRING" },
+      { name: "history", type: "ARRAY<STRUCT<at TIMESTAMP, score FLOAT64>>" },
+    ]);
+    expect(await engine.describeTable({ schema: "raw_crm", name: "missing" })).toBeUndefined();
+    expect(await engine.listTables("raw_crm")).toEqual([
+      { database: "acme-analytics", schema: "raw_crm", name: "addresses" },
+      { database: "acme-analytics", schema: "raw_crm", name: "customers" },
+    ]);
+    expect(server.requestsTo("GET", /\/datasets\/raw_crm\/tables$/)).toHaveLength(2);
+  });
+});
+
+describe("BigQuery engine contract: retries and failures", () => {
+  it("retries jobs.insert on a 500 and a rate limit with the same job id, then polls past a backend error", async () => {
+    server.failNext("POST", /\/jobs$/, 500, "backendError");
+    server.failNext("POST", /\/jobs$/, 403, "rateLimitExceeded");
+    server.failNext("GET", /\/queries\//, 503, "backendError");
+    const result = await engine.execute("select 1", { actionName: "ops.ping" });
+    expect(result.seconds).toBe(1.5);
+    const inserts = jobInserts();
+    expect(inserts).toHaveLength(3);
+    expect(new Set(inserts.map((request) => insertedQuery(request).jobId)).size).toBe(1);
+    expect(logs.filter((line) => line.includes("retry"))).toHaveLength(3);
+    expect(logs[0]).toMatch(/^BigQuery: POST \/jobs failed \(scripted backendError\); retry 1 of 5 in /);
+  });
+
+  it("treats 'already exists' after a lost answer as the job it inserted (the statement runs once)", async () => {
+    server.loseNextInsertAnswer = true;
+    server.onQuery = () => ({ numDmlAffectedRows: 4 });
+    const result = await engine.execute("delete from t where true", { actionName: "mart.t" });
+    expect(result.rowsAffected).toBe(4);
+    expect(jobInserts()).toHaveLength(2);
+    expect(server.jobs.size).toBe(1);
+  });
+
+  it("runs a job again as a new job when it fails with a transient reason", async () => {
+    let runs = 0;
+    server.onQuery = () => (runs++ === 0 ? { error: { reason: "backendError", message: "Backend error, please retry" } } : { numDmlAffectedRows: 1 });
+    const result = await engine.execute("update t set x = 1 where true", { actionName: "mart.t" });
+    expect(result.rowsAffected).toBe(1);
+    const ids = jobInserts().map((request) => insertedQuery(request).jobId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
+  it("a failing statement is an ExecutionError naming the action, the message and the job", async () => {
+    server.onQuery = () => ({ error: { reason: "invalidQuery", message: "Unrecognized name: colour at [3:5]" } });
+    const failure = await engine.execute("select colour from t", { actionName: "mart.paint" }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ExecutionError);
+    expect((failure as ExecutionError).actionName).toBe("mart.paint");
+    expect((failure as Error).message).toMatch(/^mart\.paint: Unrecognized name: colour at \[3:5\] \(job acme-analytics:EU\.c360_[0-9a-f]{32}\)$/);
+    expect(jobInserts()).toHaveLength(1);
+  });
+
+  it("gives up after the bounded number of attempts", async () => {
+    server.failNext("GET", /\/tables\/orders$/, 500, "backendError", 6);
+    await expect(engine.describeTable({ schema: "mart", name: "orders" })).rejects.toThrow("scripted backendError");
+    expect(server.requestsTo("GET", /\/tables\/orders$/)).toHaveLength(6);
+  });
+});
+
+describe("BigQuery engine contract: loading", () => {
+  const columns = [
+    { name: "_source_file", type: "text" as const },
+    { name: "_record_number", type: "integer" as const },
+    { name: "crm_id", type: "text" as const },
+  ];
+
+  it("uploads the rows as NDJSON in a load job with an explicit schema, replacing the table", async () => {
+    const rows = [
+      ["crm/customers.csv", 1, "C1"],
+      ["crm/customers.csv", 2, null],
+      ["crm/customers.csv", 3, 'C"3\n'],
+    ];
+    const written = await engine.load({ target: { schema: "raw_crm", name: "customers" }, columns, rows, mode: "replace" });
+    expect(written).toBe(3);
+    const [upload] = server.requestsTo("POST", /\/jobs$/);
+    expect(upload.query.uploadType).toBe("multipart");
+    expect(upload.upload?.job).toMatchObject({
+      jobReference: { projectId: "acme-analytics", location: "EU" },
+      configuration: {
+        load: {
+          destinationTable: { projectId: "acme-analytics", datasetId: "raw_crm", tableId: "customers" },
+          sourceFormat: "NEWLINE_DELIMITED_JSON",
+          schema: {
+            fields: [
+              { name: "_source_file", type: "STRING", mode: "NULLABLE" },
+              { name: "_record_number", type: "INTEGER", mode: "NULLABLE" },
+              { name: "crm_id", type: "STRING", mode: "NULLABLE" },
+            ],
+          },
+          writeDisposition: "WRITE_TRUNCATE",
+          createDisposition: "CREATE_IF_NEEDED",
+        },
+        labels: { c360_project: "shop-360", c360_run_id: "run-42", c360_action: "load_raw_crm_customers" },
+      },
+    });
+    expect(upload.upload?.data.split("\n").filter(Boolean).map((line) => JSON.parse(line))).toEqual([
+      { _source_file: "crm/customers.csv", _record_number: 1, crm_id: "C1" },
+      { _source_file: "crm/customers.csv", _record_number: 2, crm_id: null },
+      { _source_file: "crm/customers.csv", _record_number: 3, crm_id: 'C"3\n' },
+    ]);
+    expect(server.datasets.get("acme-analytics.raw_crm")).toEqual({ location: "EU" });
+    // A load job has no query results: its status is polled with jobs.get.
+    expect(server.requestsTo("GET", /\/queries\//)).toEqual([]);
+    expect(server.requestsTo("GET", /\/jobs\/c360_[0-9a-f]+$/)).toHaveLength(1);
+  });
+
+  it("appends with WRITE_APPEND, retries a failed upload, and creates an empty table with DDL when there are no rows", async () => {
+    server.failNext("POST", /\/jobs$/, 429, "rateLimitExceeded");
+    await engine.load({ target: { schema: "raw_crm", name: "customers" }, columns, rows: [["crm/customers-2.csv", 1, "C9"]], mode: "append" });
+    const uploads = server.requestsTo("POST", /\/jobs$/);
+    expect(uploads).toHaveLength(2);
+    expect((uploads[1].upload?.job as { configuration: { load: { writeDisposition: string } } }).configuration.load.writeDisposition).toBe("WRITE_APPEND");
+
+    await engine.load({ target: { schema: "raw_web", name: "events" }, columns, rows: [], mode: "replace" });
+    expect(insertedQuery(jobInserts().at(-1)!).query).toBe("create or replace table `acme-analytics.raw_web.events` (`_source_file` STRING, `_record_number` INT64, `crm_id` STRING)");
+  });
+});
+
+describe("BigQuery engine contract: dry run", () => {
+  it("dry-runs every statement, creates nothing, and reports bytes per action with the on-demand estimate", async () => {
+    const dryRun = await open({ dryRun: true });
+    try {
+      server.tables.set("acme-analytics.mart.orders", { type: "TABLE", schema: { fields: [{ name: "order_id", type: "INTEGER" }] } });
+      server.onQuery = (sql) => ({ totalBytesProcessed: sql.startsWith("merge") ? 2 * 1024 ** 4 : 1024 ** 3 });
+      await dryRun.ensureSchema("mart");
+      await dryRun.createTableAs({ schema: "mart", name: "customers" }, "select 1 as id", {}, { actionName: "mart.customers" });
+      await dryRun.mergeInto({ schema: "mart", name: "orders" }, "select 1 as order_id", ["order_id"], { actionName: "mart.orders" });
+      expect(await dryRun.query("select * from x", { actionName: "mart.assert_orders" })).toEqual([]);
+      expect(await dryRun.load({ target: { schema: "raw_crm", name: "customers" }, columns: [{ name: "a", type: "text" }], rows: [["x"]], mode: "replace" })).toBe(1);
+      const report = dryRun.dryRunReport();
+      expect(report.actions).toEqual([
+        { actionName: "mart.customers", statements: 1, bytesProcessed: 1024 ** 3 },
+        { actionName: "mart.orders", statements: 1, bytesProcessed: 2 * 1024 ** 4 },
+        { actionName: "mart.assert_orders", statements: 1, bytesProcessed: 1024 ** 3 },
+      ]);
+      expect(report.totalBytes).toBe(2 * 1024 ** 4 + 2 * 1024 ** 3);
+      expect(report.usdPerTib).toBe(6.25);
+      expect(report.estimatedUsd).toBeCloseTo(12.5 + (2 * 6.25) / 1024, 6);
+      expect(jobInserts().every((request) => insertedQuery(request).dryRun === true)).toBe(true);
+      // Nothing but dry-run jobs and metadata reads: no datasets, no polling, no uploads.
+      expect(server.requests.filter((request) => request.method !== "GET" && !request.path.endsWith("/jobs"))).toEqual([]);
+      expect(server.requestsTo("GET", /\/queries\//)).toEqual([]);
+      expect(server.datasets.size).toBe(0);
+    } finally {
+      await dryRun.close();
+    }
+  });
+});
+
+describe("BigQuery engine contract: cancellation and credentials", () => {
+  it("cancels the running jobs (Ctrl-C), and the waiting statement fails", async () => {
+    server.onQuery = () => ({ pendingPolls: 1_000 });
+    const running = engine.execute("select slow()", { actionName: "mart.slow" });
+    const failed = running.catch((error: unknown) => error);
+    while (server.requestsTo("GET", /\/queries\//).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const outcome = await engine.cancelRunningJobs();
+    expect(outcome.cancelled).toHaveLength(1);
+    expect(server.requestsTo("POST", /\/jobs\/c360_[0-9a-f]+\/cancel$/)[0].query).toMatchObject({ location: "EU" });
+    expect(((await failed) as Error).message).toMatch(/^mart\.slow: Job execution was cancelled/);
+  });
+
+  it("on SIGINT cancels running jobs and then calls onInterrupted", async () => {
+    let interrupted = false;
+    const listenersBefore = process.listenerCount("SIGINT");
+    const withHandler = await open({ cancelOnInterrupt: true, onInterrupted: () => (interrupted = true) });
+    try {
+      server.onQuery = () => ({ pendingPolls: 1_000 });
+      const failed = withHandler.execute("select slow()", { actionName: "mart.slow" }).catch((error: unknown) => error);
+      while (server.requestsTo("GET", /\/queries\//).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      process.emit("SIGINT");
+      await failed;
+      await expect.poll(() => interrupted).toBe(true);
+      expect(server.requestsTo("POST", /\/cancel$/)).toHaveLength(1);
+      expect(logs).toContain("Interrupted: cancelling 1 running BigQuery job(s)…");
+    } finally {
+      await withHandler.close();
+    }
+    expect(process.listenerCount("SIGINT")).toBe(listenersBefore);
+  });
+
+  it("without application-default credentials, opening fails with a message that says how to provide them", async () => {
+    const saved = { credentials: process.env.GOOGLE_APPLICATION_CREDENTIALS, detection: process.env.METADATA_SERVER_DETECTION };
+    process.env.GOOGLE_APPLICATION_CREDENTIALS = "/nonexistent/c360-test-key.json";
+    // Never probe a metadata server from a test.
+    process.env.METADATA_SERVER_DETECTION = "none";
+    try {
+      const failure = await openBigQueryEngine(TARGET, { apiEndpoint: server.endpoint, cancelOnInterrupt: false }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(BigQueryCredentialsError);
+      expect((failure as Error).message).toMatch(/^No Google Cloud credentials for BigQuery \(project acme-analytics\)/);
+      expect((failure as Error).message).toContain("gcloud auth application-default login");
+      expect((failure as Error).message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
+      expect(server.requests).toEqual([]);
+    } finally {
+      for (const [key, value] of Object.entries({ GOOGLE_APPLICATION_CREDENTIALS: saved.credentials, METADATA_SERVER_DETECTION: saved.detection })) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
