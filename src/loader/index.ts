@@ -1,0 +1,212 @@
+/**
+ * The seed loader: a landing folder (SOURCES.md) → bronze tables, one per landing source,
+ * through the Engine interface only (so every warehouse loads the same rows).
+ *
+ * Incremental by default: the load manifest lists the parts already in bronze, and only
+ * the others are appended, each in one transaction with its manifest row. `fullRefresh`
+ * empties every bronze table and reloads all parts. A listed part whose bytes changed is
+ * an error; a part that left the folder keeps its rows (landing zones are often archived).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Engine, TableRef } from "../engines/engine.js";
+import { LandingFileError } from "../errors.js";
+import { bronzeSchema, LANDING_SOURCES, type LandingSource } from "./catalog.js";
+import { digestFile, openLandingInput } from "./landing-input.js";
+import { appendManifestEntry, forgetBronzeTable, MANIFEST_TABLE, readManifest, resetManifest, sqlText, type ManifestEntry } from "./manifest.js";
+import { batches, bronzeColumns, bronzeRows, parseRecords } from "./part-rows.js";
+import { discoverParts, type LandingPart } from "./parts.js";
+
+export { MANIFEST_TABLE } from "./manifest.js";
+
+export interface FileLoadReport {
+  /** Path inside the landing folder. */
+  file: string;
+  /** schema.table of the bronze table. */
+  table: string;
+  partSuffix: string;
+  /** loaded: read now; unchanged: loaded by an earlier build, checksum verified, skipped. */
+  status: "loaded" | "unchanged";
+  records: number;
+  sizeBytes: number;
+  /** Seconds spent reading and loading the part (0 for unchanged parts). */
+  seconds: number;
+}
+
+export interface TableLoadReport {
+  table: string;
+  /** Parts present in the landing folder. */
+  parts: number;
+  /** Rows the manifest records for the table (every part ever loaded since the last refresh). */
+  records: number;
+}
+
+export interface LoadReport {
+  landingDir: string;
+  /** True when every bronze table was rebuilt (asked for, or the landing folder changed). */
+  fullRefresh: boolean;
+  files: FileLoadReport[];
+  tables: TableLoadReport[];
+  warnings: string[];
+  seconds: number;
+}
+
+export interface LoadOptions {
+  fullRefresh?: boolean;
+  /** Called once per part, after it is loaded or verified unchanged (for progress output). */
+  onFile?: (report: FileLoadReport) => void;
+  /** Rows per engine.load call. */
+  batchRows?: number;
+}
+
+const DEFAULT_BATCH_ROWS = 100_000;
+
+export async function loadLandingFolder(engine: Engine, landingDir: string, options: LoadOptions = {}): Promise<LoadReport> {
+  const started = performance.now();
+  const landing = path.resolve(landingDir);
+  if (!fs.existsSync(landing) || !fs.statSync(landing).isDirectory()) throw new LandingFileError(landingDir, "folder", "the landing folder does not exist");
+  const warnings: string[] = [];
+  const warn = (message: string) => warnings.push(message);
+
+  // Everything that can fail without touching the warehouse is checked first.
+  const partsBySource = new Map(LANDING_SOURCES.map((source) => [source, discoverParts(landing, source)] as const));
+  for (const [source, parts] of partsBySource) {
+    if (source.required && parts.length === 0) throw new LandingFileError(source.file, "file not found", `required reference file is missing from ${landingDir}`);
+  }
+  warnAbsentSystems(partsBySource, warn);
+
+  let manifest = await readManifest(engine);
+  let fullRefresh = options.fullRefresh ?? false;
+  const previousFolder = manifest.find((entry) => entry.landingDir !== landing)?.landingDir;
+  if (!fullRefresh && previousFolder !== undefined) {
+    warn(`bronze was loaded from ${previousFolder}; reloading everything from ${landing}`);
+    fullRefresh = true;
+  }
+  await engine.ensureSchema(MANIFEST_TABLE.schema);
+  if (fullRefresh) {
+    await resetManifest(engine);
+    manifest = [];
+  } else {
+    await verifyLoadedParts(manifest, partsBySource);
+  }
+
+  const files: FileLoadReport[] = [];
+  const tables: TableLoadReport[] = [];
+  for (const [source, parts] of partsBySource) {
+    const table: TableRef = { schema: bronzeSchema(source), name: source.table };
+    const tableName = `${table.schema}.${table.name}`;
+    let loaded = new Map(manifest.filter((entry) => entry.bronzeTable === tableName).map((entry) => [entry.file, entry]));
+    await engine.ensureSchema(table.schema);
+    const reset = fullRefresh || !(await hasBronzeLayout(engine, table, source));
+    if (reset) {
+      if (!fullRefresh && loaded.size > 0) warn(`${tableName} is missing or has another layout than the catalog: reloading all its parts`);
+      await engine.load({ target: table, columns: bronzeColumns(source), rows: [], mode: "replace" });
+      if (!fullRefresh) await forgetBronzeTable(engine, tableName);
+      loaded = new Map();
+    }
+    const present = new Set(parts.map((part) => part.file));
+    for (const entry of loaded.values()) {
+      if (!present.has(entry.file)) warn(`${entry.file} was loaded earlier but is no longer in the landing folder: its rows stay in ${tableName} (a full refresh drops them)`);
+    }
+    for (const part of parts) {
+      const previous = loaded.get(part.file);
+      const report: FileLoadReport = previous
+        ? { file: part.file, table: tableName, partSuffix: part.suffix, status: "unchanged", records: previous.records, sizeBytes: previous.sizeBytes, seconds: 0 }
+        : await loadPart(engine, table, part, landing, !reset, options.batchRows ?? DEFAULT_BATCH_ROWS, warn);
+      if (!previous) loaded.set(part.file, toManifestEntry(report, landing));
+      files.push(report);
+      options.onFile?.(report);
+    }
+    const records = [...loaded.values()].reduce((sum, entry) => sum + entry.records, 0);
+    tables.push({ table: tableName, parts: parts.length, records });
+  }
+  return { landingDir: landing, fullRefresh, files, tables, warnings, seconds: (performance.now() - started) / 1000 };
+}
+
+async function loadPart(
+  engine: Engine,
+  table: TableRef,
+  part: LandingPart,
+  landing: string,
+  mayHoldOrphans: boolean,
+  batchRows: number,
+  warn: (message: string) => void,
+): Promise<FileLoadReport> {
+  const started = performance.now();
+  const input = openLandingInput(part.absolutePath, part.file);
+  const columns = bronzeColumns(part.source);
+  const tableName = `${table.schema}.${table.name}`;
+  let records = 0;
+  let sizeBytes = 0;
+  await engine.transaction(async () => {
+    if (mayHoldOrphans) {
+      // Rows of a load that died before its manifest row was written (engines whose
+      // transactions do not cover loads): they are reloaded now, so drop them first.
+      await engine.execute(`delete from ${engine.quoteTable(table)} where _source_file = ${sqlText(engine, part.file)}`, { actionName: `load ${tableName}` });
+    }
+    for await (const batch of batches(bronzeRows(part, parseRecords(part, input.chunks, warn)), batchRows)) {
+      records += await engine.load({ target: table, columns, rows: batch, mode: "append" });
+    }
+    const digest = input.digest();
+    sizeBytes = digest.sizeBytes;
+    const report = { file: part.file, table: tableName, partSuffix: part.suffix, status: "loaded" as const, records, sizeBytes, seconds: 0 };
+    await appendManifestEntry(engine, { ...toManifestEntry(report, landing), sha256: digest.sha256 });
+  });
+  return { file: part.file, table: tableName, partSuffix: part.suffix, status: "loaded", records, sizeBytes, seconds: (performance.now() - started) / 1000 };
+}
+
+function toManifestEntry(report: FileLoadReport, landing: string): ManifestEntry {
+  return {
+    file: report.file,
+    bronzeTable: report.table,
+    partSuffix: report.partSuffix,
+    sizeBytes: report.sizeBytes,
+    sha256: "",
+    records: report.records,
+    loadedAt: new Date().toISOString(),
+    landingDir: landing,
+  };
+}
+
+/** A part listed in the manifest must still have the bytes it had when it was loaded. */
+async function verifyLoadedParts(manifest: ManifestEntry[], partsBySource: Map<LandingSource, LandingPart[]>): Promise<void> {
+  const byFile = new Map(manifest.map((entry) => [entry.file, entry]));
+  for (const parts of partsBySource.values()) {
+    for (const part of parts) {
+      const entry = byFile.get(part.file);
+      if (!entry) continue;
+      const { sha256, sizeBytes } = await digestFile(part.absolutePath, part.file);
+      if (sha256 !== entry.sha256) {
+        throw new LandingFileError(
+          part.file,
+          `sha256 ${sha256.slice(0, 12)}…, ${sizeBytes} bytes`,
+          `this part changed after it was loaded on ${entry.loadedAt} (then sha256 ${entry.sha256.slice(0, 12)}…, ${entry.sizeBytes} bytes). ` +
+            "A loaded part never changes: deliver new data as a new part, or rebuild with --full-refresh",
+        );
+      }
+    }
+  }
+}
+
+async function hasBronzeLayout(engine: Engine, table: TableRef, source: LandingSource): Promise<boolean> {
+  const existing = await engine.describeTable(table);
+  if (!existing) return false;
+  const expected = bronzeColumns(source).map((column) => column.name);
+  return existing.length === expected.length && existing.every((column, index) => column.name === expected[index]);
+}
+
+function warnAbsentSystems(partsBySource: Map<LandingSource, LandingPart[]>, warn: (message: string) => void): void {
+  const systems = new Map<string, { missing: string[]; total: number }>();
+  for (const [source, parts] of partsBySource) {
+    if (source.required) continue;
+    const system = systems.get(source.system) ?? { missing: [], total: 0 };
+    system.total++;
+    if (parts.length === 0) system.missing.push(source.file);
+    systems.set(source.system, system);
+  }
+  for (const [system, { missing, total }] of systems) {
+    if (missing.length === 0) continue;
+    const what = missing.length === total ? `source system ${system} is absent` : `${system} is incomplete`;
+    warn(`${what}: no ${missing.join(", ")} in the landing folder; its bronze table(s) will be empty`);
+  }
+}
