@@ -1,0 +1,285 @@
+// Generated from includes/ts/dialect.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.current = current;
+exports.compileVar = compileVar;
+exports.stringLiteral = stringLiteral;
+exports.regexLiteral = regexLiteral;
+exports.typeName = typeName;
+exports.cast = cast;
+exports.safeCast = safeCast;
+exports.safeCastDecimal = safeCastDecimal;
+exports.safeCastInt64 = safeCastInt64;
+exports.typedNull = typedNull;
+exports.regexpContains = regexpContains;
+exports.regexpReplace = regexpReplace;
+exports.regexpExtract = regexpExtract;
+exports.safeParseTimestamp = safeParseTimestamp;
+exports.safeParseDate = safeParseDate;
+exports.addMicroseconds = addMicroseconds;
+exports.addMinutes = addMinutes;
+exports.addDays = addDays;
+exports.dateDiffDays = dateDiffDays;
+exports.timestampDiffSeconds = timestampDiffSeconds;
+exports.dateOf = dateOf;
+exports.timestampOfDate = timestampOfDate;
+exports.timestampLiteral = timestampLiteral;
+exports.dateLiteral = dateLiteral;
+exports.md5Hex = md5Hex;
+exports.parseJson = parseJson;
+exports.jsonType = jsonType;
+exports.jsonText = jsonText;
+exports.jsonFragment = jsonFragment;
+exports.jsonObjectText = jsonObjectText;
+exports.arrayAgg = arrayAgg;
+exports.arrayLength = arrayLength;
+exports.roundedDivide = roundedDivide;
+const DIALECTS = ["duckdb", "bigquery"];
+/** The dialect to render: the explicit one, else the compile var `dialect`, else BigQuery (dataform.json's default). */
+function current(explicit) {
+    var _a, _b;
+    if (explicit !== undefined)
+        return checked(explicit);
+    const fromVars = typeof dataform === "undefined" ? undefined : (_b = (_a = dataform === null || dataform === void 0 ? void 0 : dataform.projectConfig) === null || _a === void 0 ? void 0 : _a.vars) === null || _b === void 0 ? void 0 : _b.dialect;
+    return fromVars === undefined || fromVars === "" ? "bigquery" : checked(fromVars);
+}
+function checked(value) {
+    if (!DIALECTS.includes(value)) {
+        throw new Error(`dialect must be one of ${DIALECTS.join(", ")} (compile var "dialect"), got "${value}"`);
+    }
+    return value;
+}
+/** A compile var as text (undefined when not set); the var map of the running compile. */
+function compileVar(name) {
+    var _a, _b;
+    if (typeof dataform === "undefined")
+        return undefined;
+    const value = (_b = (_a = dataform === null || dataform === void 0 ? void 0 : dataform.projectConfig) === null || _a === void 0 ? void 0 : _a.vars) === null || _b === void 0 ? void 0 : _b[name];
+    return value === undefined || value === "" ? undefined : String(value);
+}
+// ---------------------------------------------------------------------------------------
+// Literals and types
+/** A string literal; quotes doubled on DuckDB, backslash-escaped on BigQuery. */
+function stringLiteral(text, dialect) {
+    if (current(dialect) === "duckdb")
+        return `'${text.replaceAll("'", "''")}'`;
+    return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n").replaceAll("\r", "\\r")}'`;
+}
+/** A regular-expression literal: a raw string on BigQuery, a plain string on DuckDB (which does not process backslashes). */
+function regexLiteral(pattern, dialect) {
+    if (pattern.includes("'"))
+        throw new Error(`regular expression must not contain a single quote: ${pattern}`);
+    return current(dialect) === "duckdb" ? `'${pattern}'` : `r'${pattern}'`;
+}
+/**
+ * Type names. decimal is exact money: DECIMAL(38, 9) on DuckDB, NUMERIC on BigQuery (the same
+ * precision and scale). timestamp is an instant in UTC: BigQuery TIMESTAMP; on DuckDB a
+ * TIMESTAMP holding the UTC wall time (sessions run in UTC).
+ */
+function typeName(kind, dialect) {
+    const duckdb = current(dialect) === "duckdb";
+    switch (kind) {
+        case "string":
+            return duckdb ? "varchar" : "string";
+        case "int64":
+            return duckdb ? "bigint" : "int64";
+        case "float64":
+            return duckdb ? "double" : "float64";
+        case "bool":
+            return duckdb ? "boolean" : "bool";
+        case "date":
+            return "date";
+        case "timestamp":
+            return "timestamp";
+        case "decimal":
+            return duckdb ? "decimal(38, 9)" : "numeric";
+    }
+}
+/** cast(expression as <kind>): fails the query on a bad value. */
+function cast(expression, kind, dialect) {
+    return `cast(${expression} as ${typeName(kind, dialect)})`;
+}
+/** Cast that yields null instead of failing (try_cast / safe_cast). */
+function safeCast(expression, kind, dialect) {
+    const d = current(dialect);
+    if (d === "duckdb" && kind === "decimal") {
+        // DuckDB parses text into DECIMAL(38, 9) (a 128-bit integer) some 50 times slower than
+        // into DECIMAL(18, 9); the wide parse runs only for values beyond 10^9, with the same rounding.
+        return `coalesce(cast(try_cast(${expression} as decimal(18, 9)) as decimal(38, 9)), try_cast(${expression} as decimal(38, 9)))`;
+    }
+    return `${d === "duckdb" ? "try_cast" : "safe_cast"}(${expression} as ${typeName(kind, d)})`;
+}
+function safeCastDecimal(expression, dialect) {
+    return safeCast(expression, "decimal", dialect);
+}
+function safeCastInt64(expression, dialect) {
+    return safeCast(expression, "int64", dialect);
+}
+/** A typed null (for union branches and placeholder columns). */
+function typedNull(kind, dialect) {
+    return cast("null", kind, dialect);
+}
+// ---------------------------------------------------------------------------------------
+// Regular expressions (RE2 on both engines)
+/** True when the pattern matches anywhere in the text (null for null text). */
+function regexpContains(expression, pattern, dialect) {
+    const d = current(dialect);
+    return d === "duckdb" ? `regexp_matches(${expression}, ${regexLiteral(pattern, d)})` : `regexp_contains(${expression}, ${regexLiteral(pattern, d)})`;
+}
+/** Replaces every match; `replacement` may use \1 for groups. */
+function regexpReplace(expression, pattern, replacement, dialect) {
+    const d = current(dialect);
+    if (replacement.includes("'"))
+        throw new Error(`regexp replacement must not contain a single quote: ${replacement}`);
+    return d === "duckdb"
+        ? `regexp_replace(${expression}, ${regexLiteral(pattern, d)}, '${replacement}', 'g')`
+        : `regexp_replace(${expression}, ${regexLiteral(pattern, d)}, r'${replacement}')`;
+}
+/** The first capturing group of the first match, null when there is no match (DuckDB alone would give ''). */
+function regexpExtract(expression, pattern, dialect) {
+    const d = current(dialect);
+    if (d === "bigquery")
+        return `regexp_extract(${expression}, ${regexLiteral(pattern, d)})`;
+    return `case when ${regexpContains(expression, pattern, d)} then regexp_extract(${expression}, ${regexLiteral(pattern, d)}, 1) end`;
+}
+// ---------------------------------------------------------------------------------------
+// Dates and timestamps
+/** Parses text with a strftime format; null when it does not match or is not a real date/time. Result: timestamp (UTC). */
+function safeParseTimestamp(expression, format, dialect) {
+    const d = current(dialect);
+    return d === "duckdb" ? `try_strptime(${expression}, ${stringLiteral(format, d)})` : `safe.parse_timestamp(${stringLiteral(format, d)}, ${expression}, 'UTC')`;
+}
+/** Parses text with a strftime format into a date; null when it is not a real date. */
+function safeParseDate(expression, format, dialect) {
+    const d = current(dialect);
+    return d === "duckdb" ? `cast(try_strptime(${expression}, ${stringLiteral(format, d)}) as date)` : `safe.parse_date(${stringLiteral(format, d)}, ${expression})`;
+}
+/** timestamp + an integer number of microseconds. */
+function addMicroseconds(timestamp, microseconds, dialect) {
+    return current(dialect) === "duckdb" ? `(${timestamp} + to_microseconds(${microseconds}))` : `timestamp_add(${timestamp}, interval ${microseconds} microsecond)`;
+}
+/** timestamp + an integer number of minutes (negative subtracts). */
+function addMinutes(timestamp, minutes, dialect) {
+    return current(dialect) === "duckdb" ? `(${timestamp} + to_minutes(${minutes}))` : `timestamp_add(${timestamp}, interval ${minutes} minute)`;
+}
+/** date + an integer number of days. */
+function addDays(date, days, dialect) {
+    return current(dialect) === "duckdb" ? `cast(${date} + to_days(${days}) as date)` : `date_add(${date}, interval ${days} day)`;
+}
+/** Whole days from `earlier` to `later` (dates). */
+function dateDiffDays(later, earlier, dialect) {
+    return current(dialect) === "duckdb" ? `date_diff('day', ${earlier}, ${later})` : `date_diff(${later}, ${earlier}, day)`;
+}
+/** Whole seconds from `earlier` to `later` (timestamps), truncated like BigQuery's timestamp_diff. */
+function timestampDiffSeconds(later, earlier, dialect) {
+    return current(dialect) === "duckdb"
+        ? `cast(trunc((epoch_us(${later}) - epoch_us(${earlier})) / 1000000) as bigint)`
+        : `timestamp_diff(${later}, ${earlier}, second)`;
+}
+/** The UTC date of a timestamp. */
+function dateOf(timestamp, dialect) {
+    return current(dialect) === "duckdb" ? `cast(${timestamp} as date)` : `date(${timestamp}, 'UTC')`;
+}
+/** Midnight UTC at the start of a date, as a timestamp. */
+function timestampOfDate(date, dialect) {
+    return current(dialect) === "duckdb" ? `cast(${date} as timestamp)` : `timestamp(${date}, 'UTC')`;
+}
+/** A timestamp literal (UTC) from text `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
+function timestampLiteral(text, dialect) {
+    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(text))
+        throw new Error(`not a timestamp literal: ${text}`);
+    return current(dialect) === "duckdb" ? `timestamp '${text}'` : `timestamp '${text}+00'`;
+}
+/** A date literal from text `YYYY-MM-DD`. */
+function dateLiteral(text, _dialect) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text))
+        throw new Error(`not a date literal: ${text}`);
+    return `date '${text}'`;
+}
+// ---------------------------------------------------------------------------------------
+// Hashing
+/** Lower-case hex MD5 of a text. */
+function md5Hex(expression, dialect) {
+    return current(dialect) === "duckdb" ? `md5(${expression})` : `to_hex(md5(${expression}))`;
+}
+// ---------------------------------------------------------------------------------------
+// JSON: parse once into a column with parseJson, then read it with the helpers below.
+/** The parsed JSON of a text, or null when the text is not valid JSON (a JSON `null` parses to a non-null value). */
+function parseJson(text, dialect) {
+    // BigQuery's default wide_number_mode 'exact' rejects numbers a float64 cannot hold exactly.
+    return current(dialect) === "duckdb" ? `case when json_valid(${text}) then json(${text}) end` : `safe.parse_json(${text}, wide_number_mode => 'round')`;
+}
+function jsonPathLiteral(path, dialect) {
+    if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path))
+        throw new Error(`unsupported JSON path: ${path}`);
+    return stringLiteral(path, dialect);
+}
+/**
+ * The JSON type at `path` of a parsed JSON value: 'object', 'array', 'string', 'number',
+ * 'boolean' or 'null'; SQL null when the path is absent (or the JSON is null).
+ */
+function jsonType(json, path = "$", dialect) {
+    const d = current(dialect);
+    const p = jsonPathLiteral(path, d);
+    if (d === "bigquery")
+        return `json_type(json_query(${json}, ${p}))`;
+    return (`case json_type(${json}, ${p}) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string' ` +
+        `when 'BOOLEAN' then 'boolean' when 'NULL' then 'null' when 'BIGINT' then 'number' when 'UBIGINT' then 'number' ` +
+        `when 'DOUBLE' then 'number' when 'HUGEINT' then 'number' end`);
+}
+/** A scalar at `path` as text (strings unescaped, numbers and booleans as written); null for absent, null, objects and arrays. */
+function jsonText(json, path, dialect) {
+    const d = current(dialect);
+    const p = jsonPathLiteral(path, d);
+    if (d === "bigquery")
+        return `json_value(${json}, ${p})`;
+    return `case when json_type(${json}, ${p}) in ('VARCHAR', 'BOOLEAN', 'BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') then json_extract_string(${json}, ${p}) end`;
+}
+/** The JSON text of the value at `path` (any type); null when absent. */
+function jsonFragment(json, path, dialect) {
+    const d = current(dialect);
+    const p = jsonPathLiteral(path, d);
+    return d === "duckdb" ? `cast(json_extract(${json}, ${p}) as varchar)` : `to_json_string(json_query(${json}, ${p}))`;
+}
+/** The JSON text of an object with the given keys (in order) and SQL values (null → JSON null). */
+function jsonObjectText(entries, dialect) {
+    const d = current(dialect);
+    for (const [key] of entries)
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+            throw new Error(`unsupported JSON key: ${key}`);
+    if (d === "duckdb")
+        return `cast(json_object(${entries.map(([key, value]) => `'${key}', ${value}`).join(", ")}) as varchar)`;
+    return `to_json_string(struct(${entries.map(([key, value]) => `${value} as ${key}`).join(", ")}))`;
+}
+// ---------------------------------------------------------------------------------------
+// Arrays
+/** Aggregates the non-null values into an array ordered by `orderBy` (which must name its tie-breakers). */
+function arrayAgg(expression, orderBy, dialect) {
+    return current(dialect) === "duckdb"
+        ? `coalesce(list(${expression} order by ${orderBy}) filter (where ${expression} is not null), [])`
+        : `array_agg(${expression} ignore nulls order by ${orderBy})`;
+}
+/** Number of elements of an array (0 for an empty array). */
+function arrayLength(expression, dialect) {
+    return current(dialect) === "duckdb" ? `len(${expression})` : `array_length(${expression})`;
+}
+// ---------------------------------------------------------------------------------------
+// Exact division (appended by the gold layer: averages, ratios and money per METRICS.md)
+/**
+ * numerator / denominator as an exact decimal rounded half away from zero to `scale`
+ * decimals (0–9); null when the denominator is 0 or null. Operands are numbers or decimals
+ * with at most 9 decimals. DuckDB divides decimals in double precision, so there the
+ * quotient is computed on integers scaled by 10^9 (HUGEINT); BigQuery divides in BIGNUMERIC.
+ */
+function roundedDivide(numerator, denominator, scale, dialect) {
+    if (!Number.isInteger(scale) || scale < 0 || scale > 9)
+        throw new Error(`roundedDivide scale must be an integer in 0..9, got ${scale}`);
+    if (current(dialect) === "bigquery") {
+        return `cast(round(cast(${numerator} as bignumeric) / cast(nullif(${denominator}, 0) as bignumeric), ${scale}) as numeric)`;
+    }
+    const scaled = (expression) => `cast(cast(${expression} as decimal(38, 9)) * 1000000000 as hugeint)`;
+    const n = scaled(numerator);
+    const d = `nullif(${scaled(denominator)}, 0)`;
+    const quotient = `sign(${n}) * sign(${d}) * ((2 * abs(${n}) * ${10 ** scale} + abs(${d})) // (2 * abs(${d})))`;
+    return `cast(cast(${quotient} as decimal(38, 0)) * ${scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`} as decimal(38, 9))`;
+}

@@ -1,0 +1,293 @@
+/**
+ * Every SQL construct that differs between BigQuery (production) and DuckDB (embedded
+ * default) lives here, so the SQLX is written once (ARCHITECTURE.md "One SQLX source, two
+ * dialects"). Each helper returns a SQL expression for the dialect of the compile var
+ * `dialect`, read when the helper is called; an explicit last argument overrides it (unit
+ * tests render both dialects).
+ *
+ * Regular expressions are RE2 on both engines. Patterns are passed as their RE2 source text
+ * and must not contain a single quote (they become raw string literals on BigQuery).
+ */
+export type Dialect = "duckdb" | "bigquery";
+
+/** The Dataform session global, present while a project compiles (absent in unit tests). */
+declare const dataform: { projectConfig?: { vars?: Record<string, string | undefined> } } | undefined;
+
+const DIALECTS: readonly Dialect[] = ["duckdb", "bigquery"];
+
+/** The dialect to render: the explicit one, else the compile var `dialect`, else BigQuery (dataform.json's default). */
+export function current(explicit?: Dialect): Dialect {
+  if (explicit !== undefined) return checked(explicit);
+  const fromVars = typeof dataform === "undefined" ? undefined : dataform?.projectConfig?.vars?.dialect;
+  return fromVars === undefined || fromVars === "" ? "bigquery" : checked(fromVars);
+}
+
+function checked(value: string): Dialect {
+  if (!(DIALECTS as readonly string[]).includes(value)) {
+    throw new Error(`dialect must be one of ${DIALECTS.join(", ")} (compile var "dialect"), got "${value}"`);
+  }
+  return value as Dialect;
+}
+
+/** A compile var as text (undefined when not set); the var map of the running compile. */
+export function compileVar(name: string): string | undefined {
+  if (typeof dataform === "undefined") return undefined;
+  const value = dataform?.projectConfig?.vars?.[name];
+  return value === undefined || value === "" ? undefined : String(value);
+}
+
+// ---------------------------------------------------------------------------------------
+// Literals and types
+
+/** A string literal; quotes doubled on DuckDB, backslash-escaped on BigQuery. */
+export function stringLiteral(text: string, dialect?: Dialect): string {
+  if (current(dialect) === "duckdb") return `'${text.replaceAll("'", "''")}'`;
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n").replaceAll("\r", "\\r")}'`;
+}
+
+/** A regular-expression literal: a raw string on BigQuery, a plain string on DuckDB (which does not process backslashes). */
+export function regexLiteral(pattern: string, dialect?: Dialect): string {
+  if (pattern.includes("'")) throw new Error(`regular expression must not contain a single quote: ${pattern}`);
+  return current(dialect) === "duckdb" ? `'${pattern}'` : `r'${pattern}'`;
+}
+
+export type TypeKind = "string" | "int64" | "float64" | "bool" | "date" | "timestamp" | "decimal";
+
+/**
+ * Type names. decimal is exact money: DECIMAL(38, 9) on DuckDB, NUMERIC on BigQuery (the same
+ * precision and scale). timestamp is an instant in UTC: BigQuery TIMESTAMP; on DuckDB a
+ * TIMESTAMP holding the UTC wall time (sessions run in UTC).
+ */
+export function typeName(kind: TypeKind, dialect?: Dialect): string {
+  const duckdb = current(dialect) === "duckdb";
+  switch (kind) {
+    case "string":
+      return duckdb ? "varchar" : "string";
+    case "int64":
+      return duckdb ? "bigint" : "int64";
+    case "float64":
+      return duckdb ? "double" : "float64";
+    case "bool":
+      return duckdb ? "boolean" : "bool";
+    case "date":
+      return "date";
+    case "timestamp":
+      return "timestamp";
+    case "decimal":
+      return duckdb ? "decimal(38, 9)" : "numeric";
+  }
+}
+
+/** cast(expression as <kind>): fails the query on a bad value. */
+export function cast(expression: string, kind: TypeKind, dialect?: Dialect): string {
+  return `cast(${expression} as ${typeName(kind, dialect)})`;
+}
+
+/** Cast that yields null instead of failing (try_cast / safe_cast). */
+export function safeCast(expression: string, kind: TypeKind, dialect?: Dialect): string {
+  const d = current(dialect);
+  if (d === "duckdb" && kind === "decimal") {
+    // DuckDB parses text into DECIMAL(38, 9) (a 128-bit integer) some 50 times slower than
+    // into DECIMAL(18, 9); the wide parse runs only for values beyond 10^9, with the same rounding.
+    return `coalesce(cast(try_cast(${expression} as decimal(18, 9)) as decimal(38, 9)), try_cast(${expression} as decimal(38, 9)))`;
+  }
+  return `${d === "duckdb" ? "try_cast" : "safe_cast"}(${expression} as ${typeName(kind, d)})`;
+}
+
+export function safeCastDecimal(expression: string, dialect?: Dialect): string {
+  return safeCast(expression, "decimal", dialect);
+}
+
+export function safeCastInt64(expression: string, dialect?: Dialect): string {
+  return safeCast(expression, "int64", dialect);
+}
+
+/** A typed null (for union branches and placeholder columns). */
+export function typedNull(kind: TypeKind, dialect?: Dialect): string {
+  return cast("null", kind, dialect);
+}
+
+// ---------------------------------------------------------------------------------------
+// Regular expressions (RE2 on both engines)
+
+/** True when the pattern matches anywhere in the text (null for null text). */
+export function regexpContains(expression: string, pattern: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  return d === "duckdb" ? `regexp_matches(${expression}, ${regexLiteral(pattern, d)})` : `regexp_contains(${expression}, ${regexLiteral(pattern, d)})`;
+}
+
+/** Replaces every match; `replacement` may use \1 for groups. */
+export function regexpReplace(expression: string, pattern: string, replacement: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  if (replacement.includes("'")) throw new Error(`regexp replacement must not contain a single quote: ${replacement}`);
+  return d === "duckdb"
+    ? `regexp_replace(${expression}, ${regexLiteral(pattern, d)}, '${replacement}', 'g')`
+    : `regexp_replace(${expression}, ${regexLiteral(pattern, d)}, r'${replacement}')`;
+}
+
+/** The first capturing group of the first match, null when there is no match (DuckDB alone would give ''). */
+export function regexpExtract(expression: string, pattern: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  if (d === "bigquery") return `regexp_extract(${expression}, ${regexLiteral(pattern, d)})`;
+  return `case when ${regexpContains(expression, pattern, d)} then regexp_extract(${expression}, ${regexLiteral(pattern, d)}, 1) end`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Dates and timestamps
+
+/** Parses text with a strftime format; null when it does not match or is not a real date/time. Result: timestamp (UTC). */
+export function safeParseTimestamp(expression: string, format: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  return d === "duckdb" ? `try_strptime(${expression}, ${stringLiteral(format, d)})` : `safe.parse_timestamp(${stringLiteral(format, d)}, ${expression}, 'UTC')`;
+}
+
+/** Parses text with a strftime format into a date; null when it is not a real date. */
+export function safeParseDate(expression: string, format: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  return d === "duckdb" ? `cast(try_strptime(${expression}, ${stringLiteral(format, d)}) as date)` : `safe.parse_date(${stringLiteral(format, d)}, ${expression})`;
+}
+
+/** timestamp + an integer number of microseconds. */
+export function addMicroseconds(timestamp: string, microseconds: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `(${timestamp} + to_microseconds(${microseconds}))` : `timestamp_add(${timestamp}, interval ${microseconds} microsecond)`;
+}
+
+/** timestamp + an integer number of minutes (negative subtracts). */
+export function addMinutes(timestamp: string, minutes: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `(${timestamp} + to_minutes(${minutes}))` : `timestamp_add(${timestamp}, interval ${minutes} minute)`;
+}
+
+/** date + an integer number of days. */
+export function addDays(date: string, days: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `cast(${date} + to_days(${days}) as date)` : `date_add(${date}, interval ${days} day)`;
+}
+
+/** Whole days from `earlier` to `later` (dates). */
+export function dateDiffDays(later: string, earlier: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `date_diff('day', ${earlier}, ${later})` : `date_diff(${later}, ${earlier}, day)`;
+}
+
+/** Whole seconds from `earlier` to `later` (timestamps), truncated like BigQuery's timestamp_diff. */
+export function timestampDiffSeconds(later: string, earlier: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb"
+    ? `cast(trunc((epoch_us(${later}) - epoch_us(${earlier})) / 1000000) as bigint)`
+    : `timestamp_diff(${later}, ${earlier}, second)`;
+}
+
+/** The UTC date of a timestamp. */
+export function dateOf(timestamp: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `cast(${timestamp} as date)` : `date(${timestamp}, 'UTC')`;
+}
+
+/** Midnight UTC at the start of a date, as a timestamp. */
+export function timestampOfDate(date: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `cast(${date} as timestamp)` : `timestamp(${date}, 'UTC')`;
+}
+
+/** A timestamp literal (UTC) from text `YYYY-MM-DD HH:MM:SS[.ffffff]`. */
+export function timestampLiteral(text: string, dialect?: Dialect): string {
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(text)) throw new Error(`not a timestamp literal: ${text}`);
+  return current(dialect) === "duckdb" ? `timestamp '${text}'` : `timestamp '${text}+00'`;
+}
+
+/** A date literal from text `YYYY-MM-DD`. */
+export function dateLiteral(text: string, _dialect?: Dialect): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new Error(`not a date literal: ${text}`);
+  return `date '${text}'`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Hashing
+
+/** Lower-case hex MD5 of a text. */
+export function md5Hex(expression: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `md5(${expression})` : `to_hex(md5(${expression}))`;
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON: parse once into a column with parseJson, then read it with the helpers below.
+
+/** The parsed JSON of a text, or null when the text is not valid JSON (a JSON `null` parses to a non-null value). */
+export function parseJson(text: string, dialect?: Dialect): string {
+  // BigQuery's default wide_number_mode 'exact' rejects numbers a float64 cannot hold exactly.
+  return current(dialect) === "duckdb" ? `case when json_valid(${text}) then json(${text}) end` : `safe.parse_json(${text}, wide_number_mode => 'round')`;
+}
+
+function jsonPathLiteral(path: string, dialect: Dialect): string {
+  if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path)) throw new Error(`unsupported JSON path: ${path}`);
+  return stringLiteral(path, dialect);
+}
+
+/**
+ * The JSON type at `path` of a parsed JSON value: 'object', 'array', 'string', 'number',
+ * 'boolean' or 'null'; SQL null when the path is absent (or the JSON is null).
+ */
+export function jsonType(json: string, path = "$", dialect?: Dialect): string {
+  const d = current(dialect);
+  const p = jsonPathLiteral(path, d);
+  if (d === "bigquery") return `json_type(json_query(${json}, ${p}))`;
+  return (
+    `case json_type(${json}, ${p}) when 'OBJECT' then 'object' when 'ARRAY' then 'array' when 'VARCHAR' then 'string' ` +
+    `when 'BOOLEAN' then 'boolean' when 'NULL' then 'null' when 'BIGINT' then 'number' when 'UBIGINT' then 'number' ` +
+    `when 'DOUBLE' then 'number' when 'HUGEINT' then 'number' end`
+  );
+}
+
+/** A scalar at `path` as text (strings unescaped, numbers and booleans as written); null for absent, null, objects and arrays. */
+export function jsonText(json: string, path: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  const p = jsonPathLiteral(path, d);
+  if (d === "bigquery") return `json_value(${json}, ${p})`;
+  return `case when json_type(${json}, ${p}) in ('VARCHAR', 'BOOLEAN', 'BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') then json_extract_string(${json}, ${p}) end`;
+}
+
+/** The JSON text of the value at `path` (any type); null when absent. */
+export function jsonFragment(json: string, path: string, dialect?: Dialect): string {
+  const d = current(dialect);
+  const p = jsonPathLiteral(path, d);
+  return d === "duckdb" ? `cast(json_extract(${json}, ${p}) as varchar)` : `to_json_string(json_query(${json}, ${p}))`;
+}
+
+/** The JSON text of an object with the given keys (in order) and SQL values (null → JSON null). */
+export function jsonObjectText(entries: readonly (readonly [string, string])[], dialect?: Dialect): string {
+  const d = current(dialect);
+  for (const [key] of entries) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`unsupported JSON key: ${key}`);
+  if (d === "duckdb") return `cast(json_object(${entries.map(([key, value]) => `'${key}', ${value}`).join(", ")}) as varchar)`;
+  return `to_json_string(struct(${entries.map(([key, value]) => `${value} as ${key}`).join(", ")}))`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Arrays
+
+/** Aggregates the non-null values into an array ordered by `orderBy` (which must name its tie-breakers). */
+export function arrayAgg(expression: string, orderBy: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb"
+    ? `coalesce(list(${expression} order by ${orderBy}) filter (where ${expression} is not null), [])`
+    : `array_agg(${expression} ignore nulls order by ${orderBy})`;
+}
+
+/** Number of elements of an array (0 for an empty array). */
+export function arrayLength(expression: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `len(${expression})` : `array_length(${expression})`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Exact division (appended by the gold layer: averages, ratios and money per METRICS.md)
+
+/**
+ * numerator / denominator as an exact decimal rounded half away from zero to `scale`
+ * decimals (0–9); null when the denominator is 0 or null. Operands are numbers or decimals
+ * with at most 9 decimals. DuckDB divides decimals in double precision, so there the
+ * quotient is computed on integers scaled by 10^9 (HUGEINT); BigQuery divides in BIGNUMERIC.
+ */
+export function roundedDivide(numerator: string, denominator: string, scale: number, dialect?: Dialect): string {
+  if (!Number.isInteger(scale) || scale < 0 || scale > 9) throw new Error(`roundedDivide scale must be an integer in 0..9, got ${scale}`);
+  if (current(dialect) === "bigquery") {
+    return `cast(round(cast(${numerator} as bignumeric) / cast(nullif(${denominator}, 0) as bignumeric), ${scale}) as numeric)`;
+  }
+  const scaled = (expression: string) => `cast(cast(${expression} as decimal(38, 9)) * 1000000000 as hugeint)`;
+  const n = scaled(numerator);
+  const d = `nullif(${scaled(denominator)}, 0)`;
+  const quotient = `sign(${n}) * sign(${d}) * ((2 * abs(${n}) * ${10 ** scale} + abs(${d})) // (2 * abs(${d})))`;
+  return `cast(cast(${quotient} as decimal(38, 0)) * ${scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`} as decimal(38, 9))`;
+}

@@ -1,0 +1,319 @@
+/**
+ * Metric helpers of the gold layer (METRICS.md; formulas in docs/metrics.md). Each helper
+ * renders a SQL expression or query for the compile var `dialect` (an explicit `dialect`
+ * option overrides it, for tests); every dialect difference comes from dialect.ts.
+ * Arguments named like columns are SQL expressions, not values.
+ *
+ * Dataform loads the emitted includes/metrics.js as the global `metrics`:
+ * `${metrics.rfm.segment({ rScore: "r_score", fScore: "f_score", orderCount: "order_count" })}`.
+ */
+import { addDays, addMinutes, cast, type Dialect, roundedDivide, stringLiteral } from "./dialect.js";
+import { asOfDate as asOfDateLiteral } from "./normalize.js";
+
+interface DialectOption {
+  dialect?: Dialect;
+}
+
+/** `as_of_date` as a SQL date literal: the compile var, or an explicit ISO date (tests). */
+export function asOfDate(explicit?: string): string {
+  return asOfDateLiteral(explicit);
+}
+
+function caseOf(branches: readonly (readonly [string, string])[], otherwise: string): string {
+  return `case ${branches.map(([condition, value]) => `when ${condition} then ${value}`).join(" ")} else ${otherwise} end`;
+}
+
+// ---------------------------------------------------------------------------------------
+// RFM
+
+const NO_PURCHASES = "No purchases";
+
+/** rfm_segment by r_score (outer key) and f_score (inner key), as METRICS.md's table. */
+const RFM_SEGMENT_MAP: Readonly<Record<number, Readonly<Record<number, string>>>> = {
+  5: { 1: "New", 2: "Potential loyalist", 3: "Potential loyalist", 4: "Champions", 5: "Champions" },
+  4: { 1: "Promising", 2: "Potential loyalist", 3: "Potential loyalist", 4: "Loyal", 5: "Loyal" },
+  3: { 1: "About to sleep", 2: "About to sleep", 3: "Need attention", 4: "Loyal", 5: "Loyal" },
+  2: { 1: "Hibernating", 2: "Hibernating", 3: "At risk", 4: "At risk", 5: "Can't lose them" },
+  1: { 1: "Lost", 2: "Hibernating", 3: "At risk", 4: "At risk", 5: "Can't lose them" },
+};
+
+export interface ScoreOptions extends DialectOption {
+  /** The ranked column (default: recency_days for r, order_count for f, total_revenue_usd for m). */
+  column?: string;
+  /** Which customers are scored; default `order_count >= 1`. */
+  eligible?: string;
+}
+
+/**
+ * 1 + floor(5 × (rank − 1) / n), rank() over the eligible customers by `column`, n their
+ * number; null for the others. Ties share a rank, hence a score. Evaluated once per row of
+ * a query whose rows are customers (a window function).
+ */
+function quintileScore(column: string, direction: "asc" | "desc", eligible: string, dialect?: Dialect): string {
+  const window = `partition by ${eligible}`;
+  const rank = `rank() over (${window} order by ${column} ${direction} nulls last)`;
+  // floor of an exact integer quotient: the float division cannot cross an integer here.
+  return `case when ${eligible} then ${cast(`1 + floor(5 * (${rank} - 1) / count(*) over (${window}))`, "int64", dialect)} end`;
+}
+
+export const rfm = {
+  NO_PURCHASES,
+  SEGMENT_MAP: RFM_SEGMENT_MAP,
+  /** Every value rfm_segment can take, in the order of METRICS.md's table, then No purchases. */
+  SEGMENTS: [...new Set([5, 4, 3, 2, 1].flatMap((r) => [1, 2, 3, 4, 5].map((f) => RFM_SEGMENT_MAP[r][f]))), NO_PURCHASES] as readonly string[],
+
+  /** The segment of an (r, f) pair; throws outside 1–5. */
+  segmentOf(rScore: number, fScore: number): string {
+    const segment = RFM_SEGMENT_MAP[rScore]?.[fScore];
+    if (segment === undefined) throw new Error(`r_score and f_score must be integers 1..5, got (${rScore}, ${fScore})`);
+    return segment;
+  },
+
+  /** r_score: recency_days descending, so the most recent buyers get 5. */
+  rScore(options: ScoreOptions = {}): string {
+    return quintileScore(options.column ?? "recency_days", "desc", options.eligible ?? "order_count >= 1", options.dialect);
+  },
+
+  /** f_score: order_count ascending, so the most frequent buyers get 5. */
+  fScore(options: ScoreOptions = {}): string {
+    return quintileScore(options.column ?? "order_count", "asc", options.eligible ?? "order_count >= 1", options.dialect);
+  },
+
+  /** m_score: total_revenue_usd ascending, so the biggest spenders get 5. */
+  mScore(options: ScoreOptions = {}): string {
+    return quintileScore(options.column ?? "total_revenue_usd", "asc", options.eligible ?? "order_count >= 1", options.dialect);
+  },
+
+  /** rfm_segment from r_score and f_score; `No purchases` when order_count = 0. */
+  segment(options: { rScore: string; fScore: string; orderCount: string } & DialectOption): string {
+    const { rScore, fScore, orderCount, dialect } = options;
+    const branches: [string, string][] = [[`${orderCount} = 0`, stringLiteral(NO_PURCHASES, dialect)]];
+    for (const r of [5, 4, 3, 2, 1]) {
+      const fScoresBySegment = new Map<string, number[]>();
+      for (const f of [1, 2, 3, 4, 5]) fScoresBySegment.set(RFM_SEGMENT_MAP[r][f], [...(fScoresBySegment.get(RFM_SEGMENT_MAP[r][f]) ?? []), f]);
+      for (const [segment, fScores] of fScoresBySegment) {
+        branches.push([`${rScore} = ${r} and ${fScore} in (${fScores.join(", ")})`, stringLiteral(segment, dialect)]);
+      }
+    }
+    return caseOf(branches, "null");
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// CLTV
+
+/** Parameters of the run-rate model (docs/metrics.md "CLTV"). */
+export interface RunRateParameters {
+  /** The observed window is at least this many days, so a brand-new buyer's rate is not extrapolated from a few days. */
+  minObservedDays: number;
+  /** Days without a purchase after which a customer is expected to buy nothing more (the survival falls linearly to 0). */
+  lapseDays: number;
+  /** Orders added to the repeat orders, so a one-time buyer is worth something (0 to 1, in hundredths). */
+  priorOrders: number;
+}
+
+/** Defaults checked on CDNOW's holdout (docs/metrics.md "CLTV on CDNOW"). */
+export const RUN_RATE_DEFAULTS: Readonly<RunRateParameters> = { minObservedDays: 90, lapseDays: 180, priorOrders: 0.5 };
+
+/** The SQL inputs of a prediction: expressions over one customer row. */
+export interface PredictionInputs extends DialectOption {
+  /** Completed revenue so far (exact decimal). */
+  totalRevenue: string;
+  /** Completed orders so far. */
+  orderCount: string;
+  /** Days from the last completed order's date to as_of_date. */
+  recencyDays: string;
+  /** Days from the first completed order's date to as_of_date. */
+  daysSinceFirstOrder: string;
+}
+
+export interface PredictionOptions extends PredictionInputs {
+  /** The model; only "run_rate" today. A probabilistic model (BG/NBD + Gamma-Gamma) adds an entry to PREDICTION_MODELS. */
+  model?: string;
+  /** Days ahead to predict (365 for the 12-month column). */
+  horizonDays?: number;
+  /** Model parameters; defaults per model. */
+  parameters?: Partial<RunRateParameters>;
+}
+
+type PredictionModel = (inputs: PredictionInputs, horizonDays: number, parameters: Partial<RunRateParameters>) => string;
+
+/**
+ * run_rate: the customer keeps placing repeat orders at the rate observed since the first
+ * order ((n − 1 + prior) / max(days since first order, minObserved)), each worth the average
+ * order value (total / n), over the horizon, times a survival that falls linearly from 1
+ * (ordered today) to 0 (no order for lapseDays):
+ *   round(total / n × (n − 1 + prior) / max(days_since_first, min) × horizon × max(0, lapse − recency) / lapse, 2),
+ * computed as one exact division on integers and decimals; 0 without a completed order.
+ */
+function runRateModel(inputs: PredictionInputs, horizonDays: number, overrides: Partial<RunRateParameters>): string {
+  const { minObservedDays, lapseDays, priorOrders } = { ...RUN_RATE_DEFAULTS, ...overrides };
+  const priorHundredths = Math.round(priorOrders * 100);
+  if (priorOrders < 0 || priorOrders > 1 || Math.abs(priorHundredths - priorOrders * 100) > 1e-9) {
+    throw new Error(`run_rate priorOrders must be in 0..1 in hundredths, got ${priorOrders}`);
+  }
+  for (const [name, value] of [["minObservedDays", minObservedDays], ["lapseDays", lapseDays]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`run_rate ${name} must be a positive integer, got ${value}`);
+  }
+  const d = inputs.dialect;
+  const orders = `(100 * (${inputs.orderCount} - 1) + ${priorHundredths})`;
+  const numerator = `${cast(inputs.totalRevenue, "decimal", d)} * ${orders} * ${horizonDays} * greatest(${lapseDays} - ${inputs.recencyDays}, 0)`;
+  const denominator = `100 * ${inputs.orderCount} * greatest(${inputs.daysSinceFirstOrder}, ${minObservedDays}) * ${lapseDays}`;
+  return `case when ${inputs.orderCount} >= 1 then ${roundedDivide(numerator, denominator, 2, d)} else ${cast("0", "decimal", d)} end`;
+}
+
+const PREDICTION_MODELS: Readonly<Record<string, PredictionModel>> = { run_rate: runRateModel };
+
+export const cltv = {
+  MODELS: Object.keys(PREDICTION_MODELS) as readonly string[],
+  DEFAULT_MODEL: "run_rate",
+
+  /** cltv_historical_usd: the completed revenue so far. */
+  historical(options: { totalRevenue: string } & DialectOption): string {
+    return cast(options.totalRevenue, "decimal", options.dialect);
+  },
+
+  /** Expected revenue over the next `horizonDays` (exact decimal, cents), by the named model. */
+  predicted(options: PredictionOptions): string {
+    const model = options.model ?? "run_rate";
+    const render = PREDICTION_MODELS[model];
+    if (render === undefined) throw new Error(`unknown CLTV model "${model}"; known: ${Object.keys(PREDICTION_MODELS).join(", ")}`);
+    const horizonDays = options.horizonDays ?? 365;
+    if (!Number.isInteger(horizonDays) || horizonDays < 1) throw new Error(`horizonDays must be a positive integer, got ${horizonDays}`);
+    return render(options, horizonDays, options.parameters ?? {});
+  },
+
+  /** cltv_predicted_12m_usd: predicted() over the next 365 days. */
+  predicted12m(options: Omit<PredictionOptions, "horizonDays">): string {
+    return cltv.predicted({ ...options, horizonDays: 365 });
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Churn risk
+
+/** Usual days between orders assumed for customers with fewer than two completed orders. */
+const DEFAULT_CADENCE_DAYS = 90;
+/** Floor on a customer's own cadence, so bursts of same-week orders do not make every pause look like churn. */
+const MIN_CADENCE_DAYS = 7;
+
+export const churnRisk = {
+  DEFAULT_CADENCE_DAYS,
+  MIN_CADENCE_DAYS,
+  BANDS: ["low", "medium", "high"] as readonly string[],
+  /** Lower bounds of the medium and high bands (one and three usual cadences of idleness). */
+  MEDIUM_FROM: 0.5,
+  HIGH_FROM: 0.75,
+
+  /**
+   * idle / (idle + cadence), rounded to 4 decimals: 0 when active today, 0.5 after one
+   * usual gap, 0.75 after three. cadence = max(order_span_days, 7 × (n − 1)) / (n − 1)
+   * for n ≥ 2 completed orders, else 90.
+   */
+  score(options: { idleDays: string; orderCount: string; orderSpanDays: string } & DialectOption): string {
+    const { idleDays, orderCount, orderSpanDays, dialect } = options;
+    const gaps = `(${orderCount} - 1)`;
+    const ownCadence = roundedDivide(
+      `${idleDays} * ${gaps}`,
+      `${idleDays} * ${gaps} + greatest(${orderSpanDays}, ${MIN_CADENCE_DAYS} * ${gaps})`,
+      4,
+      dialect,
+    );
+    const defaultCadence = roundedDivide(idleDays, `${idleDays} + ${DEFAULT_CADENCE_DAYS}`, 4, dialect);
+    return `case when ${orderCount} >= 2 then ${ownCadence} else ${defaultCadence} end`;
+  },
+
+  /** low below 0.5, medium below 0.75, high from 0.75. */
+  band(options: { score: string } & DialectOption): string {
+    const { score, dialect } = options;
+    return caseOf(
+      [
+        [`${score} >= ${churnRisk.HIGH_FROM}`, stringLiteral("high", dialect)],
+        [`${score} >= ${churnRisk.MEDIUM_FROM}`, stringLiteral("medium", dialect)],
+        [`${score} >= 0`, stringLiteral("low", dialect)],
+      ],
+      "null",
+    );
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Engagement
+
+/** Points per unit and the cap of each component; the caps add up to 100. */
+const ENGAGEMENT_COMPONENTS = [
+  { name: "sessions", pointsEach: 10, cap: 40 },
+  { name: "events", pointsEach: 1, cap: 20 },
+  { name: "emailOpens", pointsEach: 2, cap: 10 },
+  { name: "emailClicks", pointsEach: 4, cap: 20 },
+  { name: "tickets", pointsEach: 5, cap: 10 },
+] as const;
+
+type EngagementCounts = Record<(typeof ENGAGEMENT_COMPONENTS)[number]["name"], string>;
+
+export const engagementScore = {
+  WINDOW_DAYS: 90,
+  COMPONENTS: ENGAGEMENT_COMPONENTS,
+  /** Event names counted as email engagement rather than behaviour. */
+  EMAIL_OPEN_EVENT: "email_opened",
+  EMAIL_CLICK_EVENT: "email_clicked",
+
+  /** True when a date lies in the 90 days ending with as_of_date (as_of_date − 89 … as_of_date). */
+  inWindow(options: { date: string; asOfDate?: string } & DialectOption): string {
+    const asOf = asOfDate(options.asOfDate);
+    return `(${options.date} between ${addDays(asOf, String(1 - engagementScore.WINDOW_DAYS), options.dialect)} and ${asOf})`;
+  },
+
+  /**
+   * Integer 0–100: Σ least(points_each × count, cap) over sessions started, behaviour events
+   * (not email_*), email opens, email clicks and tickets in the window. Counts are non-negative.
+   */
+  score(counts: EngagementCounts & DialectOption): string {
+    const terms = ENGAGEMENT_COMPONENTS.map(({ name, pointsEach, cap }) => `least(${pointsEach} * coalesce(${counts[name]}, 0), ${cap})`);
+    return cast(terms.join(" + "), "int64", counts.dialect);
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Sessions
+
+export interface SessionizeOptions extends DialectOption {
+  /** The relation to read (a CTE name or a table reference). */
+  from: string;
+  /** The visitor column sessions belong to. */
+  partitionBy: string;
+  /** The event time (timestamp). */
+  timestamp: string;
+  /** Orders events of equal time (a unique id). */
+  tieBreaker: string;
+  /** Other columns to carry through (partitionBy, timestamp and tieBreaker are always kept). */
+  columns?: string[];
+  /** A new session starts after a gap of more than this many minutes. */
+  gapMinutes?: number;
+}
+
+export const sessionize = {
+  GAP_MINUTES: 30,
+
+  /**
+   * A query over `from` with its columns plus is_session_start (boolean: the first event of
+   * the visitor, or more than 30 minutes after the previous one) and session_number
+   * (1-based, per visitor, in time order).
+   */
+  query(options: SessionizeOptions): string {
+    const { from, partitionBy, timestamp, tieBreaker, dialect } = options;
+    const gap = options.gapMinutes ?? sessionize.GAP_MINUTES;
+    const kept = [...new Set([partitionBy, timestamp, tieBreaker, ...(options.columns ?? [])])];
+    const ordering = `partition by ${partitionBy} order by ${timestamp} asc nulls last, ${tieBreaker} asc nulls last`;
+    const previous = `lag(${timestamp}) over (${ordering})`;
+    return [
+      `select ${kept.join(", ")}, is_session_start,`,
+      `  ${cast(`sum(case when is_session_start then 1 else 0 end) over (${ordering} rows between unbounded preceding and current row)`, "int64", dialect)} as session_number`,
+      `from (`,
+      `  select ${kept.join(", ")},`,
+      `    coalesce(${timestamp} > ${addMinutes(previous, String(gap), dialect)}, true) as is_session_start`,
+      `  from ${from}`,
+      `) as events_with_session_starts`,
+    ].join("\n");
+  },
+};

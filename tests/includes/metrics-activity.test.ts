@@ -1,0 +1,127 @@
+/**
+ * includes/ts/metrics.ts, activity metrics: churnRisk, engagementScore and sessionize, their
+ * DuckDB renderings executed on hand-worked cases, their BigQuery renderings analyzed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asOfDate, churnRisk, engagementScore, sessionize } from "../../includes/ts/metrics.js";
+import { analyzeBigQueryStatement, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { bigQueryType, MacroHarness } from "./macro-harness.js";
+
+let engine: DuckDbEngine;
+let harness: MacroHarness;
+beforeAll(async () => {
+  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  harness = await MacroHarness.open();
+});
+afterAll(async () => {
+  await engine.close();
+  await harness.close();
+  await closeSharedBigQueryAnalyzer();
+});
+
+describe("churnRisk", () => {
+  // idle_days, order_count, order_span_days → score, band
+  const cases: [number, number, number, string, string][] = [
+    [0, 0, 0, "0.000000000", "low"], // active today
+    [45, 1, 0, "0.333300000", "low"], // 45 / (45 + 90)
+    [90, 1, 0, "0.500000000", "medium"], // one default cadence idle
+    [269, 1, 0, "0.749300000", "medium"], // 269 / 359 = 0.74930…
+    [270, 1, 0, "0.750000000", "high"], // three default cadences
+    [30, 3, 60, "0.500000000", "medium"], // own cadence 60 / 2 = 30
+    [7, 3, 4, "0.500000000", "medium"], // cadence floored at 7 days
+    [1, 2, 100, "0.009900000", "low"], // 1 / 101 = 0.00990…
+    [20, 4, 10, "0.740700000", "medium"], // 60 / (60 + 21) = 0.74074…
+    [1000, 0, 0, "0.917400000", "high"], // 1000 / 1090 = 0.91743…
+  ];
+  const types = ["bigint", "bigint", "bigint"];
+
+  it("scores idle / (idle + cadence) to 4 decimals and bands it at 0.5 and 0.75", async () => {
+    const score = (idle: string, orders: string, span: string) => churnRisk.score({ idleDays: idle, orderCount: orders, orderSpanDays: span, dialect: "duckdb" });
+    const rows = cases.map(([idle, orders, span]) => [idle, orders, span]);
+    expect(await harness.evaluate(score, rows, types)).toEqual(cases.map((row) => row[3]));
+    const band = (idle: string, orders: string, span: string) => churnRisk.band({ score: score(idle, orders, span), dialect: "duckdb" });
+    expect(await harness.evaluate(band, rows, types)).toEqual(cases.map((row) => row[4]));
+  });
+
+  it("renders BigQuery NUMERIC and STRING the analyzer accepts", async () => {
+    const score = (idle: string, orders: string, span: string) => churnRisk.score({ idleDays: idle, orderCount: orders, orderSpanDays: span, dialect: "bigquery" });
+    expect(await bigQueryType(score, ["INT64", "INT64", "INT64"])).toBe("NUMERIC");
+    expect(await bigQueryType((s) => churnRisk.band({ score: s, dialect: "bigquery" }), ["NUMERIC"])).toBe("STRING");
+  });
+});
+
+describe("engagementScore", () => {
+  // sessions, behaviour events, email opens, email clicks, tickets → score
+  const cases: [number | null, number | null, number | null, number | null, number | null, number][] = [
+    [0, 0, 0, 0, 0, 0],
+    [1, 5, 1, 1, 1, 26], // 10 + 5 + 2 + 4 + 5
+    [3, 19, 4, 4, 1, 78], // 30 + 19 + 8 + 16 + 5
+    [4, 20, 5, 5, 2, 100], // every component at its cap
+    [10, 100, 10, 10, 10, 100], // caps hold
+    [null, 2, null, null, null, 2], // missing counts are 0
+  ];
+  const render = (dialect: "duckdb" | "bigquery") => (sessions: string, events: string, emailOpens: string, emailClicks: string, tickets: string) =>
+    engagementScore.score({ sessions, events, emailOpens, emailClicks, tickets, dialect });
+
+  it("adds capped points per component, 0–100", async () => {
+    const results = await harness.evaluate(render("duckdb"), cases.map((row) => row.slice(0, 5)), ["bigint", "bigint", "bigint", "bigint", "bigint"]);
+    expect(results).toEqual(cases.map((row) => row[5]));
+    expect(engagementScore.COMPONENTS.reduce((sum, component) => sum + component.cap, 0)).toBe(100);
+  });
+
+  it("counts the 90 days ending with as_of_date", async () => {
+    const inWindow = (date: string) => engagementScore.inWindow({ date, asOfDate: "2024-06-30", dialect: "duckdb" });
+    const dates = ["2024-04-01", "2024-04-02", "2024-06-30", "2024-07-01"];
+    expect(await harness.evaluate(inWindow, dates.map((date) => [date]), ["date"])).toEqual([false, true, true, false]);
+  });
+
+  it("renders BigQuery the analyzer accepts", async () => {
+    expect(await bigQueryType(render("bigquery"), ["INT64", "INT64", "INT64", "INT64", "INT64"])).toBe("INT64");
+    expect(await bigQueryType((date) => engagementScore.inWindow({ date, asOfDate: "2024-06-30", dialect: "bigquery" }), ["DATE"])).toBe("BOOL");
+  });
+});
+
+describe("sessionize", () => {
+  // anonymous_id, message_id, timestamp → is_session_start, session_number
+  const events: [string, string, string, boolean, number][] = [
+    ["a", "m1", "2024-06-01 10:00:00", true, 1],
+    ["a", "m2", "2024-06-01 10:30:00", false, 1], // a gap of exactly 30 minutes continues the session
+    ["a", "m4", "2024-06-01 11:00:00.000001", true, 2], // 30 minutes and 1 µs: a new session
+    ["a", "m5", "2024-06-01 11:00:00.000001", false, 2], // same instant, ordered after m4 by message_id
+    ["a", "m3", "2024-06-02 09:00:00", true, 3],
+    ["b", "m6", "2024-06-01 10:15:00", true, 1], // sessions are per anonymous_id
+    ["b", "m7", "2024-06-01 10:44:59", false, 1],
+  ];
+  const options = { from: "events", partitionBy: "anonymous_id", timestamp: "event_ts", tieBreaker: "message_id", columns: ["event_name"] };
+
+  it("starts a new session after a gap of more than 30 minutes, per visitor", async () => {
+    const values = events.map(([anonymousId, messageId, ts]) => `('${anonymousId}', '${messageId}', timestamp '${ts}', 'page_viewed')`).join(", ");
+    const rows = await engine.query(
+      `with events(anonymous_id, message_id, event_ts, event_name) as (values ${values}),\n` +
+        `sessionized as (${sessionize.query({ ...options, dialect: "duckdb" })})\n` +
+        `select anonymous_id, message_id, is_session_start, session_number from sessionized order by anonymous_id, event_ts, message_id`,
+    );
+    expect(rows).toEqual(events.map(([anonymousId, messageId, , start, number]) => ({ anonymous_id: anonymousId, message_id: messageId, is_session_start: start, session_number: number })));
+  });
+
+  it("renders a BigQuery query the analyzer accepts", async () => {
+    const sql = sessionize.query({ ...options, from: "`project.silver.events`", dialect: "bigquery" });
+    const table = { "project.silver.events": { anonymous_id: "STRING", message_id: "STRING", event_ts: "TIMESTAMP", event_name: "STRING" } };
+    expect((await analyzeBigQueryStatement(sql, table)).columns).toEqual({
+      anonymous_id: "STRING",
+      event_ts: "TIMESTAMP",
+      message_id: "STRING",
+      event_name: "STRING",
+      is_session_start: "BOOL",
+      session_number: "INT64",
+    });
+  });
+});
+
+describe("asOfDate", () => {
+  it("renders the explicit date, and refuses to guess without the compile var", () => {
+    expect(asOfDate("2024-06-30")).toBe("date '2024-06-30'");
+    expect(() => asOfDate()).toThrow(/as_of_date/);
+  });
+});

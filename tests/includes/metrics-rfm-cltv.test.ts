@@ -1,0 +1,140 @@
+/**
+ * includes/ts/metrics.ts, RFM and CLTV: the DuckDB renderings executed on hand-worked
+ * cases (docs/metrics.md gives the formulas), the BigQuery renderings analyzed by ZetaSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cltv, rfm } from "../../includes/ts/metrics.js";
+import { analyzeBigQueryStatement, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { bigQueryType, MacroHarness } from "./macro-harness.js";
+
+let engine: DuckDbEngine;
+let harness: MacroHarness;
+beforeAll(async () => {
+  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  harness = await MacroHarness.open();
+});
+afterAll(async () => {
+  await engine.close();
+  await harness.close();
+  await closeSharedBigQueryAnalyzer();
+});
+
+const CUSTOMERS_TABLE = { "project.gold.customers": { customer_key: "STRING", recency_days: "INT64", order_count: "INT64", total_revenue_usd: "NUMERIC" } };
+
+describe("rfm segments", () => {
+  it("maps every (r, f) cell as METRICS.md's table, and lists each segment once", () => {
+    expect(rfm.segmentOf(5, 1)).toBe("New");
+    expect(rfm.segmentOf(5, 3)).toBe("Potential loyalist");
+    expect(rfm.segmentOf(4, 1)).toBe("Promising");
+    expect(rfm.segmentOf(3, 3)).toBe("Need attention");
+    expect(rfm.segmentOf(2, 5)).toBe("Can't lose them");
+    expect(rfm.segmentOf(1, 1)).toBe("Lost");
+    expect(rfm.segmentOf(1, 2)).toBe("Hibernating");
+    expect(() => rfm.segmentOf(0, 3)).toThrow(/1\.\.5/);
+    expect(rfm.SEGMENTS).toEqual([
+      "New", "Potential loyalist", "Champions", "Promising", "Loyal", "About to sleep", "Need attention",
+      "Hibernating", "At risk", "Can't lose them", "Lost", "No purchases",
+    ]);
+  });
+
+  it("renders a case expression that agrees with the map in all 25 cells on DuckDB", async () => {
+    const cells = [1, 2, 3, 4, 5].flatMap((r) => [1, 2, 3, 4, 5].map((f) => [r, f, 1]));
+    const results = await harness.evaluate(
+      (r, f, n) => rfm.segment({ rScore: r, fScore: f, orderCount: n, dialect: "duckdb" }),
+      [...cells, [null, null, 0]],
+      ["integer", "integer", "integer"],
+    );
+    expect(results).toEqual([...cells.map(([r, f]) => rfm.segmentOf(r, f)), "No purchases"]);
+  });
+
+  it("renders BigQuery SQL (with its apostrophe escaped) that the analyzer accepts", async () => {
+    const render = (r: string, f: string, n: string) => rfm.segment({ rScore: r, fScore: f, orderCount: n, dialect: "bigquery" });
+    expect(render("r", "f", "n")).toContain("'Can\\'t lose them'");
+    expect(await bigQueryType(render, ["INT64", "INT64", "INT64"])).toBe("STRING");
+  });
+});
+
+describe("rfm scores", () => {
+  // customer, recency_days, order_count, total_revenue_usd → expected r, f, m (worked in docs/metrics.md's formula, n = 7)
+  const customers: [string, number | null, number, string, number | null, number | null, number | null][] = [
+    ["a", 10, 1, "50.00", 3, 1, 2],
+    ["b", 10, 2, "100.00", 3, 3, 3],
+    ["c", 40, 3, "100.00", 3, 4, 3],
+    ["d", 200, 1, "20.00", 1, 1, 1],
+    ["e", 5, 5, "500.00", 5, 5, 5],
+    ["f", 100, 2, "75.00", 2, 3, 3],
+    ["g", 300, 1, "10.00", 1, 1, 1],
+    ["h", null, 0, "0.00", null, null, null],
+  ];
+
+  it("gives 1 + floor(5 (rank − 1) / n) among buyers, ties sharing a score, null for non-buyers", async () => {
+    const values = customers.map(([key, recency, orders, revenue]) => `('${key}', ${recency ?? "null"}, ${orders}, cast(${revenue} as decimal(38, 9)))`);
+    const rows = await engine.query(
+      `with customers(customer_key, recency_days, order_count, total_revenue_usd) as (values ${values.join(", ")})\n` +
+        `select customer_key, ${rfm.rScore({ dialect: "duckdb" })} as r, ${rfm.fScore({ dialect: "duckdb" })} as f, ${rfm.mScore({ dialect: "duckdb" })} as m\n` +
+        `from customers order by customer_key`,
+    );
+    expect(rows).toEqual(customers.map(([key, , , , r, f, m]) => ({ customer_key: key, r, f, m })));
+  });
+
+  it("renders BigQuery window functions the analyzer accepts, typed INT64", async () => {
+    const sql = `select ${rfm.rScore({ dialect: "bigquery" })} as r, ${rfm.fScore({ dialect: "bigquery" })} as f, ${rfm.mScore({ dialect: "bigquery" })} as m from \`project.gold.customers\``;
+    expect((await analyzeBigQueryStatement(sql, CUSTOMERS_TABLE)).columns).toEqual({ r: "INT64", f: "INT64", m: "INT64" });
+  });
+});
+
+describe("cltv", () => {
+  const inputs = (dialect: "duckdb" | "bigquery", [total, orders, recency, sinceFirst]: string[]) => ({
+    totalRevenue: total,
+    orderCount: orders,
+    recencyDays: recency,
+    daysSinceFirstOrder: sinceFirst,
+    dialect,
+  });
+  // total, order_count, recency_days, days_since_first_order → expected 12-month prediction
+  // = total / n × (n − 1 + 0.5) / max(days since first, 90) × 365 × max(0, 180 − recency) / 180
+  const cases: [string, number, number | null, number | null, string][] = [
+    ["100.00", 1, 0, 0, "202.780000000"], // 100 × 0.5 / 90 × 365 = 202.777… (the minimum window)
+    ["100.00", 2, 65, 365, "47.920000000"], // 50 × 1.5 / 365 × 365 × 115 / 180 = 47.9166…
+    ["100.00", 3, 180, 400, "0.000000000"], // lapsed: 180 days without an order
+    ["250.00", 2, 400, 800, "0.000000000"], // lapsed longer: never negative
+    ["1.02", 1, 90, 365, "0.260000000"], // 1.02 × 0.5 × 90 / 180 = 0.255 exactly: half away from zero
+    ["0.00", 0, null, null, "0.000000000"], // no purchases
+  ];
+  const types = ["decimal(38, 9)", "bigint", "bigint", "bigint"];
+
+  it("run_rate: repeat-order rate × average order value × horizon × linear survival, to cents", async () => {
+    const results = await harness.evaluate(
+      (total, orders, recency, sinceFirst) => cltv.predicted12m({ model: "run_rate", ...inputs("duckdb", [total, orders, recency, sinceFirst]) }),
+      cases.map(([total, orders, recency, sinceFirst]) => [total, orders, recency, sinceFirst]),
+      types,
+    );
+    expect(results).toEqual(cases.map(([, , , , expected]) => expected));
+  });
+
+  it("takes another horizon and parameters (the CDNOW check predicts 273 days)", async () => {
+    const nineMonths = await harness.evaluate((t, o, r, s) => cltv.predicted({ ...inputs("duckdb", [t, o, r, s]), horizonDays: 273 }), [["100.00", 1, 0, 0]], types);
+    const otherParameters = await harness.evaluate(
+      (t, o, r, s) => cltv.predicted({ ...inputs("duckdb", [t, o, r, s]), parameters: { lapseDays: 100, minObservedDays: 10, priorOrders: 1 } }),
+      [["100.00", 1, 50, 20]],
+      types,
+    );
+    expect(nineMonths).toEqual(["151.670000000"]); // 100 × 0.5 / 90 × 273
+    expect(otherParameters).toEqual(["912.500000000"]); // 100 × 1 / 20 × 365 × 50 / 100
+    expect(() => cltv.predicted({ ...inputs("duckdb", ["t", "o", "r", "s"]), parameters: { priorOrders: 0.125 } })).toThrow(/hundredths/);
+    expect(() => cltv.predicted({ ...inputs("duckdb", ["t", "o", "r", "s"]), parameters: { lapseDays: 0 } })).toThrow(/positive integer/);
+  });
+
+  it("historical is the completed revenue; unknown models and horizons are rejected", async () => {
+    expect(await harness.evaluate((total) => cltv.historical({ totalRevenue: total, dialect: "duckdb" }), [["12.34"]])).toEqual(["12.340000000"]);
+    expect(cltv.MODELS).toEqual(["run_rate"]);
+    expect(() => cltv.predicted12m({ model: "bg_nbd", ...inputs("duckdb", ["t", "o", "r", "s"]) })).toThrow(/unknown CLTV model "bg_nbd"/);
+    expect(() => cltv.predicted({ horizonDays: 0, ...inputs("duckdb", ["t", "o", "r", "s"]) })).toThrow(/positive integer/);
+  });
+
+  it("renders BigQuery NUMERIC the analyzer accepts", async () => {
+    expect(await bigQueryType((t, o, r, s) => cltv.predicted12m(inputs("bigquery", [t, o, r, s])), ["NUMERIC", "INT64", "INT64", "INT64"])).toBe("NUMERIC");
+    expect(await bigQueryType((t) => cltv.historical({ totalRevenue: t, dialect: "bigquery" }), ["NUMERIC"])).toBe("NUMERIC");
+  });
+});

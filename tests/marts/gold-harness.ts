@@ -1,0 +1,82 @@
+/**
+ * Builds this repository's real DAG (bronze → silver → identity → gold) on an in-memory
+ * DuckDB over a landing folder, the way `c360 build` does: the loader fills bronze, the
+ * runner executes the compiled actions with their assertions.
+ */
+import path from "node:path";
+import { compileProject } from "../../src/compile/index.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { Row } from "../../src/engines/engine.js";
+import { buildActionGraph } from "../../src/graph/actions.js";
+import { loadLandingFolder } from "../../src/loader/index.js";
+import type { ActionResult } from "../../src/runner/results.js";
+import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
+import { REPO_ROOT } from "../helpers/project.js";
+
+export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
+
+export const GOLD_VARS = {
+  dialect: "duckdb",
+  as_of_date: "2024-06-30",
+  max_accounts_per_identifier: "3",
+  identity_max_iterations: "12",
+} as const;
+
+/** The published tables of METRICS.md (customer_identity_map is built by identity). */
+export const GOLD_TABLES = [
+  "customer_information",
+  "customer_transactions",
+  "customer_interactions",
+  "customer_aggregated_metrics",
+  "customer_360",
+  "kpi_summary",
+] as const;
+
+export class GoldBuild {
+  private constructor(readonly engine: DuckDbEngine) {}
+
+  static async open(): Promise<GoldBuild> {
+    return new GoldBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }));
+  }
+
+  /** Opens an engine, loads the landing folder and builds every action; throws when any action fails. */
+  static async build(landingDir: string, vars: Record<string, string> = {}): Promise<GoldBuild> {
+    const build = await GoldBuild.open();
+    try {
+      await loadLandingFolder(build.engine, landingDir, { fullRefresh: true });
+      const failures = (await build.run({ vars })).filter((result) => result.status !== "success");
+      if (failures.length > 0) throw new Error(`build failed:\n${failures.map(describeFailure).join("\n")}`);
+      return build;
+    } catch (error) {
+      await build.close();
+      throw error;
+    }
+  }
+
+  compile(vars: Record<string, string> = {}): CompiledProject {
+    const graph = compileProject({ projectDir: REPO_ROOT, vars: { ...GOLD_VARS, ...vars } });
+    return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+  }
+
+  /** Runs the selected actions (all by default) and returns every result, failed or not. */
+  async run(options: { select?: string[]; exclude?: string[]; vars?: Record<string, string> } = {}): Promise<ActionResult[]> {
+    return executeActions(this.engine, this.compile(options.vars), BUILD_KINDS, { select: options.select, exclude: options.exclude, threads: 1 });
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    return this.engine.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}
+
+export function describeFailure(result: ActionResult): string {
+  return `${result.name}: ${result.status} ${result.error ?? result.skippedBecause ?? ""} ${JSON.stringify(result.sample ?? [])}`;
+}
+
+/** Rows keyed by a column, for comparing per-customer expectations. */
+export function byKey(rows: Row[], key: string): Map<string, Row> {
+  return new Map(rows.map((row) => [String(row[key]), row]));
+}

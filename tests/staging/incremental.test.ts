@@ -1,0 +1,204 @@
+/**
+ * The incremental staging models (stg_web__events, stg_shop__orders, stg_shop__order_items)
+ * must give exactly the tables of a full refresh: load parts 1..k, build, load part k+1,
+ * build incrementally, compare with a full refresh over all parts. Plus the cases where a
+ * naive merge goes wrong: an older version arriving in a later part, a line arriving
+ * before its order, a message delivered again.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { generateLanding } from "../../src/generator/index.js";
+import { eventsNdjson, itemsCsv, ordersCsv, referenceFiles } from "./landing-builder.js";
+import { SilverBuild, temporaryFolder, writeLanding } from "./silver-harness.js";
+
+const SNAPSHOT_TABLES = [
+  "c360_staging.stg_web__events",
+  "c360_staging.stg_shop__orders",
+  "c360_staging.stg_shop__order_items",
+  "c360_staging.stg_crm__customers",
+  "c360_staging.stg_support__tickets",
+  "c360_staging.stg_loyalty__members",
+  "c360_staging.customers_quarantine",
+  "c360_staging.orders_quarantine",
+  "c360_staging.order_items_quarantine",
+  "c360_staging.events_quarantine",
+  "c360_staging.tickets_quarantine",
+  "c360_staging.members_quarantine",
+  "c360.customer_identity_map",
+];
+
+async function snapshot(build: SilverBuild): Promise<Record<string, unknown[]>> {
+  const tables: Record<string, unknown[]> = {};
+  for (const table of SNAPSHOT_TABLES) tables[table] = await build.query(`select * from ${table} order by all`);
+  return tables;
+}
+
+/** Copies the parts of `source` whose suffix (text after `<stem>-`, '' for plain files) passes `keep`. */
+function copyParts(source: string, destination: string, keep: (suffix: string) => boolean): void {
+  for (const entry of fs.readdirSync(source, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const suffix = /-(\d{4}-\d{2}-\d{2})\.[a-z]+$/.exec(entry.name)?.[1] ?? "";
+    if (!keep(suffix)) continue;
+    const from = path.join(entry.parentPath, entry.name);
+    const to = path.join(destination, path.relative(source, from));
+    if (fs.existsSync(to)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
+}
+
+let builds: SilverBuild[] = [];
+afterEach(async () => {
+  for (const build of builds) await build.close();
+  builds = [];
+});
+
+async function openBuild(): Promise<SilverBuild> {
+  const build = await SilverBuild.open();
+  builds.push(build);
+  return build;
+}
+
+describe("incremental builds equal a full refresh", () => {
+  it("on a generated landing folder delivered in three rounds of parts", async () => {
+    const work = temporaryFolder("incremental-");
+    const generated = await generateLanding({ out: path.join(work, "all"), persons: 150, seed: 11, asOf: "2024-06-30", truth: null, ordersPerPerson: 4, eventsPerPerson: 8 });
+
+    const full = await openBuild();
+    await full.load(generated.landingDir);
+    await full.run({ fullRefresh: true });
+    const expected = await snapshot(full);
+
+    const growing = path.join(work, "growing");
+    const incremental = await openBuild();
+    const rounds: ((suffix: string) => boolean)[] = [(suffix) => suffix < "2024", (suffix) => suffix < "2024-07", () => true];
+    const rowsPerRound: number[] = [];
+    for (const keep of rounds) {
+      copyParts(generated.landingDir, growing, keep);
+      await incremental.load(growing);
+      await incremental.run();
+      rowsPerRound.push(Number((await incremental.query("select count(*) as n from c360_staging.stg_web__events"))[0].n));
+    }
+    // Each round added events, so the comparison covers real merges, not one big first build.
+    expect(rowsPerRound[0]).toBeLessThan(rowsPerRound[1]);
+    expect(rowsPerRound[1]).toBeLessThan(rowsPerRound[2]);
+    const actual = await snapshot(incremental);
+    for (const table of SNAPSHOT_TABLES) expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
+
+    // A build with no new part changes nothing.
+    await incremental.run();
+    expect(await snapshot(incremental)).toEqual(expected);
+  });
+});
+
+describe("merges never let an older record win", () => {
+  it("keeps the newer order version when an older one arrives in a later part", async () => {
+    const landing = writeLanding({
+      ...referenceFiles(),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", status: "refunded", total: "12.00", updated_at: "2024-03-05T12:00:01+02:00" }]),
+    });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run();
+    // Later part, older instant (10:00Z < 10:00:01Z): must not overwrite.
+    writeLanding(
+      { "shop/orders-2024-07-01.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", status: "completed", total: "10.00", updated_at: "2024-03-05T10:00:00Z" }]) },
+      landing,
+    );
+    await build.load(landing);
+    await build.run();
+    expect(await build.query("select order_id, status, total, updated_at, _source_file from c360_staging.stg_shop__orders")).toEqual([
+      { order_id: "O1", status: "refunded", total: "12.000000000", updated_at: "2024-03-05 10:00:01", _source_file: "shop/orders.csv" },
+    ]);
+    // Same instant spelled differently: a tie, so the later part wins.
+    writeLanding(
+      { "shop/orders-2024-08-01.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", status: "cancelled", total: "12.00", updated_at: "2024-03-05T10:00:01.000+00:00" }]) },
+      landing,
+    );
+    await build.load(landing);
+    await build.run();
+    expect(await build.query("select status, _source_file from c360_staging.stg_shop__orders")).toEqual([{ status: "cancelled", _source_file: "shop/orders-2024-08-01.csv" }]);
+  });
+
+  it("takes an order line once its order arrives in a later part, and keeps the later record of a repeated line", async () => {
+    const landing = writeLanding({
+      ...referenceFiles(),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1" }]),
+      "shop/order_items.csv": itemsCsv([
+        { order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "1.00" },
+        { order_id: "O2", line_number: "1", sku: "B", quantity: "2", unit_price: "2.00" },
+      ]),
+    });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run();
+    expect(await build.query("select source_file, record_number, reason from c360_staging.order_items_quarantine")).toEqual([
+      { source_file: "shop/order_items.csv", record_number: 2, reason: "order_not_found" },
+    ]);
+    writeLanding(
+      {
+        "shop/orders-2024-07-01.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S2" }]),
+        "shop/order_items-2024-07-01.csv": itemsCsv([{ order_id: "O1", line_number: "01", sku: "A2", quantity: "3", unit_price: "1.00" }]),
+      },
+      landing,
+    );
+    await build.load(landing);
+    await build.run();
+    expect(await build.query("select order_id, line_key, sku, quantity from c360_staging.stg_shop__order_items order by order_id, line_key")).toEqual([
+      { order_id: "O1", line_key: "1", sku: "A2", quantity: 3 },
+      { order_id: "O2", line_key: "1", sku: "B", quantity: 2 },
+    ]);
+    expect(await build.query("select count(*) as n from c360_staging.order_items_quarantine")).toEqual([{ n: 0 }]);
+  });
+
+  it("converts again when a closer exchange rate arrives after the order, and takes an order once an earlier rate arrives", async () => {
+    const files = {
+      ...referenceFiles("date,currency,rate_to_usd\n2024-03-01,EUR,1.10\n"),
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", currency: "EUR", total: "10.00", order_ts: "2024-03-05T10:00:00Z" },
+        { order_id: "O2", shop_customer_id: "S2", currency: "EUR", total: "10.00", order_ts: "2024-02-20T10:00:00Z" },
+      ]),
+    };
+    const landing = writeLanding(files);
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run();
+    expect(await build.query("select order_id, fx_rate_date, total_usd from c360_staging.stg_shop__orders")).toEqual([{ order_id: "O1", fx_rate_date: "2024-03-01", total_usd: "11.000000000" }]);
+    expect(await build.query("select record_number, reason from c360_staging.orders_quarantine")).toEqual([{ record_number: 2, reason: "no_fx_rate" }]);
+
+    writeLanding({ "reference/fx_rates-2024-03-05.csv": "date,currency,rate_to_usd\n2024-03-05,EUR,1.20\n2024-02-01,EUR,1.05\n" }, landing);
+    await build.load(landing);
+    await build.run();
+    const expected = [
+      { order_id: "O1", fx_rate_date: "2024-03-05", total_usd: "12.000000000" },
+      { order_id: "O2", fx_rate_date: "2024-02-01", total_usd: "10.500000000" },
+    ];
+    expect(await build.query("select order_id, fx_rate_date, total_usd from c360_staging.stg_shop__orders order by order_id")).toEqual(expected);
+    expect(await build.query("select count(*) as n from c360_staging.orders_quarantine")).toEqual([{ n: 0 }]);
+
+    const full = await openBuild();
+    await full.load(landing);
+    await full.run();
+    expect(await full.query("select order_id, fx_rate_date, total_usd from c360_staging.stg_shop__orders order by order_id")).toEqual(expected);
+  });
+
+  it("counts a message delivered again in a later part once", async () => {
+    const landing = writeLanding({ ...referenceFiles(), "web/events.ndjson": eventsNdjson([{ message_id: "m1", anonymous_id: "a1" }, { message_id: "m2", anonymous_id: "a1" }]) });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run();
+    // A marker on an existing row: an incremental build that re-read old parts would overwrite it.
+    await build.engine.execute("update c360_staging.stg_web__events set event = 'untouched' where message_id = 'm2'");
+    writeLanding({ "web/events-2024-07-01.ndjson": eventsNdjson([{ message_id: "m1", anonymous_id: "a1" }, { message_id: "m3", anonymous_id: "a1" }]) }, landing);
+    await build.load(landing);
+    const results = await build.run();
+    expect(results.find((result) => result.name === "c360_staging.stg_web__events")?.rowsAffected).toBe(2);
+    expect(await build.query("select event from c360_staging.stg_web__events where message_id = 'm2'")).toEqual([{ event: "untouched" }]);
+    expect(await build.query("select message_id, _source_file from c360_staging.stg_web__events order by message_id")).toEqual([
+      { message_id: "m1", _source_file: "web/events-2024-07-01.ndjson" },
+      { message_id: "m2", _source_file: "web/events.ndjson" },
+      { message_id: "m3", _source_file: "web/events-2024-07-01.ndjson" },
+    ]);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Builds the real silver (staging + identity) DAG of this repository on an in-memory
+ * DuckDB over a landing folder: the loader fills bronze, the runner executes the compiled
+ * actions. The project is compiled from a temporary copy holding only the layers under
+ * test (sources, staging, identity, their assertions, includes), so gold work in progress
+ * elsewhere in the tree cannot break these tests.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll } from "vitest";
+import { compileProject } from "../../src/compile/index.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { Row } from "../../src/engines/engine.js";
+import { buildActionGraph } from "../../src/graph/actions.js";
+import { loadLandingFolder } from "../../src/loader/index.js";
+import type { ActionResult } from "../../src/runner/results.js";
+import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
+import { REPO_ROOT } from "../helpers/project.js";
+
+export const SILVER_VARS = {
+  dialect: "duckdb",
+  as_of_date: "2024-06-30",
+  max_accounts_per_identifier: "3",
+  identity_max_iterations: "12",
+} as const;
+
+const LAYERS = ["definitions/sources", "definitions/staging", "definitions/identity", "assertions/staging", "assertions/identity"];
+
+let temporaryRoot: string | undefined;
+
+// Registered while the importing test file is collected: its temporary folders go when its tests end.
+afterAll(() => {
+  if (temporaryRoot) fs.rmSync(temporaryRoot, { recursive: true, force: true });
+  temporaryRoot = undefined;
+});
+
+/** A fresh folder under one temporary root per test file, removed after the file's tests. */
+export function temporaryFolder(prefix: string): string {
+  temporaryRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), "c360-silver-tests-"));
+  return fs.mkdtempSync(path.join(temporaryRoot, prefix));
+}
+
+/** A temporary copy of the repository's silver layers; returns its folder. */
+export function copySilverProject(): string {
+  const destination = temporaryFolder("project-");
+  for (const layer of LAYERS) {
+    const source = path.join(REPO_ROOT, layer);
+    if (fs.existsSync(source)) fs.cpSync(source, path.join(destination, layer), { recursive: true });
+  }
+  fs.mkdirSync(path.join(destination, "includes"), { recursive: true });
+  for (const file of fs.readdirSync(path.join(REPO_ROOT, "includes"))) {
+    if (file.endsWith(".js")) fs.copyFileSync(path.join(REPO_ROOT, "includes", file), path.join(destination, "includes", file));
+  }
+  fs.copyFileSync(path.join(REPO_ROOT, "dataform.json"), path.join(destination, "dataform.json"));
+  // Only the requires of the copied layers: other layers' assertions are not in the copy.
+  const assertionsJs = fs.readFileSync(path.join(REPO_ROOT, "definitions/assertions.js"), "utf8");
+  const kept = assertionsJs.split("\n").filter((line) => !line.startsWith("require(") || /assertions\/(staging|identity)\//.test(line));
+  fs.writeFileSync(path.join(destination, "definitions/assertions.js"), kept.join("\n"));
+  return destination;
+}
+
+/** Writes a landing folder (paths relative to it → file content). */
+export function writeLanding(files: Record<string, string>, folder = temporaryFolder("landing-")): string {
+  for (const [relative, content] of Object.entries(files)) {
+    const target = path.join(folder, relative);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  return folder;
+}
+
+export const COUNTRIES_CSV = [
+  "alpha2,alpha3,name",
+  "US,USA,United States of America",
+  "GB,GBR,United Kingdom",
+  "IT,ITA,Italy",
+  "DE,DEU,Germany",
+  "FR,FRA,France",
+  "CA,CAN,Canada",
+  'KR,KOR,"Korea, Republic of"',
+  "",
+].join("\n");
+
+export interface BuildOptions {
+  select?: string[];
+  fullRefresh?: boolean;
+  vars?: Record<string, string>;
+}
+
+export class SilverBuild {
+  private constructor(
+    readonly engine: DuckDbEngine,
+    readonly projectDir: string,
+  ) {}
+
+  static async open(projectDir = copySilverProject()): Promise<SilverBuild> {
+    return new SilverBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }), projectDir);
+  }
+
+  /** Loads the landing folder (new parts only unless fullRefresh) into bronze. */
+  async load(landingDir: string, fullRefresh = false): Promise<void> {
+    await loadLandingFolder(this.engine, landingDir, { fullRefresh });
+  }
+
+  compile(vars: Record<string, string> = {}): CompiledProject {
+    const graph = compileProject({ projectDir: this.projectDir, vars: { ...SILVER_VARS, ...vars } });
+    return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+  }
+
+  /** Runs the selected actions (default: staging and identity, with their assertions) and returns every result. */
+  async results(options: BuildOptions = {}): Promise<ActionResult[]> {
+    const project = this.compile(options.vars);
+    return executeActions(this.engine, project, BUILD_KINDS, {
+      select: options.select ?? ["tag:staging", "tag:identity"],
+      threads: 1,
+      fullRefresh: options.fullRefresh ?? false,
+    });
+  }
+
+  /** Like results(), but throws when any action fails or is skipped. */
+  async run(options: BuildOptions = {}): Promise<ActionResult[]> {
+    const results = await this.results(options);
+    const failures = results.filter((result) => result.status !== "success");
+    if (failures.length > 0) {
+      const lines = failures.map((failure) => `${failure.name}: ${failure.status} ${failure.error ?? failure.skippedBecause ?? ""} ${JSON.stringify(failure.sample ?? [])}`);
+      throw new Error(`build failed:\n${lines.join("\n")}`);
+    }
+    return results;
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    return this.engine.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}
