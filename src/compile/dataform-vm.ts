@@ -31,6 +31,8 @@ export class DataformVm {
   private readonly coreExports: { compiler: CompileSource; main: (request: string) => string; version: string };
   /** Project modules evaluated during the current compile; cleared before each compile. */
   private projectModules = new Map<string, LoadedModule>();
+  /** SQLX/SQL files that project code required (e.g. definitions/assertions.js requiring assertions/x.sqlx). */
+  private nestedSourceFiles = new Set<string>();
   /** Compiled JavaScript of .sqlx/.sql/.yaml files, keyed by path and content. */
   private readonly compiledSourceCache = new Map<string, { source: string; code: string }>();
 
@@ -51,6 +53,7 @@ export class DataformVm {
   /** Runs core's main() on a base64 CoreExecutionRequest and returns its base64 response. */
   runMain(encodedRequest: string): string {
     this.projectModules = new Map();
+    this.nestedSourceFiles = new Set();
     const global = this.context as Record<string, unknown>;
     delete global.dataformJson;
     delete global.workflowSettingsYaml;
@@ -72,7 +75,18 @@ export class DataformVm {
     if (request === "@dataform/core") return this.coreExports;
     if (request === "path") return path;
     const base = request.startsWith(".") ? fromDir : this.projectDir;
-    return this.requireProjectFile(this.resolveProjectPath(request, base));
+    const filePath = this.resolveProjectPath(request, base);
+    if (/\.sqlx?$/.test(filePath)) this.nestedSourceFiles.add(path.relative(this.projectDir, filePath));
+    return this.requireProjectFile(filePath);
+  }
+
+  /**
+   * SQLX files the last compile reached through another file's require(). Core names the
+   * actions they define after the requiring .js file (the first definitions/ frame on the
+   * stack); the stock CLI's vm2 names them after the .sqlx, and so does c360.
+   */
+  get requiredSourceFiles(): string[] {
+    return [...this.nestedSourceFiles];
   }
 
   private resolveProjectPath(request: string, base: string): string {

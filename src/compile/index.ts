@@ -54,6 +54,7 @@ export function compileProject(options: CompileOptions): CompiledGraph {
   } catch (error) {
     throw new CompilationError([{ fileName: "", message: error instanceof Error ? error.message : String(error) }]);
   }
+  attributeRequiredFiles(graph, dataformVm.requiredSourceFiles);
   const problems = graph.graphErrors?.compilationErrors ?? [];
   if (problems.length > 0) {
     throw new CompilationError(
@@ -61,4 +62,14 @@ export function compileProject(options: CompileOptions): CompiledGraph {
     );
   }
   return graph;
+}
+
+/** Names each action defined in a required .sqlx after that file, as the stock CLI does. */
+function attributeRequiredFiles(graph: CompiledGraph, requiredFiles: string[]): void {
+  if (requiredFiles.length === 0) return;
+  const byName = new Map(requiredFiles.map((file) => [path.basename(file).replace(/\.sqlx?$/, ""), file]));
+  for (const action of [...(graph.tables ?? []), ...(graph.operations ?? []), ...(graph.assertions ?? [])]) {
+    const file = byName.get(action.target.name);
+    if (file && action.fileName?.endsWith(".js")) action.fileName = file;
+  }
 }

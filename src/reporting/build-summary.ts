@@ -42,7 +42,7 @@ export async function buildSummary(engine: Engine, options: BuildSummaryOptions 
     `  Segments       ${segments.map((row) => `${String(row.rfm_segment)} ${count(Number(row.customers))}`).join(", ") || "none"}`,
     ...quarantineLines(quarantine),
     `  Tables         ${PUBLISHED_TABLES.map((name) => `${gold}.${name}`).join(", ")}${options.location ? ` in ${options.location}` : ""}`,
-    `  Try            npx c360 query "${EXAMPLE_QUERY.replace("c360.", `${gold}.`)}"`,
+    `  Try            npm run c360 -- query "${EXAMPLE_QUERY.replace("c360.", `${gold}.`)}"`,
   ];
   return lines.join("\n");
 }

@@ -72,6 +72,12 @@ describe("in-process compilation", () => {
     const projectDir = copyProject(REPO_ROOT);
     installDataformCore(projectDir);
     const vars = { dialect: "bigquery" };
-    expect(actionNames(compileProject({ projectDir, vars }))).toEqual(actionNames(stockCompile(projectDir, vars)));
+    const ours = compileProject({ projectDir, vars });
+    const stock = stockCompile(projectDir, vars);
+    expect(actionNames(ours)).toEqual(actionNames(stock));
+    const fileNames = (graph: typeof ours) =>
+      [...(graph.tables ?? []), ...(graph.operations ?? []), ...(graph.assertions ?? [])].map((action) => `${action.target.name}:${action.fileName}`).sort();
+    expect(fileNames(ours)).toEqual(fileNames(stock));
+    expect(fileNames(ours).some((entry) => entry.includes(":assertions/"))).toBe(true);
   });
 });

@@ -26,7 +26,7 @@ describe("buildSummary", () => {
     ]);
     expect(lines.slice(-2)).toEqual([
       "  Tables         c360.customer_360, c360.customer_information, c360.customer_transactions, c360.customer_interactions, c360.customer_aggregated_metrics, c360.kpi_summary in target/c360.duckdb",
-      '  Try            npx c360 query "select rfm_segment, count(*) as customers from c360.customer_360 group by 1 order by 2 desc"',
+      '  Try            npm run c360 -- query "select rfm_segment, count(*) as customers from c360.customer_360 group by 1 order by 2 desc"',
     ]);
     // One line per landing file with quarantined records (the README's counts), its reasons adding up to it.
     const files = lines.slice(6, -2).map((line) => {

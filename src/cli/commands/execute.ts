@@ -1,4 +1,5 @@
 /** `c360 run`, `c360 test` and `c360 build`: compile, (load,) execute, report. */
+import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
@@ -31,6 +32,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   const threads = argv.threads ?? context.target.threads ?? 2;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
   let results: ActionResult[] = [];
+  let summary: string | undefined;
   try {
     if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, reporter });
     results = await executeActions(engine, project, kinds, {
@@ -41,6 +43,9 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
       failFast: argv.failFast,
       ...progressHandlers(reporter),
     });
+    if (command === "build" && !argv.quiet && !argv.dryRun && results.every((result) => result.status === "success")) {
+      summary = await customerSummary(engine, context);
+    }
   } finally {
     await engine.close();
   }
@@ -48,7 +53,17 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
   process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
   if (argv.dryRun) await printDryRunReport(engine);
+  if (summary) process.stdout.write(`\n${summary}\n`);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/** What a person wants to see after a build: the Customer 360 in a few lines (when the project has it). */
+async function customerSummary(engine: Engine, context: ProjectContext): Promise<string | undefined> {
+  const gold = await engine.describeTable({ schema: "c360", name: "kpi_summary" });
+  if (!gold) return undefined;
+  const { buildSummary } = await import("../../reporting/build-summary.js");
+  const location = context.target.engine === "duckdb" ? path.relative(process.cwd(), path.resolve(context.projectDir, context.target.database)) : `BigQuery project ${context.target.project}`;
+  return buildSummary(engine, { location });
 }
 
 async function printDryRunReport(engine: Engine): Promise<void> {

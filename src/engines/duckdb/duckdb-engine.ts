@@ -21,9 +21,12 @@ export interface DuckDbOptions {
 }
 
 const APPENDER_FLUSH_ROWS = 100_000;
+/** Catalog alias of the attached database file; chosen so no Dataform schema clashes with it. */
+const WAREHOUSE_CATALOG = "c360_warehouse";
 
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
+  private readonly schemasCreated = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -36,9 +39,19 @@ export class DuckDbEngine implements Engine {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    const instance = await DuckDBInstance.create(databasePath, config);
+    const instance = await DuckDBInstance.create(":memory:", config);
+    // A database file opened directly becomes a catalog named after the file (c360.duckdb
+    // -> "c360"), and `c360.customer_360` is then ambiguous between that catalog and the
+    // schema c360. Attached under a fixed alias, schema-qualified names are unambiguous.
+    const setup = ["set TimeZone = 'UTC'"];
+    if (databasePath !== ":memory:") {
+      const bootstrap = await instance.connect();
+      await bootstrap.run(`attach ${sqlString(path.resolve(databasePath))} as ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
+      bootstrap.closeSync();
+      setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
+    }
     // Results must not depend on the machine: every session computes in UTC.
-    const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), ["set TimeZone = 'UTC'"]);
+    const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), setup);
     return new DuckDbEngine(instance, pool, databasePath);
   }
 
@@ -91,20 +104,28 @@ export class DuckDbEngine implements Engine {
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
     const rows = await this.query(
-      `select column_name, data_type from information_schema.columns where table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
+      `select column_name, data_type from information_schema.columns where table_catalog = current_database() and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
     );
     if (rows.length === 0) return undefined;
     return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
   }
 
   async listTables(schema?: string): Promise<TableRef[]> {
-    const filter = schema ? `where table_schema = ${sqlString(schema)}` : "where table_schema not in ('information_schema', 'pg_catalog')";
+    const filter = `where table_catalog = current_database() and ${schema ? `table_schema = ${sqlString(schema)}` : "table_schema not in ('information_schema', 'pg_catalog')"}`;
     const rows = await this.query(`select table_schema, table_name from information_schema.tables ${filter} order by table_schema, table_name`);
     return rows.map((row) => ({ schema: String(row.table_schema), name: String(row.table_name) }));
   }
 
   async ensureSchema(schema: string): Promise<void> {
-    await this.execute(`create schema if not exists ${quoteIdentifier(schema)}`);
+    // Parallel actions create the same schema at once; in DuckDB two concurrent
+    // "create schema if not exists" conflict, so each schema is created once per engine.
+    let created = this.schemasCreated.get(schema);
+    if (!created) {
+      created = this.execute(`create schema if not exists ${quoteIdentifier(schema)}`).then(() => undefined);
+      this.schemasCreated.set(schema, created);
+      created.catch(() => this.schemasCreated.delete(schema));
+    }
+    await created;
   }
 
   async load(request: LoadRequest): Promise<number> {

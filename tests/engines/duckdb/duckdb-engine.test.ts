@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
 import { ExecutionError } from "../../../src/errors.js";
@@ -91,5 +94,19 @@ describe("DuckDB engine semantics", () => {
     ]);
     await engine.load({ target, columns, rows: [[9, "only"]], mode: "replace" });
     expect(await engine.query("select count(*) as n from raw_test.people")).toEqual([{ n: 1 }]);
+  });
+});
+
+describe("DuckDB database files", () => {
+  it("a schema named like the file is not ambiguous, and the data persists across opens", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "c360-duckdb-")), "c360.duckdb");
+    const first = await DuckDbEngine.open(file, { connections: 2 });
+    await Promise.all([first.ensureSchema("c360"), first.ensureSchema("c360"), first.ensureSchema("c360")]);
+    await first.createTableAs({ schema: "c360", name: "kpi" }, "select 1 as customers");
+    await first.close();
+    const second = await DuckDbEngine.open(file);
+    expect(await second.query("select customers from c360.kpi")).toEqual([{ customers: 1 }]);
+    expect(await second.listTables()).toEqual([{ schema: "c360", name: "kpi" }]);
+    await second.close();
   });
 });

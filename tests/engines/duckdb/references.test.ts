@@ -13,3 +13,12 @@ describe("rewriting Dataform references for DuckDB", () => {
     expect(rewriteDataformReferences(sql)).toBe(sql);
   });
 });
+
+describe("BigQuery string escapes that Dataform writes", () => {
+  it("become doubled quotes; references inside string literals stay text", () => {
+    expect(rewriteDataformReferences("select 'status in (\\'a\\', \\'b\\')' as failing_row_condition")).toBe(
+      "select 'status in (''a'', ''b'')' as failing_row_condition",
+    );
+    expect(rewriteDataformReferences("select '`p.d.t`' as text, 'it''s' as ok from `p.d.t`")).toBe(`select '\`p.d.t\`' as text, 'it''s' as ok from "d"."t"`);
+  });
+});
