@@ -5,25 +5,26 @@
  * by every build from the int_*_checked views, so a record that becomes acceptable later
  * (an order line whose order arrives in a later part) leaves its quarantine.
  *
- * Choices where the contract is silent: a CSV row that could not be split into the
- * header's fields (bronze keeps only _raw_record) gets `malformed_record`, ahead of the
- * file's own codes; raw_record of a CSV record is a JSON object of its text fields keyed by
- * the header names (the raw text when it could not be split), of NDJSON the line, of a
- * JSON array the element's JSON text, of XML the <member> element's text.
+ * A CSV row that could not be split into the header's fields (bronze keeps only
+ * _raw_record) has every field absent, and absent means missing (SOURCES.md), so it gets
+ * the first code of its file's list (missing_crm_id, missing_order_id, order_not_found);
+ * its message says the row could not be split. Choice where the contract is silent:
+ * raw_record of a CSV record is a JSON object of its text fields keyed by the header names
+ * (the raw text when it could not be split), of NDJSON the line, of a JSON array the
+ * element's JSON text, of XML the <member> element's text.
  */
 const QUARANTINES = [
   {
     table: "customers_quarantine",
     checked: "int_crm__customers_checked",
     file: "crm/customers.csv",
-    codes: ["malformed_record", "missing_crm_id", "unparseable_updated_at"],
+    codes: ["missing_crm_id", "unparseable_updated_at"],
   },
   {
     table: "orders_quarantine",
     checked: "int_shop__orders_checked",
     file: "shop/orders.csv",
     codes: [
-      "malformed_record",
       "missing_order_id",
       "missing_shop_customer_id",
       "unparseable_order_ts",
@@ -37,7 +38,7 @@ const QUARANTINES = [
     table: "order_items_quarantine",
     checked: "int_shop__order_items_checked",
     file: "shop/order_items.csv",
-    codes: ["malformed_record", "order_not_found", "bad_quantity", "bad_unit_price"],
+    codes: ["order_not_found", "bad_quantity", "bad_unit_price"],
   },
   {
     table: "events_quarantine",

@@ -1,12 +1,9 @@
 /**
  * Silver over the hand-written fixture (tests/fixtures/landing, described record by record
  * in tests/fixtures/landing.README.md): every quarantined record with its reason, every
- * deduplication choice and every normalised value, exactly.
- *
- * One deliberate difference from the README: a CSV row that cannot be split into the
- * header's fields (customers.csv #15, orders.csv #19) is quarantined as malformed_record
- * (our documented choice, see definitions/staging/quarantine.js), where the README files
- * it under the file's first code.
+ * deduplication choice and every normalised value, exactly. A CSV row that cannot be split
+ * into the header's fields (customers.csv #15, orders.csv #19) has every field missing and
+ * is filed, like the README does, under the first code of its file's list.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,7 +37,7 @@ describe("quarantine", () => {
     expect(quarantined).toEqual([
       ["customers", "crm/customers.csv", 13, 16, "missing_crm_id"],
       ["customers", "crm/customers.csv", 14, 17, "unparseable_updated_at"],
-      ["customers", "crm/customers.csv", 15, 18, "malformed_record"],
+      ["customers", "crm/customers.csv", 15, 18, "missing_crm_id"],
       ["events", "web/events.ndjson", 12, 13, "invalid_json"],
       ["events", "web/events.ndjson", 13, 14, "not_an_object"],
       ["events", "web/events.ndjson", 14, 15, "missing_message_id"],
@@ -63,7 +60,7 @@ describe("quarantine", () => {
       ["orders", "shop/orders.csv", 16, 17, "unparseable_updated_at"],
       ["orders", "shop/orders.csv", 17, 18, "no_fx_rate"],
       ["orders", "shop/orders.csv", 18, 19, "missing_shop_customer_id"],
-      ["orders", "shop/orders.csv", 19, 20, "malformed_record"],
+      ["orders", "shop/orders.csv", 19, 20, "missing_order_id"],
       ["tickets", "support/tickets.json", 7, 14, "not_an_object"],
       ["tickets", "support/tickets.json", 8, 15, "missing_ticket_id"],
       ["tickets", "support/tickets.json", 9, 16, "missing_ticket_id"],
@@ -78,11 +75,12 @@ describe("quarantine", () => {
         'updated_at "2024/03/05 14:22" is not a timestamp (YYYY-MM-DDTHH:MM:SS[.fff] with Z, ±HH:MM or nothing)',
         '{"crm_id":"C1099","first_name":"Late","last_name":"Clock","email":"late.clock@example.com","phone":"","birth_date":"","gender":"","city":"","country":"","postal_code":"","marketing_opt_in":"","created_at":"2023-01-01T00:00:00Z","updated_at":"2024/03/05 14:22"}',
       ],
-      [15, "the row could not be split into the header fields", "C1098,Broken,Row"],
+      [15, "the row could not be split into the header's 13 fields", "C1098,Broken,Row"],
     ]);
-    expect(await rows("select record_number, message from c360_staging.orders_quarantine where record_number in (15, 17) order by record_number")).toEqual([
-      [15, 'total "12,50" is not a decimal number'],
-      [17, 'no EUR rate in reference/fx_rates.csv on or before the order date 2024-02-20 (order_ts "2024-02-20T10:00:00Z")'],
+    expect(await rows("select record_number, message, raw_record from c360_staging.orders_quarantine where record_number in (15, 17, 19) order by record_number")).toEqual([
+      [15, 'total "12,50" is not a decimal number', expect.any(String)],
+      [17, 'no EUR rate in reference/fx_rates.csv on or before the order date 2024-02-20 (order_ts "2024-02-20T10:00:00Z")', expect.any(String)],
+      [19, "the row could not be split into the header's 13 fields", "O9009,S9009,broken"],
     ]);
     expect(await rows("select message, raw_record from c360_staging.events_quarantine where record_number = 13")).toEqual([
       ["the line is JSON but not an object (it is array)", '["m-902"]'],
