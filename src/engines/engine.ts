@@ -42,6 +42,41 @@ export interface LoadRequest {
   mode: "replace" | "append";
 }
 
+/**
+ * A staged file's layout (no header; every row ends with '\n'; the text is UTF-8):
+ * - "csv": RFC 4180 fields separated by ',', quoted with '"' (a quote inside doubled).
+ *   An unquoted `\N` is NULL, an unquoted empty field is the empty string, a quoted field
+ *   is always text as written. Unquoted fields hold no '"', '\r' or '\n'.
+ * - "lines": fields separated by the byte 0x01, never quoted: no field holds 0x01, '\r'
+ *   or '\n'. A field that is exactly `\N` is NULL.
+ * A row is at most 1 MiB.
+ */
+export type StagedFileFormat = "csv" | "lines";
+
+/** Where a target column's value comes from: a column of the staged file, or one value for every row. */
+export type StagedColumnSource = { fileColumn: number } | { constant: string | number | null };
+
+/**
+ * Bronze rows the loader staged in a plain file, for an engine's own bulk reader (much
+ * faster than rows handed over one value at a time). The loader writes the file; the
+ * engine reads it into the target and must produce exactly the rows the file describes.
+ */
+export interface StagedFileLoad {
+  target: TableRef;
+  /** The target table's columns (created as `load` would when missing). */
+  columns: LoadColumn[];
+  /** Absolute path of the staged file. */
+  file: string;
+  format: StagedFileFormat;
+  /** Type of each column of the file, in order. */
+  fileColumns: LoadColumn["type"][];
+  /** For each target column, in order, where its value comes from. */
+  sources: StagedColumnSource[];
+  /** Rows in the file: the engine fails the load when it reads another number. */
+  rows: number;
+  mode: "replace" | "append";
+}
+
 export interface StatementOptions {
   /** The action issuing the statement, for labels and error messages. */
   actionName?: string;
@@ -77,6 +112,11 @@ export interface Engine {
   ensureSchema(schema: string, database?: string): Promise<void>;
   /** Writes rows into a table (bronze loading). Returns the number of rows written. */
   load(request: LoadRequest): Promise<number>;
+  /**
+   * Optional fast path for bronze loading: reads a staged file with the engine's own bulk
+   * reader. Returns the number of rows written. Engines without it get rows via `load`.
+   */
+  loadStagedFile?(request: StagedFileLoad): Promise<number>;
   /** Renders a table reference in this warehouse's SQL. */
   quoteTable(table: TableRef): string;
   /** Rewrites the fully qualified references Dataform renders into this engine's names. */

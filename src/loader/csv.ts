@@ -17,6 +17,15 @@ interface CsvRecordContext {
   bytes: number;
 }
 
+/** csv-parse options of the landing CSV dialect; the staging scanner (csv-stager.ts) must agree with them. */
+export const CSV_DIALECT = {
+  relax_column_count: true,
+  // A stray quote inside an unquoted field is kept as text: silver decides about the value.
+  relax_quotes: true,
+  skip_empty_lines: true,
+  record_delimiter: ["\r\n", "\n"],
+} as const;
+
 function withoutLineEnding(text: string): string {
   return text.replace(/\r?\n$/, "");
 }
@@ -69,14 +78,7 @@ export async function* parseCsv(chunks: AsyncIterable<LandingChunk>, file: strin
     return record; // null (header, blank line) is dropped by csv-parse
   };
 
-  const options: Options<BronzeRecord, string[]> = {
-    relax_column_count: true,
-    // A stray quote inside an unquoted field is kept as text: silver decides about the value.
-    relax_quotes: true,
-    skip_empty_lines: true,
-    record_delimiter: ["\r\n", "\n"],
-    on_record: onRecord,
-  };
+  const options: Options<BronzeRecord, string[]> = { ...CSV_DIALECT, record_delimiter: [...CSV_DIALECT.record_delimiter], on_record: onRecord };
   // csv-parse types on_record's output only together with `columns`; we map the header ourselves.
   const parser = parse(options as unknown as Options);
   const source = Readable.from(feed());
@@ -100,7 +102,7 @@ export async function* parseCsv(chunks: AsyncIterable<LandingChunk>, file: strin
   if (!headerMap) throw new LandingFileError(file, "line 1", `no header row: expected columns ${columns.join(", ")}`);
 }
 
-function mapHeader(header: string[], columns: readonly string[], file: string, warn: WarningSink): number[] {
+export function mapHeader(header: string[], columns: readonly string[], file: string, warn: WarningSink): number[] {
   const normalised = header.map((name) => name.trim().toLowerCase());
   const positions = columns.map((column) => {
     const matches = normalised.flatMap((name, index) => (name === column.toLowerCase() ? [index] : []));

@@ -5,6 +5,7 @@
  * Every format parser sits on top of this, so "not UTF-8" fails the same way everywhere:
  * a LandingFileError naming the byte offset and line of the first invalid sequence.
  */
+import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import fs from "node:fs";
 import { LandingFileError } from "../errors.js";
@@ -79,7 +80,8 @@ async function* validatedChunks(
         }
       }
       const complete = completeCharactersLength(bytes);
-      const invalidAt = firstInvalidUtf8(bytes.subarray(0, complete));
+      // Node's native check first (it holds to the same RFC 3629 rules); the byte-by-byte one only finds where.
+      const invalidAt = isUtf8(bytes.subarray(0, complete)) ? -1 : firstInvalidUtf8(bytes.subarray(0, complete));
       if (invalidAt >= 0) throw notUtf8(displayPath, chunkOffset + invalidAt, newlinesBefore + countNewlines(bytes, 0, invalidAt) + 1);
       carry = Buffer.from(bytes.subarray(complete));
       const valid = bytes.subarray(0, complete);

@@ -167,7 +167,7 @@ describe("loadLandingFolder", () => {
 
   it("batches rows into several engine.load calls", async () => {
     const lines = Array.from({ length: 25 }, (_, index) => `{"message_id":"m${index}"}`).join("\n");
-    const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": lines }), { batchRows: 10 });
+    const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": lines }), { batchRows: 10, engineReader: false });
     expect(report.files.find((file) => file.file === "web/events.ndjson")?.records).toBe(25);
     expect((await rows("raw_web.events")).map((event) => event._record_number)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
   });
