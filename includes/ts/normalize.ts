@@ -7,7 +7,7 @@
  *
  * Helpers repeat their input expression: pass a column name or a short expression.
  */
-import { compileVar, current, type Dialect, dateLiteral, regexpContains, regexpExtract, regexpReplace, safeCast, safeParseDate, safeParseTimestamp, addMicroseconds, addMinutes, timestampLiteral, typeName } from "./dialect.js";
+import { compileVar, current, type Dialect, dateLiteral, regexpContains, regexpExtractOrEmpty, regexpReplace, safeCast, safeParseDate, safeParseTimestamp, addMicroseconds, addMinutes, timestampLiteral, typeName } from "./dialect.js";
 
 // ---------------------------------------------------------------------------------------
 // Text
@@ -96,12 +96,17 @@ export const TIMESTAMP_PATTERN = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-
  */
 export function timestamp(expression: string, dialect?: Dialect): string {
   const d = current(dialect);
-  const wallTime = safeParseTimestamp(`substr(${expression}, 1, 19)`, "%Y-%m-%dT%H:%M:%S", d);
-  const fraction = `coalesce(${regexpExtract(expression, String.raw`^.{19}\.([0-9]+)`, d)}, '')`;
-  const microseconds = `cast(rpad(substr(${fraction}, 1, 6), 6, '0') as ${typeName("int64", d)})`;
-  const offset = `coalesce(${regexpExtract(expression, String.raw`([+-][0-9]{2}:[0-9]{2})$`, d)}, '+00:00')`;
   const int64 = typeName("int64", d);
-  const offsetMinutes = `(case when substr(${offset}, 1, 1) = '-' then -1 else 1 end * (cast(substr(${offset}, 2, 2) as ${int64}) * 60 + cast(substr(${offset}, 5, 2) as ${int64})))`;
+  const wallTime = safeParseTimestamp(`substr(${expression}, 1, 19)`, "%Y-%m-%dT%H:%M:%S", d);
+  // The fraction's digits, '' when there is none: one regular expression per text (the costliest part).
+  const fraction = regexpExtractOrEmpty(expression, String.raw`^.{19}\.([0-9]+)`, d);
+  const microseconds = `cast(rpad(substr(${fraction}, 1, 6), 6, '0') as ${int64})`;
+  // On a text that matches TIMESTAMP_PATTERN an offset ±HH:MM is there exactly when the sixth
+  // character from the end is a sign (else it is a digit, '.', ':' or 'Z'): plain substrings.
+  const sign = `substr(${expression}, -6, 1)`;
+  const offsetMinutes =
+    `(case when ${sign} = '-' then -1 when ${sign} = '+' then 1 else 0 end * ` +
+    `coalesce(${safeCast(`substr(${expression}, -5, 2)`, "int64", d)} * 60 + ${safeCast(`substr(${expression}, -2, 2)`, "int64", d)}, 0))`;
   return `case when ${regexpContains(expression, TIMESTAMP_PATTERN, d)} then ${addMinutes(addMicroseconds(wallTime, microseconds, d), `-${offsetMinutes}`, d)} end`;
 }
 

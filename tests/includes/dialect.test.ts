@@ -169,6 +169,22 @@ describe("JSON", () => {
     expect(await harness.evaluate((c) => dialect.jsonFragment(parsed(c), "$.meta", "duckdb"), first)).toEqual(['{"k":1}']);
   });
 
+  it("reads picked paths exactly like the paths of the whole value", async () => {
+    const paths = ["$.id", "$.name", "$.price", "$.flag", "$.none", "$.tags", "$.meta", "$.absent", "$.meta.k"];
+    const parsed = (c: string) => dialect.parseJson(c, "duckdb");
+    const picked = (c: string) => dialect.jsonPick(parsed(c), paths, "duckdb");
+    for (const document of documents) {
+      for (const path of paths) {
+        const direct = [dialect.jsonText, dialect.jsonType, dialect.jsonFragment].map((read) => (c: string) => read(parsed(c), path, "duckdb"));
+        const viaPick = [dialect.jsonText, dialect.jsonType, dialect.jsonFragment].map((read) => (c: string) => read(dialect.jsonPicked(picked(c), paths, path, "duckdb"), "$", "duckdb"));
+        for (let i = 0; i < direct.length; i++) {
+          expect(await harness.evaluate(viaPick[i]!, [[document]]), `${document} ${path}`).toEqual(await harness.evaluate(direct[i]!, [[document]]));
+        }
+      }
+    }
+    expect(() => dialect.jsonPicked("p", paths, "$.other", "duckdb")).toThrow(/not one of the picked paths/);
+  });
+
   it("builds JSON object text", async () => {
     const render = (a: string, b: string) => dialect.jsonObjectText([["order_id", a], ["note", b]], "duckdb");
     expect(await harness.evaluate(render, [["O1", 'say "hi"'], ["O2", null]])).toEqual(['{"order_id":"O1","note":"say \\"hi\\""}', '{"order_id":"O2","note":null}']);
@@ -180,6 +196,8 @@ describe("JSON", () => {
     expect(await bigQueryType((c) => dialect.jsonType(parsed(c), "$.id", "bigquery"), ["STRING"])).toBe("STRING");
     expect(await bigQueryType((c) => dialect.jsonText(parsed(c), "$.context.device.type", "bigquery"), ["STRING"])).toBe("STRING");
     expect(await bigQueryType((c) => dialect.jsonFragment(parsed(c), "$.properties", "bigquery"), ["STRING"])).toBe("STRING");
+    const picked = (c: string) => dialect.jsonPicked(dialect.jsonPick(parsed(c), ["$.event", "$.context.device.type"], "bigquery"), ["$.event", "$.context.device.type"], "$.context.device.type", "bigquery");
+    expect(await bigQueryType((c) => dialect.jsonText(picked(c), "$", "bigquery"), ["STRING"])).toBe("STRING");
     expect(await bigQueryType((a, b) => dialect.jsonObjectText([["order_id", a], ["n", b]], "bigquery"), ["STRING", "INT64"])).toBe("STRING");
     expect(() => dialect.jsonText("j", "$['x']", "duckdb")).toThrow(/unsupported JSON path/);
   });

@@ -13,6 +13,9 @@ import { eventsNdjson, itemsCsv, ordersCsv, referenceFiles } from "./landing-bui
 import { SilverBuild, temporaryFolder, writeLanding } from "./silver-harness.js";
 
 const SNAPSHOT_TABLES = [
+  "c360_staging.int_web__events_checked",
+  "c360_staging.int_shop__orders_checked",
+  "c360_staging.int_shop__order_items_checked",
   "c360_staging.stg_web__events",
   "c360_staging.stg_shop__orders",
   "c360_staging.stg_shop__order_items",
@@ -181,6 +184,8 @@ describe("merges never let an older record win", () => {
     await full.load(landing);
     await full.run();
     expect(await full.query("select order_id, fx_rate_date, total_usd from c360_staging.stg_shop__orders order by order_id")).toEqual(expected);
+    const checkedOrders = "select * from c360_staging.int_shop__orders_checked order by all";
+    expect(await build.query(checkedOrders)).toEqual(await full.query(checkedOrders));
   });
 
   it("counts a message delivered again in a later part once", async () => {
