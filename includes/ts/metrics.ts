@@ -7,7 +7,7 @@
  * Dataform loads the emitted includes/metrics.js as the global `metrics`:
  * `${metrics.rfm.segment({ rScore: "r_score", fScore: "f_score", orderCount: "order_count" })}`.
  */
-import { addDays, addMinutes, cast, type Dialect, roundedDivide, stringLiteral } from "./dialect.js";
+import { addDays, addMinutes, cast, type Dialect, roundedDivideByInteger, roundedDivideIntegers, stringLiteral } from "./dialect.js";
 import { asOfDate as asOfDateLiteral } from "./normalize.js";
 
 interface DialectOption {
@@ -159,7 +159,8 @@ function runRateModel(inputs: PredictionInputs, horizonDays: number, overrides: 
   const orders = `(100 * (${inputs.orderCount} - 1) + ${priorHundredths})`;
   const numerator = `${cast(inputs.totalRevenue, "decimal", d)} * ${orders} * ${horizonDays} * greatest(${lapseDays} - ${inputs.recencyDays}, 0)`;
   const denominator = `100 * ${inputs.orderCount} * greatest(${inputs.daysSinceFirstOrder}, ${minObservedDays}) * ${lapseDays}`;
-  return `case when ${inputs.orderCount} >= 1 then ${roundedDivide(numerator, denominator, 2, d)} else ${cast("0", "decimal", d)} end`;
+  // The denominator is an integer: roundedDivideByInteger, a third of the HUGEINT work on DuckDB.
+  return `case when ${inputs.orderCount} >= 1 then ${roundedDivideByInteger(numerator, denominator, 2, d)} else ${cast("0", "decimal", d)} end`;
 }
 
 const PREDICTION_MODELS: Readonly<Record<string, PredictionModel>> = { run_rate: runRateModel };
@@ -208,18 +209,19 @@ export const churnRisk = {
   /**
    * idle / (idle + cadence), rounded to 4 decimals: 0 when active today, 0.5 after one
    * usual gap, 0.75 after three. cadence = max(order_span_days, 7 × (n − 1)) / (n − 1)
-   * for n ≥ 2 completed orders, else 90.
+   * for n ≥ 2 completed orders, else 90. Every operand is an integer (days, orders), so the
+   * division runs in BIGINT on DuckDB (roundedDivideIntegers).
    */
   score(options: { idleDays: string; orderCount: string; orderSpanDays: string } & DialectOption): string {
     const { idleDays, orderCount, orderSpanDays, dialect } = options;
     const gaps = `(${orderCount} - 1)`;
-    const ownCadence = roundedDivide(
+    const ownCadence = roundedDivideIntegers(
       `${idleDays} * ${gaps}`,
       `${idleDays} * ${gaps} + greatest(${orderSpanDays}, ${MIN_CADENCE_DAYS} * ${gaps})`,
       4,
       dialect,
     );
-    const defaultCadence = roundedDivide(idleDays, `${idleDays} + ${DEFAULT_CADENCE_DAYS}`, 4, dialect);
+    const defaultCadence = roundedDivideIntegers(idleDays, `${idleDays} + ${DEFAULT_CADENCE_DAYS}`, 4, dialect);
     return `case when ${orderCount} >= 2 then ${ownCadence} else ${defaultCadence} end`;
   },
 
@@ -305,15 +307,36 @@ export const sessionize = {
     const gap = options.gapMinutes ?? sessionize.GAP_MINUTES;
     const kept = [...new Set([partitionBy, timestamp, tieBreaker, ...(options.columns ?? [])])];
     const ordering = `partition by ${partitionBy} order by ${timestamp} asc nulls last, ${tieBreaker} asc nulls last`;
-    const previous = `lag(${timestamp}) over (${ordering})`;
     return [
       `select ${kept.join(", ")}, is_session_start,`,
       `  ${cast(`sum(case when is_session_start then 1 else 0 end) over (${ordering} rows between unbounded preceding and current row)`, "int64", dialect)} as session_number`,
       `from (`,
       `  select ${kept.join(", ")},`,
-      `    coalesce(${timestamp} > ${addMinutes(previous, String(gap), dialect)}, true) as is_session_start`,
+      `    ${sessionStart(ordering, timestamp, gap, dialect)} as is_session_start`,
       `  from ${from}`,
       `) as events_with_session_starts`,
     ].join("\n");
   },
+
+  /**
+   * A query over `from` with its columns plus is_session_start, for counting sessions: the
+   * events are ordered by time only, so among events of the same instant which one is
+   * flagged is arbitrary, but the number of session starts per visitor and their timestamps
+   * are those of query() (only the first event of an instant can start a session, and its
+   * previous event is the same whatever the order within the instant; events without a
+   * timestamp each start one). Half the cost of query(): no tie-breaker in the sort, no
+   * running session_number.
+   */
+  starts(options: Omit<SessionizeOptions, "tieBreaker">): string {
+    const { from, partitionBy, timestamp, dialect } = options;
+    const gap = options.gapMinutes ?? sessionize.GAP_MINUTES;
+    const kept = [...new Set([partitionBy, timestamp, ...(options.columns ?? [])])];
+    const ordering = `partition by ${partitionBy} order by ${timestamp} asc nulls last`;
+    return `select ${kept.join(", ")}, ${sessionStart(ordering, timestamp, gap, dialect)} as is_session_start from ${from}`;
+  },
 };
+
+/** True for the first event of its window ordering, or one more than `gapMinutes` after the previous. */
+function sessionStart(ordering: string, timestamp: string, gapMinutes: number, dialect?: Dialect): string {
+  return `coalesce(${timestamp} > ${addMinutes(`lag(${timestamp}) over (${ordering})`, String(gapMinutes), dialect)}, true)`;
+}

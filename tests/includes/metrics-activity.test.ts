@@ -105,7 +105,25 @@ describe("sessionize", () => {
     expect(rows).toEqual(events.map(([anonymousId, messageId, , start, number]) => ({ anonymous_id: anonymousId, message_id: messageId, is_session_start: start, session_number: number })));
   });
 
+  it("counts the same session starts per visitor, at the same times, with starts()", async () => {
+    const values = events.map(([anonymousId, messageId, ts]) => `('${anonymousId}', '${messageId}', timestamp '${ts}', 'page_viewed')`).join(", ");
+    const withNulls = `${values}, ('c', 'm8', null, 'page_viewed'), ('c', 'm9', null, 'page_viewed'), ('c', 'm10', timestamp '2024-06-01 10:00:00', 'page_viewed')`;
+    const startsPerVisitor = (sessionized: string) =>
+      engine.query(
+        `with events(anonymous_id, message_id, event_ts, event_name) as (values ${withNulls}),\n` +
+          `sessionized as (${sessionized})\n` +
+          `select anonymous_id, count(case when is_session_start then 1 end) as starts, list(event_ts order by event_ts) filter (where is_session_start) as start_times\n` +
+          `from sessionized group by anonymous_id order by anonymous_id`,
+      );
+    const counted = await startsPerVisitor(sessionize.starts({ from: "events", partitionBy: "anonymous_id", timestamp: "event_ts", dialect: "duckdb" }));
+    expect(counted).toEqual(await startsPerVisitor(sessionize.query({ ...options, dialect: "duckdb" })));
+    expect(counted.map((row) => row.starts)).toEqual([3, 1, 3]);
+  });
+
   it("renders a BigQuery query the analyzer accepts", async () => {
+    const starts = sessionize.starts({ from: "`project.silver.events`", partitionBy: "anonymous_id", timestamp: "event_ts", columns: ["event_name"], dialect: "bigquery" });
+    const eventsTable = { "project.silver.events": { anonymous_id: "STRING", message_id: "STRING", event_ts: "TIMESTAMP", event_name: "STRING" } };
+    expect((await analyzeBigQueryStatement(starts, eventsTable)).columns).toEqual({ anonymous_id: "STRING", event_ts: "TIMESTAMP", event_name: "STRING", is_session_start: "BOOL" });
     const sql = sessionize.query({ ...options, from: "`project.silver.events`", dialect: "bigquery" });
     const table = { "project.silver.events": { anonymous_id: "STRING", message_id: "STRING", event_ts: "TIMESTAMP", event_name: "STRING" } };
     expect((await analyzeBigQueryStatement(sql, table)).columns).toEqual({
