@@ -41,6 +41,9 @@ export class DuckDbEngine implements Engine {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    // The main database is in memory (the file is attached below), so DuckDB would spill to
+    // ./.tmp of whatever folder the command runs in; spill beside the database file instead.
+    if (databasePath !== ":memory:") config.temp_directory = `${path.resolve(databasePath)}.tmp`;
     const instance = await DuckDBInstance.create(":memory:", config);
     // A database file opened directly becomes a catalog named after the file (c360.duckdb
     // -> "c360"), and `c360.customer_360` is then ambiguous between that catalog and the
