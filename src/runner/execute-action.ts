@@ -6,6 +6,7 @@
 import type { Engine, StatementResult } from "../engines/engine.js";
 import { ExecutionError } from "../errors.js";
 import type { Action } from "../graph/actions.js";
+import { executeUnitTest } from "./unit-tests.js";
 
 export interface ActionOutcome {
   rowsAffected?: number;
@@ -89,9 +90,10 @@ export async function executeAction(engine: Engine, action: Action, options: Exe
       engineSeconds += (performance.now() - started) / 1000;
       return { engineSeconds, failingRows, sample };
     }
-    case "declaration":
     case "test":
-      throw new ExecutionError(action.name, `a ${action.kind} is not executed by the runner`);
+      return executeUnitTest(engine, action);
+    case "declaration":
+      throw new ExecutionError(action.name, "a declaration is not executed by the runner");
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Engine } from "../engines/engine.js";
 import { actionErrorMessage } from "../errors.js";
-import { type ActionOutcome, executeAction } from "./execute-action.js";
+import { executeAction } from "./execute-action.js";
 import type { PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 
@@ -17,8 +17,6 @@ export interface RunPlanOptions {
   onResult?: (result: ActionResult, done: number, total: number) => void;
   /** Called as each action starts. */
   onStart?: (node: PlanNode) => void;
-  /** Replaces executeAction (unit tests run through their own executor). */
-  execute?: (node: PlanNode) => Promise<ActionOutcome>;
 }
 
 export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
@@ -26,7 +24,7 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   const pending = new Map(plan.map((node) => [node.action.name, node]));
   const running = new Map<string, Promise<void>>();
   let stopScheduling = false;
-  const execute = options.execute ?? ((node: PlanNode) => executeAction(engine, node.action, { fullRefresh: options.fullRefresh }));
+  const execute = (node: PlanNode) => executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
 
   const record = (result: ActionResult): void => {
     results.set(result.name, result);

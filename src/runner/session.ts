@@ -9,11 +9,9 @@ import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
 import { type Action, type ActionKind, buildActionGraph, EXECUTABLE_KINDS } from "../graph/actions.js";
 import { selectActions } from "../graph/selection.js";
-import { executeAction } from "./execute-action.js";
 import { buildPlan, type PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 import { runPlan } from "./run-plan.js";
-import { executeUnitTest } from "./unit-tests.js";
 
 export interface CompiledProject {
   graph: CompiledGraph;
@@ -63,9 +61,5 @@ export async function executeActions(
     failFast: options.failFast ?? false,
     onStart: options.onStart,
     onResult: options.onResult,
-    execute: async (node) => {
-      if (node.action.kind === "test") return executeUnitTest(engine, node.action);
-      return executeAction(engine, node.action, { fullRefresh: options.fullRefresh ?? false });
-    },
   });
 }
