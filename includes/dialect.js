@@ -34,6 +34,7 @@ exports.jsonFragment = jsonFragment;
 exports.jsonPick = jsonPick;
 exports.jsonPicked = jsonPicked;
 exports.jsonObjectText = jsonObjectText;
+exports.inlinedCte = inlinedCte;
 exports.arrayAgg = arrayAgg;
 exports.arrayLength = arrayLength;
 exports.roundedDivide = roundedDivide;
@@ -285,6 +286,18 @@ function jsonObjectText(entries, dialect) {
     if (d === "duckdb")
         return `cast(json_object(${entries.map(([key, value]) => `'${key}', ${value}`).join(", ")}) as varchar)`;
     return `to_json_string(struct(${entries.map(([key, value]) => `${value} as ${key}`).join(", ")}))`;
+}
+// ---------------------------------------------------------------------------------------
+// Query shape
+/**
+ * Written between a CTE's name and its body (`name as ${dialect.inlinedCte()} (select …)`):
+ * the CTE is computed where it is read instead of once into a buffer. DuckDB materialises a
+ * CTE read more than once; for a wide CTE over millions of rows that buffer spills to disk
+ * and costs more than computing again the few columns a second reader needs. BigQuery
+ * always inlines non-recursive CTEs, so there it is empty.
+ */
+function inlinedCte(dialect) {
+    return current(dialect) === "duckdb" ? "not materialized" : "";
 }
 // ---------------------------------------------------------------------------------------
 // Arrays

@@ -288,6 +288,20 @@ export function jsonObjectText(entries: readonly (readonly [string, string])[], 
 }
 
 // ---------------------------------------------------------------------------------------
+// Query shape
+
+/**
+ * Written between a CTE's name and its body (`name as ${dialect.inlinedCte()} (select …)`):
+ * the CTE is computed where it is read instead of once into a buffer. DuckDB materialises a
+ * CTE read more than once; for a wide CTE over millions of rows that buffer spills to disk
+ * and costs more than computing again the few columns a second reader needs. BigQuery
+ * always inlines non-recursive CTEs, so there it is empty.
+ */
+export function inlinedCte(dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? "not materialized" : "";
+}
+
+// ---------------------------------------------------------------------------------------
 // Arrays
 
 /** Aggregates the non-null values into an array ordered by `orderBy` (which must name its tie-breakers). */

@@ -91,6 +91,16 @@ describe("c360 CLI end to end (example project)", () => {
     expect(fs.readFileSync(path.join(projectDir, "definitions/ugly.sqlx"), "utf8")).toBe('config { type: "view" }\n\nselect\n  1 as ONE\n');
   });
 
+  it("format takes folders (every .sqlx beneath) and names a path that does not exist", () => {
+    fs.writeFileSync(path.join(projectDir, "definitions/ugly.sqlx"), 'config { type: "view" }\nSELECT 2 AS TWO\n');
+    const folder = runCli(["format", path.join(projectDir, "definitions"), "--project-dir", projectDir]);
+    expect(folder.status).toBe(0);
+    expect(fs.readFileSync(path.join(projectDir, "definitions/ugly.sqlx"), "utf8")).toBe('config { type: "view" }\n\nselect\n  2 as TWO\n');
+    const missing = runCli(["format", path.join(projectDir, "nowhere"), "--project-dir", projectDir]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("nowhere does not exist");
+  });
+
   it("--help of every command has examples", () => {
     for (const command of ["build", "run", "test", "seed", "compile", "format", "validate", "query", "graph"]) {
       const help = runCli([command, "--help"]);

@@ -216,3 +216,13 @@ describe("arrays", () => {
     );
   });
 });
+
+describe("query shape", () => {
+  it("inlinedCte keeps a CTE read twice valid on both engines (not materialized on DuckDB, nothing on BigQuery)", async () => {
+    expect(dialect.inlinedCte("duckdb")).toBe("not materialized");
+    expect(dialect.inlinedCte("bigquery")).toBe("");
+    const readTwice = (hint: string) => `(with doubled as ${hint} (select 2 as v) select sum(first.v * second.v) from doubled as first, doubled as second)`;
+    expect(await harness.evaluate(() => readTwice(dialect.inlinedCte("duckdb")), [["x"]])).toEqual([4]);
+    expect(await bigQueryType(() => readTwice(dialect.inlinedCte("bigquery")), ["STRING"])).toBe("INT64");
+  });
+});

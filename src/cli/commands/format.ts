@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { CommandModule } from "yargs";
 import { listProjectFiles } from "../../compile/index.js";
+import { UsageError } from "../../errors.js";
 import { createReporter } from "../output.js";
 import type { GlobalArguments } from "../options.js";
 import { withGlobalOptions } from "../options.js";
@@ -23,21 +24,39 @@ function sqlxFiles(projectDir: string): string[] {
   return files.sort();
 }
 
+/** The .sqlx files named on the command line: a folder stands for every .sqlx beneath it. */
+function namedSqlxFiles(projectDir: string, names: string[]): string[] {
+  const files: string[] = [];
+  for (const name of names) {
+    const absolute = path.resolve(name);
+    if (!fs.existsSync(absolute)) throw new UsageError(`format: ${name} does not exist; name .sqlx files or folders of the project`);
+    if (!fs.statSync(absolute).isDirectory()) {
+      files.push(path.relative(projectDir, absolute));
+      continue;
+    }
+    for (const entry of fs.readdirSync(absolute, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith(".sqlx")) files.push(path.relative(projectDir, path.join(entry.parentPath, entry.name)));
+    }
+  }
+  return [...new Set(files)].sort();
+}
+
 export const formatCommand: CommandModule<object, FormatArguments> = {
   command: "format [files..]",
   describe: "Format the SQL in .sqlx files (config and js blocks untouched)",
   builder: (yargs) =>
     withGlobalOptions(yargs)
-      .positional("files", { type: "string", array: true, describe: "Files to format (default: every .sqlx of the project)" })
+      .positional("files", { type: "string", array: true, describe: "Files or folders to format (default: every .sqlx of the project)" })
       .option("check", { type: "boolean", default: false, describe: "Change nothing; exit 1 when a file is not formatted" })
       .example("$0 format", "Format every model and assertion")
+      .example("$0 format definitions/staging", "Format every .sqlx under a folder")
       .example("$0 format --check", "CI: fail when a file needs formatting") as never,
   handler: async (argv) => {
     // sql-formatter is large; only this command loads it.
     const { formatSqlx } = await import("../../format/format-sqlx.js");
     const reporter = createReporter(argv);
     const projectDir = path.resolve(argv.projectDir);
-    const files = argv.files && argv.files.length > 0 ? argv.files.map((file) => path.relative(projectDir, path.resolve(file))) : sqlxFiles(projectDir);
+    const files = argv.files && argv.files.length > 0 ? namedSqlxFiles(projectDir, argv.files) : sqlxFiles(projectDir);
     const unformatted: string[] = [];
     for (const file of files) {
       const absolute = path.join(projectDir, file);
