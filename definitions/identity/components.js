@@ -15,8 +15,9 @@
  * The number of steps grows with the logarithm of the component's diameter, not with the
  * number of links (tests/identity/components.test.ts: a 50-record chain takes 4 steps, a
  * 1,000-record chain 5, a 2,000-record chain with ids in random order 9; star-shaped real
- * graphs 1–3). Every step counts the labels it changed
- * (identity_component_iterations); assert_identity_components_converged fails the build when
+ * graphs 1–3). A step computes its labels from the previous step's alone, so once a step
+ * changed no label they are final, and every later step copies them without a join.
+ * Every step counts the labels it changed (identity_component_iterations); assert_identity_components_converged fails the build when
  * the last step still changed one (raise identity_max_iterations then).
  */
 const SCHEMA = "c360_identity";
@@ -96,14 +97,23 @@ for (let step = 1; step <= ITERATIONS; step++) {
     const previous = ctx.ref(stepName(step - 1));
     const edges = ctx.ref("identity_edges");
     return `with
+-- The previous step's labels while they still change. A step computes its labels from the
+-- previous ones alone, so once a step changed none they are final: every later step copies
+-- them (settled_labels below) instead of joining millions of rows to the same result.
+unsettled_labels as ${dialect.inlinedCte()} (
+  select node, label
+  from ${previous}
+  where exists (select 1 from ${previous} where label_changed)
+),
+
 neighbour_labels as (
   select edges.node_a as node, previous_labels.label as neighbour_label
   from ${edges} as edges
-  inner join ${previous} as previous_labels on previous_labels.node = edges.node_b
+  inner join unsettled_labels as previous_labels on previous_labels.node = edges.node_b
   union all
   select edges.node_b as node, previous_labels.label as neighbour_label
   from ${edges} as edges
-  inner join ${previous} as previous_labels on previous_labels.node = edges.node_a
+  inner join unsettled_labels as previous_labels on previous_labels.node = edges.node_a
 ),
 
 smallest_neighbour_labels as (
@@ -119,7 +129,7 @@ propagated as (
     previous_labels.label as previous_label,
     case when smallest.label < previous_labels.label then smallest.label else previous_labels.label end as label
   from
-    ${previous} as previous_labels
+    unsettled_labels as previous_labels
     left join smallest_neighbour_labels as smallest on smallest.node = previous_labels.node
 ),
 
@@ -147,7 +157,19 @@ select
   cast(label as string) as label,
   cast(label <> previous_label as ${dialect.typeName("bool")}) as label_changed
 from
-  jumped_${JUMPS_PER_STEP}`;
+  jumped_${JUMPS_PER_STEP}
+
+union all
+
+-- settled_labels: the previous step changed no label.
+select
+  cast(node as string) as node,
+  cast(label as string) as label,
+  cast(false as ${dialect.typeName("bool")}) as label_changed
+from
+  ${previous}
+where
+  not exists (select 1 from ${previous} where label_changed)`;
   });
 }
 
