@@ -26,7 +26,15 @@ export interface BenchReport {
   actions: ActionFigure[];
   overhead: { actionSeconds: number; engineSeconds: number; percent: number; runWallSeconds: number };
   compile: CompileTiming;
-  incremental: { newEvents: number; newOrders: number; loadSeconds: number; runSeconds: number; percentOfFullLoadAndRun: number };
+  incremental: {
+    newEvents: number;
+    newOrders: number;
+    loadSeconds: number;
+    runSeconds: number;
+    percentOfFullLoadAndRun: number;
+    /** The incremental run's actions: where the time of an increment goes. */
+    actions: ActionFigure[];
+  };
   peakRssMiB: number;
 }
 
@@ -41,18 +49,23 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
 }
 
+function actionTable(title: string, figures: ActionFigure[], slowest: number): string {
+  return table(
+    [title, "kind", "seconds", "engine s", "rows", "rows/s"],
+    [...figures]
+      .sort((left, right) => right.seconds - left.seconds)
+      .slice(0, slowest)
+      .map((action) => [action.name, action.kind, action.seconds.toFixed(2), action.engineSeconds.toFixed(2), action.rows?.toLocaleString("en-US") ?? "", rate(action.rows, action.seconds)]),
+  );
+}
+
 export function formatBenchReport(report: BenchReport, slowest = 15): string {
   const phases = table(
     ["phase", "seconds", "rows", "rows/s"],
     report.phases.map((figure) => [figure.phase, figure.seconds.toFixed(2), figure.rows?.toLocaleString("en-US") ?? "", rate(figure.rows, figure.seconds)]),
   );
-  const actions = table(
-    ["action (slowest first)", "kind", "seconds", "engine s", "rows", "rows/s"],
-    [...report.actions]
-      .sort((left, right) => right.seconds - left.seconds)
-      .slice(0, slowest)
-      .map((action) => [action.name, action.kind, action.seconds.toFixed(2), action.engineSeconds.toFixed(2), action.rows?.toLocaleString("en-US") ?? "", rate(action.rows, action.seconds)]),
-  );
+  const actions = actionTable("action (slowest first)", report.actions, slowest);
+  const incrementalActions = actionTable("incremental run: action (slowest first)", report.incremental.actions, slowest);
   const { compile, overhead, incremental } = report;
   return [
     `c360 benchmark: ${report.persons.toLocaleString("en-US")} persons (seed ${report.seed}) on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, node ${report.machine.node}`,
@@ -65,5 +78,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     `incremental: +${incremental.newEvents.toLocaleString("en-US")} events, +${incremental.newOrders.toLocaleString("en-US")} orders: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run`,
     "",
     actions,
+    "",
+    incrementalActions,
   ].join("\n");
 }

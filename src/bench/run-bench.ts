@@ -13,7 +13,7 @@ import { compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../runn
 import { timeCompile } from "./compile-timing.js";
 import { writeIncrement, removeIncrement } from "./increment.js";
 import { cachedLanding } from "./landing-cache.js";
-import type { BenchReport, PhaseFigure } from "./report.js";
+import type { ActionFigure, BenchReport, PhaseFigure } from "./report.js";
 
 export interface BenchOptions {
   repoRoot: string;
@@ -30,6 +30,10 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
   const started = performance.now();
   const value = await work();
   return { value, seconds: (performance.now() - started) / 1000 };
+}
+
+function actionFigure(result: ActionResult): ActionFigure {
+  return { name: result.name, kind: result.kind, status: result.status, seconds: result.seconds, engineSeconds: result.engineSeconds, rows: result.rowsAffected };
 }
 
 function assertAllPassed(phase: string, results: ActionResult[]): void {
@@ -99,7 +103,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit },
       phases,
       endToEndSeconds,
-      actions: actionResults.map((result) => ({ name: result.name, kind: result.kind, status: result.status, seconds: result.seconds, engineSeconds: result.engineSeconds, rows: result.rowsAffected })),
+      actions: actionResults.map(actionFigure),
       overhead: { actionSeconds, engineSeconds, percent: actionSeconds > 0 ? (100 * (actionSeconds - engineSeconds)) / actionSeconds : 0, runWallSeconds: run.seconds + test.seconds },
       compile: compileTiming,
       incremental: {
@@ -108,6 +112,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
         loadSeconds: incrementalLoad.seconds,
         runSeconds: incrementalRun.seconds,
         percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (load.seconds + run.seconds),
+        actions: incrementalRun.value.map(actionFigure),
       },
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };
