@@ -109,12 +109,15 @@ function timestamp(expression, dialect) {
     const d = (0, dialect_js_1.current)(dialect);
     const int64 = (0, dialect_js_1.typeName)("int64", d);
     const wallTime = (0, dialect_js_1.safeParseTimestamp)(`substr(${expression}, 1, 19)`, "%Y-%m-%dT%H:%M:%S", d);
-    // The fraction's digits, '' when there is none: one regular expression per text (the costliest part).
-    const fraction = (0, dialect_js_1.regexpExtractOrEmpty)(expression, String.raw `^.{19}\.([0-9]+)`, d);
-    const microseconds = `cast(rpad(substr(${fraction}, 1, 6), 6, '0') as ${int64})`;
     // On a text that matches TIMESTAMP_PATTERN an offset ±HH:MM is there exactly when the sixth
     // character from the end is a sign (else it is a digit, '.', ':' or 'Z'): plain substrings.
     const sign = `substr(${expression}, -6, 1)`;
+    // The fraction's digits, '' when there is none: what lies between the '.' at position 20 and
+    // the zone ('Z', ±HH:MM or nothing). Substrings, not a second regular expression: a quarter
+    // of the time of this expression over millions of events.
+    const zoneLength = `case when right(${expression}, 1) = 'Z' then 1 when ${sign} in ('+', '-') then 6 else 0 end`;
+    const fraction = `case when substr(${expression}, 20, 1) = '.' then substr(${expression}, 21, length(${expression}) - 20 - ${zoneLength}) else '' end`;
+    const microseconds = `cast(rpad(substr(${fraction}, 1, 6), 6, '0') as ${int64})`;
     const offsetMinutes = `(case when ${sign} = '-' then -1 when ${sign} = '+' then 1 else 0 end * ` +
         `coalesce(${(0, dialect_js_1.safeCast)(`substr(${expression}, -5, 2)`, "int64", d)} * 60 + ${(0, dialect_js_1.safeCast)(`substr(${expression}, -2, 2)`, "int64", d)}, 0))`;
     return `case when ${(0, dialect_js_1.regexpContains)(expression, exports.TIMESTAMP_PATTERN, d)} then ${(0, dialect_js_1.addMinutes)((0, dialect_js_1.addMicroseconds)(wallTime, microseconds, d), `-${offsetMinutes}`, d)} end`;

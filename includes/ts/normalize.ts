@@ -7,7 +7,7 @@
  *
  * Helpers repeat their input expression: pass a column name or a short expression.
  */
-import { compileVar, current, type Dialect, dateLiteral, regexpContains, regexpExtractOrEmpty, regexpReplace, safeCast, safeParseDate, safeParseTimestamp, addMicroseconds, addMinutes, timestampLiteral, typeName } from "./dialect.js";
+import { compileVar, current, type Dialect, dateLiteral, regexpContains, regexpReplace, safeCast, safeParseDate, safeParseTimestamp, addMicroseconds, addMinutes, timestampLiteral, typeName } from "./dialect.js";
 
 // ---------------------------------------------------------------------------------------
 // Text
@@ -98,12 +98,15 @@ export function timestamp(expression: string, dialect?: Dialect): string {
   const d = current(dialect);
   const int64 = typeName("int64", d);
   const wallTime = safeParseTimestamp(`substr(${expression}, 1, 19)`, "%Y-%m-%dT%H:%M:%S", d);
-  // The fraction's digits, '' when there is none: one regular expression per text (the costliest part).
-  const fraction = regexpExtractOrEmpty(expression, String.raw`^.{19}\.([0-9]+)`, d);
-  const microseconds = `cast(rpad(substr(${fraction}, 1, 6), 6, '0') as ${int64})`;
   // On a text that matches TIMESTAMP_PATTERN an offset ±HH:MM is there exactly when the sixth
   // character from the end is a sign (else it is a digit, '.', ':' or 'Z'): plain substrings.
   const sign = `substr(${expression}, -6, 1)`;
+  // The fraction's digits, '' when there is none: what lies between the '.' at position 20 and
+  // the zone ('Z', ±HH:MM or nothing). Substrings, not a second regular expression: a quarter
+  // of the time of this expression over millions of events.
+  const zoneLength = `case when right(${expression}, 1) = 'Z' then 1 when ${sign} in ('+', '-') then 6 else 0 end`;
+  const fraction = `case when substr(${expression}, 20, 1) = '.' then substr(${expression}, 21, length(${expression}) - 20 - ${zoneLength}) else '' end`;
+  const microseconds = `cast(rpad(substr(${fraction}, 1, 6), 6, '0') as ${int64})`;
   const offsetMinutes =
     `(case when ${sign} = '-' then -1 when ${sign} = '+' then 1 else 0 end * ` +
     `coalesce(${safeCast(`substr(${expression}, -5, 2)`, "int64", d)} * 60 + ${safeCast(`substr(${expression}, -2, 2)`, "int64", d)}, 0))`;
