@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // DuckDB and the ZetaSQL service use native threads; forks keep them isolated per file.
     pool: "forks",
+    globalSetup: ["./tests/helpers/temporary-folder-setup.ts"],
     reporters: ["default", "./tests/helpers/closing-line-reporter.ts"],
   },
 });
