@@ -12,32 +12,29 @@ interface FormatArguments extends GlobalArguments {
   files?: string[];
 }
 
+/** Every .sqlx beneath `folder`, relative to the project. */
+function sqlxFilesUnder(projectDir: string, folder: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".sqlx"))
+    .map((entry) => path.relative(projectDir, path.join(entry.parentPath, entry.name)));
+}
+
 /** Every .sqlx the project compiles, plus the standalone assertions folder. */
 function sqlxFiles(projectDir: string): string[] {
   const files = listProjectFiles(projectDir).filter((file) => file.endsWith(".sqlx"));
   const assertionsDir = path.join(projectDir, "assertions");
-  if (fs.existsSync(assertionsDir)) {
-    for (const entry of fs.readdirSync(assertionsDir, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith(".sqlx")) files.push(path.relative(projectDir, path.join(entry.parentPath, entry.name)));
-    }
-  }
+  if (fs.existsSync(assertionsDir)) files.push(...sqlxFilesUnder(projectDir, assertionsDir));
   return files.sort();
 }
 
 /** The .sqlx files named on the command line: a folder stands for every .sqlx beneath it. */
 function namedSqlxFiles(projectDir: string, names: string[]): string[] {
-  const files: string[] = [];
-  for (const name of names) {
+  const files = names.flatMap((name) => {
     const absolute = path.resolve(name);
     if (!fs.existsSync(absolute)) throw new UsageError(`format: ${name} does not exist; name .sqlx files or folders of the project`);
-    if (!fs.statSync(absolute).isDirectory()) {
-      files.push(path.relative(projectDir, absolute));
-      continue;
-    }
-    for (const entry of fs.readdirSync(absolute, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith(".sqlx")) files.push(path.relative(projectDir, path.join(entry.parentPath, entry.name)));
-    }
-  }
+    return fs.statSync(absolute).isDirectory() ? sqlxFilesUnder(projectDir, absolute) : [path.relative(projectDir, absolute)];
+  });
   return [...new Set(files)].sort();
 }
 
