@@ -14,7 +14,6 @@ exports.typedNull = typedNull;
 exports.regexpContains = regexpContains;
 exports.regexpReplace = regexpReplace;
 exports.regexpExtract = regexpExtract;
-exports.regexpExtractOrEmpty = regexpExtractOrEmpty;
 exports.safeParseTimestamp = safeParseTimestamp;
 exports.safeParseDate = safeParseDate;
 exports.addMicroseconds = addMicroseconds;
@@ -147,13 +146,6 @@ function regexpExtract(expression, pattern, dialect) {
     if (d === "bigquery")
         return `regexp_extract(${expression}, ${regexLiteral(pattern, d)})`;
     return `case when ${regexpContains(expression, pattern, d)} then regexp_extract(${expression}, ${regexLiteral(pattern, d)}, 1) end`;
-}
-/** The first capturing group of the first match, '' when there is no match (or the text is null): one match on DuckDB. */
-function regexpExtractOrEmpty(expression, pattern, dialect) {
-    const d = current(dialect);
-    if (d === "bigquery")
-        return `coalesce(regexp_extract(${expression}, ${regexLiteral(pattern, d)}), '')`;
-    return `coalesce(regexp_extract(${expression}, ${regexLiteral(pattern, d)}, 1), '')`;
 }
 // ---------------------------------------------------------------------------------------
 // Dates and timestamps

@@ -132,13 +132,6 @@ export function regexpExtract(expression: string, pattern: string, dialect?: Dia
   return `case when ${regexpContains(expression, pattern, d)} then regexp_extract(${expression}, ${regexLiteral(pattern, d)}, 1) end`;
 }
 
-/** The first capturing group of the first match, '' when there is no match (or the text is null): one match on DuckDB. */
-export function regexpExtractOrEmpty(expression: string, pattern: string, dialect?: Dialect): string {
-  const d = current(dialect);
-  if (d === "bigquery") return `coalesce(regexp_extract(${expression}, ${regexLiteral(pattern, d)}), '')`;
-  return `coalesce(regexp_extract(${expression}, ${regexLiteral(pattern, d)}, 1), '')`;
-}
-
 // ---------------------------------------------------------------------------------------
 // Dates and timestamps
 
