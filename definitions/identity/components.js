@@ -17,8 +17,9 @@
  * 1,000-record chain 5, a 2,000-record chain with ids in random order 9; star-shaped real
  * graphs 1–3). A step computes its labels from the previous step's alone, so once a step
  * changed no label they are final, and every later step copies them without a join.
- * Every step counts the labels it changed (identity_component_iterations); assert_identity_components_converged fails the build when
- * the last step still changed one (raise identity_max_iterations then).
+ * Every step counts the labels it changed (identity_component_iterations);
+ * assert_identity_components_converged fails the build when the last step still changed
+ * one (raise identity_max_iterations then).
  */
 const SCHEMA = "c360_identity";
 const TAGS = ["identity"];
