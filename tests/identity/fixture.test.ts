@@ -3,18 +3,14 @@
  * "Shared values" and "Expected customers"): which identifier ends in which customer, its
  * customer_key and the rule that joined it.
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/project.js";
 import { SilverBuild } from "../staging/silver-harness.js";
 import { clusters, identityMap, type MappedIdentifier, md5 } from "./identity-helpers.js";
 
 let build: SilverBuild;
 let map: Map<string, MappedIdentifier>;
 beforeAll(async () => {
-  build = await SilverBuild.open();
-  await build.load(path.join(REPO_ROOT, "tests/fixtures/landing"));
-  await build.run();
+  build = await SilverBuild.ofFixture();
   map = await identityMap(build);
 });
 afterAll(async () => {

@@ -4,22 +4,12 @@
  * hold nothing that depends on as_of_date, so a scheduler moving as_of_date forward between
  * incremental builds gets the same result as a full build for the new date.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { clusters, identityMap } from "../identity/identity-helpers.js";
 import { crmCsv, eventsNdjson, membersXml, ordersCsv, referenceFiles, ticketsJson } from "./landing-builder.js";
-import { SilverBuild, writeLanding } from "./silver-harness.js";
+import { buildsClosedAfterEachTest, type SilverBuild, writeLanding } from "./silver-harness.js";
 
-let builds: SilverBuild[] = [];
-afterEach(async () => {
-  for (const build of builds) await build.close();
-  builds = [];
-});
-
-async function openBuild(): Promise<SilverBuild> {
-  const build = await SilverBuild.open();
-  builds.push(build);
-  return build;
-}
+const openBuild = buildsClosedAfterEachTest();
 
 const LANDING = {
   ...referenceFiles(),

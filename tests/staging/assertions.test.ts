@@ -2,31 +2,21 @@
  * The staging assertions can fail: after a clean build of the fixture, tampering with the
  * silver tables makes each reconciliation assertion report exactly the damage.
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/project.js";
 import { SilverBuild } from "./silver-harness.js";
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.open();
-  await build.load(path.join(REPO_ROOT, "tests/fixtures/landing"));
-  await build.run({ select: ["tag:staging"] });
+  build = await SilverBuild.ofFixture({ select: ["tag:staging"] });
 });
 afterAll(async () => {
   await build.close();
 });
 
-async function assertionRows(name: string): Promise<Record<string, unknown>[]> {
-  const [result] = await build.results({ select: [name] });
-  expect(result.name).toBe(`c360_assertions.${name}`);
-  return result.status === "success" ? [] : (result.sample ?? []);
-}
-
 describe("record reconciliation assertions", () => {
   it("pass on a clean build", async () => {
     for (const entity of ["customers", "orders", "order_items", "events", "tickets", "members"]) {
-      expect(await assertionRows(`assert_${entity}_records_reconcile`), entity).toEqual([]);
+      expect(await build.assertionRows(`assert_${entity}_records_reconcile`), entity).toEqual([]);
     }
   });
 
@@ -34,10 +24,10 @@ describe("record reconciliation assertions", () => {
     await build.engine.execute("delete from c360_staging.orders_quarantine where record_number = 11");
     await build.engine.execute("update c360_staging.events_quarantine set reason = 'bogus' where record_number = 12");
     await build.engine.execute("delete from c360_staging.stg_web__events where message_id = 'm-205'");
-    expect(await assertionRows("assert_orders_records_reconcile")).toEqual([
+    expect(await build.assertionRows("assert_orders_records_reconcile")).toEqual([
       { source_file: "shop/orders.csv", problem: "records read <> accepted + quarantined", details: "read 19, accepted 10, quarantined 8" },
     ]);
-    expect(await assertionRows("assert_events_records_reconcile")).toEqual([
+    expect(await build.assertionRows("assert_events_records_reconcile")).toEqual([
       { source_file: "web/events.ndjson", problem: "accepted record missing from stg_web__events", details: "record 9: m-205" },
       { source_file: "web/events.ndjson", problem: "quarantine reason not a code of this file", details: "record 12: bogus" },
     ]);

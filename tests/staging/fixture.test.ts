@@ -5,16 +5,12 @@
  * into the header's fields (customers.csv #15, orders.csv #19) has every field missing and
  * is filed, like the README does, under the first code of its file's list.
  */
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/project.js";
 import { SilverBuild } from "./silver-harness.js";
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.open();
-  await build.load(path.join(REPO_ROOT, "tests/fixtures/landing"));
-  await build.run({ select: ["tag:staging"] });
+  build = await SilverBuild.ofFixture({ select: ["tag:staging"] });
 });
 afterAll(async () => {
   await build.close();

@@ -7,10 +7,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateLanding } from "../../src/generator/index.js";
 import { eventsNdjson, itemsCsv, ordersCsv, referenceFiles } from "./landing-builder.js";
-import { SilverBuild, temporaryFolder, writeLanding } from "./silver-harness.js";
+import { buildsClosedAfterEachTest, type SilverBuild, temporaryFolder, writeLanding } from "./silver-harness.js";
 
 const SNAPSHOT_TABLES = [
   "c360_staging.int_web__events_checked",
@@ -51,17 +51,7 @@ function copyParts(source: string, destination: string, keep: (suffix: string) =
   }
 }
 
-let builds: SilverBuild[] = [];
-afterEach(async () => {
-  for (const build of builds) await build.close();
-  builds = [];
-});
-
-async function openBuild(): Promise<SilverBuild> {
-  const build = await SilverBuild.open();
-  builds.push(build);
-  return build;
-}
+const openBuild = buildsClosedAfterEachTest();
 
 describe("incremental builds equal a full refresh", () => {
   it("on a generated landing folder delivered in three rounds of parts", async () => {

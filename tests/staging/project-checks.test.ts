@@ -15,9 +15,7 @@ const SILVER_SCHEMAS: Record<string, string> = { c360_staging: "staging", c360_i
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.open();
-  await build.load(path.join(REPO_ROOT, "tests/fixtures/landing"));
-  await build.run();
+  build = await SilverBuild.ofFixture();
 });
 afterAll(async () => {
   await build.close();

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { compileProject } from "../../src/compile/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Row } from "../../src/engines/engine.js";
@@ -24,6 +24,9 @@ export const SILVER_VARS = {
   max_accounts_per_identifier: "3",
   identity_max_iterations: "12",
 } as const;
+
+/** The hand-written landing folder whose outputs tests/fixtures/landing.README.md works out. */
+export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
 
 const LAYERS = ["definitions/sources", "definitions/staging", "definitions/identity", "assertions/staging", "assertions/identity"];
 
@@ -98,6 +101,14 @@ export class SilverBuild {
     return new SilverBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }), projectDir);
   }
 
+  /** A build of the fixture landing folder, run (default: staging and identity); throws when an action fails. */
+  static async ofFixture(options: BuildOptions = {}): Promise<SilverBuild> {
+    const build = await SilverBuild.open();
+    await build.load(FIXTURE_LANDING);
+    await build.run(options);
+    return build;
+  }
+
   /** Loads the landing folder (new parts only unless fullRefresh) into bronze. */
   async load(landingDir: string, fullRefresh = false): Promise<void> {
     await loadLandingFolder(this.engine, landingDir, { fullRefresh });
@@ -129,6 +140,13 @@ export class SilverBuild {
     return results;
   }
 
+  /** The failing rows of one standalone assertion of c360_assertions ([] when it passes). */
+  async assertionRows(name: string): Promise<Record<string, unknown>[]> {
+    const [result] = await this.results({ select: [name] });
+    expect(result.name).toBe(`c360_assertions.${name}`);
+    return result.status === "success" ? [] : (result.sample ?? []);
+  }
+
   async query(sql: string): Promise<Row[]> {
     return this.engine.query(sql);
   }
@@ -136,4 +154,21 @@ export class SilverBuild {
   async close(): Promise<void> {
     await this.engine.close();
   }
+}
+
+/**
+ * For test files that open a build per test: returns an opener whose builds are closed
+ * after each test of the calling file (call it while the file is collected).
+ */
+export function buildsClosedAfterEachTest(): () => Promise<SilverBuild> {
+  let builds: SilverBuild[] = [];
+  afterEach(async () => {
+    for (const build of builds) await build.close();
+    builds = [];
+  });
+  return async () => {
+    const build = await SilverBuild.open();
+    builds.push(build);
+    return build;
+  };
 }
