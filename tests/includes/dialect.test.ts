@@ -3,19 +3,11 @@
  * analyzed by ZetaSQL; the dialect comes from the compile var unless given explicitly.
  */
 import { createHash } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import * as dialect from "../../includes/ts/dialect.js";
-import { closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
-let harness: MacroHarness;
-beforeAll(async () => {
-  harness = await MacroHarness.open();
-});
-afterAll(async () => {
-  await harness.close();
-  await closeSharedBigQueryAnalyzer();
-});
+const harness = MacroHarness.forTestFile();
 
 const globals = globalThis as { dataform?: unknown };
 afterEach(() => {

@@ -3,7 +3,8 @@
  * rendering with the ZetaSQL analyzer (src/check), so each macro is verified on both
  * dialects without a BigQuery account.
  */
-import { analyzeBigQueryExpression } from "../../src/check/index.js";
+import { afterAll, beforeAll } from "vitest";
+import { analyzeBigQueryExpression, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Dialect } from "../../includes/ts/dialect.js";
 
@@ -16,10 +17,31 @@ function literal(value: MacroCell): string {
 }
 
 export class MacroHarness {
-  private constructor(private readonly engine: DuckDbEngine) {}
+  private opened: DuckDbEngine | undefined;
 
-  static async open(): Promise<MacroHarness> {
-    return new MacroHarness(await DuckDbEngine.open(":memory:", { connections: 1 }));
+  private constructor() {}
+
+  /**
+   * The calling test file's harness (call it while the file is collected): its in-memory
+   * DuckDB opens before the file's tests and closes after them, with the shared BigQuery analyzer.
+   */
+  static forTestFile(): MacroHarness {
+    const harness = new MacroHarness();
+    beforeAll(async () => {
+      harness.opened = await DuckDbEngine.open(":memory:", { connections: 1 });
+    });
+    afterAll(async () => {
+      await harness.opened?.close();
+      harness.opened = undefined;
+      await closeSharedBigQueryAnalyzer();
+    });
+    return harness;
+  }
+
+  /** The harness's DuckDB, for statements beyond a single macro (open during the file's tests). */
+  get engine(): DuckDbEngine {
+    if (!this.opened) throw new Error("MacroHarness.engine is open only during the tests of the file that created it");
+    return this.opened;
   }
 
   /**
@@ -41,9 +63,6 @@ export class MacroHarness {
     return rows.map((row) => row.result);
   }
 
-  async close(): Promise<void> {
-    await this.engine.close();
-  }
 }
 
 /** The BigQuery type of a macro's BigQuery rendering over the given column types (throws BigQueryAnalysisError). */

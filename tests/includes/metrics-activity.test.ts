@@ -2,23 +2,12 @@
  * includes/ts/metrics.ts, activity metrics: churnRisk, engagementScore and sessionize, their
  * DuckDB renderings executed on hand-worked cases, their BigQuery renderings analyzed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { asOfDate, churnRisk, engagementScore, sessionize } from "../../includes/ts/metrics.js";
-import { analyzeBigQueryStatement, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
-let engine: DuckDbEngine;
-let harness: MacroHarness;
-beforeAll(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
-  harness = await MacroHarness.open();
-});
-afterAll(async () => {
-  await engine.close();
-  await harness.close();
-  await closeSharedBigQueryAnalyzer();
-});
+const harness = MacroHarness.forTestFile();
 
 describe("churnRisk", () => {
   // idle_days, order_count, order_span_days → score, band
@@ -97,7 +86,7 @@ describe("sessionize", () => {
 
   it("starts a new session after a gap of more than 30 minutes, per visitor", async () => {
     const values = events.map(([anonymousId, messageId, ts]) => `('${anonymousId}', '${messageId}', timestamp '${ts}', 'page_viewed')`).join(", ");
-    const rows = await engine.query(
+    const rows = await harness.engine.query(
       `with events(anonymous_id, message_id, event_ts, event_name) as (values ${values}),\n` +
         `sessionized as (${sessionize.query({ ...options, dialect: "duckdb" })})\n` +
         `select anonymous_id, message_id, is_session_start, session_number from sessionized order by anonymous_id, event_ts, message_id`,
@@ -109,7 +98,7 @@ describe("sessionize", () => {
     const values = events.map(([anonymousId, messageId, ts]) => `('${anonymousId}', '${messageId}', timestamp '${ts}', 'page_viewed')`).join(", ");
     const withNulls = `${values}, ('c', 'm8', null, 'page_viewed'), ('c', 'm9', null, 'page_viewed'), ('c', 'm10', timestamp '2024-06-01 10:00:00', 'page_viewed')`;
     const startsPerVisitor = (sessionized: string) =>
-      engine.query(
+      harness.engine.query(
         `with events(anonymous_id, message_id, event_ts, event_name) as (values ${withNulls}),\n` +
           `sessionized as (${sessionized})\n` +
           `select anonymous_id, count(case when is_session_start then 1 end) as starts, list(event_ts order by event_ts) filter (where is_session_start) as start_times\n` +

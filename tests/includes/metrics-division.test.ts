@@ -3,19 +3,11 @@
  * gold metrics): exact division rounded half away from zero on DuckDB, whose decimal
  * division is floating point, and their BigQuery renderings analyzed by ZetaSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { roundedDivide, roundedDivideByInteger, roundedDivideIntegers } from "../../includes/ts/dialect.js";
-import { closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
-let harness: MacroHarness;
-beforeAll(async () => {
-  harness = await MacroHarness.open();
-});
-afterAll(async () => {
-  await harness.close();
-  await closeSharedBigQueryAnalyzer();
-});
+const harness = MacroHarness.forTestFile();
 
 describe("roundedDivide", () => {
   // numerator, denominator, scale → expected

@@ -2,23 +2,12 @@
  * includes/ts/metrics.ts, RFM and CLTV: the DuckDB renderings executed on hand-worked
  * cases (docs/metrics.md gives the formulas), the BigQuery renderings analyzed by ZetaSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cltv, rfm } from "../../includes/ts/metrics.js";
-import { analyzeBigQueryStatement, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
-let engine: DuckDbEngine;
-let harness: MacroHarness;
-beforeAll(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
-  harness = await MacroHarness.open();
-});
-afterAll(async () => {
-  await engine.close();
-  await harness.close();
-  await closeSharedBigQueryAnalyzer();
-});
+const harness = MacroHarness.forTestFile();
 
 const CUSTOMERS_TABLE = { "project.gold.customers": { customer_key: "STRING", recency_days: "INT64", order_count: "INT64", total_revenue_usd: "NUMERIC" } };
 
@@ -70,7 +59,7 @@ describe("rfm scores", () => {
 
   it("gives 1 + floor(5 (rank − 1) / n) among buyers, ties sharing a score, null for non-buyers", async () => {
     const values = customers.map(([key, recency, orders, revenue]) => `('${key}', ${recency ?? "null"}, ${orders}, cast(${revenue} as decimal(38, 9)))`);
-    const rows = await engine.query(
+    const rows = await harness.engine.query(
       `with customers(customer_key, recency_days, order_count, total_revenue_usd) as (values ${values.join(", ")})\n` +
         `select customer_key, ${rfm.rScore({ dialect: "duckdb" })} as r, ${rfm.fScore({ dialect: "duckdb" })} as f, ${rfm.mScore({ dialect: "duckdb" })} as m\n` +
         `from customers order by customer_key`,

@@ -2,19 +2,11 @@
  * includes/ts/normalize.ts: each rule of SOURCES.md "Normalisation" executed on DuckDB
  * against a table of cases, and its BigQuery rendering analyzed by ZetaSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as normalize from "../../includes/ts/normalize.js";
-import { closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
-let harness: MacroHarness;
-beforeAll(async () => {
-  harness = await MacroHarness.open();
-});
-afterAll(async () => {
-  await harness.close();
-  await closeSharedBigQueryAnalyzer();
-});
+const harness = MacroHarness.forTestFile();
 
 /** Evaluates a one-input macro on DuckDB over [input, expected] cases and compares. */
 async function expectCases(render: (column: string) => string, cases: [string | null, unknown][]): Promise<void> {
