@@ -1,5 +1,6 @@
 /**
- * Connected components of the identity graph (identity_edges), unrolled at compile time
+ * Connected components of the identity graph (identity_node_links: identity_edges as
+ * whole-number node ids, which keep the nodes' byte order), unrolled at compile time
  * (ARCHITECTURE.md "Iteration without a loop"): Dataform has no loops and DuckDB no
  * procedural SQL, so this file emits one table per iteration, up to the var
  * identity_max_iterations (default 12).
@@ -60,8 +61,8 @@ jumped_${index + 1} as (
 }
 
 const STEP_COLUMNS = {
-  node: "A node of the identity graph ('<source_system>:<source_id>' of an identifier with at least one edge).",
-  label: "The smallest node of its component found so far; after convergence, the component's smallest node.",
+  node: "node_id of a node of the identity graph (identity_nodes).",
+  label: "The smallest node_id of its component found so far; after convergence, the component's smallest node (node ids keep the nodes' byte order).",
   label_changed: "True when this step changed the node's label.",
 };
 
@@ -69,22 +70,15 @@ publish(stepName(0), {
   type: "table",
   schema: SCHEMA,
   tags: TAGS,
-  description: "Connected components, start: every node of identity_edges labelled with itself.",
+  description: "Connected components, start: every node of identity_nodes labelled with itself.",
   columns: STEP_COLUMNS,
 }).query(
-  (ctx) => `with
-endpoints as (
-  select node_a as node from ${ctx.ref("identity_edges")}
-  union all
-  select node_b as node from ${ctx.ref("identity_edges")}
-)
-
-select distinct
-  cast(node as string) as node,
-  cast(node as string) as label,
+  (ctx) => `select
+  cast(node_id as int64) as node,
+  cast(node_id as int64) as label,
   cast(true as ${dialect.typeName("bool")}) as label_changed
 from
-  endpoints`,
+  ${ctx.ref("identity_nodes")}`,
 );
 
 for (let step = 1; step <= ITERATIONS; step++) {
@@ -96,7 +90,7 @@ for (let step = 1; step <= ITERATIONS; step++) {
     columns: STEP_COLUMNS,
   }).query((ctx) => {
     const previous = ctx.ref(stepName(step - 1));
-    const edges = ctx.ref("identity_edges");
+    const links = ctx.ref("identity_node_links");
     return `with
 -- The previous step's labels while they still change. A step computes its labels from the
 -- previous ones alone, so once a step changed none they are final: every later step copies
@@ -108,13 +102,13 @@ unsettled_labels as ${dialect.inlinedCte()} (
 ),
 
 neighbour_labels as (
-  select edges.node_a as node, previous_labels.label as neighbour_label
-  from ${edges} as edges
-  inner join unsettled_labels as previous_labels on previous_labels.node = edges.node_b
+  select links.node_a_id as node, previous_labels.label as neighbour_label
+  from ${links} as links
+  inner join unsettled_labels as previous_labels on previous_labels.node = links.node_b_id
   union all
-  select edges.node_b as node, previous_labels.label as neighbour_label
-  from ${edges} as edges
-  inner join unsettled_labels as previous_labels on previous_labels.node = edges.node_a
+  select links.node_b_id as node, previous_labels.label as neighbour_label
+  from ${links} as links
+  inner join unsettled_labels as previous_labels on previous_labels.node = links.node_a_id
 ),
 
 smallest_neighbour_labels as (
@@ -154,8 +148,8 @@ hooked as (
 ${pointerJumps(JUMPS_PER_STEP)}
 
 select
-  cast(node as string) as node,
-  cast(label as string) as label,
+  cast(node as int64) as node,
+  cast(label as int64) as label,
   cast(label <> previous_label as ${dialect.typeName("bool")}) as label_changed
 from
   jumped_${JUMPS_PER_STEP}
@@ -164,8 +158,8 @@ union all
 
 -- settled_labels: the previous step changed no label.
 select
-  cast(node as string) as node,
-  cast(label as string) as label,
+  cast(node as int64) as node,
+  cast(label as int64) as label,
   cast(false as ${dialect.typeName("bool")}) as label_changed
 from
   ${previous}
