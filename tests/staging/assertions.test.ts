@@ -32,4 +32,14 @@ describe("record reconciliation assertions", () => {
       { source_file: "web/events.ndjson", problem: "quarantine reason not a code of this file", details: "record 12: bogus" },
     ]);
   });
+
+  it("report every accepted record of a composite key (order_id, line_key) lost in deduplication", async () => {
+    // O3003 line 1 was delivered twice (the plain part and the 2024-06-01 part): both records are reported.
+    await build.engine.execute("delete from c360_staging.stg_shop__order_items where order_id = 'O3003' and line_key = '1'");
+    const rows = await build.assertionRows("assert_order_items_records_reconcile");
+    expect(rows.sort((left, right) => String(left.source_file).localeCompare(String(right.source_file)))).toEqual([
+      { source_file: "shop/order_items-2024-06-01.csv", problem: "accepted record missing from stg_shop__order_items", details: "record 1: O3003, 1" },
+      { source_file: "shop/order_items.csv", problem: "accepted record missing from stg_shop__order_items", details: "record 6: O3003, 1" },
+    ]);
+  });
 });
