@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SilverBuild, writeLanding } from "../staging/silver-harness.js";
 import { crmCsv, eventsNdjson, membersXml, ordersCsv, referenceFiles, ticketsJson } from "../staging/landing-builder.js";
-import { clusters, identityMap, iterations, md5, stepsToConverge } from "./identity-helpers.js";
+import { byteOrder, clusters, identityMap, iterations, md5, stepsToConverge } from "./identity-helpers.js";
 
 let build: SilverBuild | undefined;
 afterEach(async () => {
@@ -34,6 +34,31 @@ function chainLanding(records: number): Record<string, string> {
     "loyalty/members.xml": membersXml(Array.from({ length: members }, (_unused, k) => ({ id: `L${String(k).padStart(6, "0")}`, email: `e${k}@chain.test`, phone: phone(k + 1) }))),
   };
 }
+
+describe("node ids", () => {
+  it("number the nodes in byte order, so a component's smallest id is its smallest node", async () => {
+    // b-1 —email— a-4 —phone— B-2 —email— Ä-3: byte order puts 'B' before 'a' and 'Ä' last,
+    // unlike a case-insensitive or locale order.
+    build = await SilverBuild.open();
+    await build.load(
+      writeLanding({
+        ...referenceFiles(),
+        "crm/customers.csv": crmCsv([
+          { crm_id: "b-1", email: "x@order.test", phone: "+1 415 555 0101" },
+          { crm_id: "a-4", email: "x@order.test", phone: "+1 415 555 0102" },
+          { crm_id: "B-2", email: "y@order.test", phone: "+1 415 555 0102" },
+          { crm_id: "\u00c4-3", email: "y@order.test", phone: "+1 415 555 0103" },
+        ]),
+      }),
+    );
+    await build.run();
+    const nodes = (await build.query("select node from c360_identity.identity_nodes order by node_id")).map((row) => String(row.node));
+    expect(nodes).toEqual(["crm:B-2", "crm:a-4", "crm:b-1", "crm:\u00c4-3"]);
+    expect([...nodes].sort(byteOrder)).toEqual(nodes);
+    const map = await identityMap(build);
+    expect(new Set([...map.values()].map((mapped) => mapped.customerKey))).toEqual(new Set([md5("crm:B-2")]));
+  });
+});
 
 describe("long chains", () => {
   it("resolves a chain of 50 records linked pairwise to one customer", async () => {
