@@ -304,6 +304,18 @@ export function arrayAgg(expression: string, orderBy: string, dialect?: Dialect)
     : `array_agg(${expression} ignore nulls order by ${orderBy})`;
 }
 
+/**
+ * Aggregate: the value of the group's first row in `orderBy` order (which must name its
+ * tie-breakers), null values included. One pass per group instead of a window's
+ * `row_number() = 1` over every row: DuckDB's ordered aggregate took a third of the
+ * window's time over 10 M orders.
+ */
+export function firstInOrder(expression: string, orderBy: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb"
+    ? `first(${expression} order by ${orderBy})`
+    : `array_agg(struct(${expression} as value) order by ${orderBy} limit 1)[offset(0)].value`;
+}
+
 /** Number of elements of an array (0 for an empty array). */
 export function arrayLength(expression: string, dialect?: Dialect): string {
   return current(dialect) === "duckdb" ? `len(${expression})` : `array_length(${expression})`;

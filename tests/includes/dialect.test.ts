@@ -209,6 +209,19 @@ describe("arrays", () => {
   });
 });
 
+describe("first in order", () => {
+  it("takes the first row's value by the ordering, null values included", async () => {
+    const rows = "select * from (values ('a', 2, 'x'), ('b', 3, null), ('c', 3, 'y')) as rows_(id, rank_, v)";
+    const first = (orderBy: string) => `(select ${dialect.firstInOrder("v", orderBy, "duckdb")} from (${rows}) as grouped)`;
+    expect(await harness.evaluate(() => first("rank_ desc, id asc"), [[null]])).toEqual([null]);
+    expect(await harness.evaluate(() => first("rank_ desc, id desc"), [[null]])).toEqual(["y"]);
+    expect(await harness.evaluate(() => first("rank_ asc, id asc"), [[null]])).toEqual(["x"]);
+    expect(
+      await bigQueryType((c) => `(select ${dialect.firstInOrder("v", "rank_ desc, id desc", "bigquery")} from unnest([struct('a' as id, 2 as rank_, ${c} as v)]))`, ["STRING"]),
+    ).toBe("STRING");
+  });
+});
+
 describe("query shape", () => {
   it("inlinedCte keeps a CTE read twice valid on both engines (not materialized on DuckDB, nothing on BigQuery)", async () => {
     expect(dialect.inlinedCte("duckdb")).toBe("not materialized");
