@@ -324,6 +324,20 @@ export function arrayLength(expression: string, dialect?: Dialect): string {
 // ---------------------------------------------------------------------------------------
 // Exact division (appended by the gold layer: averages, ratios and money per METRICS.md)
 
+function checkScale(helper: string, scale: number): void {
+  if (!Number.isInteger(scale) || scale < 0 || scale > 9) throw new Error(`${helper} scale must be an integer in 0..9, got ${scale}`);
+}
+
+/**
+ * DuckDB: `numerator / denominator` × 10^scale rounded half away from zero, as an exact
+ * DECIMAL(38, 9) (integer division of the magnitudes, `sign` the quotient's sign), then
+ * scaled back by 10^-scale. `quotientDigits` is the precision the rounded quotient fits in.
+ */
+function duckdbRoundedQuotient(sign: string, numerator: string, denominator: string, scale: number, quotientDigits: number): string {
+  const quotient = `${sign} * ((2 * abs(${numerator}) * ${10 ** scale} + abs(${denominator})) // (2 * abs(${denominator})))`;
+  return `cast(cast(${quotient} as decimal(${quotientDigits}, 0)) * ${scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`} as decimal(38, 9))`;
+}
+
 /**
  * numerator / denominator as an exact decimal rounded half away from zero to `scale`
  * decimals (0–9); null when the denominator is 0 or null. Operands are numbers or decimals
@@ -331,15 +345,14 @@ export function arrayLength(expression: string, dialect?: Dialect): string {
  * quotient is computed on integers scaled by 10^9 (HUGEINT); BigQuery divides in BIGNUMERIC.
  */
 export function roundedDivide(numerator: string, denominator: string, scale: number, dialect?: Dialect): string {
-  if (!Number.isInteger(scale) || scale < 0 || scale > 9) throw new Error(`roundedDivide scale must be an integer in 0..9, got ${scale}`);
+  checkScale("roundedDivide", scale);
   if (current(dialect) === "bigquery") {
     return `cast(round(cast(${numerator} as bignumeric) / cast(nullif(${denominator}, 0) as bignumeric), ${scale}) as numeric)`;
   }
   const scaled = (expression: string) => `cast(cast(${expression} as decimal(38, 9)) * 1000000000 as hugeint)`;
   const n = scaled(numerator);
   const d = `nullif(${scaled(denominator)}, 0)`;
-  const quotient = `sign(${n}) * sign(${d}) * ((2 * abs(${n}) * ${10 ** scale} + abs(${d})) // (2 * abs(${d})))`;
-  return `cast(cast(${quotient} as decimal(38, 0)) * ${scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`} as decimal(38, 9))`;
+  return duckdbRoundedQuotient(`sign(${n}) * sign(${d})`, n, d, scale, 38);
 }
 
 /**
@@ -350,12 +363,11 @@ export function roundedDivide(numerator: string, denominator: string, scale: num
  * fit in BIGINT; past that DuckDB raises an overflow error, never a wrong value.
  */
 export function roundedDivideIntegers(numerator: string, denominator: string, scale: number, dialect?: Dialect): string {
-  if (!Number.isInteger(scale) || scale < 0 || scale > 9) throw new Error(`roundedDivideIntegers scale must be an integer in 0..9, got ${scale}`);
+  checkScale("roundedDivideIntegers", scale);
   if (current(dialect) === "bigquery") return roundedDivide(numerator, denominator, scale, dialect);
   const n = `cast(${numerator} as bigint)`;
   const d = `nullif(cast(${denominator} as bigint), 0)`;
-  const quotient = `sign(${n}) * sign(${d}) * ((2 * abs(${n}) * ${10 ** scale} + abs(${d})) // (2 * abs(${d})))`;
-  return `cast(cast(${quotient} as decimal(18, 0)) * ${scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`} as decimal(38, 9))`;
+  return duckdbRoundedQuotient(`sign(${n}) * sign(${d})`, n, d, scale, 18);
 }
 
 /**
@@ -365,11 +377,10 @@ export function roundedDivideIntegers(numerator: string, denominator: string, sc
  * decimal itself.
  */
 export function roundedDivideByInteger(numerator: string, denominator: string, scale: number, dialect?: Dialect): string {
-  if (!Number.isInteger(scale) || scale < 0 || scale > 9) throw new Error(`roundedDivideByInteger scale must be an integer in 0..9, got ${scale}`);
+  checkScale("roundedDivideByInteger", scale);
   if (current(dialect) === "bigquery") return roundedDivide(numerator, denominator, scale, dialect);
   const exact = `cast(${numerator} as decimal(38, 9))`;
   const n = `cast(${exact} * 1000000000 as hugeint)`;
   const d = `nullif(cast(${denominator} as hugeint), 0) * 1000000000`;
-  const quotient = `sign(${exact}) * sign(${d}) * ((2 * abs(${n}) * ${10 ** scale} + abs(${d})) // (2 * abs(${d})))`;
-  return `cast(cast(${quotient} as decimal(38, 0)) * ${scale === 0 ? "1" : `0.${"0".repeat(scale - 1)}1`} as decimal(38, 9))`;
+  return duckdbRoundedQuotient(`sign(${exact}) * sign(${d})`, n, d, scale, 38);
 }
