@@ -18,7 +18,7 @@ import type { Engine, TableRef } from "../engines/engine.js";
 import { LandingFileError } from "../errors.js";
 import { bronzeSchema, LANDING_SOURCES, type LandingSource } from "./catalog.js";
 import { digestFile } from "./landing-input.js";
-import { forgetBronzeTable, MANIFEST_TABLE, readManifest, resetManifest, type ManifestEntry } from "./manifest.js";
+import { forgetBronzeTable, MANIFEST_TABLE, readManifest, recordModificationTime, resetManifest, upgradeManifest, type ManifestEntry } from "./manifest.js";
 import { loadParsedPart, loadStagedPart, manifestEntry, type LoadedPart, type PartLoadContext } from "./part-load.js";
 import { bronzeColumns } from "./part-rows.js";
 import { discoverParts, type LandingPart } from "./parts.js";
@@ -68,6 +68,12 @@ export interface LoadOptions {
   batchRows?: number;
   /** false: always read through the framework's parsers, even where the engine has its own reader. */
   engineReader?: boolean;
+  /**
+   * true: checksum every part loaded before, to prove it unchanged. By default a part whose
+   * size and modification time are those the manifest recorded is taken as unchanged without
+   * reading it (the quick check of rsync and make); only the others are checksummed.
+   */
+  verifyChecksums?: boolean;
 }
 
 const DEFAULT_BATCH_ROWS = 100_000;
@@ -86,6 +92,7 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
   }
   warnAbsentSystems(partsBySource, warn);
 
+  await upgradeManifest(engine);
   let manifest = await readManifest(engine);
   let fullRefresh = options.fullRefresh ?? false;
   const previousFolder = manifest.find((entry) => entry.landingDir !== landing)?.landingDir;
@@ -98,7 +105,7 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
     await resetManifest(engine);
     manifest = [];
   } else {
-    await verifyLoadedParts(manifest, partsBySource);
+    await verifyLoadedParts(engine, manifest, partsBySource, options.verifyChecksums ?? false);
   }
 
   // Per table: start it afresh or keep what it holds; then which parts to read.
@@ -186,13 +193,22 @@ async function loadPart(context: PartLoadContext, part: LandingPart, staging: St
   };
 }
 
-/** A part listed in the manifest must still have the bytes it had when it was loaded. */
-async function verifyLoadedParts(manifest: ManifestEntry[], partsBySource: Map<LandingSource, LandingPart[]>): Promise<void> {
+/**
+ * A part listed in the manifest must still have the bytes it had when it was loaded. Reading
+ * every loaded part again would take most of an incremental load (8 GB at a million persons),
+ * so unless `verifyAll`, a part with the recorded size and modification time is not read.
+ * A part read and found unchanged gets its new modification time recorded (a copied or
+ * touched folder is read once, not at every load).
+ */
+async function verifyLoadedParts(engine: Engine, manifest: ManifestEntry[], partsBySource: Map<LandingSource, LandingPart[]>, verifyAll: boolean): Promise<void> {
   const byFile = new Map(manifest.map((entry) => [entry.file, entry]));
+  const retimed: LandingPart[] = [];
   for (const parts of partsBySource.values()) {
     for (const part of parts) {
       const entry = byFile.get(part.file);
       if (!entry) continue;
+      const quickCheckPasses = entry.modifiedAt !== "" && entry.modifiedAt === part.modifiedAt && entry.sizeBytes === part.sizeBytes;
+      if (quickCheckPasses && !verifyAll) continue;
       const { sha256, sizeBytes } = await digestFile(part.absolutePath, part.file);
       if (sha256 !== entry.sha256) {
         throw new LandingFileError(
@@ -202,8 +218,10 @@ async function verifyLoadedParts(manifest: ManifestEntry[], partsBySource: Map<L
             "A loaded part never changes: deliver new data as a new part, or rebuild with --full-refresh",
         );
       }
+      if (entry.modifiedAt !== part.modifiedAt) retimed.push(part);
     }
   }
+  for (const part of retimed) await recordModificationTime(engine, part.file, part.modifiedAt);
 }
 
 async function hasBronzeLayout(engine: Engine, table: TableRef, source: LandingSource): Promise<boolean> {

@@ -1,6 +1,6 @@
 /**
- * The load manifest: one row per landing part loaded into bronze (file, size, sha256,
- * records, when), kept in the warehouse beside the bronze tables so that any machine
+ * The load manifest: one row per landing part loaded into bronze (file, size, modification
+ * time, sha256, records, when), kept in the warehouse beside the bronze tables so that any machine
  * building into the same warehouse knows what is already there. Incremental loads append
  * only parts it does not list; a listed part whose bytes changed is an error.
  */
@@ -17,6 +17,7 @@ export const MANIFEST_COLUMNS: LoadColumn[] = [
   { name: "records", type: "integer" },
   { name: "loaded_at", type: "text" },
   { name: "landing_dir", type: "text" },
+  { name: "modified_at", type: "text" },
 ];
 
 export interface ManifestEntry {
@@ -32,6 +33,8 @@ export interface ManifestEntry {
   loadedAt: string;
   /** Absolute landing folder the part was read from. */
   landingDir: string;
+  /** The part's modification time when it was listed for the load (ns since the epoch, as text); '' in manifests written before it was recorded. */
+  modifiedAt: string;
 }
 
 export async function readManifest(engine: Engine): Promise<ManifestEntry[]> {
@@ -47,7 +50,20 @@ export async function readManifest(engine: Engine): Promise<ManifestEntry[]> {
     records: Number(row.records),
     loadedAt: String(row.loaded_at),
     landingDir: String(row.landing_dir ?? ""),
+    modifiedAt: String(row.modified_at ?? ""),
   }));
+}
+
+/** Adds the columns a manifest written by an earlier version lacks (its rows keep '' there, so their parts are verified by checksum). */
+export async function upgradeManifest(engine: Engine): Promise<void> {
+  const columns = await engine.describeTable(MANIFEST_TABLE);
+  if (!columns) return;
+  const present = new Set(columns.map((column) => column.name));
+  for (const column of MANIFEST_COLUMNS.filter((candidate) => !present.has(candidate.name))) {
+    const bigquery = engine.dialect === "bigquery";
+    const type = column.type === "integer" ? (bigquery ? "int64" : "bigint") : bigquery ? "string" : "varchar";
+    await engine.execute(`alter table ${engine.quoteTable(MANIFEST_TABLE)} add column ${column.name} ${type}`, { actionName: "upgrade load manifest" });
+  }
 }
 
 /** Empties the manifest (full refresh), creating it when missing. */
@@ -56,8 +72,16 @@ export async function resetManifest(engine: Engine): Promise<void> {
 }
 
 export async function appendManifestEntry(engine: Engine, entry: ManifestEntry): Promise<void> {
-  const row = [entry.file, entry.bronzeTable, entry.partSuffix, entry.sizeBytes, entry.sha256, entry.records, entry.loadedAt, entry.landingDir];
+  const row = [entry.file, entry.bronzeTable, entry.partSuffix, entry.sizeBytes, entry.sha256, entry.records, entry.loadedAt, entry.landingDir, entry.modifiedAt];
   await engine.load({ target: MANIFEST_TABLE, columns: MANIFEST_COLUMNS, rows: [row], mode: "append" });
+}
+
+/** A loaded part read again and found unchanged: its current modification time, so the next load need not read it. */
+export async function recordModificationTime(engine: Engine, file: string, modifiedAt: string): Promise<void> {
+  await engine.execute(
+    `update ${engine.quoteTable(MANIFEST_TABLE)} set modified_at = ${sqlText(engine, modifiedAt)} where file = ${sqlText(engine, file)}`,
+    { actionName: "update load manifest" },
+  );
 }
 
 /** Drops the manifest rows of one bronze table (its parts are about to be reloaded). */

@@ -55,6 +55,7 @@ export function manifestEntry(part: LandingPart, bronzeTable: string, landing: s
     records: loaded.records,
     loadedAt: new Date().toISOString(),
     landingDir: landing,
+    modifiedAt: part.modifiedAt,
   };
 }
 

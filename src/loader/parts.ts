@@ -16,6 +16,9 @@ export interface LandingPart {
   absolutePath: string;
   /** '' for the plain file, else the text between `<stem>-` and `.<ext>`. */
   suffix: string;
+  /** Size and modification time (nanoseconds since the epoch, as text) when the folder was listed. */
+  sizeBytes: number;
+  modifiedAt: string;
 }
 
 export function discoverParts(landingDir: string, source: LandingSource): LandingPart[] {
@@ -38,7 +41,9 @@ export function discoverParts(landingDir: string, source: LandingSource): Landin
     if (!entry.isFile()) continue;
     const suffix = partSuffix(entry.name, stem, extension);
     if (suffix === undefined) continue;
-    parts.push({ source, file: `${folder}/${entry.name}`, absolutePath: path.join(absoluteFolder, entry.name), suffix });
+    const absolutePath = path.join(absoluteFolder, entry.name);
+    const stats = fs.statSync(absolutePath, { bigint: true });
+    parts.push({ source, file: `${folder}/${entry.name}`, absolutePath, suffix, sizeBytes: Number(stats.size), modifiedAt: stats.mtimeNs.toString() });
   }
   return parts.sort((left, right) => comparePartSuffixes(left.suffix, right.suffix));
 }

@@ -156,6 +156,62 @@ describe("loadLandingFolder", () => {
     expect(await rows("raw_web.events")).toHaveLength(4);
   });
 
+  describe("which loaded parts it reads again to prove them unchanged", () => {
+    const EVENTS = "web/events.ndjson";
+    // A whole second, which every file system stores exactly (a time read back may have lost nanoseconds).
+    const DELIVERED_AT = new Date("2024-07-01T00:00:00Z");
+    function writeDeliveredLanding(): string {
+      const folder = writeLanding(FULL);
+      fs.utimesSync(path.join(folder, EVENTS), DELIVERED_AT, DELIVERED_AT);
+      return folder;
+    }
+    /** Rewrites the part with other bytes of the same length, then puts its modification time back. */
+    function rewriteKeepingSizeAndTime(folder: string): void {
+      const file = path.join(folder, EVENTS);
+      fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"m1"', '"m7"'));
+      fs.utimesSync(file, DELIVERED_AT, DELIVERED_AT);
+    }
+
+    it("trusts a part with the recorded size and modification time; --verify-checksums reads it and finds the change", async () => {
+      const folder = writeDeliveredLanding();
+      await loadLandingFolder(engine, folder);
+      rewriteKeepingSizeAndTime(folder);
+      const quick = await loadLandingFolder(engine, folder);
+      expect(quick.files.find((file) => file.file === EVENTS)?.status).toBe("unchanged");
+      const error = (await rejection(loadLandingFolder(engine, folder, { verifyChecksums: true }))) as LandingFileError;
+      expect(error).toBeInstanceOf(LandingFileError);
+      expect(error.file).toBe(EVENTS);
+      expect(error.message).toContain("changed after it was loaded");
+    });
+
+    it("checksums a part whose modification time moved, and accepts it when its bytes are the same", async () => {
+      const folder = writeDeliveredLanding();
+      await loadLandingFolder(engine, folder);
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(folder, EVENTS), later, later);
+      const report = await loadLandingFolder(engine, folder);
+      expect(report.files.every((file) => file.status === "unchanged")).toBe(true);
+      // The new time is recorded: a change that keeps it goes unread, like any quick check.
+      const [{ modified_at: recorded }] = await engine.query(`select modified_at from ${engine.quoteTable(MANIFEST_TABLE)} where file = '${EVENTS}'`);
+      expect(String(recorded)).toBe(fs.statSync(path.join(folder, EVENTS), { bigint: true }).mtimeNs.toString());
+      // Moved again with other bytes: read, and refused.
+      rewriteKeepingSizeAndTime(folder);
+      const error = (await rejection(loadLandingFolder(engine, folder))) as LandingFileError;
+      expect(error.file).toBe(EVENTS);
+    });
+
+    it("upgrades a manifest written before modification times were recorded, and checksums its parts", async () => {
+      const folder = writeDeliveredLanding();
+      await loadLandingFolder(engine, folder);
+      await engine.execute(`alter table ${engine.quoteTable(MANIFEST_TABLE)} drop column modified_at`);
+      rewriteKeepingSizeAndTime(folder);
+      const error = (await rejection(loadLandingFolder(engine, folder))) as LandingFileError;
+      expect(error.file).toBe(EVENTS);
+      const columns = (await engine.describeTable(MANIFEST_TABLE))?.map((column) => column.name);
+      expect(columns).toContain("modified_at");
+    });
+  });
+
   it("reloads everything when pointed at another landing folder", async () => {
     await loadLandingFolder(engine, writeLanding(FULL));
     const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": '{"message_id":"x"}\n' }));

@@ -8,7 +8,7 @@ import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
-import { loadLanding } from "./seed.js";
+import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
 import { createReporter, formatSummary, progressHandlers } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
 
@@ -20,6 +20,7 @@ interface ExecuteArguments extends GlobalArguments {
   failFast: boolean;
   seeds?: string;
   dryRun: boolean;
+  verifyChecksums?: boolean;
 }
 
 async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
@@ -34,7 +35,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   let results: ActionResult[] = [];
   let summary: string | undefined;
   try {
-    if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, reporter });
+    if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false, reporter });
     results = await executeActions(engine, project, kinds, {
       select: argv.select,
       exclude: argv.exclude,
@@ -100,6 +101,7 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
+      .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
       .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
       .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date") as never,
   handler: (argv) => execute(argv, "build", BUILD_KINDS, true),
