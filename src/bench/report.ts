@@ -10,6 +10,7 @@ export interface PhaseFigure {
 export interface ActionFigure {
   name: string;
   kind: string;
+  /** success, failed, skipped, or unchanged (--skip-unchanged left it as it was). */
   status: string;
   seconds: number;
   engineSeconds: number;
@@ -75,7 +76,8 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     `end to end (load + compile + run + test): ${report.endToEndSeconds.toFixed(2)} s; peak RSS ${report.peakRssMiB.toFixed(0)} MiB`,
     `framework overhead: ${overhead.percent.toFixed(2)} % (actions ${overhead.actionSeconds.toFixed(2)} s, engine statements ${overhead.engineSeconds.toFixed(2)} s; run wall ${overhead.runWallSeconds.toFixed(2)} s)`,
     `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`,
-    `incremental: +${incremental.newEvents.toLocaleString("en-US")} events, +${incremental.newOrders.toLocaleString("en-US")} orders: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run`,
+    `incremental: +${incremental.newEvents.toLocaleString("en-US")} events, +${incremental.newOrders.toLocaleString("en-US")} orders: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
+      ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
     "",
     actions,
     "",

@@ -23,7 +23,12 @@ export function withRunOptions<T>(yargs: Argv<T>) {
     .option("exclude", { type: "array", string: true, describe: "Actions to leave out (same syntax as --select)" })
     .option("threads", { type: "number", describe: "Actions run in parallel (default: the target's threads)" })
     .option("full-refresh", { type: "boolean", default: false, describe: "Rebuild incremental tables (and reload every landing part)" })
-    .option("fail-fast", { type: "boolean", default: false, describe: "Stop scheduling new actions after the first failure" });
+    .option("fail-fast", { type: "boolean", default: false, describe: "Stop scheduling new actions after the first failure" })
+    .option("skip-unchanged", {
+      type: "boolean",
+      default: false,
+      describe: "Do not rebuild tables and views whose SQL and inputs are unchanged since their last build (state kept in c360_meta.action_state)",
+    });
 }
 
 export function projectFrom(argv: GlobalArguments & { seeds?: string }): ProjectContext {

@@ -30,7 +30,9 @@ export function progressHandlers(reporter: Reporter) {
     onStart: (node: PlanNode) => reporter.progress(`  ...  ${node.action.kind.padEnd(11)} ${node.action.name}`),
     onResult: (result: ActionResult, done: number, total: number) => {
       const rows = result.rowsAffected !== undefined ? ` ${result.rowsAffected} rows` : "";
-      reporter.progress(`[${String(done).padStart(String(total).length)}/${total}] ${STATUS_MARK[result.status]} ${result.kind.padEnd(11)} ${result.name} (${result.seconds.toFixed(2)}s${rows})`);
+      const mark = result.unchanged ? "SAME" : STATUS_MARK[result.status];
+      const detail = result.unchanged ? "unchanged, not rebuilt" : `${result.seconds.toFixed(2)}s${rows}`;
+      reporter.progress(`[${String(done).padStart(String(total).length)}/${total}] ${mark} ${result.kind.padEnd(11)} ${result.name} (${detail})`);
     },
   };
 }
@@ -38,7 +40,9 @@ export function progressHandlers(reporter: Reporter) {
 /** The end-of-run summary: counts, then every failure and every skip with its reason. */
 export function formatSummary(results: ActionResult[], elapsedSeconds: number): string {
   const counts = summarize(results);
-  const lines = [`${results.length} action(s) in ${elapsedSeconds.toFixed(2)}s: ${counts.success} passed, ${counts.failed} failed, ${counts.skipped} skipped`];
+  const unchanged = results.filter((result) => result.unchanged).length;
+  const passed = unchanged > 0 ? `${counts.success} passed (${unchanged} unchanged, not rebuilt)` : `${counts.success} passed`;
+  const lines = [`${results.length} action(s) in ${elapsedSeconds.toFixed(2)}s: ${passed}, ${counts.failed} failed, ${counts.skipped} skipped`];
   for (const result of results.filter((candidate) => candidate.status === "failed")) {
     lines.push(`  FAIL ${result.name}${result.fileName ? ` (${result.fileName})` : ""}: ${result.error ?? "failed"}`);
     for (const row of result.sample ?? []) lines.push(`       ${JSON.stringify(row)}`);

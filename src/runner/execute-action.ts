@@ -12,6 +12,8 @@ export interface ActionOutcome {
   rowsAffected?: number;
   /** Seconds the engine spent on the action's statements. */
   engineSeconds: number;
+  /** For incrementals: true when the run merged (or inserted) into the existing table instead of creating it. */
+  merged?: boolean;
   /** For assertions: how many rows violated it, and a sample of them. */
   failingRows?: number;
   sample?: Record<string, unknown>[];
@@ -71,7 +73,7 @@ export async function executeAction(engine: Engine, action: Action, options: Exe
             : engine.insertInto(action.target, query, statementOptions),
         );
         await runAll(action.compiled.incrementalPostOps);
-        return { rowsAffected: result.rowsAffected, engineSeconds };
+        return { rowsAffected: result.rowsAffected, engineSeconds, merged: true };
       });
     }
     case "operation": {

@@ -14,6 +14,8 @@ export interface ActionResult {
   engineSeconds: number;
   rowsAffected?: number;
   error?: string;
+  /** True when --skip-unchanged found the table or view as its last build left it, with the same SQL and inputs, and did not build it again (status success). */
+  unchanged?: boolean;
   /** For a skipped action: the failed action upstream that caused it. */
   skippedBecause?: string;
   /** For assertions: number of violating rows and a few of them. */

@@ -5,7 +5,8 @@
  */
 import type { Engine } from "../engines/engine.js";
 import { actionErrorMessage } from "../errors.js";
-import { executeAction } from "./execute-action.js";
+import type { BuildState } from "./build-state.js";
+import { executeAction, type ActionOutcome } from "./execute-action.js";
 import type { PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 
@@ -13,6 +14,8 @@ export interface RunPlanOptions {
   threads: number;
   fullRefresh: boolean;
   failFast: boolean;
+  /** The warehouse's build state, when kept (build-state.ts): skips unchanged tables and views with --skip-unchanged. */
+  buildState?: BuildState;
   /** Called as each action finishes (progress display). */
   onResult?: (result: ActionResult, done: number, total: number) => void;
   /** Called as each action starts. */
@@ -24,7 +27,16 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   const pending = new Map(plan.map((node) => [node.action.name, node]));
   const running = new Map<string, Promise<void>>();
   let stopScheduling = false;
-  const execute = (node: PlanNode) => executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+  const { buildState } = options;
+  const execute = async (node: PlanNode): Promise<ActionOutcome & { unchanged?: boolean }> => {
+    if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+    const decision = buildState.decide(node.action);
+    if (decision.skip) return { engineSeconds: 0, unchanged: true };
+    const previousVersion = await buildState.forget(node.action);
+    const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+    await buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
+    return outcome;
+  };
 
   const record = (result: ActionResult): void => {
     results.set(result.name, result);
@@ -48,6 +60,7 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
           rowsAffected: outcome.rowsAffected,
           failingRows: outcome.failingRows,
           sample: assertionFailed ? outcome.sample : undefined,
+          unchanged: outcome.unchanged,
           error: assertionFailed ? `assertion failed: ${outcome.failingRows} row(s) violate it` : undefined,
         });
       })

@@ -9,6 +9,7 @@ import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
 import { type Action, type ActionKind, buildActionGraph, EXECUTABLE_KINDS } from "../graph/actions.js";
 import { selectActions } from "../graph/selection.js";
+import { BuildState } from "./build-state.js";
 import { buildPlan, type PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 import { runPlan } from "./run-plan.js";
@@ -38,6 +39,8 @@ export interface ExecutionOptions {
   threads: number;
   fullRefresh?: boolean;
   failFast?: boolean;
+  /** Do not rebuild tables and views whose SQL and inputs are unchanged since their last build (build-state.ts). */
+  skipUnchanged?: boolean;
   onStart?: (node: PlanNode) => void;
   onResult?: (result: ActionResult, done: number, total: number) => void;
 }
@@ -55,7 +58,9 @@ export async function executeActions(
 ): Promise<ActionResult[]> {
   const selected = selectActions(project.actions, options.select, options.exclude);
   const plan = buildPlan(project.actions, selected, kinds);
+  const buildState = await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false });
   return runPlan(engine, plan, {
+    buildState,
     threads: options.threads,
     fullRefresh: options.fullRefresh ?? false,
     failFast: options.failFast ?? false,

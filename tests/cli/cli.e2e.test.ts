@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/runner/results.js";
 import { runCli } from "../helpers/cli.js";
 import { copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
+import { REFERENCE_LANDING, writeStateProject } from "../helpers/state-project.js";
+import { writeLanding } from "../loader/helpers.js";
 
 function readResults(projectDir: string): RunResults {
   return JSON.parse(fs.readFileSync(path.join(projectDir, "target/run_results.json"), "utf8")) as RunResults;
@@ -107,5 +109,28 @@ describe("c360 CLI end to end (example project)", () => {
       expect(help.status, command).toBe(0);
       expect(help.stdout, command).toContain("Examples:");
     }
+  });
+
+});
+
+describe("c360 build --skip-unchanged end to end", () => {
+  it("rebuilds only what newly loaded data reaches, and says what it left", () => {
+    const projectDir = writeStateProject();
+    // Only the tables over the landing folder (the lookup table lives outside it).
+    for (const file of ["lookup.sqlx", "with_lookup.sqlx"]) fs.rmSync(path.join(projectDir, "definitions", file));
+    const landing = writeLanding(REFERENCE_LANDING);
+    const build = () => runCli(["build", "--project-dir", projectDir, "--seeds", landing, "--skip-unchanged"]);
+    expect(build().stdout).toContain("6 action(s)");
+    const again = build();
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("6 passed (4 unchanged, not rebuilt)");
+    expect(readResults(projectDir).results.filter((action) => action.unchanged).map((action) => action.name).sort()).toEqual([
+      "marts.country_count",
+      "marts.country_list",
+      "marts.country_names",
+      "marts.loaded_count",
+    ]);
+    writeLanding({ "reference/countries-2024-07-01.csv": "alpha2,alpha3,name\nFR,FRA,France\n" }, landing);
+    expect(build().stdout).toContain("6 passed, 0 failed");
   });
 });

@@ -18,6 +18,7 @@ interface ExecuteArguments extends GlobalArguments {
   threads?: number;
   fullRefresh: boolean;
   failFast: boolean;
+  skipUnchanged: boolean;
   seeds?: string;
   dryRun: boolean;
   verifyChecksums?: boolean;
@@ -42,6 +43,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
       threads,
       fullRefresh: argv.fullRefresh,
       failFast: argv.failFast,
+      skipUnchanged: argv.skipUnchanged,
       ...progressHandlers(reporter),
     });
     if (command === "build" && !argv.quiet && !argv.dryRun && results.every((result) => result.status === "success")) {
@@ -81,7 +83,8 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
       .example("$0 run", "Build every action on the default (local DuckDB) target")
       .example("$0 run --target prod --dry-run", "Bytes each action would process on BigQuery, and the on-demand cost")
       .example("$0 run --select +customer_360", "customer_360 and everything it reads")
-      .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch") as never,
+      .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch")
+      .example("$0 run --skip-unchanged", "Rebuild only what an edit or newly loaded data changed") as never,
   handler: (argv) => execute(argv, "run", RUN_KINDS, false),
 };
 

@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { compileProject } from "../../src/compile/index.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { buildActionGraph } from "../../src/graph/actions.js";
+import { loadLandingFolder } from "../../src/loader/index.js";
+import { STATE_TABLE } from "../../src/runner/build-state.js";
+import type { ActionResult } from "../../src/runner/results.js";
+import { type CompiledProject, executeActions, RUN_KINDS } from "../../src/runner/session.js";
+import { writeLanding } from "../loader/helpers.js";
+import { REFERENCE_LANDING as REFERENCE, writeStateProject as writeProject } from "../helpers/state-project.js";
+
+function compiled(projectDir: string): CompiledProject {
+  const graph = compileProject({ projectDir, vars: {} });
+  return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+}
+
+/** Names of the actions the run did not rebuild. */
+function unchanged(results: ActionResult[]): string[] {
+  expect(results.every((result) => result.status === "success")).toBe(true);
+  return results.filter((result) => result.unchanged).map((result) => result.name).sort();
+}
+
+let engine: DuckDbEngine;
+let projectDir: string;
+let landing: string;
+beforeEach(async () => {
+  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  projectDir = writeProject();
+  landing = writeLanding(REFERENCE);
+  await loadLandingFolder(engine, landing);
+  await engine.execute("create schema elsewhere; create table elsewhere.lookup as select 1 as entry");
+});
+afterEach(() => engine.close());
+
+const run = (options: { skipUnchanged?: boolean } = { skipUnchanged: true }) => executeActions(engine, compiled(projectDir), RUN_KINDS, { threads: 1, ...options });
+
+describe("--skip-unchanged", () => {
+  it("rebuilds nothing the second time but what reads a clock or an untracked table", async () => {
+    expect(unchanged(await run())).toEqual([]);
+    // The incremental merged nothing, so it keeps its version and loaded_count is unchanged too.
+    expect(unchanged(await run())).toEqual(["marts.country_count", "marts.country_list", "marts.country_names", "marts.loaded_count"]);
+  });
+
+  it("rebuilds what a newly loaded part reaches, with its new rows", async () => {
+    await run();
+    writeLanding({ "reference/countries-2024-07-01.csv": "alpha2,alpha3,name\nFR,FRA,France\n" }, landing);
+    await loadLandingFolder(engine, landing);
+    expect(unchanged(await run())).toEqual([]);
+    expect(await engine.query("select countries from marts.country_count")).toEqual([{ countries: 3 }]);
+    expect(await engine.query("select countries from marts.loaded_count")).toEqual([{ countries: 3 }]);
+  });
+
+  it("rebuilds an edited model and what reads it, and nothing else", async () => {
+    await run();
+    fs.writeFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), `config { type: "table" }\nselect alpha2, upper(name) as name from \${ref("raw_reference", "countries")}`);
+    expect(unchanged(await run())).toEqual(["marts.loaded_count"]);
+    expect(await engine.query("select name from marts.country_names order by name")).toEqual([{ name: "UNITED KINGDOM" }, { name: "UNITED STATES" }]);
+  });
+
+  it("rebuilds a table that was dropped", async () => {
+    await run();
+    await engine.execute("drop table marts.country_count");
+    expect(unchanged(await run())).not.toContain("marts.country_count");
+    expect(await engine.query("select countries from marts.country_count")).toEqual([{ countries: 2 }]);
+  });
+
+  it("keeps the state true in runs without the flag, so a later run with it is not fooled", async () => {
+    await run();
+    const edited = `config { type: "table" }\nselect alpha2, lower(name) as name from \${ref("raw_reference", "countries")}`;
+    const original = fs.readFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), "utf8");
+    fs.writeFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), edited);
+    await run({ skipUnchanged: false });
+    // Back to the first SQL: the table holds the edited build, so it must be built again.
+    fs.writeFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), original);
+    expect(unchanged(await run())).not.toContain("marts.country_names");
+    expect(await engine.query("select name from marts.country_names order by name")).toEqual([{ name: "United Kingdom" }, { name: "United States" }]);
+  });
+
+  it("keeps no state, and writes no table, in a warehouse that never used the flag", async () => {
+    await run({ skipUnchanged: false });
+    expect(await engine.describeTable(STATE_TABLE)).toBeUndefined();
+    expect(unchanged(await run({ skipUnchanged: false }))).toEqual([]);
+  });
+});
