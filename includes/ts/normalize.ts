@@ -96,6 +96,20 @@ export const TIMESTAMP_PATTERN = String.raw`^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-
  */
 export function timestamp(expression: string, dialect?: Dialect): string {
   const d = current(dialect);
+  if (d !== "duckdb") return timestampFromParts(expression, d);
+  // On text the pattern admits, DuckDB's own ISO 8601 parser gives exactly the instant that
+  // timestampFromParts computes (offset applied, digits after the sixth dropped, no zone read
+  // in the session's UTC), in half the time: checked on 20 M generated events and on the
+  // cases of tests/includes/normalize.test.ts, which run both forms.
+  return `case when ${regexpContains(expression, TIMESTAMP_PATTERN, d)} then timezone('UTC', try_cast(${expression} as timestamptz)) end`;
+}
+
+/**
+ * timestamp() from substrings and integer arithmetic only, the same on every engine: what
+ * BigQuery runs (its parser has no single format for "offset or nothing").
+ */
+export function timestampFromParts(expression: string, dialect?: Dialect): string {
+  const d = current(dialect);
   const int64 = typeName("int64", d);
   const wallTime = safeParseTimestamp(`substr(${expression}, 1, 19)`, "%Y-%m-%dT%H:%M:%S", d);
   // On a text that matches TIMESTAMP_PATTERN an offset ±HH:MM is there exactly when the sixth
