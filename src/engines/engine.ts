@@ -117,13 +117,6 @@ export interface Engine {
    * reader. Returns the number of rows written. Engines without it get rows via `load`.
    */
   loadStagedFile?(request: StagedFileLoad): Promise<number>;
-  /**
-   * Optional: a digest of a table's content (its columns and the multiset of its rows), the
-   * same for the same content in any row order. Where a warehouse can afford it, the build
-   * state (runner/build-state.ts) compares it with the last build's, so that a table rebuilt
-   * to the same content does not make what reads it rebuild.
-   */
-  contentDigest?(table: TableRef, options?: StatementOptions): Promise<StatementResult & { digest: string }>;
   /** Renders a table reference in this warehouse's SQL. */
   quoteTable(table: TableRef): string;
   /** Rewrites the fully qualified references Dataform renders into this engine's names. */

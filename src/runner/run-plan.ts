@@ -32,10 +32,10 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
     if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
     const decision = buildState.decide(node.action);
     if (decision.skip) return { engineSeconds: 0, unchanged: true };
-    const previous = await buildState.forget(node.action);
+    const previousVersion = await buildState.forget(node.action);
     const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
-    const digestSeconds = await buildState.remember(node.action, outcome, { fingerprint: decision.version, previous });
-    return { ...outcome, engineSeconds: outcome.engineSeconds + digestSeconds };
+    await buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
+    return outcome;
   };
 
   const record = (result: ActionResult): void => {

@@ -15,9 +15,6 @@ export const STATE_PROJECT_DEFINITIONS: Record<string, string> = {
   "country_list.sqlx": `config { type: "view" }\nselect alpha2 from \${ref("country_names")}`,
   "loaded_countries.sqlx": `config { type: "incremental", uniqueKey: ["alpha2"] }\nselect alpha2, name from \${ref("raw_reference", "countries")}\n\${when(incremental(), \`where alpha2 not in (select alpha2 from \${self()})\`)}`,
   "loaded_count.sqlx": `config { type: "table" }\nselect count(*) as countries from \${ref("loaded_countries")}`,
-  // Rebuilt when country_names changes, to the same rows while no new US or GB row arrives.
-  "us_and_gb.sqlx": `config { type: "table" }\nselect alpha2, name from \${ref("country_names")} where alpha2 in ('US', 'GB')`,
-  "us_and_gb_count.sqlx": `config { type: "table" }\nselect count(*) as countries from \${ref("us_and_gb")}`,
   "stamped.sqlx": `config { type: "table" }\nselect current_date as built_on, count(*) as countries from \${ref("country_names")}`,
   "with_lookup.sqlx": `config { type: "table" }\nselect count(*) as entries from \${ref("elsewhere", "lookup")}`,
 };

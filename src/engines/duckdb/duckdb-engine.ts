@@ -2,7 +2,6 @@
  * The embedded default warehouse: DuckDB in this process, one database file per target.
  * Gives Dataform's BigQuery execution semantics (see ARCHITECTURE.md "Execution semantics").
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
@@ -24,8 +23,6 @@ export interface DuckDbOptions {
 
 const APPENDER_FLUSH_ROWS = 100_000;
 const RESET_INSERTION_ORDER = "reset session preserve_insertion_order";
-/** Alias of the scanned table in contentDigest, which DuckDB reads as the whole row; chosen so no column clashes with it. */
-const DIGEST_ROW = "c360_digest_row";
 /** Catalog alias of the attached database file; chosen so no Dataform schema clashes with it. */
 const WAREHOUSE_CATALOG = "c360_warehouse";
 
@@ -194,21 +191,6 @@ export class DuckDbEngine implements Engine {
       }
       return written;
     });
-  }
-
-  async contentDigest(table: TableRef, options: StatementOptions = {}): Promise<StatementResult & { digest: string }> {
-    const started = performance.now();
-    const columns = await this.describeTable(table);
-    if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot digest ${table.schema}.${table.name}: it does not exist`);
-    // A 64-bit hash of every row (the row as a struct), summed two ways: sums do not depend on
-    // the row order and, unlike an exclusive or, count a repeated row twice. One scan.
-    const [sums] = await this.query(
-      `select cast(count(*) as varchar) as row_count, cast(sum(cast(hash(${DIGEST_ROW}) as hugeint)) as varchar) as row_hash_sum, ` +
-        `cast(sum(cast(hash(${DIGEST_ROW}, 'second') as hugeint)) as varchar) as salted_row_hash_sum from ${this.quoteTable(table)} as ${DIGEST_ROW}`,
-      options,
-    );
-    const digest = createHash("sha256").update(JSON.stringify([columns, sums])).digest("hex");
-    return { digest, seconds: (performance.now() - started) / 1000 };
   }
 
   quoteTable(table: TableRef): string {
