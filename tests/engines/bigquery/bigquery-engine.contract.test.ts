@@ -9,6 +9,10 @@ import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { ExecutionError } from "../../../src/errors.js";
+import { compileProject } from "../../../src/compile/index.js";
+import { buildActionGraph } from "../../../src/graph/actions.js";
+import { BuildState } from "../../../src/runner/build-state.js";
+import { writeStateProject } from "../../helpers/state-project.js";
 import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
 
 const TARGET = { project: "acme-analytics", location: "EU" };
@@ -432,3 +436,45 @@ describe("BigQuery engine contract: cancellation and credentials", () => {
     }
   });
 });
+
+describe("BigQuery engine contract: the build state of --skip-unchanged", () => {
+  function stateProjectActions() {
+    const graph = compileProject({ projectDir: writeStateProject(), vars: {} });
+    return buildActionGraph(graph).actions;
+  }
+  const stateStatements = () => jobInserts().map((request) => insertedQuery(request).query).filter((query) => query.includes("c360_meta"));
+
+  it("creates c360_meta.action_state, records a built table's version with BigQuery quoting, and skips it the next time", async () => {
+    const actions = stateProjectActions();
+    const countryNames = actions.get("marts.country_names")!;
+    const first = (await BuildState.open(engine, actions, { skipUnchanged: true }))!;
+    expect(stateStatements()[0]).toBe(
+      "create or replace table `acme-analytics.c360_meta.action_state` (`action` STRING, `version` STRING, `built_at` STRING)",
+    );
+    const decision = first.decide(countryNames);
+    expect(decision).toMatchObject({ skip: false, version: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await first.remember(countryNames, { engineSeconds: 0 }, { fingerprint: decision.version });
+    const insert = stateStatements().at(-1)!;
+    expect(insert.startsWith("insert into `acme-analytics.c360_meta.action_state` (action, version, built_at) values ")).toBe(true);
+    expect(insert).toMatch(/ values \('marts\.country_names', '([0-9a-f]{64})', '\d{4}-\d\d-\d\dT[\d:.]+Z'\)$/);
+    expect(insert).toContain(`'${decision.version}'`);
+
+    // The next run reads that row back; the table exists, so it is left as it is.
+    server.tables.set("acme-analytics.c360_meta.action_state", { type: "TABLE", schema: { fields: ["action", "version", "built_at"].map((name) => ({ name, type: "STRING" })) } });
+    server.datasets.set("acme-analytics.marts", { location: "EU" });
+    server.tables.set("acme-analytics.marts.country_names", { type: "TABLE", schema: { fields: [{ name: "alpha2", type: "STRING" }] } });
+    server.onQuery = (sql) =>
+      sql.startsWith("select action, version from")
+        ? { schema: [{ name: "action", type: "STRING" }, { name: "version", type: "STRING" }], rows: [["marts.country_names", decision.version]] }
+        : {};
+    const second = (await BuildState.open(engine, actions, { skipUnchanged: true }))!;
+    expect(second.decide(countryNames)).toEqual({ skip: true, version: decision.version });
+    // A table that reads it but was never built is not skipped.
+    expect(second.decide(actions.get("marts.country_count")!)).toMatchObject({ skip: false });
+    // Before country_names is built again, its recorded version goes.
+    const before = stateStatements().length;
+    await second.forget(countryNames);
+    expect(stateStatements().slice(before)).toEqual(["delete from `acme-analytics.c360_meta.action_state` where action = 'marts.country_names'"]);
+  });
+});
+
