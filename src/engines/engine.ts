@@ -110,6 +110,8 @@ export interface Engine {
   listTables(schema?: string): Promise<TableRef[]>;
   /** Creates the schema/dataset when it does not exist yet. */
   ensureSchema(schema: string, database?: string): Promise<void>;
+  /** Adds a nullable column, typed as `load` types it: a table of an older layout catching up (the load manifest). */
+  addColumn(table: TableRef, column: LoadColumn, options?: StatementOptions): Promise<void>;
   /** Writes rows into a table (bronze loading). Returns the number of rows written. */
   load(request: LoadRequest): Promise<number>;
   /**

@@ -60,9 +60,7 @@ export async function upgradeManifest(engine: Engine): Promise<void> {
   if (!columns) return;
   const present = new Set(columns.map((column) => column.name));
   for (const column of MANIFEST_COLUMNS.filter((candidate) => !present.has(candidate.name))) {
-    const bigquery = engine.dialect === "bigquery";
-    const type = column.type === "integer" ? (bigquery ? "int64" : "bigint") : bigquery ? "string" : "varchar";
-    await engine.execute(`alter table ${engine.quoteTable(MANIFEST_TABLE)} add column ${column.name} ${type}`, { actionName: "upgrade load manifest" });
+    await engine.addColumn(MANIFEST_TABLE, column, { actionName: "upgrade load manifest" });
   }
 }
 

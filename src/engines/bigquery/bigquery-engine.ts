@@ -6,7 +6,7 @@
  * config); incrementals MERGE on their unique key; bronze rows arrive by load job.
  */
 import { C360Error, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
 import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
@@ -17,6 +17,7 @@ import {
   createViewStatement,
   insertStatement,
   mergeStatement,
+  quoteIdentifier,
   quoteTableName,
 } from "./statements.js";
 import { schemaToColumns, type TableFieldSchema } from "./values.js";
@@ -161,6 +162,10 @@ export class BigQueryEngine implements Engine {
       }
     }
     this.knownDatasets.add(key);
+  }
+
+  async addColumn(table: TableRef, column: LoadColumn, options: StatementOptions = {}): Promise<void> {
+    await this.execute(`alter table ${this.quoteTable(table)} add column ${quoteIdentifier(column.name)} ${bigQueryColumnType(column)}`, options);
   }
 
   async load(request: LoadRequest): Promise<number> {

@@ -9,7 +9,7 @@ import { errorMessage, ExecutionError } from "../../errors.js";
 import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
-import { stagedInsertSql } from "./staged-load.js";
+import { duckType, stagedInsertSql } from "./staged-load.js";
 import { readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -133,6 +133,10 @@ export class DuckDbEngine implements Engine {
     await created;
   }
 
+  async addColumn(table: TableRef, column: LoadColumn, options: StatementOptions = {}): Promise<void> {
+    await this.execute(`alter table ${this.quoteTable(table)} add column ${quoteIdentifier(column.name)} ${duckType(column.type)}`, options);
+  }
+
   async load(request: LoadRequest): Promise<number> {
     const { target, columns } = request;
     await this.ensureSchema(target.schema);
@@ -230,7 +234,7 @@ export class DuckDbEngine implements Engine {
   }
 
   private async createLoadTarget(connection: DuckDBConnection, target: TableRef, columns: LoadColumn[], mode: LoadRequest["mode"]): Promise<void> {
-    const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${column.type === "integer" ? "bigint" : "varchar"}`).join(", ");
+    const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${duckType(column.type)}`).join(", ");
     const verb = mode === "replace" ? "create or replace table" : "create table if not exists";
     await this.run(connection, `${verb} ${this.quoteTable(target)} (${definition})`, { actionName: `load ${target.schema}.${target.name}` });
   }

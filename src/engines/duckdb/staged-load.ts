@@ -14,7 +14,8 @@ function fileColumnName(index: number): string {
   return `c${index}`;
 }
 
-function duckType(type: LoadColumn["type"]): string {
+/** The DuckDB type of a bronze column (every loaded value is text or a whole number). */
+export function duckType(type: LoadColumn["type"]): string {
   return type === "integer" ? "BIGINT" : "VARCHAR";
 }
 

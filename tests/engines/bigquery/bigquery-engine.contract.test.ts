@@ -354,6 +354,17 @@ describe("BigQuery engine contract: loading", () => {
   });
 });
 
+describe("BigQuery engine contract: table layout", () => {
+  it("adds a column typed as a load types it", async () => {
+    await engine.addColumn({ schema: "raw_meta", name: "load_manifest" }, { name: "modified_at", type: "text" });
+    await engine.addColumn({ schema: "raw_meta", name: "load_manifest" }, { name: "attempts", type: "integer" });
+    expect(jobInserts().map((request) => insertedQuery(request).query)).toEqual([
+      "alter table `acme-analytics.raw_meta.load_manifest` add column `modified_at` STRING",
+      "alter table `acme-analytics.raw_meta.load_manifest` add column `attempts` INT64",
+    ]);
+  });
+});
+
 describe("BigQuery engine contract: dry run", () => {
   it("dry-runs every statement, creates nothing, and reports bytes per action with the on-demand estimate", async () => {
     const dryRun = await open({ dryRun: true });
