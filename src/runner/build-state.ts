@@ -24,7 +24,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Engine, LoadColumn, TableRef } from "../engines/engine.js";
 import type { CompiledTable } from "../compile/graph-types.js";
-import type { Action } from "../graph/actions.js";
+import { type Action, actionName } from "../graph/actions.js";
 import type { ActionOutcome } from "./execute-action.js";
 import { bronzeSchema, LANDING_SOURCES } from "../loader/catalog.js";
 import { readManifest, sqlText } from "../loader/manifest.js";
@@ -69,7 +69,7 @@ export class BuildState {
     }
     const rows = await engine.query(`select action, version from ${engine.quoteTable(STATE_TABLE)}`, { actionName: "read build state" });
     const recorded = new Map(rows.map((row) => [String(row.action), String(row.version)]));
-    const existingTables = new Set((await engine.listTables()).map((table) => `${table.schema}.${table.name}`));
+    const existingTables = new Set((await engine.listTables()).map(actionName));
     return new BuildState(engine, actions, recorded, await bronzeTableVersions(engine), existingTables, options.skipUnchanged);
   }
 
@@ -82,9 +82,8 @@ export class BuildState {
       this.skipUnchanged &&
       version !== undefined &&
       version === recorded &&
-      this.existingTables.has(`${action.target.schema}.${action.target.name}`) &&
-      (action.compiled.preOps ?? []).every((statement) => !statement.trim()) &&
-      (action.compiled.postOps ?? []).every((statement) => !statement.trim()) &&
+      this.existingTables.has(action.name) &&
+      noStatements(action.compiled.preOps, action.compiled.postOps) &&
       !VOLATILE_SQL.test(action.compiled.query);
     return skippable ? { skip: true, version } : { skip: false, version };
   }
@@ -111,10 +110,10 @@ export class BuildState {
       action.kind === "incremental" &&
       outcome.merged === true &&
       outcome.rowsAffected === 0 &&
-      [...(action.compiled.incrementalPreOps ?? []), ...(action.compiled.incrementalPostOps ?? [])].every((statement) => !statement.trim());
+      noStatements(action.compiled.incrementalPreOps, action.compiled.incrementalPostOps);
     const version = (keptItsContent ? known.previousVersion : known.fingerprint) ?? `run:${randomUUID()}`;
     this.versions.set(action.name, version);
-    this.existingTables.add(`${action.target.schema}.${action.target.name}`);
+    this.existingTables.add(action.name);
     const row = [action.name, version, new Date().toISOString()].map((value) => sqlText(this.engine, value));
     await this.write(`insert into ${this.engine.quoteTable(STATE_TABLE)} (action, version, built_at) values (${row.join(", ")})`);
   }
@@ -143,6 +142,11 @@ export class BuildState {
     this.writes = next.catch(() => undefined);
     return next;
   }
+}
+
+/** True when none of the lists holds a statement (Dataform leaves blank ones; the runner skips them too). */
+function noStatements(...lists: (string[] | undefined)[]): boolean {
+  return lists.every((statements) => (statements ?? []).every((statement) => !statement.trim()));
 }
 
 /** Bronze tables of the landing catalog, by schema.name: a hash of the parts the manifest lists for each (empty tables included). */

@@ -58,7 +58,9 @@ export async function executeActions(
 ): Promise<ActionResult[]> {
   const selected = selectActions(project.actions, options.select, options.exclude);
   const plan = buildPlan(project.actions, selected, kinds);
-  const buildState = await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false });
+  // Assertions and unit tests write no table: a plan of only those needs no build state.
+  const writesTables = plan.some((node) => EXECUTABLE_KINDS.has(node.action.kind));
+  const buildState = writesTables ? await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false }) : undefined;
   return runPlan(engine, plan, {
     buildState,
     threads: options.threads,
