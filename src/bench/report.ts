@@ -1,5 +1,9 @@
 /** The benchmark's figures, as target/bench.json and as text tables for a person. */
 import type { CompileTiming } from "./compile-timing.js";
+import type { ActionProfile } from "./operator-profile.js";
+
+/** The layers of ARCHITECTURE.md in build order, as the tags of their actions. */
+export const LAYERS = ["staging", "identity", "marts", "reporting"] as const;
 
 export interface PhaseFigure {
   phase: string;
@@ -10,6 +14,8 @@ export interface PhaseFigure {
 export interface ActionFigure {
   name: string;
   kind: string;
+  /** staging, identity, marts, reporting (LAYERS), or other for an action tagged with none. */
+  layer: string;
   /** success, failed, skipped, or unchanged (--skip-unchanged left it as it was). */
   status: string;
   seconds: number;
@@ -36,7 +42,38 @@ export interface BenchReport {
     /** The incremental run's actions: where the time of an increment goes. */
     actions: ActionFigure[];
   };
+  /** Action seconds by layer (layerFigures). */
+  layers: LayerFigure[];
+  /** Operators of the full build's slowest actions (npm run bench -- --profile N). */
+  profiles: ActionProfile[];
   peakRssMiB: number;
+}
+
+export interface LayerFigure {
+  layer: string;
+  /** Seconds of the layer's tables, views and incrementals in the full build. */
+  buildSeconds: number;
+  /** Seconds of the layer's assertions and unit tests after the full build. */
+  testSeconds: number;
+  /** Seconds of the layer's actions in the incremental run. */
+  incrementalSeconds: number;
+}
+
+const TEST_ACTION_KINDS = new Set(["assertion", "test"]);
+
+/** Action seconds summed by layer: which layer a faster build has to come from. */
+export function layerFigures(report: Pick<BenchReport, "actions" | "incremental">): LayerFigure[] {
+  const layers = [...LAYERS, "other"];
+  const sum = (figures: ActionFigure[], layer: string, keep: (figure: ActionFigure) => boolean) =>
+    figures.filter((figure) => figure.layer === layer && keep(figure)).reduce((total, figure) => total + figure.seconds, 0);
+  return layers
+    .map((layer) => ({
+      layer,
+      buildSeconds: sum(report.actions, layer, (figure) => !TEST_ACTION_KINDS.has(figure.kind)),
+      testSeconds: sum(report.actions, layer, (figure) => TEST_ACTION_KINDS.has(figure.kind)),
+      incrementalSeconds: sum(report.incremental.actions, layer, () => true),
+    }))
+    .filter((figure) => report.actions.some((action) => action.layer === figure.layer) || figure.incrementalSeconds > 0);
 }
 
 function rate(rows: number | undefined, seconds: number): string {
@@ -60,6 +97,22 @@ function actionTable(title: string, figures: ActionFigure[], slowest: number): s
   );
 }
 
+function layerTable(report: BenchReport): string {
+  return table(
+    ["layer", "build s", "test s", "incremental s"],
+    report.layers.map((figure) => [figure.layer, figure.buildSeconds.toFixed(2), figure.testSeconds.toFixed(2), figure.incrementalSeconds.toFixed(2)]),
+  );
+}
+
+function profileText(profile: ActionProfile): string {
+  const spill = profile.spilledBytes > 0 ? `, spilled ${(profile.spilledBytes / 2 ** 20).toFixed(0)} MiB` : "";
+  const operators = table(
+    ["  operator", "cpu s", "rows", "on"],
+    profile.operators.map((operator) => [`  ${operator.operator}`, operator.seconds.toFixed(2), operator.rows.toLocaleString("en-US"), operator.detail]),
+  );
+  return `${profile.name}: ${profile.seconds.toFixed(2)} s wall, ${profile.cpuSeconds.toFixed(2)} s cpu${spill}\n${operators}`;
+}
+
 export function formatBenchReport(report: BenchReport, slowest = 15): string {
   const phases = table(
     ["phase", "seconds", "rows", "rows/s"],
@@ -79,8 +132,11 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     `incremental: +${incremental.newEvents.toLocaleString("en-US")} events, +${incremental.newOrders.toLocaleString("en-US")} orders: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
     "",
+    layerTable(report),
+    "",
     actions,
     "",
     incrementalActions,
+    ...(report.profiles.length > 0 ? ["", "operators of the slowest actions (EXPLAIN ANALYZE, costliest first; cpu s summed over threads)", ...report.profiles.map(profileText)] : []),
   ].join("\n");
 }

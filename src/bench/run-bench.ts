@@ -8,12 +8,14 @@ import path from "node:path";
 import { loadProject } from "../config/project.js";
 import { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
 import { loadLandingFolder } from "../loader/index.js";
+import type { Action } from "../graph/actions.js";
 import type { ActionResult } from "../runner/results.js";
 import { compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../runner/session.js";
 import { timeCompile } from "./compile-timing.js";
 import { writeIncrement, removeIncrement } from "./increment.js";
 import { cachedLanding } from "./landing-cache.js";
-import type { ActionFigure, BenchReport, PhaseFigure } from "./report.js";
+import { profileActions } from "./operator-profile.js";
+import { LAYERS, layerFigures, type ActionFigure, type BenchReport, type PhaseFigure } from "./report.js";
 
 export interface BenchOptions {
   repoRoot: string;
@@ -23,6 +25,8 @@ export interface BenchOptions {
   threads: number;
   duckdbThreads?: number;
   memoryLimit?: string;
+  /** Profile the operators of this many of the full build's slowest actions (0: none). */
+  profileSlowest?: number;
   log: (message: string) => void;
 }
 
@@ -32,8 +36,21 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: nu
   return { value, seconds: (performance.now() - started) / 1000 };
 }
 
-function actionFigure(result: ActionResult): ActionFigure {
-  return { name: result.name, kind: result.kind, status: result.unchanged ? "unchanged" : result.status, seconds: result.seconds, engineSeconds: result.engineSeconds, rows: result.rowsAffected };
+/** The action's layer: its first tag that names one (definitions/<layer>/ and assertions/ tag their actions so). */
+function layerOf(action: Action | undefined): string {
+  return LAYERS.find((layer) => action?.tags.includes(layer)) ?? "other";
+}
+
+function actionFigure(result: ActionResult, actions: Map<string, Action>): ActionFigure {
+  return {
+    name: result.name,
+    kind: result.kind,
+    layer: layerOf(actions.get(result.name)),
+    status: result.unchanged ? "unchanged" : result.status,
+    seconds: result.seconds,
+    engineSeconds: result.engineSeconds,
+    rows: result.rowsAffected,
+  };
 }
 
 function assertAllPassed(phase: string, results: ActionResult[]): void {
@@ -81,6 +98,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     log(`test: ${test.value.length} assertions and unit tests in ${test.seconds.toFixed(2)} s`);
     const endToEndSeconds = load.seconds + compile.seconds + run.seconds + test.seconds;
 
+    // On the full build's database, before the increment changes it; not part of any timing.
+    const slowest = [...run.value].sort((left, right) => right.seconds - left.seconds).slice(0, options.profileSlowest ?? 0);
+    if (slowest.length > 0) log(`profiling the ${slowest.length} slowest actions (EXPLAIN ANALYZE)...`);
+    const profiles = await profileActions(engine, compile.value, slowest.map((result) => result.name));
+
     const increment = await writeIncrement(landing.landingDir);
     let incrementalLoad;
     let incrementalRun;
@@ -96,6 +118,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s`);
 
     const actionResults = [...run.value, ...test.value];
+    const actions = actionResults.map((result) => actionFigure(result, compile.value.actions));
+    const incremental = {
+      newEvents: increment.events,
+      newOrders: increment.orders,
+      loadSeconds: incrementalLoad.seconds,
+      runSeconds: incrementalRun.seconds,
+      percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (load.seconds + run.seconds),
+      actions: incrementalRun.value.map((result) => actionFigure(result, compile.value.actions)),
+    };
     const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
     const engineSeconds = actionResults.reduce((sum, result) => sum + result.engineSeconds, 0);
     log("timing compile (in-process vs stock dataform compile)...");
@@ -106,17 +137,12 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit },
       phases,
       endToEndSeconds,
-      actions: actionResults.map(actionFigure),
+      actions,
       overhead: { actionSeconds, engineSeconds, percent: actionSeconds > 0 ? (100 * (actionSeconds - engineSeconds)) / actionSeconds : 0, runWallSeconds: run.seconds + test.seconds },
       compile: compileTiming,
-      incremental: {
-        newEvents: increment.events,
-        newOrders: increment.orders,
-        loadSeconds: incrementalLoad.seconds,
-        runSeconds: incrementalRun.seconds,
-        percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (load.seconds + run.seconds),
-        actions: incrementalRun.value.map(actionFigure),
-      },
+      incremental,
+      layers: layerFigures({ actions, incremental }),
+      profiles,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };
   } finally {

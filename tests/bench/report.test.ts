@@ -1,8 +1,16 @@
 /** src/bench/report.ts: the benchmark's text tables (the benchmark itself is a script, not a test). */
 import { describe, expect, it } from "vitest";
-import { type ActionFigure, type BenchReport, formatBenchReport } from "../../src/bench/report.js";
+import { type ActionFigure, type BenchReport, formatBenchReport, layerFigures } from "../../src/bench/report.js";
 
-const action = (name: string, seconds: number, rows?: number): ActionFigure => ({ name, kind: "table", status: "success", seconds, engineSeconds: seconds - 0.01, rows });
+const action = (name: string, seconds: number, rows?: number, layer = "marts", kind = "table"): ActionFigure => ({
+  name,
+  kind,
+  layer,
+  status: "success",
+  seconds,
+  engineSeconds: seconds - 0.01,
+  rows,
+});
 
 const report: BenchReport = {
   persons: 1000,
@@ -17,6 +25,8 @@ const report: BenchReport = {
   overhead: { actionSeconds: 4, engineSeconds: 3.98, percent: 0.5, runWallSeconds: 4 },
   compile: { inProcessColdSeconds: 0.1, inProcessWarmMedianSeconds: 0.05, stockCliMedianSeconds: 2.5, speedupWarm: 50, speedupCold: 25 },
   incremental: { newEvents: 10, newOrders: 5, loadSeconds: 0.5, runSeconds: 1, percentOfFullLoadAndRun: 25, actions: [action("c360.increment", 0.75, 15)] },
+  layers: [{ layer: "marts", buildSeconds: 4, testSeconds: 0, incrementalSeconds: 0.75 }],
+  profiles: [],
   peakRssMiB: 512,
 };
 
@@ -30,9 +40,41 @@ describe("formatBenchReport", () => {
     expect(text).toMatch(/incremental run: action \(slowest first\)[^\n]*\n[^\n]*\nc360\.increment\s+table\s+0\.75\s+0\.74\s+15\s+20/);
   });
 
+  it("prints the seconds by layer, and the operator profiles when there are some", () => {
+    expect(formatBenchReport(report)).toMatch(/layer\s+build s\s+test s\s+incremental s\n[- ]+\nmarts\s+4\.00\s+0\.00\s+0\.75/);
+    expect(formatBenchReport(report)).not.toContain("operators of the slowest actions");
+    const profiled = formatBenchReport({
+      ...report,
+      profiles: [{ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, spilledBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }] }],
+    });
+    expect(profiled).toContain("c360.slow: 2.50 s wall, 4.75 s cpu, spilled 3 MiB");
+    expect(profiled).toMatch(/ {2}HASH_JOIN\s+1\.50\s+1,200\s+Join Type: LEFT/);
+  });
+
   it("keeps only the slowest actions when asked", () => {
     const text = formatBenchReport(report, 1);
     expect(text).toContain("c360.slow");
     expect(text).not.toContain("c360.fast");
+  });
+});
+
+describe("layerFigures", () => {
+  it("sums the full build's actions, its assertions and tests, and the incremental run's actions by layer, in build order", () => {
+    const figures = layerFigures({
+      actions: [
+        action("c360.customer_360", 3, 10, "marts"),
+        action("c360_staging.stg_a", 2, 10, "staging"),
+        action("c360_staging.stg_b", 1.5, 10, "staging", "incremental"),
+        action("c360_assertions.assert_a", 0.5, undefined, "staging", "assertion"),
+        action("tests.unit", 0.25, undefined, "marts", "test"),
+        action("c360.untagged", 1, 1, "other"),
+      ],
+      incremental: { ...report.incremental, actions: [action("c360_staging.stg_b", 0.5, 1, "staging", "incremental"), action("c360.customer_360", 2, 10)] },
+    });
+    expect(figures).toEqual([
+      { layer: "staging", buildSeconds: 3.5, testSeconds: 0.5, incrementalSeconds: 0.5 },
+      { layer: "marts", buildSeconds: 3, testSeconds: 0.25, incrementalSeconds: 2 },
+      { layer: "other", buildSeconds: 1, testSeconds: 0, incrementalSeconds: 0 },
+    ]);
   });
 });

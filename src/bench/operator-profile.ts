@@ -1,0 +1,90 @@
+/**
+ * Where the time of the slowest actions goes, operator by operator: each action's query is
+ * run again under DuckDB's EXPLAIN ANALYZE (a select: nothing is written) and its costliest
+ * operators are kept. This is what "profile the slowest actions" means in practice, kept in
+ * the benchmark so nobody needs a private script to see why a model is slow.
+ */
+import type { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import type { ActionGraph } from "../graph/actions.js";
+
+export interface OperatorFigure {
+  operator: string;
+  /** Operator time summed over DuckDB's threads (so up to threads × wall seconds). */
+  seconds: number;
+  rows: number;
+  /** What the operator works on: its table, join condition, groups or window, shortened. */
+  detail: string;
+}
+
+export interface ActionProfile {
+  name: string;
+  /** Wall seconds of the profiled query. */
+  seconds: number;
+  /** CPU seconds over all threads. */
+  cpuSeconds: number;
+  /** Bytes DuckDB spilled to its temporary folder at the peak (0: the query fit in memory_limit). */
+  spilledBytes: number;
+  /** The costliest operators, costliest first. */
+  operators: OperatorFigure[];
+}
+
+interface PlanNode {
+  operator_name?: string;
+  operator_timing?: number;
+  operator_cardinality?: number;
+  extra_info?: Record<string, unknown>;
+  children?: PlanNode[];
+  latency?: number;
+  cpu_time?: number;
+  system_peak_temp_dir_size?: number;
+}
+
+/** extra_info keys that say what an operator works on, most telling first. */
+const DETAIL_KEYS = ["Table", "Join Type", "Conditions", "Groups", "Aggregates", "Projections", "Expression", "Function"];
+const DETAIL_LENGTH = 160;
+
+function detailOf(extraInfo: Record<string, unknown> | undefined): string {
+  if (!extraInfo) return "";
+  const parts = DETAIL_KEYS.filter((key) => extraInfo[key] !== undefined).map((key) => {
+    const value = extraInfo[key];
+    return `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`;
+  });
+  const detail = parts.join("; ").replace(/\s+/g, " ");
+  return detail.length > DETAIL_LENGTH ? `${detail.slice(0, DETAIL_LENGTH - 1)}…` : detail;
+}
+
+function operatorsOf(node: PlanNode, into: OperatorFigure[]): OperatorFigure[] {
+  if (node.operator_name && node.operator_name !== "EXPLAIN_ANALYZE") {
+    into.push({ operator: node.operator_name.trim(), seconds: node.operator_timing ?? 0, rows: node.operator_cardinality ?? 0, detail: detailOf(node.extra_info) });
+  }
+  for (const child of node.children ?? []) operatorsOf(child, into);
+  return into;
+}
+
+/** The profile of one EXPLAIN (ANALYZE, FORMAT JSON) result. */
+export function parseProfile(name: string, planJson: string, topOperators: number): ActionProfile {
+  const root = JSON.parse(planJson) as PlanNode;
+  const operators = operatorsOf(root, [])
+    .sort((left, right) => right.seconds - left.seconds)
+    .slice(0, topOperators);
+  return { name, seconds: root.latency ?? 0, cpuSeconds: root.cpu_time ?? 0, spilledBytes: root.system_peak_temp_dir_size ?? 0, operators };
+}
+
+/**
+ * Profiles the named tables, views, incrementals (the query of a full build) and assertions;
+ * their inputs must be built. Operations and unit tests are left out: they have no single query.
+ */
+export async function profileActions(engine: DuckDbEngine, graph: ActionGraph, names: string[], topOperators = 6): Promise<ActionProfile[]> {
+  const profiles: ActionProfile[] = [];
+  for (const name of names) {
+    const action = graph.actions.get(name);
+    if (!action) continue;
+    if (action.kind !== "table" && action.kind !== "view" && action.kind !== "incremental" && action.kind !== "assertion") continue;
+    const query = action.compiled.query;
+    const rows = await engine.query(`explain (analyze, format json) ${query}`, { actionName: `profile ${name}` });
+    const plan = rows[0]?.explain_value;
+    if (typeof plan !== "string") throw new Error(`profile ${name}: DuckDB returned no analyzed plan`);
+    profiles.push(parseProfile(name, plan, topOperators));
+  }
+  return profiles;
+}

@@ -1,0 +1,72 @@
+/** src/bench/operator-profile.ts: the operators of an action's query under EXPLAIN ANALYZE. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseProfile, profileActions } from "../../src/bench/operator-profile.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { Action, ActionGraph } from "../../src/graph/actions.js";
+
+describe("parseProfile", () => {
+  it("keeps the costliest operators of the whole tree, costliest first, with what they work on", () => {
+    const plan = {
+      latency: 2.5,
+      cpu_time: 4.75,
+      system_peak_temp_dir_size: 1024,
+      children: [
+        {
+          operator_name: "EXPLAIN_ANALYZE",
+          operator_timing: 0,
+          children: [
+            {
+              operator_name: "HASH_GROUP_BY ",
+              operator_timing: 0.5,
+              operator_cardinality: 10,
+              extra_info: { Groups: ["#0"], Aggregates: ["count_star()"] },
+              children: [
+                { operator_name: "HASH_JOIN", operator_timing: 1.5, operator_cardinality: 1200, extra_info: { "Join Type": "LEFT", Conditions: "a = b" }, children: [] },
+                { operator_name: "SEQ_SCAN", operator_timing: 0.25, operator_cardinality: 5000, extra_info: { Table: "c360.customer_360", Projections: ["x".repeat(300)] } },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const profile = parseProfile("c360.slow", JSON.stringify(plan), 2);
+    expect(profile).toMatchObject({ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, spilledBytes: 1024 });
+    expect(profile.operators).toEqual([
+      { operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT; Conditions: a = b" },
+      { operator: "HASH_GROUP_BY", seconds: 0.5, rows: 10, detail: "Groups: #0; Aggregates: count_star()" },
+    ]);
+    const scan = parseProfile("c360.slow", JSON.stringify(plan), 3).operators[2];
+    expect(scan.detail.startsWith("Table: c360.customer_360; Projections: xxx")).toBe(true);
+    expect(scan.detail).toHaveLength(160);
+  });
+});
+
+describe("profileActions", () => {
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+    await engine.execute("create schema c360");
+    await engine.execute("create table c360.orders as select range as order_id, range % 7 as customer from range(10000)");
+  });
+  afterAll(async () => engine.close());
+
+  const tableAction = (name: string, kind: "table" | "incremental", query: string): Action =>
+    ({ name, kind, target: { schema: "c360", name }, fileName: "", tags: [], dependencies: [], compiled: { type: kind, target: { schema: "c360", name }, query } }) as Action;
+
+  it("runs each named action's full-build query under DuckDB's EXPLAIN ANALYZE and reads its operators, writing nothing", async () => {
+    const graph: ActionGraph = {
+      actions: new Map([
+        ["c360.per_customer", tableAction("c360.per_customer", "table", "select customer, count(*) as orders from c360.orders group by customer")],
+        ["c360.skipped_operation", { ...tableAction("c360.skipped_operation", "table", ""), kind: "operation", compiled: { target: { schema: "c360", name: "x" }, queries: [] } } as Action],
+      ]),
+    };
+    const profiles = await profileActions(engine, graph, ["c360.per_customer", "c360.skipped_operation", "c360.unknown"]);
+    expect(profiles.map((profile) => profile.name)).toEqual(["c360.per_customer"]);
+    const operators = profiles[0].operators;
+    expect(operators.length).toBeGreaterThan(0);
+    const scan = operators.find((operator) => operator.operator === "TABLE_SCAN" || operator.operator === "SEQ_SCAN");
+    expect(scan?.rows).toBe(10000);
+    expect(operators.find((operator) => operator.operator.includes("GROUP_BY"))?.rows).toBe(7);
+    expect(await engine.query("select count(*) as tables from duckdb_tables() where schema_name = 'c360'")).toEqual([{ tables: 1 }]);
+  });
+});
