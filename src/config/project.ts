@@ -14,6 +14,8 @@ export interface DuckDbTargetConfig {
   threads?: number;
   duckdbThreads?: number;
   memoryLimit?: string;
+  /** DuckDB storage format of a new database file (DuckDbOptions.storageVersion). */
+  storageVersion?: string;
   vars?: Record<string, string>;
 }
 

@@ -21,6 +21,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       connections: options.threads ?? target.threads ?? 2,
       threads: target.duckdbThreads,
       memoryLimit: target.memoryLimit,
+      storageVersion: target.storageVersion,
     });
   }
   const { openBigQueryEngine } = await import("./bigquery/index.js");

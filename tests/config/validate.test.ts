@@ -34,6 +34,13 @@ describe("config validation", () => {
     expect(message).toContain("/targets/local: unknown key 'colour'");
   });
 
+  it("takes a DuckDB storage format of latest or vN.N.N, nothing else", () => {
+    const target = (storageVersion: string) => ({ targets: { local: { engine: "duckdb", database: "x.duckdb", storageVersion } } });
+    expect(() => readValidatedJson(writeTemp("c360.json", target("latest")), "c360")).not.toThrow();
+    expect(() => readValidatedJson(writeTemp("c360.json", target("v1.0.0")), "c360")).not.toThrow();
+    expect(() => readValidatedJson(writeTemp("c360.json", target("1.0")), "c360")).toThrow("/targets/local/storageVersion: must match pattern");
+  });
+
   it("checks BigQuery targets for their required keys", () => {
     const file = writeTemp("c360.json", { targets: { prod: { engine: "bigquery", location: "US" } } });
     expect(() => readValidatedJson(file, "c360")).toThrow("/targets/prod: missing required key 'project'");

@@ -19,12 +19,39 @@ export interface DuckDbOptions {
   threads?: number;
   /** e.g. "4GB"; defaults to DuckDB's own (80 % of RAM). */
   memoryLimit?: string;
+  /** Storage format of a database file DuckDB creates (ATTACH ... STORAGE_VERSION): "latest" (the default) or e.g. "v1.0.0". */
+  storageVersion?: string;
 }
+
+/**
+ * DuckDB writes new files in the v0.10.2 format unless told otherwise, for old readers. The
+ * current format compresses faster (measured at 100 k persons on 2 cores: run 29–31 s against
+ * 35–40 s, load 14–17 s against 18–20 s, same file size); a reader of the file then needs a
+ * DuckDB as recent as the one that wrote it (c360.json: a target's storageVersion).
+ */
+const DEFAULT_STORAGE_VERSION = "latest";
 
 const APPENDER_FLUSH_ROWS = 100_000;
 const RESET_INSERTION_ORDER = "reset session preserve_insertion_order";
 /** Catalog alias of the attached database file; chosen so no Dataform schema clashes with it. */
 const WAREHOUSE_CATALOG = "c360_warehouse";
+
+/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it). */
+async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string): Promise<void> {
+  const bootstrap = await instance.connect();
+  try {
+    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (storage_version ${sqlString(storageVersion)})`);
+  } catch (error) {
+    bootstrap.closeSync();
+    instance.closeSync();
+    const message = errorMessage(error);
+    const hint = message.includes("cannot be lowered")
+      ? ` The target's storageVersion in c360.json ("${storageVersion}") is older than the format the file already has: raise it, or delete the file and build again to write it in that format.`
+      : "";
+    throw new ExecutionError(`open ${file}`, message + hint, { cause: error });
+  }
+  bootstrap.closeSync();
+}
 
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
@@ -50,9 +77,7 @@ export class DuckDbEngine implements Engine {
     // schema c360. Attached under a fixed alias, schema-qualified names are unambiguous.
     const setup = ["set TimeZone = 'UTC'"];
     if (databasePath !== ":memory:") {
-      const bootstrap = await instance.connect();
-      await bootstrap.run(`attach ${sqlString(path.resolve(databasePath))} as ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
-      bootstrap.closeSync();
+      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
     // Results must not depend on the machine: every session computes in UTC.

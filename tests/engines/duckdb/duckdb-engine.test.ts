@@ -109,4 +109,36 @@ describe("DuckDB database files", () => {
     expect(await second.listTables()).toEqual([{ schema: "c360", name: "kpi" }]);
     await second.close();
   });
+
+  const storageVersionOf = async (engine: DuckDbEngine) => {
+    const [database] = await engine.query("select tags['storage_version'] as version from duckdb_databases() where database_name = current_database()");
+    return database.version;
+  };
+
+  it("writes a new file in DuckDB's latest storage format unless the target asks for an older one", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-duckdb-"));
+    const latest = await DuckDbEngine.open(path.join(folder, "latest.duckdb"));
+    expect(await storageVersionOf(latest)).toMatch(/^v1\.[5-9]\.\d+\+$|^v[2-9]\./);
+    await latest.close();
+    const older = await DuckDbEngine.open(path.join(folder, "older.duckdb"), { storageVersion: "v1.0.0" });
+    expect(await storageVersionOf(older)).toBe("v1.0.0+");
+    await older.ensureSchema("c360");
+    await older.createTableAs({ schema: "c360", name: "kpi" }, "select 1 as customers");
+    await older.close();
+
+    // An older file is upgraded when opened with a newer format, and keeps its data.
+    const upgraded = await DuckDbEngine.open(path.join(folder, "older.duckdb"));
+    expect(await storageVersionOf(upgraded)).not.toBe("v1.0.0+");
+    expect(await upgraded.query("select customers from c360.kpi")).toEqual([{ customers: 1 }]);
+    await upgraded.close();
+  });
+
+  it("a format older than the file's own is refused with the file, the config key and what to do", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "c360-duckdb-")), "c360.duckdb");
+    await (await DuckDbEngine.open(file)).close();
+    const opening = DuckDbEngine.open(file, { storageVersion: "v1.0.0" });
+    await expect(opening).rejects.toBeInstanceOf(ExecutionError);
+    await expect(opening).rejects.toThrow(`open ${file}`);
+    await expect(opening).rejects.toThrow(/storageVersion in c360.json \("v1.0.0"\) is older than the format the file already has: raise it, or delete the file/);
+  });
 });
