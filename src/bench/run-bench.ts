@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadProject } from "../config/project.js";
-import { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import { DEFAULT_STORAGE_VERSION, DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
 import { loadLandingFolder } from "../loader/index.js";
 import type { Action } from "../graph/actions.js";
 import type { ActionResult } from "../runner/results.js";
@@ -25,6 +25,7 @@ export interface BenchOptions {
   threads: number;
   duckdbThreads?: number;
   memoryLimit?: string;
+  storageVersion?: string;
   /** Profile the operators of this many of the full build's slowest actions (0: none). */
   profileSlowest?: number;
   log: (message: string) => void;
@@ -73,6 +74,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     connections: options.threads,
     threads: options.duckdbThreads,
     memoryLimit: options.memoryLimit,
+    storageVersion: options.storageVersion,
   });
   const phases: PhaseFigure[] = [{ phase: "generate (apart)", seconds: landing.seconds }];
   try {
@@ -134,7 +136,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     return {
       persons: options.persons,
       seed: options.seed,
-      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit },
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION },
       phases,
       endToEndSeconds,
       actions,
