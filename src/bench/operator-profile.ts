@@ -22,8 +22,11 @@ export interface ActionProfile {
   seconds: number;
   /** CPU seconds over all threads. */
   cpuSeconds: number;
-  /** Bytes DuckDB spilled to its temporary folder at the peak (0: the query fit in memory_limit). */
-  spilledBytes: number;
+  /**
+   * Peak size of DuckDB's temporary folder (spill) so far in the process, as DuckDB reports it:
+   * a system-wide peak, so it grows from one profile to the next; 0 means nothing spilled yet.
+   */
+  temporaryFolderPeakBytes: number;
   /** The costliest operators, costliest first. */
   operators: OperatorFigure[];
 }
@@ -67,7 +70,7 @@ export function parseProfile(name: string, planJson: string, topOperators: numbe
   const operators = operatorsOf(root, [])
     .sort((left, right) => right.seconds - left.seconds)
     .slice(0, topOperators);
-  return { name, seconds: root.latency ?? 0, cpuSeconds: root.cpu_time ?? 0, spilledBytes: root.system_peak_temp_dir_size ?? 0, operators };
+  return { name, seconds: root.latency ?? 0, cpuSeconds: root.cpu_time ?? 0, temporaryFolderPeakBytes: root.system_peak_temp_dir_size ?? 0, operators };
 }
 
 /**

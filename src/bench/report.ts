@@ -105,7 +105,7 @@ function layerTable(report: BenchReport): string {
 }
 
 function profileText(profile: ActionProfile): string {
-  const spill = profile.spilledBytes > 0 ? `, spilled ${(profile.spilledBytes / 2 ** 20).toFixed(0)} MiB` : "";
+  const spill = profile.temporaryFolderPeakBytes > 0 ? `, spill folder peak so far ${(profile.temporaryFolderPeakBytes / 2 ** 20).toFixed(0)} MiB` : "";
   const operators = table(
     ["  operator", "cpu s", "rows", "on"],
     profile.operators.map((operator) => [`  ${operator.operator}`, operator.seconds.toFixed(2), operator.rows.toLocaleString("en-US"), operator.detail]),

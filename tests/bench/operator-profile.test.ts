@@ -30,7 +30,7 @@ describe("parseProfile", () => {
       ],
     };
     const profile = parseProfile("c360.slow", JSON.stringify(plan), 2);
-    expect(profile).toMatchObject({ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, spilledBytes: 1024 });
+    expect(profile).toMatchObject({ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, temporaryFolderPeakBytes: 1024 });
     expect(profile.operators).toEqual([
       { operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT; Conditions: a = b" },
       { operator: "HASH_GROUP_BY", seconds: 0.5, rows: 10, detail: "Groups: #0; Aggregates: count_star()" },

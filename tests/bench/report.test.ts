@@ -46,9 +46,9 @@ describe("formatBenchReport", () => {
     expect(formatBenchReport(report)).not.toContain("operators of the slowest actions");
     const profiled = formatBenchReport({
       ...report,
-      profiles: [{ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, spilledBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }] }],
+      profiles: [{ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, temporaryFolderPeakBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }] }],
     });
-    expect(profiled).toContain("c360.slow: 2.50 s wall, 4.75 s cpu, spilled 3 MiB");
+    expect(profiled).toContain("c360.slow: 2.50 s wall, 4.75 s cpu, spill folder peak so far 3 MiB");
     expect(profiled).toMatch(/ {2}HASH_JOIN\s+1\.50\s+1,200\s+Join Type: LEFT/);
   });
 
