@@ -1,4 +1,5 @@
 /** The benchmark's figures, as target/bench.json and as text tables for a person. */
+import { CHECK_KINDS } from "../graph/actions.js";
 import type { CompileTiming } from "./compile-timing.js";
 import type { ActionProfile } from "./operator-profile.js";
 
@@ -59,18 +60,17 @@ export interface LayerFigure {
   incrementalSeconds: number;
 }
 
-const TEST_ACTION_KINDS = new Set(["assertion", "test"]);
-
 /** Action seconds summed by layer: which layer a faster build has to come from. */
 export function layerFigures(report: Pick<BenchReport, "actions" | "incremental">): LayerFigure[] {
   const layers = [...LAYERS, "other"];
+  const checks: ReadonlySet<string> = CHECK_KINDS;
   const sum = (figures: ActionFigure[], layer: string, keep: (figure: ActionFigure) => boolean) =>
     figures.filter((figure) => figure.layer === layer && keep(figure)).reduce((total, figure) => total + figure.seconds, 0);
   return layers
     .map((layer) => ({
       layer,
-      buildSeconds: sum(report.actions, layer, (figure) => !TEST_ACTION_KINDS.has(figure.kind)),
-      testSeconds: sum(report.actions, layer, (figure) => TEST_ACTION_KINDS.has(figure.kind)),
+      buildSeconds: sum(report.actions, layer, (figure) => !checks.has(figure.kind)),
+      testSeconds: sum(report.actions, layer, (figure) => checks.has(figure.kind)),
       incrementalSeconds: sum(report.incremental.actions, layer, () => true),
     }))
     .filter((figure) => report.actions.some((action) => action.layer === figure.layer) || figure.incrementalSeconds > 0);

@@ -127,3 +127,5 @@ export function childrenIndex(actions: Map<string, Action>): Map<string, string[
 }
 
 export const EXECUTABLE_KINDS: ReadonlySet<ActionKind> = new Set(["table", "view", "incremental", "operation"]);
+/** The kinds that check tables and write none: assertions and unit tests. */
+export const CHECK_KINDS: ReadonlySet<ActionKind> = new Set(["assertion", "test"]);

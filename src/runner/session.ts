@@ -7,7 +7,7 @@ import path from "node:path";
 import { compileProject, type CompiledGraph } from "../compile/index.js";
 import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
-import { type Action, type ActionKind, buildActionGraph, EXECUTABLE_KINDS } from "../graph/actions.js";
+import { type Action, type ActionKind, buildActionGraph, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
 import { selectActions } from "../graph/selection.js";
 import { BuildState } from "./build-state.js";
 import { buildPlan, type PlanNode } from "./plan.js";
@@ -46,8 +46,8 @@ export interface ExecutionOptions {
 }
 
 export const RUN_KINDS: ReadonlySet<ActionKind> = EXECUTABLE_KINDS;
-export const TEST_KINDS: ReadonlySet<ActionKind> = new Set(["assertion", "test"]);
-export const BUILD_KINDS: ReadonlySet<ActionKind> = new Set([...EXECUTABLE_KINDS, "assertion", "test"]);
+export const TEST_KINDS: ReadonlySet<ActionKind> = CHECK_KINDS;
+export const BUILD_KINDS: ReadonlySet<ActionKind> = new Set([...EXECUTABLE_KINDS, ...CHECK_KINDS]);
 
 /** Plans the selected actions of the given kinds and executes them. */
 export async function executeActions(
