@@ -110,7 +110,6 @@ describe("c360 CLI end to end (example project)", () => {
       expect(help.stdout, command).toContain("Examples:");
     }
   });
-
 });
 
 describe("c360 build --skip-unchanged end to end", () => {

@@ -1,11 +1,20 @@
-/** Test helpers: temporary copies of fixture projects, and the repository root. */
+/** Test helpers: temporary copies of fixture projects, the repository root, compiled projects. */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileProject } from "../../src/compile/index.js";
+import { buildActionGraph } from "../../src/graph/actions.js";
+import type { CompiledProject } from "../../src/runner/session.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const EXAMPLE_PROJECT = path.join(REPO_ROOT, "tests/fixtures/projects/example");
+
+/** The project compiled as the runner takes it, without the compiled.json that compileForTarget writes. */
+export function compiledProject(projectDir: string, vars: Record<string, string> = {}): CompiledProject {
+  const graph = compileProject({ projectDir, vars });
+  return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+}
 
 /** Copies a project (without node_modules and target/) to a fresh temporary folder. */
 export function copyProject(source: string, prefix = "c360-test-"): string {

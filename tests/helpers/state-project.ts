@@ -33,4 +33,3 @@ export function writeStateProject(): string {
   for (const [file, content] of Object.entries(STATE_PROJECT_DEFINITIONS)) fs.writeFileSync(path.join(projectDir, "definitions", file), content);
   return projectDir;
 }
-

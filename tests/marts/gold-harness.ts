@@ -4,14 +4,12 @@
  * runner executes the compiled actions with their assertions.
  */
 import path from "node:path";
-import { compileProject } from "../../src/compile/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Row } from "../../src/engines/engine.js";
-import { buildActionGraph } from "../../src/graph/actions.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, REPO_ROOT } from "../helpers/project.js";
 
 export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
 
@@ -54,8 +52,7 @@ export class GoldBuild {
   }
 
   compile(vars: Record<string, string> = {}): CompiledProject {
-    const graph = compileProject({ projectDir: REPO_ROOT, vars: { ...GOLD_VARS, ...vars } });
-    return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+    return compiledProject(REPO_ROOT, { ...GOLD_VARS, ...vars });
   }
 
   /** Runs the selected actions (all by default) and returns every result, failed or not. */

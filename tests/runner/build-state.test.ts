@@ -1,20 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compileProject } from "../../src/compile/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
-import { buildActionGraph } from "../../src/graph/actions.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import { STATE_TABLE } from "../../src/runner/build-state.js";
 import type { ActionResult } from "../../src/runner/results.js";
-import { type CompiledProject, executeActions, RUN_KINDS } from "../../src/runner/session.js";
+import { executeActions, RUN_KINDS } from "../../src/runner/session.js";
+import { compiledProject } from "../helpers/project.js";
 import { writeLanding } from "../loader/helpers.js";
 import { REFERENCE_LANDING as REFERENCE, writeStateProject as writeProject } from "../helpers/state-project.js";
-
-function compiled(projectDir: string): CompiledProject {
-  const graph = compileProject({ projectDir, vars: {} });
-  return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
-}
 
 /** Names of the actions the run did not rebuild. */
 function unchanged(results: ActionResult[]): string[] {
@@ -34,7 +28,7 @@ beforeEach(async () => {
 });
 afterEach(() => engine.close());
 
-const run = (options: { skipUnchanged?: boolean } = { skipUnchanged: true }) => executeActions(engine, compiled(projectDir), RUN_KINDS, { threads: 1, ...options });
+const run = (options: { skipUnchanged?: boolean } = { skipUnchanged: true }) => executeActions(engine, compiledProject(projectDir), RUN_KINDS, { threads: 1, ...options });
 
 describe("--skip-unchanged", () => {
   it("rebuilds nothing the second time but what reads a clock or an untracked table", async () => {

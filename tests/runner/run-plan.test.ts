@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compileProject } from "../../src/compile/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { BUILD_KINDS, type CompiledProject, executeActions, RUN_KINDS } from "../../src/runner/session.js";
-import { buildActionGraph } from "../../src/graph/actions.js";
 import { buildPlan } from "../../src/runner/plan.js";
 import { selectActions } from "../../src/graph/selection.js";
 import type { ActionResult } from "../../src/runner/results.js";
-import { EXAMPLE_PROJECT } from "../helpers/project.js";
+import { compiledProject, EXAMPLE_PROJECT } from "../helpers/project.js";
 
 function compiled(vars: Record<string, string> = {}): CompiledProject {
-  const graph = compileProject({ projectDir: EXAMPLE_PROJECT, vars: { dialect: "duckdb", ...vars } });
-  return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+  return compiledProject(EXAMPLE_PROJECT, { dialect: "duckdb", ...vars });
 }
 
 let engine: DuckDbEngine;

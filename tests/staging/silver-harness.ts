@@ -9,14 +9,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, expect } from "vitest";
-import { compileProject } from "../../src/compile/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Row } from "../../src/engines/engine.js";
-import { buildActionGraph } from "../../src/graph/actions.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, REPO_ROOT } from "../helpers/project.js";
 
 export const SILVER_VARS = {
   dialect: "duckdb",
@@ -115,8 +113,7 @@ export class SilverBuild {
   }
 
   compile(vars: Record<string, string> = {}): CompiledProject {
-    const graph = compileProject({ projectDir: this.projectDir, vars: { ...SILVER_VARS, ...vars } });
-    return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+    return compiledProject(this.projectDir, { ...SILVER_VARS, ...vars });
   }
 
   /** Runs the selected actions (default: staging and identity, with their assertions) and returns every result. */

@@ -9,9 +9,8 @@ import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { ExecutionError } from "../../../src/errors.js";
-import { compileProject } from "../../../src/compile/index.js";
-import { buildActionGraph } from "../../../src/graph/actions.js";
 import { BuildState } from "../../../src/runner/build-state.js";
+import { compiledProject } from "../../helpers/project.js";
 import { writeStateProject } from "../../helpers/state-project.js";
 import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
 
@@ -449,10 +448,7 @@ describe("BigQuery engine contract: cancellation and credentials", () => {
 });
 
 describe("BigQuery engine contract: the build state of --skip-unchanged", () => {
-  function stateProjectActions() {
-    const graph = compileProject({ projectDir: writeStateProject(), vars: {} });
-    return buildActionGraph(graph).actions;
-  }
+  const stateProjectActions = () => compiledProject(writeStateProject()).actions;
   const stateStatements = () => jobInserts().map((request) => insertedQuery(request).query).filter((query) => query.includes("c360_meta"));
 
   it("creates c360_meta.action_state, records a built table's version with BigQuery quoting, and skips it the next time", async () => {
@@ -488,4 +484,3 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
     expect(stateStatements().slice(before)).toEqual(["delete from `acme-analytics.c360_meta.action_state` where action = 'marts.country_names'"]);
   });
 });
-
