@@ -210,10 +210,15 @@ function md5Hex(expression, dialect) {
 }
 // ---------------------------------------------------------------------------------------
 // JSON: parse once into a column with parseJson, then read it with the helpers below.
-/** The parsed JSON of a text, or null when the text is not valid JSON (a JSON `null` parses to a non-null value). */
+/**
+ * The parsed JSON of a text, or null when the text is not valid JSON (a JSON `null` parses
+ * to a non-null value). On DuckDB it is the valid text itself: DuckDB's JSON is text that
+ * every function parses again, so json() (parse, then write minified) only added a parse of
+ * every line; the helpers below read the text and write what they return minified.
+ */
 function parseJson(text, dialect) {
     // BigQuery's default wide_number_mode 'exact' rejects numbers a float64 cannot hold exactly.
-    return current(dialect) === "duckdb" ? `case when json_valid(${text}) then json(${text}) end` : `safe.parse_json(${text}, wide_number_mode => 'round')`;
+    return current(dialect) === "duckdb" ? `case when json_valid(${text}) then ${text} end` : `safe.parse_json(${text}, wide_number_mode => 'round')`;
 }
 function jsonPathLiteral(path, dialect) {
     if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path))

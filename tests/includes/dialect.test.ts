@@ -159,6 +159,11 @@ describe("JSON", () => {
       "1",
     ]);
     expect(await harness.evaluate((c) => dialect.jsonFragment(parsed(c), "$.meta", "duckdb"), first)).toEqual(['{"k":1}']);
+    // Spaces and number spellings of the line do not reach what is read from it.
+    const spaced = [[' { "meta" : { "k" : 1.50, "n" : [ 2.0e3 ] } , "s" : " a\\u00e9 " } ']];
+    expect(await harness.evaluate((c) => dialect.jsonFragment(parsed(c), "$.meta", "duckdb"), spaced)).toEqual(['{"k":1.5,"n":[2000.0]}']);
+    expect(await harness.evaluate((c) => dialect.jsonText(parsed(c), "$.meta.k", "duckdb"), spaced)).toEqual(["1.5"]);
+    expect(await harness.evaluate((c) => dialect.jsonText(parsed(c), "$.s", "duckdb"), spaced)).toEqual([" aé "]);
   });
 
   it("reads picked paths exactly like the paths of the whole value", async () => {
