@@ -113,8 +113,10 @@ function timestamp(expression, dialect) {
     // On text the pattern admits, DuckDB's own ISO 8601 parser gives exactly the instant that
     // timestampFromParts computes (offset applied, digits after the sixth dropped, no zone read
     // in the session's UTC), in half the time: checked on 20 M generated events and on the
-    // cases of tests/includes/normalize.test.ts, which run both forms.
-    return `case when ${(0, dialect_js_1.regexpContains)(expression, exports.TIMESTAMP_PATTERN, d)} then timezone('UTC', try_cast(${expression} as timestamptz)) end`;
+    // cases of tests/includes/normalize.test.ts, which run both forms. The instant becomes a
+    // UTC timestamp through its epoch microseconds: timezone('UTC', …) gives the same value
+    // through ICU's calendar, at three times the cost (checked on 11 M orders' two fields).
+    return `case when ${(0, dialect_js_1.regexpContains)(expression, exports.TIMESTAMP_PATTERN, d)} then make_timestamp(epoch_us(try_cast(${expression} as timestamptz))) end`;
 }
 /**
  * timestamp() from substrings and integer arithmetic only, the same on every engine: what

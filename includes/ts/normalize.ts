@@ -100,8 +100,10 @@ export function timestamp(expression: string, dialect?: Dialect): string {
   // On text the pattern admits, DuckDB's own ISO 8601 parser gives exactly the instant that
   // timestampFromParts computes (offset applied, digits after the sixth dropped, no zone read
   // in the session's UTC), in half the time: checked on 20 M generated events and on the
-  // cases of tests/includes/normalize.test.ts, which run both forms.
-  return `case when ${regexpContains(expression, TIMESTAMP_PATTERN, d)} then timezone('UTC', try_cast(${expression} as timestamptz)) end`;
+  // cases of tests/includes/normalize.test.ts, which run both forms. The instant becomes a
+  // UTC timestamp through its epoch microseconds: timezone('UTC', …) gives the same value
+  // through ICU's calendar, at three times the cost (checked on 11 M orders' two fields).
+  return `case when ${regexpContains(expression, TIMESTAMP_PATTERN, d)} then make_timestamp(epoch_us(try_cast(${expression} as timestamptz))) end`;
 }
 
 /**
