@@ -36,6 +36,8 @@ const APPENDER_FLUSH_ROWS = 100_000;
 const RESET_INSERTION_ORDER = "reset session preserve_insertion_order";
 /** Catalog alias of the attached database file; chosen so no Dataform schema clashes with it. */
 const WAREHOUSE_CATALOG = "c360_warehouse";
+/** The temporary table (private to its connection) that holds an incremental build's rows before they are merged. */
+const MERGE_SOURCE = "c360_merge_source";
 
 /** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it). */
 async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string): Promise<void> {
@@ -122,11 +124,29 @@ export class DuckDbEngine implements Engine {
     const names = columns.map((column) => quoteIdentifier(column.name));
     const keyCondition = uniqueKey.map((key) => `target.${quoteIdentifier(key)} = source.${quoteIdentifier(key)}`).join(" and ");
     const updates = names.map((name) => `${name} = source.${name}`).join(", ");
-    const sql =
-      `merge into ${this.quoteTable(table)} as target using (\n${query}\n) as source on ${keyCondition}\n` +
-      `when matched then update set ${updates}\n` +
-      `when not matched then insert (${names.join(", ")}) values (${names.map((name) => `source.${name}`).join(", ")})`;
-    return this.execute(sql, options);
+    // The increment is computed first into a temporary table (the connection's own): DuckDB's
+    // MERGE scans the whole target even for an empty source, seconds at tens of millions of
+    // rows on every build that brings nothing new. An empty increment stops there.
+    return this.pool.pin(async (connection) => {
+      const started = performance.now();
+      await this.run(connection, `create or replace temp table ${MERGE_SOURCE} as (\n${query}\n)`, options);
+      const counted = readerToRows(await connection.runAndReadAll(`select count(*) as row_count from ${MERGE_SOURCE}`));
+      let rowsAffected = 0;
+      if (Number(counted[0]?.row_count ?? 0) > 0) {
+        const merged = await this.run(
+          connection,
+          `merge into ${this.quoteTable(table)} as target using ${MERGE_SOURCE} as source on ${keyCondition}\n` +
+            `when matched then update set ${updates}\n` +
+            `when not matched then insert (${names.join(", ")}) values (${names.map((name) => `source.${name}`).join(", ")})`,
+          options,
+        );
+        rowsAffected = Number(merged.rowsChanged);
+      }
+      // Not in a finally: after a failed statement a transaction accepts none until its
+      // rollback, which drops the temporary table with everything else.
+      await this.run(connection, `drop table ${MERGE_SOURCE}`, options);
+      return { rowsAffected, seconds: (performance.now() - started) / 1000 };
+    });
   }
 
   async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {

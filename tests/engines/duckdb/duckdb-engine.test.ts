@@ -43,6 +43,30 @@ describe("DuckDB engine semantics", () => {
     ]);
   });
 
+  it("incremental: an empty increment changes nothing, and no temporary table outlives a merge", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'pending' as status");
+    const merged = await engine.mergeInto(table, "select id, status from mart.orders where id > 1", ["id"]);
+    expect(merged.rowsAffected).toBe(0);
+    await engine.mergeInto(table, "select 2 as id, 'new' as status", ["id"]);
+    expect(await engine.query("select id, status from mart.orders order by id")).toEqual([
+      { id: 1, status: "pending" },
+      { id: 2, status: "new" },
+    ]);
+    expect(await engine.query("select table_name from duckdb_tables() where temporary")).toEqual([]);
+  });
+
+  it("incremental: a failing increment inside a transaction leaves the table as it was", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'pending' as status");
+    await expect(
+      engine.transaction(() => engine.mergeInto(table, "select 1 as id, error('bad row') as status", ["id"], { actionName: "mart.orders" })),
+    ).rejects.toThrow(/bad row/);
+    expect(await engine.query("select id, status from mart.orders")).toEqual([{ id: 1, status: "pending" }]);
+    expect(await engine.query("select table_name from duckdb_tables() where temporary")).toEqual([]);
+    // The connection is usable again: the next merge works.
+    await engine.transaction(() => engine.mergeInto(table, "select 1 as id, 'done' as status", ["id"]));
+    expect(await engine.query("select id, status from mart.orders")).toEqual([{ id: 1, status: "done" }]);
+  });
+
   it("incremental without a unique key appends, matching columns by name", async () => {
     await engine.createTableAs(table, "select 1 as id, 'a' as status");
     await engine.insertInto(table, "select 'b' as status, 2 as id");
