@@ -27,7 +27,7 @@ export interface ActionFigure {
 export interface BenchReport {
   persons: number;
   seed: number;
-  machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; storageVersion?: string };
+  machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; storageVersion?: string; actionsInParallel?: number };
   phases: PhaseFigure[];
   /** load + compile + run + test of the full build (generation is timed apart). */
   endToEndSeconds: number;
@@ -123,7 +123,8 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
   const { compile, overhead, incremental } = report;
   return [
     `c360 benchmark: ${report.persons.toLocaleString("en-US")} persons (seed ${report.seed}) on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, node ${report.machine.node}` +
-      (report.machine.storageVersion ? `, DuckDB storage format ${report.machine.storageVersion}` : ""),
+      (report.machine.storageVersion ? `, DuckDB storage format ${report.machine.storageVersion}` : "") +
+      (report.machine.actionsInParallel ? `, ${report.machine.actionsInParallel} action(s) at a time` : ""),
     "",
     phases,
     "",

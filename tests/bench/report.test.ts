@@ -15,7 +15,7 @@ const action = (name: string, seconds: number, rows?: number, layer = "marts", k
 const report: BenchReport = {
   persons: 1000,
   seed: 42,
-  machine: { cpus: 2, memoryGiB: 24, node: "v20", storageVersion: "latest" },
+  machine: { cpus: 2, memoryGiB: 24, node: "v20", storageVersion: "latest", actionsInParallel: 2 },
   phases: [
     { phase: "load", seconds: 2, rows: 1000 },
     { phase: "run", seconds: 4 },
@@ -33,7 +33,7 @@ const report: BenchReport = {
 describe("formatBenchReport", () => {
   it("prints phases with rows per second, then the full run's and the incremental run's actions, slowest first", () => {
     const text = formatBenchReport(report);
-    expect(text).toContain("c360 benchmark: 1,000 persons (seed 42) on 2 cores, 24 GiB, node v20, DuckDB storage format latest");
+    expect(text).toContain("c360 benchmark: 1,000 persons (seed 42) on 2 cores, 24 GiB, node v20, DuckDB storage format latest, 2 action(s) at a time");
     expect(text).toMatch(/load\s+2\.00\s+1,000\s+500/);
     expect(text).toContain("end to end (load + compile + run + test): 6.00 s; peak RSS 512 MiB");
     expect(text).toContain("= 25.0 % of the full load + run");
