@@ -15,12 +15,13 @@ const argv = await yargs(hideBin(process.argv))
   .option("persons", { type: "number", default: 100_000, describe: "Persons in the generated landing folder" })
   .option("seed", { type: "number", default: 42 })
   .option("as-of", { type: "string", default: "2024-06-30" })
-  // Two actions at once, as `c360 build` runs by default: at 1 M persons on 2 cores one
-  // action's single-threaded phases (writing a table) overlap the other's scans, run 212 s
-  // against 238 s one at a time, incremental run 98 s against 126 s, peak RSS 3,700 MiB.
-  // (Before the staging and identity queries needed less memory, two at once spilled: 451 s
-  // against 323 s.)
-  .option("threads", { type: "number", default: 2, describe: "Actions in parallel (each statement uses every DuckDB thread)" })
+  // One action at a time, each on every core. Measured at 1 M persons on 2 cores, same code,
+  // consecutive runs: two at once (as `c360 build` runs by default) took run 234.0 s and
+  // incremental run 103.3 s, one at a time 207.5 s and 89.5 s (an earlier pair, whose
+  // one-at-a-time run had --profile before its incremental run, went the other way). Within
+  // this machine's noise, and one at a time keeps each large action's memory to itself (two at
+  // once spilled before the staging and identity queries needed less: 451 s against 323 s).
+  .option("threads", { type: "number", default: 1, describe: "Actions in parallel (each statement uses every DuckDB thread)" })
   .option("duckdb-threads", { type: "number", describe: "DuckDB worker threads (default: cores)" })
   // 2.5GB: at 1 M persons 3GB let the process peak at 4,225 MiB, 2.5GB at 3,403 MiB, no slower.
   .option("memory-limit", { type: "string", default: "2.5GB", describe: "DuckDB memory_limit (keeps peak RSS under the 4 GB target)" })
