@@ -142,8 +142,9 @@ export class DuckDbEngine implements Engine {
         );
         rowsAffected = Number(merged.rowsChanged);
       }
-      // Not in a finally: after a failed statement a transaction accepts none until its
-      // rollback, which drops the temporary table with everything else.
+      // Not in a finally: inside a transaction (the runner merges in one) a failed statement
+      // blocks every other until the rollback, which drops the temporary table too; outside
+      // one, the connection's next merge replaces it.
       await this.run(connection, `drop table ${MERGE_SOURCE}`, options);
       return { rowsAffected, seconds: (performance.now() - started) / 1000 };
     });
