@@ -130,9 +130,8 @@ export class DuckDbEngine implements Engine {
     return this.pool.pin(async (connection) => {
       const started = performance.now();
       await this.run(connection, `create or replace temp table ${MERGE_SOURCE} as (\n${query}\n)`, options);
-      const counted = readerToRows(await connection.runAndReadAll(`select count(*) as row_count from ${MERGE_SOURCE}`));
       let rowsAffected = 0;
-      if (Number(counted[0]?.row_count ?? 0) > 0) {
+      if ((await this.countRows(MERGE_SOURCE)) > 0) {
         const merged = await this.run(
           connection,
           `merge into ${this.quoteTable(table)} as target using ${MERGE_SOURCE} as source on ${keyCondition}\n` +
