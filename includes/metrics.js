@@ -24,6 +24,8 @@ function caseOf(branches, otherwise) {
 // ---------------------------------------------------------------------------------------
 // RFM
 const NO_PURCHASES = "No purchases";
+/** The customers that RFM scores: the buyers. The others get null scores and the segment No purchases. */
+const SCORED_CUSTOMERS = "order_count >= 1";
 /** rfm_segment by r_score (outer key) and f_score (inner key), as METRICS.md's table. */
 const RFM_SEGMENT_MAP = {
     5: { 1: "New", 2: "Potential loyalist", 3: "Potential loyalist", 4: "Champions", 5: "Champions" },
@@ -45,6 +47,7 @@ function quintileScore(column, direction, eligible, dialect) {
 }
 exports.rfm = {
     NO_PURCHASES,
+    SCORED_CUSTOMERS,
     SEGMENT_MAP: RFM_SEGMENT_MAP,
     /** Every value rfm_segment can take, in the order of METRICS.md's table, then No purchases. */
     SEGMENTS: [...new Set([5, 4, 3, 2, 1].flatMap((r) => [1, 2, 3, 4, 5].map((f) => RFM_SEGMENT_MAP[r][f]))), NO_PURCHASES],
@@ -59,17 +62,17 @@ exports.rfm = {
     /** r_score: recency_days descending, so the most recent buyers get 5. */
     rScore(options = {}) {
         var _a, _b;
-        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "recency_days", "desc", (_b = options.eligible) !== null && _b !== void 0 ? _b : "order_count >= 1", options.dialect);
+        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "recency_days", "desc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
     },
     /** f_score: order_count ascending, so the most frequent buyers get 5. */
     fScore(options = {}) {
         var _a, _b;
-        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "order_count", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : "order_count >= 1", options.dialect);
+        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "order_count", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
     },
     /** m_score: total_revenue_usd ascending, so the biggest spenders get 5. */
     mScore(options = {}) {
         var _a, _b;
-        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "total_revenue_usd", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : "order_count >= 1", options.dialect);
+        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "total_revenue_usd", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
     },
     /** rfm_segment from r_score and f_score; `No purchases` when order_count = 0. */
     segment(options) {

@@ -27,6 +27,8 @@ function caseOf(branches: readonly (readonly [string, string])[], otherwise: str
 // RFM
 
 const NO_PURCHASES = "No purchases";
+/** The customers that RFM scores: the buyers. The others get null scores and the segment No purchases. */
+const SCORED_CUSTOMERS = "order_count >= 1";
 
 /** rfm_segment by r_score (outer key) and f_score (inner key), as METRICS.md's table. */
 const RFM_SEGMENT_MAP: Readonly<Record<number, Readonly<Record<number, string>>>> = {
@@ -40,7 +42,7 @@ const RFM_SEGMENT_MAP: Readonly<Record<number, Readonly<Record<number, string>>>
 export interface ScoreOptions extends DialectOption {
   /** The ranked column (default: recency_days for r, order_count for f, total_revenue_usd for m). */
   column?: string;
-  /** Which customers are scored; default `order_count >= 1`. */
+  /** Which customers are scored; default rfm.SCORED_CUSTOMERS (`order_count >= 1`). */
   eligible?: string;
 }
 
@@ -58,6 +60,7 @@ function quintileScore(column: string, direction: "asc" | "desc", eligible: stri
 
 export const rfm = {
   NO_PURCHASES,
+  SCORED_CUSTOMERS,
   SEGMENT_MAP: RFM_SEGMENT_MAP,
   /** Every value rfm_segment can take, in the order of METRICS.md's table, then No purchases. */
   SEGMENTS: [...new Set([5, 4, 3, 2, 1].flatMap((r) => [1, 2, 3, 4, 5].map((f) => RFM_SEGMENT_MAP[r][f]))), NO_PURCHASES] as readonly string[],
@@ -71,17 +74,17 @@ export const rfm = {
 
   /** r_score: recency_days descending, so the most recent buyers get 5. */
   rScore(options: ScoreOptions = {}): string {
-    return quintileScore(options.column ?? "recency_days", "desc", options.eligible ?? "order_count >= 1", options.dialect);
+    return quintileScore(options.column ?? "recency_days", "desc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
   },
 
   /** f_score: order_count ascending, so the most frequent buyers get 5. */
   fScore(options: ScoreOptions = {}): string {
-    return quintileScore(options.column ?? "order_count", "asc", options.eligible ?? "order_count >= 1", options.dialect);
+    return quintileScore(options.column ?? "order_count", "asc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
   },
 
   /** m_score: total_revenue_usd ascending, so the biggest spenders get 5. */
   mScore(options: ScoreOptions = {}): string {
-    return quintileScore(options.column ?? "total_revenue_usd", "asc", options.eligible ?? "order_count >= 1", options.dialect);
+    return quintileScore(options.column ?? "total_revenue_usd", "asc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
   },
 
   /** rfm_segment from r_score and f_score; `No purchases` when order_count = 0. */
