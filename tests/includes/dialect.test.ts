@@ -166,6 +166,26 @@ describe("JSON", () => {
     expect(await harness.evaluate((c) => dialect.jsonText(parsed(c), "$.s", "duckdb"), spaced)).toEqual([" aé "]);
   });
 
+  it("types and reads a whole value after JSON whitespace, and strings that look like other types", async () => {
+    const parsed = (c: string) => dialect.parseJson(c, "duckdb");
+    const values = [' \t\r\n{"a":1}', "\n[1]", " null", "  12", "true", ' "s" ', '"{not an object}"', '"[x"', '"null"', '"n"', "-0.5e1", "{ }"];
+    expect(await harness.evaluate((c) => dialect.jsonType(parsed(c), "$", "duckdb"), values.map((v) => [v]))).toEqual([
+      "object",
+      "array",
+      "null",
+      "number",
+      "boolean",
+      "string",
+      "string",
+      "string",
+      "string",
+      "string",
+      "number",
+      "object",
+    ]);
+    expect(await harness.evaluate((c) => dialect.jsonText(parsed(c), "$", "duckdb"), values.map((v) => [v]))).toEqual([null, null, null, "12", "true", "s", "{not an object}", "[x", "null", "n", "-5.0", null]);
+  });
+
   it("reads picked paths exactly like the paths of the whole value", async () => {
     const paths = ["$.id", "$.name", "$.price", "$.flag", "$.none", "$.tags", "$.meta", "$.absent", "$.meta.k"];
     const parsed = (c: string) => dialect.parseJson(c, "duckdb");
