@@ -1,7 +1,7 @@
 /**
  * One landing part → a staged file an engine bulk-reads (Engine.loadStagedFile): CSV and
  * NDJSON through their staging scanners (no field parsing in JavaScript where none is
- * needed), JSON arrays and XML through the framework's own parser. Staging reads the part
+ * needed), JSON arrays through json-array-scanner.ts, XML through the framework's own parser. Staging reads the part
  * once, hashing it on the way, and never touches the warehouse: when the part cannot be
  * staged (a record the staged format cannot carry, or anything the framework's parser
  * reports as an error) it returns undefined and the loader reads the part through the
@@ -12,6 +12,7 @@ import path from "node:path";
 import type { StagedColumnSource, StagedFileFormat, LoadColumn } from "../engines/engine.js";
 import { LandingFileError } from "../errors.js";
 import { stageCsv } from "./csv-stager.js";
+import { scanJsonArray } from "./json-array-scanner.js";
 import { openLandingInput } from "./landing-input.js";
 import { stageNdjson } from "./ndjson-stager.js";
 import { parseRecords } from "./part-rows.js";
@@ -60,7 +61,11 @@ export async function stagePart(part: LandingPart, stagingDir: string): Promise<
       staged = { fileColumns: ["integer", "integer", "text"], sources: [...constants, ...BOOKKEEPING_SOURCES], records };
     } else {
       const fieldCount = part.source.fields.length;
-      const records = await stageRecords(parseRecords(part, input.chunks, (message) => warnings.push(message)), fieldCount, writer);
+      const records = await stageRecords(
+        part.source.format === "json-array" ? scanJsonArray(input.chunks) : parseRecords(part, input.chunks, (message) => warnings.push(message)),
+        fieldCount,
+        writer,
+      );
       staged = {
         fileColumns: ["integer", "integer", "text", ...new Array<LoadColumn["type"]>(fieldCount).fill("text")],
         sources: [...constants, ...BOOKKEEPING_SOURCES, ...part.source.fields.map((_, index) => ({ fileColumn: 3 + index }))],

@@ -10,6 +10,8 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import type { BronzeRecord } from "../../src/loader/bronze-record.js";
 import { parseCsv } from "../../src/loader/csv.js";
+import { parseJsonArray } from "../../src/loader/json-array.js";
+import { scanJsonArray } from "../../src/loader/json-array-scanner.js";
 import { stageCsv } from "../../src/loader/csv-stager.js";
 import { parseNdjson } from "../../src/loader/ndjson.js";
 import { stageNdjson } from "../../src/loader/ndjson-stager.js";
@@ -216,5 +218,108 @@ describe("the NDJSON staging scanner", () => {
 
   it("refuses lines the lines format cannot carry", async () => {
     for (const line of ["a\rb", "a\u0001b", "\\N"]) expect(await stagedNdjson(`{"ok":1}\n${line}\n`, 3)).toHaveProperty("error");
+  });
+});
+
+/** Chunks cut at any byte, even inside a character (the scanner must not care where). */
+async function* anyByteChunks(content: string | Buffer, size: number): AsyncGenerator<LandingChunk> {
+  const whole = Buffer.from(content);
+  const bom = whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? 3 : 0;
+  const bytes = whole.subarray(bom);
+  for (let start = 0; start < bytes.length; start += size) yield { bytes: bytes.subarray(start, start + size), fileOffset: bom + start };
+}
+
+async function referenceJsonArray(content: string | Buffer): Promise<BronzeRecord[] | { error: string }> {
+  try {
+    return await collect(parseJsonArray(memoryChunks(content, 1 << 20), "x/data.json"));
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+async function scannedJsonArray(content: string | Buffer, chunkBytes: number, chunks: Chunker = memoryChunks): Promise<BronzeRecord[] | { error: string }> {
+  try {
+    return await collect(scanJsonArray(chunks(content, chunkBytes)));
+  } catch (error) {
+    if (!(error instanceof NotStageable)) throw error;
+    return { error: error.message };
+  }
+}
+
+describe("the JSON-array staging scanner", () => {
+  it("finds exactly the parser's records in awkward arrays, at every chunk size", async () => {
+    const awkward = [
+      '\ufeff \r\n[\r\n',
+      '  {"id":1,"note":"a, b ] } { [ \\" \\\\","n":null} ,\n',
+      '{"nested":{"deep":[1,[2,{"x":"]"}]]},"e":"\\u00e9 é😀 \\/"}\t,',
+      '\n\n  "a string \\\\",-1.5e3 , true,false,null, [] ,{},',
+      '["x", {"y": [ ] } ]\r\n',
+      "]\n\r\n",
+    ].join("");
+    const reference = await referenceJsonArray(awkward);
+    expect(Array.isArray(reference) && reference.length).toBe(10);
+    for (const size of [1, 2, 3, 5, 8, 13, 64, 1 << 20]) {
+      expect(await scannedJsonArray(awkward, size), `chunks of ${size}`).toEqual(reference);
+      expect(await scannedJsonArray(awkward, size, anyByteChunks), `chunks of ${size} bytes`).toEqual(reference);
+    }
+    expect(await scannedJsonArray("[]", 1)).toEqual([]);
+  });
+
+  it("finds exactly the parser's records in 400 random arrays, and stages every one of them", async () => {
+    const next = random(1997);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    const whitespace = ["", " ", "\n", "\r\n", "\t", "\n  "];
+    const strings = ['"plain"', '"with \\"quote\\""', '"back\\\\slash\\\\"', '"é😀\u2028"', '"]},["', '"\\u0041\\n"', '""'];
+    const value = (depth: number): string => {
+      const kind = Math.floor(next() * (depth > 2 ? 4 : 6));
+      if (kind === 0) return pick(strings);
+      if (kind === 1) return pick(["0", "-12", "3.25", "1e400", "-0.0E-2"]);
+      if (kind === 2) return pick(["true", "false", "null"]);
+      if (kind === 3) return pick(strings);
+      const entries = Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
+      const inner = (kind === 4 ? entries.map((entry, index) => `${pick(whitespace)}"k${index}"${pick(whitespace)}:${pick(whitespace)}${entry}`) : entries.map((entry) => pick(whitespace) + entry)).join(",");
+      return kind === 4 ? `{${inner}${pick(whitespace)}}` : `[${inner}${pick(whitespace)}]`;
+    };
+    for (let file = 0; file < 400; file++) {
+      const elements = Array.from({ length: Math.floor(next() * 6) }, () => pick(whitespace) + value(0) + pick(whitespace));
+      const text = (next() < 0.2 ? "\ufeff" : "") + pick(whitespace) + "[" + elements.join(",") + "]" + pick(whitespace);
+      const reference = await referenceJsonArray(text);
+      expect(reference, text).toBeInstanceOf(Array);
+      expect(await scannedJsonArray(text, 1 + Math.floor(next() * 40), next() < 0.5 ? memoryChunks : anyByteChunks), text).toEqual(reference);
+    }
+  });
+
+  it("gives up (the loader then uses the parser) wherever the parser fails, and on elements too long to stage", async () => {
+    const invalid: (string | Buffer)[] = [
+      "",
+      "  ",
+      '{"not":"an array"}',
+      "[",
+      '[{"a":1}',
+      '[{"a":1},]',
+      '[{"a":1}}, {"b":2}]',
+      '[{"a":1} {"b":2}]',
+      '[{"a":1]',
+      "[1 2]",
+      '["a" "b"]',
+      "[,1]",
+      "[1,,2]",
+      "[] x",
+      '[{"a":01}]',
+      '[{"a":"raw\ttab"}]',
+      '[{"a":"raw\nline"}]',
+      '[{"a":1}\u00a0]',
+      '["\\x"]',
+      "[True]",
+      Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]')]),
+      Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}]')]),
+    ];
+    for (const content of invalid) {
+      expect(await referenceJsonArray(content), JSON.stringify(String(content))).toHaveProperty("error");
+      for (const size of [1, 3, 1 << 20]) expect(await scannedJsonArray(content, size, anyByteChunks), JSON.stringify(String(content))).toHaveProperty("error");
+    }
+    const long = `[{"a":"${"x".repeat(2_100_000)}"}]`;
+    expect(await referenceJsonArray(long)).toBeInstanceOf(Array);
+    expect(await scannedJsonArray(long, 1 << 16)).toHaveProperty("error");
   });
 });
