@@ -116,15 +116,15 @@ function backslashesBefore(bytes: Buffer, before: number, from: number): number 
   return before - position;
 }
 
-/** The element's text (up to its last non-whitespace byte), once the engine's JSON parser accepts it. */
+/** The element's text (up to its last non-whitespace byte), once JavaScript's JSON.parse accepts it. */
 function elementText(bytes: Buffer, start: number, end: number): string {
   const raw = bytes.subarray(start, end);
   if (!isUtf8(raw)) throw new NotStageable("an element is not valid UTF-8");
   const text = raw.toString("utf8");
   try {
     JSON.parse(text);
-  } catch {
-    throw new NotStageable("an element is not valid JSON");
+  } catch (error) {
+    throw new NotStageable("an element is not valid JSON", { cause: error });
   }
   return text;
 }
