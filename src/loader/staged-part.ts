@@ -1,11 +1,11 @@
 /**
- * One landing part → a staged file an engine bulk-reads (Engine.loadStagedFile): CSV and
- * NDJSON through their staging scanners (no field parsing in JavaScript where none is
- * needed), JSON arrays through json-array-scanner.ts, XML through the framework's own parser. Staging reads the part
+ * One landing part → a staged file an engine bulk-reads (Engine.loadStagedFile): CSV,
+ * NDJSON and JSON arrays through their staging scanners (no field parsing in JavaScript
+ * where none is needed), XML through the framework's own parser. Staging reads the part
  * once, hashing it on the way, and never touches the warehouse: when the part cannot be
- * staged (a record the staged format cannot carry, or anything the framework's parser
- * reports as an error) it returns undefined and the loader reads the part through the
- * framework's parser and engine.load instead.
+ * staged (a record the staged format cannot carry, anything a scanner does not vouch for,
+ * or anything the framework's parser reports as an error) it returns undefined and the
+ * loader reads the part through the framework's parser and engine.load instead.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -61,11 +61,8 @@ export async function stagePart(part: LandingPart, stagingDir: string): Promise<
       staged = { fileColumns: ["integer", "integer", "text"], sources: [...constants, ...BOOKKEEPING_SOURCES], records };
     } else {
       const fieldCount = part.source.fields.length;
-      const records = await stageRecords(
-        part.source.format === "json-array" ? scanJsonArray(input.chunks) : parseRecords(part, input.chunks, (message) => warnings.push(message)),
-        fieldCount,
-        writer,
-      );
+      const parsed = part.source.format === "json-array" ? scanJsonArray(input.chunks) : parseRecords(part, input.chunks, (message) => warnings.push(message));
+      const records = await stageRecords(parsed, fieldCount, writer);
       staged = {
         fileColumns: ["integer", "integer", "text", ...new Array<LoadColumn["type"]>(fieldCount).fill("text")],
         sources: [...constants, ...BOOKKEEPING_SOURCES, ...part.source.fields.map((_, index) => ({ fileColumn: 3 + index }))],

@@ -19,18 +19,20 @@ import { NotStageable, StagedFileWriter } from "../../src/loader/staged-file.js"
 import type { LandingChunk } from "../../src/loader/landing-input.js";
 import { chunksOf, collect, tempDir } from "./helpers.js";
 
+/** The content's bytes after a UTF-8 BOM, and the BOM's length (openLandingInput drops it). */
+function withoutBom(content: string | Buffer): { bytes: Buffer; offset: number } {
+  const bytes = Buffer.from(content);
+  const offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return { bytes: bytes.subarray(offset), offset };
+}
+
 /**
  * In-memory chunks as openLandingInput makes them (BOM dropped, whole characters, `size`
  * bytes or a little less), for the many small random files; the hand-picked cases go
  * through openLandingInput itself (chunksOf).
  */
 async function* memoryChunks(content: string | Buffer, size: number): AsyncGenerator<LandingChunk> {
-  let bytes = Buffer.from(content);
-  let offset = 0;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    bytes = bytes.subarray(3);
-    offset = 3;
-  }
+  const { bytes, offset } = withoutBom(content);
   for (let start = 0; start < bytes.length; ) {
     let end = Math.min(start + size, bytes.length);
     while (end < bytes.length && end > start + 1 && (bytes[end] & 0xc0) === 0x80) end--;
@@ -223,10 +225,8 @@ describe("the NDJSON staging scanner", () => {
 
 /** Chunks cut at any byte, even inside a character (the scanner must not care where). */
 async function* anyByteChunks(content: string | Buffer, size: number): AsyncGenerator<LandingChunk> {
-  const whole = Buffer.from(content);
-  const bom = whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? 3 : 0;
-  const bytes = whole.subarray(bom);
-  for (let start = 0; start < bytes.length; start += size) yield { bytes: bytes.subarray(start, start + size), fileOffset: bom + start };
+  const { bytes, offset } = withoutBom(content);
+  for (let start = 0; start < bytes.length; start += size) yield { bytes: bytes.subarray(start, start + size), fileOffset: offset + start };
 }
 
 async function referenceJsonArray(content: string | Buffer): Promise<BronzeRecord[] | { error: string }> {
@@ -271,11 +271,11 @@ describe("the JSON-array staging scanner", () => {
     const whitespace = ["", " ", "\n", "\r\n", "\t", "\n  "];
     const strings = ['"plain"', '"with \\"quote\\""', '"back\\\\slash\\\\"', '"é😀\u2028"', '"]},["', '"\\u0041\\n"', '""'];
     const value = (depth: number): string => {
+      // 0–3 scalars (strings twice as often: they hold the escapes), 4 an object, 5 an array.
       const kind = Math.floor(next() * (depth > 2 ? 4 : 6));
-      if (kind === 0) return pick(strings);
+      if (kind === 0 || kind === 3) return pick(strings);
       if (kind === 1) return pick(["0", "-12", "3.25", "1e400", "-0.0E-2"]);
       if (kind === 2) return pick(["true", "false", "null"]);
-      if (kind === 3) return pick(strings);
       const entries = Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
       const inner = (kind === 4 ? entries.map((entry, index) => `${pick(whitespace)}"k${index}"${pick(whitespace)}:${pick(whitespace)}${entry}`) : entries.map((entry) => pick(whitespace) + entry)).join(",");
       return kind === 4 ? `{${inner}${pick(whitespace)}}` : `[${inner}${pick(whitespace)}]`;
