@@ -26,7 +26,7 @@ const argv = await yargs(hideBin(process.argv))
   // 2.5GB: at 1 M persons 3GB let the process peak at 4,225 MiB, 2.5GB at 3,403 MiB, no slower.
   .option("memory-limit", { type: "string", default: "2.5GB", describe: "DuckDB memory_limit (keeps peak RSS under the 4 GB target)" })
   .option("storage-version", { type: "string", describe: "DuckDB storage format of the bench database (default latest; v0.10.2 is DuckDB's own default)" })
-  .option("profile", { type: "number", default: 0, describe: "Profile the operators of the N slowest actions of the full build (EXPLAIN ANALYZE; adds their run time, outside every timed phase)" })
+  .option("profile", { type: "number", default: 0, describe: "Profile the operators of the N slowest actions of the full build (EXPLAIN ANALYZE) and time writing each one's table again (a copy); adds their run time, outside every timed phase" })
   .example("$0 --persons 1000000", "The 1 M-person benchmark")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()

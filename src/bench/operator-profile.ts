@@ -1,11 +1,20 @@
 /**
  * Where the time of the slowest actions goes, operator by operator: each action's query is
- * run again under DuckDB's EXPLAIN ANALYZE (a select: nothing is written) and its costliest
+ * run again under DuckDB's EXPLAIN ANALYZE (a select: the plan writes nothing) and its costliest
  * operators are kept. This is what "profile the slowest actions" means in practice, kept in
  * the benchmark so nobody needs a private script to see why a model is slow.
+ *
+ * A table's build is its query plus writing the result, and on DuckDB writing (compressing
+ * every column into blocks) can cost as much as the query. So each table and incremental is
+ * also copied once into a scratch schema, timed and dropped: the copy's seconds are what
+ * writing those rows costs on this machine, which the query plan does not show.
  */
 import type { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import type { TableRef } from "../engines/engine.js";
 import type { ActionGraph } from "../graph/actions.js";
+
+/** Where the write probe copies a table; dropped with everything in it when profiling ends. */
+export const PROFILE_SCHEMA = "c360_profile";
 
 export interface OperatorFigure {
   operator: string;
@@ -29,6 +38,14 @@ export interface ActionProfile {
   temporaryFolderPeakBytes: number;
   /** The costliest operators, costliest first. */
   operators: OperatorFigure[];
+  /**
+   * Tables and incrementals: wall seconds of `create table … as select * from` the built
+   * table into a scratch schema (reading it back, then writing every row again), i.e. what
+   * writing this output costs. Views and assertions write nothing: undefined.
+   */
+  copySeconds?: number;
+  /** Rows copied (the table's rows when profiled). */
+  copiedRows?: number;
 }
 
 interface PlanNode {
@@ -75,19 +92,37 @@ export function parseProfile(name: string, planJson: string, topOperators: numbe
 
 /**
  * Profiles the named tables, views, incrementals (the query of a full build) and assertions;
- * their inputs must be built. Operations and unit tests are left out: they have no single query.
+ * their inputs must be built, and a table or incremental must be built itself for its copy.
+ * Operations and unit tests are left out: they have no single query.
  */
 export async function profileActions(engine: DuckDbEngine, graph: ActionGraph, names: string[], topOperators = 6): Promise<ActionProfile[]> {
   const profiles: ActionProfile[] = [];
-  for (const name of names) {
-    const action = graph.actions.get(name);
-    if (!action) continue;
-    if (action.kind !== "table" && action.kind !== "view" && action.kind !== "incremental" && action.kind !== "assertion") continue;
-    const query = action.compiled.query;
-    const rows = await engine.query(`explain (analyze, format json) ${query}`, { actionName: `profile ${name}` });
-    const plan = rows[0]?.explain_value;
-    if (typeof plan !== "string") throw new Error(`profile ${name}: DuckDB returned no analyzed plan`);
-    profiles.push(parseProfile(name, plan, topOperators));
+  try {
+    for (const name of names) {
+      const action = graph.actions.get(name);
+      if (!action) continue;
+      if (action.kind !== "table" && action.kind !== "view" && action.kind !== "incremental" && action.kind !== "assertion") continue;
+      const query = action.compiled.query;
+      const rows = await engine.query(`explain (analyze, format json) ${query}`, { actionName: `profile ${name}` });
+      const plan = rows[0]?.explain_value;
+      if (typeof plan !== "string") throw new Error(`profile ${name}: DuckDB returned no analyzed plan`);
+      const profile = parseProfile(name, plan, topOperators);
+      const writesTable = action.kind === "table" || action.kind === "incremental";
+      profiles.push(writesTable ? { ...profile, ...(await timeCopy(engine, name, action.target)) } : profile);
+    }
+  } finally {
+    await engine.execute(`drop schema if exists ${PROFILE_SCHEMA} cascade`, { actionName: "profile clean-up" });
   }
   return profiles;
+}
+
+async function timeCopy(engine: DuckDbEngine, name: string, table: TableRef): Promise<{ copySeconds: number; copiedRows: number }> {
+  const actionName = `profile ${name} (copy)`;
+  // Not engine.ensureSchema: it remembers schemas it created, and this one is dropped at the end.
+  await engine.execute(`create schema if not exists ${PROFILE_SCHEMA}`, { actionName });
+  const probe: TableRef = { schema: PROFILE_SCHEMA, name: "write_probe" };
+  // The way a table action writes (createTableAs); its seconds are the statement's, not the row count's after it.
+  const copy = await engine.createTableAs(probe, `select * from ${engine.quoteTable(table)}`, undefined, { actionName });
+  await engine.execute(`drop table ${engine.quoteTable(probe)}`, { actionName });
+  return { copySeconds: copy.seconds, copiedRows: copy.rowsAffected ?? 0 };
 }

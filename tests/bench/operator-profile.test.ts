@@ -1,6 +1,6 @@
 /** src/bench/operator-profile.ts: the operators of an action's query under EXPLAIN ANALYZE. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseProfile, profileActions } from "../../src/bench/operator-profile.js";
+import { parseProfile, PROFILE_SCHEMA, profileActions } from "../../src/bench/operator-profile.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Action, ActionGraph } from "../../src/graph/actions.js";
 
@@ -47,13 +47,16 @@ describe("profileActions", () => {
     engine = await DuckDbEngine.open(":memory:", { connections: 1 });
     await engine.execute("create schema c360");
     await engine.execute("create table c360.orders as select range as order_id, range % 7 as customer from range(10000)");
+    await engine.execute("create table c360.per_customer as select customer, count(*) as orders from c360.orders group by customer");
   });
   afterAll(async () => engine.close());
 
-  const tableAction = (name: string, kind: "table" | "incremental", query: string): Action =>
-    ({ name, kind, target: { schema: "c360", name }, fileName: "", tags: [], dependencies: [], compiled: { type: kind, target: { schema: "c360", name }, query } }) as Action;
+  const tableAction = (name: string, kind: "table" | "incremental", query: string): Action => {
+    const target = { schema: "c360", name: name.slice("c360.".length) };
+    return { name, kind, target, fileName: "", tags: [], dependencies: [], compiled: { type: kind, target, query } } as Action;
+  };
 
-  it("runs each named action's full-build query under DuckDB's EXPLAIN ANALYZE and reads its operators, writing nothing", async () => {
+  it("runs each named action's full-build query under DuckDB's EXPLAIN ANALYZE and reads its operators, and times a copy of each built table", async () => {
     const graph: ActionGraph = {
       actions: new Map([
         ["c360.per_customer", tableAction("c360.per_customer", "table", "select customer, count(*) as orders from c360.orders group by customer")],
@@ -67,6 +70,22 @@ describe("profileActions", () => {
     const scan = operators.find((operator) => operator.operator === "TABLE_SCAN" || operator.operator === "SEQ_SCAN");
     expect(scan?.rows).toBe(10000);
     expect(operators.find((operator) => operator.operator.includes("GROUP_BY"))?.rows).toBe(7);
-    expect(await engine.query("select count(*) as tables from duckdb_tables() where schema_name = 'c360'")).toEqual([{ tables: 1 }]);
+    expect(profiles[0].copiedRows).toBe(7);
+    expect(profiles[0].copySeconds).toBeGreaterThan(0);
+    // The copy went to a scratch schema that is dropped again; the built tables are untouched.
+    expect(await engine.query("select schema_name, count(*)::int as tables from duckdb_tables() group by all order by all")).toEqual([{ schema_name: "c360", tables: 2 }]);
+    expect(await engine.query(`select count(*)::int as schemas from duckdb_schemas() where schema_name = '${PROFILE_SCHEMA}'`)).toEqual([{ schemas: 0 }]);
+    expect(await engine.query("select count(*)::int as customers from c360.per_customer")).toEqual([{ customers: 7 }]);
+  });
+
+  it("drops the scratch schema when a profiled query fails, and says which action failed", async () => {
+    const graph: ActionGraph = {
+      actions: new Map([
+        ["c360.per_customer", tableAction("c360.per_customer", "table", "select customer, count(*) as orders from c360.orders group by customer")],
+        ["c360.broken", tableAction("c360.broken", "table", "select no_such_column from c360.orders")],
+      ]),
+    };
+    await expect(profileActions(engine, graph, ["c360.per_customer", "c360.broken"])).rejects.toThrow(/profile c360\.broken.*no_such_column/s);
+    expect(await engine.query(`select count(*)::int as schemas from duckdb_schemas() where schema_name = '${PROFILE_SCHEMA}'`)).toEqual([{ schemas: 0 }]);
   });
 });

@@ -46,9 +46,13 @@ describe("formatBenchReport", () => {
     expect(formatBenchReport(report)).not.toContain("operators of the slowest actions");
     const profiled = formatBenchReport({
       ...report,
-      profiles: [{ name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, temporaryFolderPeakBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }] }],
+      profiles: [
+        { name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, temporaryFolderPeakBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }], copySeconds: 1.25, copiedRows: 1300 },
+        { name: "c360_assertions.not_built", seconds: 0.5, cpuSeconds: 0.5, temporaryFolderPeakBytes: 0, operators: [] },
+      ],
     });
-    expect(profiled).toContain("c360.slow: 2.50 s wall, 4.75 s cpu, spill folder peak so far 3 MiB");
+    expect(profiled).toContain("c360.slow: built in 3.00 s; query 2.50 s wall, 4.75 s cpu, spill folder peak so far 3 MiB; writing its 1,300 rows again (a copy) 1.25 s");
+    expect(profiled).toContain("c360_assertions.not_built: query 0.50 s wall, 0.50 s cpu\n");
     expect(profiled).toMatch(/ {2}HASH_JOIN\s+1\.50\s+1,200\s+Join Type: LEFT/);
   });
 
