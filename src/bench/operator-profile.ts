@@ -97,6 +97,11 @@ export function parseProfile(name: string, planJson: string, topOperators: numbe
  */
 export async function profileActions(engine: DuckDbEngine, graph: ActionGraph, names: string[], topOperators = 6): Promise<ActionProfile[]> {
   const profiles: ActionProfile[] = [];
+  // The scratch schema is dropped with its contents afterwards: never one that holds anything else.
+  const existing = await engine.query(`select 1 from duckdb_schemas() where database_name = current_database() and schema_name = '${PROFILE_SCHEMA}'`, { actionName: "profile" });
+  if (existing.length > 0) {
+    throw new Error(`profile: schema ${PROFILE_SCHEMA} already exists in this database; the profile copies tables into it and drops it afterwards. Drop or rename it first.`);
+  }
   try {
     for (const name of names) {
       const action = graph.actions.get(name);

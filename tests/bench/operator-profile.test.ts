@@ -78,6 +78,15 @@ describe("profileActions", () => {
     expect(await engine.query("select count(*)::int as customers from c360.per_customer")).toEqual([{ customers: 7 }]);
   });
 
+  it("refuses to use a scratch schema that already exists rather than drop what it holds", async () => {
+    await engine.execute(`create schema ${PROFILE_SCHEMA}`);
+    await engine.execute(`create table ${PROFILE_SCHEMA}.kept as select 1 as one`);
+    const graph: ActionGraph = { actions: new Map([["c360.per_customer", tableAction("c360.per_customer", "table", "select 1 as one")]]) };
+    await expect(profileActions(engine, graph, ["c360.per_customer"])).rejects.toThrow(`schema ${PROFILE_SCHEMA} already exists`);
+    expect(await engine.query(`select one from ${PROFILE_SCHEMA}.kept`)).toEqual([{ one: 1 }]);
+    await engine.execute(`drop schema ${PROFILE_SCHEMA} cascade`);
+  });
+
   it("drops the scratch schema when a profiled query fails, and says which action failed", async () => {
     const graph: ActionGraph = {
       actions: new Map([
