@@ -96,12 +96,15 @@ export function parseProfile(name: string, planJson: string, topOperators: numbe
  * Operations and unit tests are left out: they have no single query.
  */
 export async function profileActions(engine: DuckDbEngine, graph: ActionGraph, names: string[], topOperators = 6): Promise<ActionProfile[]> {
+  if (names.length === 0) return [];
   const profiles: ActionProfile[] = [];
   // The scratch schema is dropped with its contents afterwards: never one that holds anything else.
   const existing = await engine.query(`select 1 from duckdb_schemas() where database_name = current_database() and schema_name = '${PROFILE_SCHEMA}'`, { actionName: "profile" });
   if (existing.length > 0) {
     throw new Error(`profile: schema ${PROFILE_SCHEMA} already exists in this database; the profile copies tables into it and drops it afterwards. Drop or rename it first.`);
   }
+  // Not engine.ensureSchema: it remembers schemas it created, and this one is dropped at the end.
+  await engine.execute(`create schema ${PROFILE_SCHEMA}`, { actionName: "profile" });
   try {
     for (const name of names) {
       const action = graph.actions.get(name);
@@ -116,15 +119,13 @@ export async function profileActions(engine: DuckDbEngine, graph: ActionGraph, n
       profiles.push(writesTable ? { ...profile, ...(await timeCopy(engine, name, action.target)) } : profile);
     }
   } finally {
-    await engine.execute(`drop schema if exists ${PROFILE_SCHEMA} cascade`, { actionName: "profile clean-up" });
+    await engine.execute(`drop schema ${PROFILE_SCHEMA} cascade`, { actionName: "profile clean-up" });
   }
   return profiles;
 }
 
 async function timeCopy(engine: DuckDbEngine, name: string, table: TableRef): Promise<{ copySeconds: number; copiedRows: number }> {
   const actionName = `profile ${name} (copy)`;
-  // Not engine.ensureSchema: it remembers schemas it created, and this one is dropped at the end.
-  await engine.execute(`create schema if not exists ${PROFILE_SCHEMA}`, { actionName });
   const probe: TableRef = { schema: PROFILE_SCHEMA, name: "write_probe" };
   // The way a table action writes (createTableAs); its seconds are the statement's, not the row count's after it.
   const copy = await engine.createTableAs(probe, `select * from ${engine.quoteTable(table)}`, undefined, { actionName });
