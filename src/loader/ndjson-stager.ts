@@ -7,11 +7,10 @@
  * ndjson.ts.
  */
 import type { LandingChunk } from "./landing-input.js";
-import { NotStageable, STAGED_ROW_LIMIT_BYTES, type StagedFileWriter } from "./staged-file.js";
+import { LINES_SEPARATOR, NotStageable, STAGED_ROW_LIMIT_BYTES, type StagedFileWriter } from "./staged-file.js";
 
 const LF = 0x0a;
 const CR = 0x0d;
-const SEPARATOR = 0x01;
 const BACKSLASH = 0x5c;
 const CAPITAL_N = 0x4e;
 
@@ -25,7 +24,7 @@ export async function stageNdjson(chunks: AsyncIterable<LandingChunk>, writer: S
   let separator = -1;
   const scanFrom = (bytes: Buffer, start: number): void => {
     carriageReturn = bytes.indexOf(CR, start);
-    separator = bytes.indexOf(SEPARATOR, start);
+    separator = bytes.indexOf(LINES_SEPARATOR, start);
   };
 
   const stageLine = (bytes: Buffer, start: number, lineEnd: number): void => {
@@ -37,7 +36,7 @@ export async function stageNdjson(chunks: AsyncIterable<LandingChunk>, writer: S
     if ((first <= 0x20 || first >= 0x7f) && bytes.toString("utf8", start, end).trim() === "") return;
     if (carriageReturn >= 0 && carriageReturn < start) carriageReturn = bytes.indexOf(CR, start);
     if (carriageReturn >= 0 && carriageReturn < end) throw new NotStageable(`line ${line} holds a carriage return`);
-    if (separator >= 0 && separator < start) separator = bytes.indexOf(SEPARATOR, start);
+    if (separator >= 0 && separator < start) separator = bytes.indexOf(LINES_SEPARATOR, start);
     if (separator >= 0 && separator < end) throw new NotStageable(`line ${line} holds the byte 0x01`);
     if (end - start === 2 && bytes[start] === BACKSLASH && bytes[start + 1] === CAPITAL_N) throw new NotStageable(`line ${line} is \\N`);
     records++;

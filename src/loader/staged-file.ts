@@ -11,6 +11,9 @@ const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 const NULL_MARKER = Buffer.from("\\N", "latin1");
 
+/** Field separator of the staged "lines" format (engine.ts): a line holding it is not staged that way. */
+export const LINES_SEPARATOR = 0x01;
+
 /** Longest staged row (bytes, row end included) that every engine reader takes (DuckDB's default max_line_size is 2 MB). */
 export const STAGED_ROW_LIMIT_BYTES = 1 << 20;
 
@@ -32,7 +35,7 @@ export class StagedFileWriter {
     readonly format: StagedFileFormat,
   ) {
     this.fd = fs.openSync(path, "w");
-    this.delimiter = format === "csv" ? 0x2c : 0x01;
+    this.delimiter = format === "csv" ? 0x2c : LINES_SEPARATOR;
   }
 
   /** A non-negative integer, in decimal. */
