@@ -26,6 +26,8 @@ export interface DiffRequest extends DiffOptions {
   vars?: Record<string, string>;
   a: SideSpec;
   b: SideSpec;
+  /** Every table, view, incremental and declaration instead of the published tables. */
+  all?: boolean;
   select?: string[];
   exclude?: string[];
 }
@@ -67,7 +69,7 @@ export async function runDiff(request: DiffRequest): Promise<DiffReport> {
   // The graph tells which relations are published and their keys; the first side's vars compile it.
   const context = a.engine === "bigquery" ? a.context : loadProject({ projectDir: request.projectDir, target: request.a.target, vars: request.vars });
   const graph = compileProject({ projectDir: context.projectDir, vars: context.vars });
-  const tables = tablesToDiff(graph, { select: request.select, exclude: request.exclude });
+  const tables = tablesToDiff(graph, { all: request.all, select: request.select, exclude: request.exclude });
   const connection = await connect(a, b, graph.projectConfig?.defaultDatabase);
   try {
     return await diffTables(connection, tables, { sampleSize: request.sampleSize, tolerance: request.tolerance });

@@ -6,7 +6,8 @@
  * incremental whose schema is the project's defaultSchema (after a schemaSuffix). Staging,
  * intermediate schemas, assertions, operations and declared sources are left out. `--select`
  * (the run commands' selector syntax) picks other actions instead: any table, view,
- * incremental or declaration of the graph.
+ * incremental or declaration of the graph; `--all` takes every one of them (a whole build,
+ * bronze included, as a rebuild-equals-clean-build check needs).
  *
  * The key is the table's own `uniqueKey` (incrementals), else the columns of the first
  * `assertions: { uniqueKey | uniqueKeys }` Dataform generated for it; a table without
@@ -75,6 +76,8 @@ export function publishedSchema(graph: CompiledGraph, schemaSuffix?: string): st
 }
 
 export interface TableSelection {
+  /** Every table, view, incremental and declaration of the graph, in any schema. */
+  all?: boolean;
   select?: string[];
   exclude?: string[];
   schemaSuffix?: string;
@@ -85,8 +88,9 @@ export function tablesToDiff(graph: CompiledGraph, selection: TableSelection = {
   const { actions } = buildActionGraph(graph);
   const asserted = assertedKeys(graph);
   const select = selection.select ?? [];
+  if (selection.all && select.length > 0) throw new UsageError("--all compares every table of the project: give it or --select, not both (--exclude works with both).");
   const names = selectActions(actions, select, selection.exclude);
-  const schema = select.length === 0 ? publishedSchema(graph, selection.schemaSuffix) : undefined;
+  const schema = select.length === 0 && !selection.all ? publishedSchema(graph, selection.schemaSuffix) : undefined;
   const tables: DiffTable[] = [];
   for (const name of names) {
     const action = actions.get(name);

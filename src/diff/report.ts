@@ -76,10 +76,15 @@ function tableDetails(table: TableDiff): string[] {
   for (const column of schema.onlyInB) lines.push(`column ${column.name} (${column.type}) only in B`);
   for (const column of schema.typeChanged) lines.push(`column ${column.name}: type ${column.typeA} in A, ${column.typeB} in B (values not compared)`);
   if (table.rows) {
-    for (const [side, found] of [
+    // Where every changed row is a matched key with differing columns, the column samples say it better.
+    const explainedByColumns = table.keyed !== undefined && table.keyed.onlyInA === 0 && table.keyed.onlyInB === 0 && table.keyed.columns.length > 0;
+    if (explainedByColumns && (table.rows.onlyInA.count > 0 || table.rows.onlyInB.count > 0)) {
+      lines.push(`${table.rows.onlyInA.count} row(s) only in A, ${table.rows.onlyInB.count} only in B (samples in --format json)`);
+    }
+    for (const [side, found] of explainedByColumns ? [] : ([
       ["A", table.rows.onlyInA],
       ["B", table.rows.onlyInB],
-    ] as const) {
+    ] as const)) {
       if (found.count === 0) continue;
       lines.push(`${found.count} row(s) only in ${side}${found.sample.length < found.count ? `, e.g.` : ":"}`);
       for (const row of found.sample) lines.push(`  ${showRow(row)}`);

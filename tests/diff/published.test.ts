@@ -64,6 +64,16 @@ describe("tablesToDiff", () => {
     expect(() => tablesToDiff(GRAPH, { select: ["nothing"] })).toThrow(UsageError);
   });
 
+  it("with --all, takes every table, view, incremental and declaration of any schema (not assertions or operations)", () => {
+    expect(tablesToDiff({ ...GRAPH, projectConfig: {} }, { all: true, exclude: ["report"] }).map((table) => table.name)).toEqual([
+      "mart.customers",
+      "mart.orders",
+      "raw.customers",
+      "staging.stg_customers",
+    ]);
+    expect(() => tablesToDiff(GRAPH, { all: true, select: ["orders"] })).toThrow(/give it or --select, not both/);
+  });
+
   it("needs a defaultSchema to know what is published; a schemaSuffix is appended", () => {
     expect(() => tablesToDiff({ ...GRAPH, projectConfig: {} })).toThrow(/no defaultSchema/);
     expect(publishedSchema(GRAPH, "dev")).toBe("mart_dev");

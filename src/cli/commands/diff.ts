@@ -10,6 +10,7 @@ interface DiffArguments {
   b?: string;
   targetA?: string;
   targetB?: string;
+  all: boolean;
   select?: string[];
   exclude?: string[];
   sample: number;
@@ -29,6 +30,11 @@ export const diffCommand: CommandModule<object, DiffArguments> = {
       .option("b", { type: "string", describe: "Side B: a DuckDB database file" })
       .option("target-a", { type: "string", describe: "Side A: a target of c360.json" })
       .option("target-b", { type: "string", describe: "Side B: a target of c360.json" })
+      .option("all", {
+        type: "boolean",
+        default: false,
+        describe: "Compare every table, view, incremental and declared source of the project, in any schema (bronze and staging too)",
+      })
       .option("select", { type: "array", string: true, alias: "s", describe: "Compare these actions instead of the published tables (name, tag:x, +name, name+)" })
       .option("exclude", { type: "array", string: true, describe: "Leave these out (same syntax as --select)" })
       .option("sample", { type: "number", default: DEFAULT_SAMPLE_SIZE, describe: "Rows or keys shown per difference (counts are always complete)" })
@@ -44,6 +50,7 @@ export const diffCommand: CommandModule<object, DiffArguments> = {
       vars: parseVars(argv.vars),
       a: { file: argv.a, target: argv.targetA },
       b: { file: argv.b, target: argv.targetB },
+      all: argv.all,
       select: argv.select,
       exclude: argv.exclude,
       sampleSize: argv.sample,
