@@ -3,8 +3,9 @@
  * column values per matching key) and collects what it finds as plain data for the reports.
  */
 import type { ColumnInfo, Row } from "../engines/engine.js";
+import { errorMessage } from "../errors.js";
 import type { DiffTable, KeySource } from "./published.js";
-import type { DiffConnection } from "./sides.js";
+import { DiffError, type DiffConnection } from "./sides.js";
 import {
   aAlias,
   bAlias,
@@ -192,7 +193,13 @@ export interface DiffReport {
 
 export async function diffTables(connection: DiffConnection, tables: DiffTable[], options: DiffOptions): Promise<DiffReport> {
   const results: TableDiff[] = [];
-  for (const table of tables) results.push(await compareTable(connection, table, options));
+  for (const table of tables) {
+    try {
+      results.push(await compareTable(connection, table, options));
+    } catch (error) {
+      throw new DiffError(`Could not compare ${table.name}: ${errorMessage(error)}`, { cause: error });
+    }
+  }
   // A table absent from both sides is no difference between them (it is listed, though).
   const equal = results.every((result) => result.status === "equal" || result.status === "absent");
   return { a: connection.a.label, b: connection.b.label, dialect: connection.dialect, options, tables: results, equal };

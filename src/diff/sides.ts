@@ -13,7 +13,7 @@ import path from "node:path";
 import { sqlString } from "../engines/duckdb/duckdb-engine.js";
 import { quoteIdentifier as quoteDuckDb } from "../engines/duckdb/references.js";
 import type { ColumnInfo, Dialect, Engine, Row, TableRef } from "../engines/engine.js";
-import { UsageError } from "../errors.js";
+import { actionErrorMessage, C360Error, UsageError } from "../errors.js";
 
 export interface DiffSide {
   /** What the report calls this side: a file path or a target name. */
@@ -31,6 +31,12 @@ export interface DiffConnection {
   query(sql: string): Promise<Row[]>;
   close(): Promise<void>;
 }
+
+/**
+ * The comparison could not be made (a side cannot be opened or read). Exit code 2, never 1:
+ * 1 means "the sides differ", and a caller must not mistake a failure for that answer.
+ */
+export class DiffError extends C360Error {}
 
 const CATALOG_A = "c360_diff_a";
 const CATALOG_B = "c360_diff_b";
@@ -60,14 +66,19 @@ export async function openDuckDbFiles(fileA: string, fileB: string, labels: { a:
   const { DuckDbEngine } = await import("../engines/duckdb/duckdb-engine.js");
   const engine = await DuckDbEngine.open(":memory:", { connections: 1 });
   const sameFile = path.resolve(fileA) === path.resolve(fileB);
-  try {
-    await engine.execute(`attach ${sqlString(path.resolve(fileA))} as ${quoteDuckDb(CATALOG_A)} (read_only)`, { actionName: `open ${fileA}` });
-    // DuckDB attaches a file once per instance: a file diffed against itself is read through one catalog.
-    if (!sameFile) await engine.execute(`attach ${sqlString(path.resolve(fileB))} as ${quoteDuckDb(CATALOG_B)} (read_only)`, { actionName: `open ${fileB}` });
-  } catch (error) {
-    await engine.close();
-    throw error;
-  }
+  const attach = async (side: "a" | "b", file: string, catalog: string): Promise<void> => {
+    try {
+      await engine.execute(`attach ${sqlString(path.resolve(file))} as ${quoteDuckDb(catalog)} (read_only)`);
+    } catch (error) {
+      await engine.close();
+      const message = actionErrorMessage(error);
+      const hint = /lock/i.test(message) ? " Another process holds it (a build still running?): wait for it to finish." : "";
+      throw new DiffError(`Side ${side}: cannot open ${file} read-only: ${message}.${hint}`, { cause: error });
+    }
+  };
+  await attach("a", fileA, CATALOG_A);
+  // DuckDB attaches a file once per instance: a file diffed against itself is read through one catalog.
+  if (!sameFile) await attach("b", fileB, CATALOG_B);
   return {
     dialect: "duckdb",
     a: duckDbSide(engine, CATALOG_A, labels.a),

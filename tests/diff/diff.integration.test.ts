@@ -3,12 +3,14 @@
  * project tells which tables are published and their keys), one of them changed in a
  * known way, and the exact report worked out by hand.
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiffReport, runDiff, type TableDiff } from "../../src/diff/index.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { DiffError } from "../../src/diff/sides.js";
 import { UsageError } from "../../src/errors.js";
 import { REPO_ROOT } from "../helpers/project.js";
 
@@ -162,5 +164,29 @@ describe("c360 diff on two DuckDB files", () => {
     await expect(runDiff({ projectDir: PROJECT, a: { file }, b: { file: missing }, sampleSize: 5 })).rejects.toThrow(UsageError);
     expect(fs.existsSync(missing)).toBe(false);
     await expect(runDiff({ projectDir: PROJECT, a: { file }, b: {}, sampleSize: 5 })).rejects.toThrow(/Side b is missing/);
+    await expect(runDiff({ projectDir: PROJECT, a: { file }, b: { file, target: "local" }, sampleSize: 5 })).rejects.toThrow(/not both/);
+    await expect(runDiff({ projectDir: PROJECT, a: { file }, b: { target: "prod" }, sampleSize: 5 })).rejects.toThrow(/same engine/);
+    await expect(runDiff({ projectDir: PROJECT, a: { file }, b: { file }, sampleSize: 1.5 })).rejects.toThrow(/--sample expects a whole number/);
+    await expect(runDiff({ projectDir: PROJECT, a: { file }, b: { file }, sampleSize: 5, tolerance: -1 })).rejects.toThrow(/--tolerance expects/);
+  });
+
+  it("fails with exit code 2, never 1, when a side cannot be opened (a build holds the file)", async () => {
+    const file = await database();
+    const other = await database();
+    // Another process, as a build would be: DuckDB's file lock is per process.
+    const holder = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tests/diff/helpers/hold-database.ts"), other], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.once("data", () => resolve());
+      holder.once("exit", (code) => reject(new Error(`the holding process exited with ${code}`)));
+    });
+    try {
+      const failure = await runDiff({ projectDir: PROJECT, a: { file }, b: { file: other }, sampleSize: 5 }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(DiffError);
+      expect((failure as DiffError).exitCode).toBe(2);
+      expect((failure as DiffError).message).toMatch(/^Side b: cannot open .*db-\d+\.duckdb read-only: /);
+    } finally {
+      holder.stdin.end();
+      await new Promise((resolve) => holder.once("exit", resolve));
+    }
   });
 });
