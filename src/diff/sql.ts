@@ -8,8 +8,8 @@
  *   DISTINCT and cannot group arrays, so there each row is fingerprinted with
  *   TO_JSON_STRING, counted per fingerprint on both sides, and the surplus expanded back to
  *   rows: the same multiset difference. NULL equals NULL in both forms, as in EXCEPT.
- * - Columns that differ for a matching key: a full outer join on the key (NULL keys never
- *   match); a value differs when `a is distinct from b` (DuckDB; lists and structs included)
+ * - Columns that differ for a matching key: a full outer join on the key (a NULL key
+ *   matches a NULL key); a value differs when `a is distinct from b` (DuckDB; lists and structs included)
  *   or when the TO_JSON_STRING texts differ (BigQuery, where arrays and structs are not
  *   comparable with `=`). Floating-point values compare exactly unless a tolerance is given.
  */
@@ -22,6 +22,8 @@ export const TOTAL_COLUMN = "c360_diff_total";
 /** Marker columns of the keyed join: true when the key is present on that side. */
 const IN_A = "c360_in_a";
 const IN_B = "c360_in_b";
+/** BigQuery: the key columns as one JSON text, the join's equality. */
+const KEY_TEXT = "c360_key";
 
 export interface DiffColumn {
   name: string;
@@ -102,7 +104,7 @@ export function exceptAllSql(dialect: Dialect, from: string, minus: string, colu
 }
 
 export interface KeyedComparison {
-  /** Key columns (compared with `=`; NULL keys never match). */
+  /** Key columns (NULL matches NULL). */
   key: DiffColumn[];
   /** Non-key columns present with the same type on both sides. */
   columns: DiffColumn[];
@@ -126,11 +128,18 @@ function joinedCte(dialect: Dialect, a: string, b: string, comparison: KeyedComp
     ...comparison.columns.map((column, index) => `a_rows.${quote(column.name)} as ${aAlias(index)}`),
     ...comparison.columns.map((column, index) => `b_rows.${quote(column.name)} as ${bAlias(index)}`),
   ];
-  const on = comparison.key.map((column) => `a_rows.${quote(column.name)} = b_rows.${quote(column.name)}`).join(" and ");
+  // NULL keys match NULL keys, as EXCEPT treats them. BigQuery's FULL OUTER JOIN needs an
+  // equality of the two sides' fields, so there the key is joined as one JSON text.
+  const keyText = `to_json_string(struct(${comparison.key.map((column) => quote(column.name)).join(", ")})) as ${KEY_TEXT}, `;
+  const extra = dialect === "bigquery" ? keyText : "";
+  const on =
+    dialect === "bigquery"
+      ? `a_rows.${KEY_TEXT} = b_rows.${KEY_TEXT}`
+      : comparison.key.map((column) => `a_rows.${quote(column.name)} is not distinct from b_rows.${quote(column.name)}`).join(" and ");
   return [
     "with",
-    `  a_rows as (select true as ${IN_A}, ${all} from ${a}),`,
-    `  b_rows as (select true as ${IN_B}, ${all} from ${b}),`,
+    `  a_rows as (select true as ${IN_A}, ${extra}${all} from ${a}),`,
+    `  b_rows as (select true as ${IN_B}, ${extra}${all} from ${b}),`,
     "  joined as (",
     "    select",
     indent(select.join(",\n"), 6),

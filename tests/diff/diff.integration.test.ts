@@ -108,6 +108,14 @@ describe("c360 diff on two DuckDB files", () => {
     expect(table(report, "mart.accounts").rows?.onlyInA.count).toBe(2);
   });
 
+  it("matches a NULL key with a NULL key", async () => {
+    const nullKey = ["insert into mart.events values (null, 'view', 4)"];
+    const report = await diff(nullKey, { changesA: nullKey });
+    expect(table(report, "mart.events")).toMatchObject({ status: "equal", keyed: { matched: 4, onlyInA: 0, onlyInB: 0, columns: [] } });
+    const changed = await diff(["insert into mart.events values (null, 'view', 5)"], { changesA: nullKey });
+    expect(table(changed, "mart.events").keyed?.columns).toEqual([{ column: "amount", keysDiffering: 1, sample: [{ key: { event_id: null, kind: "view" }, a: 4, b: 5 }] }]);
+  });
+
   it("reports a row added and a row removed, by whole row and by key", async () => {
     const report = await diff(["insert into mart.events values (3, 'click', 7)", "delete from mart.events where event_id = 1 and kind = 'view'"]);
     const events = table(report, "mart.events");

@@ -57,7 +57,7 @@ describe("diff SQL for DuckDB", () => {
 
   it("joins on every key column (full outer) and counts matched keys, keys on one side only and differing values per column", () => {
     const sql = keyedSummarySql("duckdb", "A", "B", { key: [COLUMNS[0], COLUMNS[1]], columns: [COLUMNS[2]] });
-    expect(sql).toContain('full outer join b_rows on a_rows."id" = b_rows."id" and a_rows."name" = b_rows."name"');
+    expect(sql).toContain('full outer join b_rows on a_rows."id" is not distinct from b_rows."id" and a_rows."name" is not distinct from b_rows."name"');
     expect(sql).toContain('coalesce(a_rows."id", b_rows."id") as key_0');
     expect(sql).toContain("coalesce(sum(case when c360_in_b is null then 1 else 0 end), 0) as keys_only_in_a");
     expect(sql).toContain("coalesce(sum(case when c360_in_a and c360_in_b and not (a_0 is not distinct from b_0) then 1 else 0 end), 0) as differs_0");
@@ -85,6 +85,10 @@ describe("diff SQL for BigQuery, resolved by the ZetaSQL analyzer", () => {
 
   it("compares values by their JSON text (arrays and structs are not comparable with = in BigQuery), floats within a tolerance", async () => {
     expect(differsCondition("bigquery", COLUMNS[3], 2)).toBe("not (to_json_string(a_2) = to_json_string(b_2))");
+    // FULL OUTER JOIN on BigQuery needs a field equality: the key joins as one JSON text, NULL matching NULL.
+    const summary = keyedSummarySql("bigquery", A, B, { key: [COLUMNS[0], COLUMNS[1]], columns: [COLUMNS[2]] });
+    expect(summary).toContain("a_rows as (select true as c360_in_a, to_json_string(struct(`id`, `name`)) as c360_key, `id`, `name`, `score` from");
+    expect(summary).toContain("full outer join b_rows on a_rows.c360_key = b_rows.c360_key");
     const tolerant = { ...COMPARISON, tolerance: 0.001 };
     expect(await analyze(keyedSummarySql("bigquery", A, B, tolerant))).toEqual({
       kind: "QueryStmt",
