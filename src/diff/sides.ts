@@ -10,7 +10,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { sqlString } from "../engines/duckdb/duckdb-engine.js";
 import { quoteIdentifier as quoteDuckDb } from "../engines/duckdb/references.js";
 import type { ColumnInfo, Dialect, Engine, Row, TableRef } from "../engines/engine.js";
 import { actionErrorMessage, C360Error, UsageError } from "../errors.js";
@@ -41,7 +40,7 @@ export class DiffError extends C360Error {}
 const CATALOG_A = "c360_diff_a";
 const CATALOG_B = "c360_diff_b";
 
-function duckDbSide(engine: Engine, catalog: string, label: string): DiffSide {
+function duckDbSide(engine: Engine, catalog: string, label: string, sqlString: (value: string) => string): DiffSide {
   return {
     label,
     relation: (table) => `${quoteDuckDb(catalog)}.${quoteDuckDb(table.schema)}.${quoteDuckDb(table.name)}`,
@@ -63,7 +62,8 @@ export async function openDuckDbFiles(fileA: string, fileB: string, labels: { a:
   ] as const) {
     if (!fs.existsSync(file)) throw new UsageError(`Side ${option}: the DuckDB database ${file} does not exist. Build it first (c360 build --database ${file}).`);
   }
-  const { DuckDbEngine } = await import("../engines/duckdb/duckdb-engine.js");
+  // Loaded on demand, as openEngine does: other commands never pay for the DuckDB driver.
+  const { DuckDbEngine, sqlString } = await import("../engines/duckdb/duckdb-engine.js");
   const engine = await DuckDbEngine.open(":memory:", { connections: 1 });
   const sameFile = path.resolve(fileA) === path.resolve(fileB);
   const attach = async (side: "a" | "b", file: string, catalog: string): Promise<void> => {
@@ -81,8 +81,8 @@ export async function openDuckDbFiles(fileA: string, fileB: string, labels: { a:
   if (!sameFile) await attach("b", fileB, CATALOG_B);
   return {
     dialect: "duckdb",
-    a: duckDbSide(engine, CATALOG_A, labels.a),
-    b: duckDbSide(engine, sameFile ? CATALOG_A : CATALOG_B, labels.b),
+    a: duckDbSide(engine, CATALOG_A, labels.a, sqlString),
+    b: duckDbSide(engine, sameFile ? CATALOG_A : CATALOG_B, labels.b, sqlString),
     query: (sql) => engine.query(sql, { actionName: "diff" }),
     close: () => engine.close(),
   };
