@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { errorMessage, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import { faultPoint } from "../../faults.js";
+import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
@@ -58,6 +59,8 @@ async function attachWarehouse(instance: DuckDBInstance, file: string, storageVe
 
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
+  /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
+  readonly capabilities: EngineCapabilities = { transactions: true };
   private readonly schemasCreated = new Map<string, Promise<void>>();
 
   private constructor(
@@ -99,6 +102,7 @@ export class DuckDbEngine implements Engine {
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
     return this.pool.with(async (connection) => {
       try {
+        faultPoint("engine.statement");
         const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
         return readerToRows(reader);
       } catch (error) {
@@ -130,6 +134,7 @@ export class DuckDbEngine implements Engine {
     return this.pool.pin(async (connection) => {
       const started = performance.now();
       await this.run(connection, `create or replace temp table ${MERGE_SOURCE} as (\n${query}\n)`, options);
+      faultPoint("merge.staged");
       let rowsAffected = 0;
       if ((await this.countRows(MERGE_SOURCE)) > 0) {
         const merged = await this.run(
@@ -141,6 +146,7 @@ export class DuckDbEngine implements Engine {
         );
         rowsAffected = Number(merged.rowsChanged);
       }
+      faultPoint("merge.done");
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
       // one, the connection's next merge replaces it.
@@ -224,6 +230,7 @@ export class DuckDbEngine implements Engine {
         // Staged rows carry their record and line numbers, so their physical order is free:
         // unordered inserts compress and write row groups on every thread, about twice as fast.
         await connection.run("set session preserve_insertion_order = false");
+        faultPoint("engine.statement");
         written = (await connection.run(sql)).rowsChanged;
       } catch (error) {
         failure = new ExecutionError(actionName, `cannot read staged file ${request.file}: ${errorMessage(error)}`, { cause: error });
@@ -240,6 +247,15 @@ export class DuckDbEngine implements Engine {
         throw new ExecutionError(actionName, `read ${written} rows from staged file ${request.file}, which holds ${request.rows}`);
       }
       return written;
+    });
+  }
+
+  async replaceTable(target: TableRef, source: TableRef, options: StatementOptions = {}): Promise<void> {
+    if (source.schema !== target.schema) throw new ExecutionError(options.actionName ?? target.name, `cannot replace ${target.schema}.${target.name} by a table of another schema (${source.schema})`);
+    // Metadata only (no rows copied): inside transaction() it commits with everything else.
+    await this.pool.pin(async (connection) => {
+      await this.run(connection, `drop table if exists ${this.quoteTable(target)}`, options);
+      await this.run(connection, `alter table ${this.quoteTable(source)} rename to ${quoteIdentifier(target.name)}`, options);
     });
   }
 
@@ -273,6 +289,7 @@ export class DuckDbEngine implements Engine {
 
   private async run(connection: DuckDBConnection, sql: string, options: StatementOptions) {
     try {
+      faultPoint("engine.statement");
       return await connection.run(this.rewriteReferences(sql));
     } catch (error) {
       throw new ExecutionError(options.actionName ?? "statement", errorMessage(error), { cause: error });
