@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { errorMessage, ExecutionError } from "../../errors.js";
+import { C360Error, errorMessage, ExecutionError } from "../../errors.js";
 import { faultPoint } from "../../faults.js";
 import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
@@ -22,6 +22,8 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   /** Storage format of a database file DuckDB creates (ATTACH ... STORAGE_VERSION): "latest" (the default) or e.g. "v1.0.0". */
   storageVersion?: string;
+  /** Open an existing file for reading only: other readers may share it (a writer may not). */
+  readOnly?: boolean;
 }
 
 /**
@@ -40,15 +42,27 @@ const WAREHOUSE_CATALOG = "c360_warehouse";
 /** The temporary table (private to its connection) that holds an incremental build's rows before they are merged. */
 const MERGE_SOURCE = "c360_merge_source";
 
-/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it). */
-async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string): Promise<void> {
+/** Another process holds the database file: DuckDB lets one writer, or several readers, open a file. */
+export class DatabaseBusyError extends C360Error {}
+
+/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it), or read-only. */
+async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string, readOnly: boolean): Promise<void> {
   const bootstrap = await instance.connect();
+  const mode = readOnly ? "read_only" : `storage_version ${sqlString(storageVersion)}`;
   try {
-    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (storage_version ${sqlString(storageVersion)})`);
+    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (${mode})`);
   } catch (error) {
     bootstrap.closeSync();
     instance.closeSync();
     const message = errorMessage(error);
+    const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
+    if (/Could not set lock on file/i.test(message)) {
+      throw new DatabaseBusyError(
+        `${file} is in use by another process${holder ? ` (PID ${holder[1]})` : ""}: a c360 build, run, test or seed is writing it` +
+          `${readOnly ? "" : " (or a query is reading it)"}. Wait for it to finish, then try again.`,
+        { cause: error },
+      );
+    }
     const hint = message.includes("cannot be lowered")
       ? ` The target's storageVersion in c360.json ("${storageVersion}") is older than the format the file already has: raise it, or delete the file and build again to write it in that format.`
       : "";
@@ -83,7 +97,7 @@ export class DuckDbEngine implements Engine {
     // schema c360. Attached under a fixed alias, schema-qualified names are unambiguous.
     const setup = ["set TimeZone = 'UTC'"];
     if (databasePath !== ":memory:") {
-      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION);
+      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION, options.readOnly ?? false);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
     // Results must not depend on the machine: every session computes in UTC.
