@@ -138,12 +138,13 @@ exports.purchaseModels = {
         const columns = MODEL_PARAMETERS.map(([model, parameter]) => `${(0, dialect_js_1.cast)(`case when ${allConverged} then max(case when model = '${model}' and parameter = '${parameter}' then value end) end`, "float64", options.dialect)} as ${parameter}`);
         return `select ${columns.join(", ")} from ${options.from}`;
     },
-    /** P(alive | x, t_x, T) = 1 / (1 + [x > 0] a/(b + x − 1) ((α + T)/(α + t_x))^(r + x)), in logs (no overflow; exp capped at e^700). */
+    /** P(alive | x, t_x, T) = 1 / (1 + [x > 0] a/(b + x − 1) ((α + T)/(α + t_x))^(r + x)), in logs (no overflow; exp capped at e^700); null without parameters. */
     pAlive(inputs) {
         const { x, tx, T } = inputs;
         const [r, alpha, a, b] = names(inputs, ["r", "alpha", "a", "b"]);
         const logOdds = `ln(${a}) - ln(${b} + ${x} - 1) + (${r} + ${x}) * (ln(${alpha} + ${T}) - ln(${alpha} + ${tx}))`;
-        return `case when ${x} = 0 then ${(0, dialect_js_1.cast)("1", "float64", inputs.dialect)} else 1 / (1 + exp(least(${logOdds}, 700))) end`;
+        // Null parameters give null first: DuckDB's least() skips nulls where BigQuery's returns null.
+        return `case when ${r} is null then null when ${x} = 0 then ${(0, dialect_js_1.cast)("1", "float64", inputs.dialect)} else 1 / (1 + exp(least(${logOdds}, 700))) end`;
     },
     /** ((α + T)/(α + T + t))^(r + x): P(no purchase in t | alive). */
     noPurchaseIfAlive(inputs, days) {

@@ -110,7 +110,8 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   const start = [1, Math.max(observed / histories.total, 1), 1, 1];
   const logLikelihood = ([r, alpha, a, b]: number[]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories);
   const fit = maximizeLikelihood(logLikelihood, start);
-  const ranOff = !fit.converged && fit.reason?.includes("ran off");
+  // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
+  const ranOff = fit.unbounded === 2 || fit.unbounded === 3;
   if (!ranOff) {
     const [r, alpha, a, b] = fit.values;
     return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason };
@@ -122,7 +123,7 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
     logLikelihood: logLikelihood(penalised.values),
     converged: penalised.converged,
     reason: penalised.reason,
-    regularised: `the likelihood is highest at the boundary (${fit.reason}; the data show almost no dropout), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
+    regularised: `the likelihood is highest at the boundary (${["r", "alpha", "a", "b"][fit.unbounded!]} ran off to ${fit.values[fit.unbounded!].toExponential(2)}: the data show almost no dropout), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
   };
 }
 

@@ -13,6 +13,8 @@ export interface MaximumLikelihood {
   converged: boolean;
   /** Why converged is false, in words. */
   reason?: string;
+  /** Index of a parameter that ran off to 0 or ∞ (the data do not identify it). */
+  unbounded?: number;
 }
 
 /** Stopping tolerance of the simplex (log-parameters and log-likelihood alike). */
@@ -46,6 +48,6 @@ export function maximizeLikelihood(logLikelihood: (values: number[]) => number, 
   if (!Number.isFinite(best.fx) || best.fx === Number.MAX_VALUE) return { ...result, converged: false, reason: "the log-likelihood is not finite anywhere the search went" };
   if (!settled) return { ...result, converged: false, reason: `the maximum still moved after ${MAX_RESTARTS} restarts of the simplex` };
   const unbounded = best.x.findIndex((value) => Math.abs(value) > LOG_BOUND);
-  if (unbounded >= 0) return { ...result, converged: false, reason: `parameter ${unbounded + 1} ran off to ${values[unbounded].toExponential(2)}: the data do not identify it` };
+  if (unbounded >= 0) return { ...result, converged: false, unbounded, reason: `parameter ${unbounded + 1} ran off to ${values[unbounded].toExponential(2)}: the data do not identify it` };
   return { ...result, converged: true };
 }
