@@ -7,8 +7,10 @@
  */
 
 export interface SimplexOptions {
-  /** Stop when every vertex is within this of the best, coordinate-wise, and the function values too. */
+  /** Stop when every vertex is within this of the best, coordinate-wise… */
   tolerance: number;
+  /** …and their function values within this fraction of (1 + |best|) (a log-likelihood in the hundred thousands has no digits below ~1e-11). */
+  relativeValueTolerance: number;
   maxIterations: number;
   /** Initial step along each coordinate. */
   step: number;
@@ -38,7 +40,9 @@ export function nelderMead(f: (x: number[]) => number, start: number[], options:
     const best = simplex[0];
     const worst = simplex[n];
     const spread = Math.max(...simplex.slice(1).flatMap((point) => point.x.map((value, i) => Math.abs(value - best.x[i]))));
-    if (spread <= options.tolerance && Math.abs(worst.fx - best.fx) <= options.tolerance) return { ...best, iterations: iteration, converged: true };
+    if (spread <= options.tolerance && Math.abs(worst.fx - best.fx) <= options.relativeValueTolerance * (1 + Math.abs(best.fx))) {
+      return { ...best, iterations: iteration, converged: true };
+    }
     const centroid = best.x.map((_, i) => simplex.slice(0, n).reduce((sum, point) => sum + point.x[i], 0) / n);
     const reflected = vertex(along(centroid, worst.x, -1));
     if (reflected.fx < best.fx) {
