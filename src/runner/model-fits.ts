@@ -60,10 +60,11 @@ export async function runModelFit(engine: Engine, output: Action, fit: ModelFitC
   const missing = FIT_OUTPUT_COLUMNS.filter((column) => !columns.includes(column));
   if (missing.length > 0) throw new ExecutionError(output.name, `a fit's output table needs the columns ${FIT_OUTPUT_COLUMNS.join(", ")}; missing: ${missing.join(", ")}`);
   const result = await fitPurchaseModels(engine, input.target, { columns: fit.columns, minimumRepeatBuyers: fit.minimumRepeatBuyers ?? 20, horizon: fit.horizon }, output.name);
-  const table = engine.quoteTable(output.target);
-  await engine.transaction(async () => {
-    for (const row of result.rows) await engine.execute(updateStatement(table, row), { actionName: output.name });
-  });
+  // One statement: atomic on both engines (BigQuery has no multi-statement transaction here).
+  const updated = await engine.execute(updateStatement(engine.quoteTable(output.target), result.rows), { actionName: output.name });
+  if (updated.rowsAffected !== undefined && updated.rowsAffected !== result.rows.length) {
+    throw new ExecutionError(output.name, `the fit has ${result.rows.length} parameter rows to fill in but the table's query gave ${updated.rowsAffected} of them: it must give one row per (model, parameter)`);
+  }
   return { warnings: result.warnings };
 }
 
@@ -74,9 +75,18 @@ export function floatLiteral(value: number | null): string {
   return value.toExponential();
 }
 
-function updateStatement(table: string, row: ParameterRow): string {
+/** update … set column = case (model, parameter) … end, …: every parameter row in one statement. */
+export function updateStatement(table: string, rows: readonly ParameterRow[]): string {
+  const key = (row: ParameterRow) => `model = '${row.model}' and parameter = '${row.parameter}'`;
+  const column = (render: (row: ParameterRow) => string): string => {
+    const values = rows.map(render);
+    // A CASE whose branches are all NULL would be typed INT64 on BigQuery: a constant stays a literal.
+    if (values.every((value) => value === values[0])) return values[0];
+    return `case ${rows.map((row, index) => `when ${key(row)} then ${values[index]}`).join(" ")} end`;
+  };
+  const matched = rows.map((row) => `(${key(row)})`).join(" or ");
   return (
-    `update ${table} set value = ${floatLiteral(row.value)}, log_likelihood = ${floatLiteral(row.logLikelihood)}, ` +
-    `customers = ${Math.round(row.customers)}, converged = ${row.converged} where model = '${row.model}' and parameter = '${row.parameter}'`
+    `update ${table} set value = ${column((row) => floatLiteral(row.value))}, log_likelihood = ${column((row) => floatLiteral(row.logLikelihood))}, ` +
+    `customers = ${column((row) => String(Math.round(row.customers)))}, converged = ${column((row) => String(row.converged))} where ${matched}`
   );
 }

@@ -7,10 +7,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { analyzeBigQueryStatement, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
 import { readValidatedJson } from "../../src/config/validate.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
-import { type ModelFitConfig, resolveModelFits } from "../../src/runner/model-fits.js";
+import { type ModelFitConfig, resolveModelFits, updateStatement } from "../../src/runner/model-fits.js";
 import { compiledProject, REPO_ROOT } from "../helpers/project.js";
 import { FIXTURE_LANDING, GOLD_VARS, GoldBuild } from "../marts/gold-harness.js";
 
@@ -69,5 +70,23 @@ describe("a build whose as_of_date is before every order", () => {
     expect(predictions).toEqual([{ predicted: 0 }]);
     const [kpi] = await gold.query("select customers_with_orders, avg_cltv_predicted_12m_usd, churn_rate, lapsed_rate from c360.kpi_summary");
     expect(kpi).toEqual({ customers_with_orders: 0, avg_cltv_predicted_12m_usd: null, churn_rate: null, lapsed_rate: null });
+  });
+});
+
+describe("the statement that fills in the parameters", () => {
+  afterAll(() => closeSharedBigQueryAnalyzer());
+
+  it("updates every parameter row in one statement the BigQuery analyzer accepts", async () => {
+    const rows = [
+      { model: "bgnbd" as const, parameter: "r", value: 0.2426, logLikelihood: -9582.4, customers: 2357, converged: true },
+      { model: "gamma_gamma" as const, parameter: "p", value: null, logLikelihood: null, customers: 946, converged: false },
+    ];
+    const table = { "project.c360.parameters": { model: "STRING", parameter: "STRING", value: "FLOAT64", log_likelihood: "FLOAT64", customers: "INT64", converged: "BOOL" } };
+    const sql = updateStatement("`project.c360.parameters`", rows);
+    expect(sql).toContain("when model = 'bgnbd' and parameter = 'r' then 2.426e-1");
+    await expect(analyzeBigQueryStatement(sql, table)).resolves.toBeDefined();
+    const unfitted = updateStatement("`project.c360.parameters`", rows.map((row) => ({ ...row, value: null, logLikelihood: null, converged: false })));
+    expect(unfitted).toMatch(/set value = null, log_likelihood = null, customers = case .* end, converged = false where/);
+    await expect(analyzeBigQueryStatement(unfitted, table)).resolves.toBeDefined();
   });
 });
