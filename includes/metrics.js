@@ -193,6 +193,14 @@ exports.purchaseModels = {
             `where abs(term) > ${SERIES.TOLERANCE} * abs(total) and block < ${SERIES.MAX_BLOCKS}`,
         ].join("\n");
     },
+    /**
+     * The value when finite, else null: a comparison both engines make false for NaN and ±∞
+     * (DuckDB orders NaN above every number, BigQuery compares it false), so a non-finite
+     * prediction never reaches a cast to NUMERIC (which fails on both).
+     */
+    finite(expression) {
+        return `case when abs(${expression}) < 1e300 then ${expression} end`;
+    },
     /** The converged rows of seriesCte: `select ... where` the stopping rule holds. */
     SERIES_CONVERGED: `abs(term) <= ${SERIES.TOLERANCE} * abs(total)`,
     /**

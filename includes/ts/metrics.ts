@@ -233,6 +233,15 @@ export const purchaseModels = {
     ].join("\n");
   },
 
+  /**
+   * The value when finite, else null: a comparison both engines make false for NaN and ±∞
+   * (DuckDB orders NaN above every number, BigQuery compares it false), so a non-finite
+   * prediction never reaches a cast to NUMERIC (which fails on both).
+   */
+  finite(expression: string): string {
+    return `case when abs(${expression}) < 1e300 then ${expression} end`;
+  },
+
   /** The converged rows of seriesCte: `select ... where` the stopping rule holds. */
   SERIES_CONVERGED: `abs(term) <= ${SERIES.TOLERANCE} * abs(total)`,
 

@@ -98,6 +98,13 @@ export interface BgNbdFit {
 export const DROPOUT_PENALTY = 0.1;
 
 /**
+ * Beyond this a or b the dropout Beta has all but collapsed to one value, and E[Y(t)]'s
+ * series cancels catastrophically (its terms reach (1 − z)^(1 − a)): treated like a
+ * boundary maximum.
+ */
+export const MAX_DROPOUT_SHAPE = 1000;
+
+/**
  * Maximum likelihood from a fixed start: r = a = b = 1 and α the mean observation time (the
  * data's time scale). When data show no dropout the maximum lies at the boundary (a → 0,
  * b → ∞: nobody ever drops out), which the SQL cannot score (its series cancels
@@ -111,19 +118,21 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   const logLikelihood = ([r, alpha, a, b]: number[]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories);
   const fit = maximizeLikelihood(logLikelihood, start);
   // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
-  const ranOff = fit.unbounded === 2 || fit.unbounded === 3;
+  const dropoutIndex = fit.unbounded === 2 || fit.unbounded === 3 ? fit.unbounded : fit.converged ? [2, 3].find((index) => fit.values[index] > MAX_DROPOUT_SHAPE) : undefined;
+  const ranOff = dropoutIndex !== undefined;
   if (!ranOff) {
     const [r, alpha, a, b] = fit.values;
     return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason };
   }
   const penalised = maximizeLikelihood((values) => logLikelihood(values) - DROPOUT_PENALTY * (Math.log(values[2]) ** 2 + Math.log(values[3]) ** 2), start);
   const [r, alpha, a, b] = penalised.values;
+  const stillDegenerate = Math.max(a, b) > MAX_DROPOUT_SHAPE;
   return {
     parameters: { r, alpha, a, b },
     logLikelihood: logLikelihood(penalised.values),
-    converged: penalised.converged,
-    reason: penalised.reason,
-    regularised: `the likelihood is highest at the boundary (${["r", "alpha", "a", "b"][fit.unbounded!]} ran off to ${fit.values[fit.unbounded!].toExponential(2)}: the data show almost no dropout), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
+    converged: penalised.converged && !stillDegenerate,
+    reason: stillDegenerate ? `a = ${a.toPrecision(4)}, b = ${b.toPrecision(4)} even with the penalty: the dropout is not identified` : penalised.reason,
+    regularised: `the likelihood is highest at or near the boundary (${["r", "alpha", "a", "b"][dropoutIndex]} went to ${fit.values[dropoutIndex].toExponential(2)}: the data show almost no dropout, or no difference in it between customers), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
   };
 }
 

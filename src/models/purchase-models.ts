@@ -5,7 +5,7 @@
  * values, converged false and a warning that says why; it never throws for the data.
  */
 import type { Engine, TableRef } from "../engines/engine.js";
-import { fitBgNbd, groupHistories, type BgNbdFit } from "./bgnbd.js";
+import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit } from "./bgnbd.js";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
 import { hypergeometric2F1Series } from "./special-functions.js";
 
@@ -98,6 +98,12 @@ export function fitRows(
     const { r, alpha, a, b } = bgNbd.parameters;
     const series = hypergeometric2F1Series(a + b - 1 - r, a - 1, a + b - 1, options.horizon / (alpha + options.horizon));
     if (!series.converged) warnings.push(`hypergeometric_series_capped: with α = ${alpha.toPrecision(4)} the series of E[Y(${options.horizon})] does not converge within its cap for recent buyers; their expected purchases are null`);
+  }
+  if (bgNbd.converged && options.horizon !== undefined) {
+    // Every distinct (x, T) the scoring will meet, evaluated as the SQL does: a value that is not finite is null there.
+    const pairs = new Map(histories.map((history) => [`${history.x}|${history.T}`, history]));
+    const failing = [...pairs.values()].filter((history) => !Number.isFinite(expectedPurchases(bgNbd.parameters, history, options.horizon!))).length;
+    if (failing > 0) warnings.push(`prediction_not_finite: E[Y(${options.horizon})] is not finite for ${failing} of ${pairs.size} distinct (x, T); those customers' expected purchases and CLTV are null`);
   }
   const bothFitted = bgNbd.converged && gammaGamma.converged;
   if (!bothFitted) warnings.push("no_model_fit: a model did not converge; the predictive columns are null");

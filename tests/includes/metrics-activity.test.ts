@@ -19,6 +19,12 @@ describe("churn risk bands", () => {
   it("renders a BigQuery STRING the analyzer accepts", async () => {
     expect(await bigQueryType((risk) => purchaseModels.band({ risk, dialect: "bigquery" }), ["FLOAT64"])).toBe("STRING");
   });
+
+  it("finite(): NaN and ±∞ become null, finite values pass", async () => {
+    const values = await harness.evaluate((value) => purchaseModels.finite(value), [["nan"], ["inf"], ["-inf"], ["1.5"], [null]], ["double"]);
+    expect(values).toEqual([null, null, null, 1.5, null]);
+    expect(await bigQueryType((value) => purchaseModels.finite(value), ["FLOAT64"])).toBe("FLOAT64");
+  });
 });
 
 describe("engagementScore", () => {
