@@ -33,6 +33,10 @@ export type TargetConfig = DuckDbTargetConfig | BigQueryTargetConfig;
 export interface C360Config {
   defaultTarget?: string;
   landing?: string;
+  /** The project's dashboard declaration, relative to the project. */
+  dashboard?: string;
+  /** The project's docs-site settings, relative to the project. */
+  docs?: string;
   targets: Record<string, TargetConfig>;
 }
 
@@ -53,11 +57,14 @@ export interface ProjectContext {
   landingDir: string;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
+  /** Absolute paths of the project's dashboard declaration and docs-site settings, when c360.json names them. */
+  dashboardFile?: string;
+  docsFile?: string;
 }
 
 const DEFAULT_CONFIG: C360Config = {
   defaultTarget: "local",
-  targets: { local: { engine: "duckdb", database: "target/c360.duckdb", vars: { dialect: "duckdb" } } },
+  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb", vars: { dialect: "duckdb" } } },
 };
 
 export interface ProjectOptions {
@@ -92,6 +99,8 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     vars: { ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars },
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     artifactsDir: path.join(projectDir, "target"),
+    dashboardFile: config.dashboard ? path.resolve(projectDir, config.dashboard) : undefined,
+    docsFile: config.docs ? path.resolve(projectDir, config.docs) : undefined,
   };
 }
 
