@@ -94,14 +94,14 @@ function assertionsPanel(context: PanelContext, item: AssertionsItem): Panel {
   const count = (status: string) => assertions.filter((result) => result.status === status).length;
   const failed = count("failed");
   const tiles: Tile[] = [
-    { label: "Assertions passed", value: formatValue(count("success"), "integer"), status: failed === 0 ? "good" : undefined },
-    { label: "Assertions failed", value: formatValue(failed, "integer"), status: failed > 0 ? "bad" : "good" },
-    { label: "Assertions skipped", value: formatValue(count("skipped"), "integer") },
+    { label: "Passed", value: formatValue(count("success"), "integer"), status: failed === 0 ? "good" : undefined },
+    { label: "Failed", value: formatValue(failed, "integer"), status: failed > 0 ? "bad" : "good" },
+    { label: "Skipped", value: formatValue(count("skipped"), "integer") },
     { label: "Last run", value: `c360 ${run.command}`, description: `${run.startedAt.replace("T", " ").slice(0, 19)} UTC, target ${run.target}` },
   ];
   const order = { failed: 0, skipped: 1, success: 2 } as const;
   const table: DataTable = {
-    headings: ["Assertion", "Status", "Failing rows", "Detail"],
+    headings: ["Assertion or unit test", "Status", "Failing rows", "Detail"],
     rows: [...assertions]
       .sort((left, right) => order[left.status] - order[right.status] || left.name.localeCompare(right.name))
       .map((result) => [
