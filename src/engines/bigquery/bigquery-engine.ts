@@ -6,7 +6,7 @@
  * config); incrementals MERGE on their unique key; bronze rows arrive by load job.
  */
 import { C360Error, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type { ColumnInfo, Engine, LoadColumn, LoadRequest, QueryResult, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
 import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
@@ -65,9 +65,13 @@ export class BigQueryEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     const job = await this.run(sql, options);
-    if (this.settings.dryRun) return [];
-    return this.jobs.readRows(job.jobReference);
+    if (this.settings.dryRun) return { columns: [], rows: [] };
+    return this.jobs.readResult(job.jobReference);
   }
 
   async createTableAs(table: TableRef, query: string, layout: TableLayout = {}, options: StatementOptions = {}): Promise<StatementResult> {

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { errorMessage, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type { ColumnInfo, Engine, LoadColumn, LoadRequest, QueryResult, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
@@ -97,10 +97,14 @@ export class DuckDbEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     return this.pool.with(async (connection) => {
       try {
         const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
-        return readerToRows(reader);
+        return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
       } catch (error) {
         throw new ExecutionError(options.actionName ?? "query", errorMessage(error), { cause: error });
       }
