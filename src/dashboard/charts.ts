@@ -86,7 +86,7 @@ export function drawChart(item: ChartItem, rows: Row[]): DrawnChart {
   const longest = Math.max(0, ...categories.map((category) => category.length));
   const horizontal = Boolean(item.horizontal);
   const height = horizontal ? Math.max(HEIGHT, 90 + categories.length * 24) : HEIGHT;
-  const labelWidth = Math.min(longest * 6.6, 270);
+  const labelWidth = Math.min(Math.max(longest * 7.2, 40), 280);
   const rotate = !horizontal && categories.length * Math.min(longest, 14) * 7 > WIDTH - 120 ? 35 : 0;
   const categoryAxis = {
     type: "category" as const,

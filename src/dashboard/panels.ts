@@ -39,8 +39,20 @@ function numberLiteral(value: number): string {
   return String(Number(value.toPrecision(12)));
 }
 
+function resolved(context: PanelContext, item: DashboardItem, sql: string): string {
+  return resolveReferences(sql, context.actions, (table) => context.engine.quoteTable(table), context.where(item));
+}
+
+/** The two queries of a histogram: the value range, then the count per bin of `width` from `start`. Plain SQL both dialects run. */
+export function histogramQueries(source: string, column: string, start: number, width: number): { range: string; bins: string } {
+  return {
+    range: `with dashboard_values as (${source}) select min(${column}) as low, max(${column}) as high from dashboard_values`,
+    bins: `with dashboard_values as (${source}) select floor((${column} - ${numberLiteral(start)}) / ${numberLiteral(width)}) as bin, count(*) as values_in_bin from dashboard_values where ${column} is not null group by 1 order by 1`,
+  };
+}
+
 async function query(context: PanelContext, item: DashboardItem, sql: string): Promise<Row[]> {
-  return context.engine.query(resolveReferences(sql, context.actions, context.engine, context.where(item)), { actionName: `dashboard: ${item.title}` });
+  return context.engine.query(resolved(context, item, sql), { actionName: `dashboard: ${item.title}` });
 }
 
 function requireColumns(rows: Row[], columns: string[], where: string): void {
@@ -60,18 +72,14 @@ async function tilesPanel(context: PanelContext, item: TilesItem): Promise<Panel
 
 async function histogramBins(context: PanelContext, item: HistogramItem): Promise<HistogramBin[]> {
   const column = item.value.column;
-  const source = resolveReferences(item.sql, context.actions, context.engine, context.where(item));
-  const [range] = await context.engine.query(`with dashboard_values as (${source}) select min(${column}) as low, max(${column}) as high from dashboard_values`, {
-    actionName: `dashboard: ${item.title}`,
-  });
+  const source = resolved(context, item, item.sql);
+  const actionName = `dashboard: ${item.title}`;
+  const [range] = await context.engine.query(histogramQueries(source, column, 0, 1).range, { actionName });
   const low = numeric(range?.low);
   const high = numeric(range?.high);
   if (low === null || high === null) return [];
   const { start, width, count } = niceBins(low, high, item.bins ?? 20);
-  const rows = await context.engine.query(
-    `with dashboard_values as (${source}) select floor((${column} - ${numberLiteral(start)}) / ${numberLiteral(width)}) as bin, count(*) as values_in_bin from dashboard_values where ${column} is not null group by 1 order by 1`,
-    { actionName: `dashboard: ${item.title}` },
-  );
+  const rows = await context.engine.query(histogramQueries(source, column, start, width).bins, { actionName });
   const counts = new Map(rows.map((row) => [Number(row.bin), Number(row.values_in_bin)]));
   return Array.from({ length: count }, (_unused, index) => ({
     from: Number((start + index * width).toPrecision(12)),

@@ -3,7 +3,7 @@
  * the compiled project builds for this target, quoted by the engine: the same query then
  * reads the right dataset on BigQuery (with its suffix) and the right schema on DuckDB.
  */
-import type { Engine } from "../engines/engine.js";
+import type { TableRef } from "../engines/engine.js";
 import { UsageError } from "../errors.js";
 import type { Action } from "../graph/actions.js";
 
@@ -18,10 +18,11 @@ export function findAction(actions: Map<string, Action>, name: string): Action |
   return matches[0];
 }
 
-export function resolveReferences(sql: string, actions: Map<string, Action>, engine: Engine, where: string): string {
+/** The SQL with every ${ref()} replaced by `quote(table)` (an engine's quoteTable). */
+export function resolveReferences(sql: string, actions: Map<string, Action>, quote: (table: TableRef) => string, where: string): string {
   return sql.replace(REFERENCE, (_match, _quote, name: string) => {
     const action = findAction(actions, name);
     if (!action || action.kind === "test") throw new UsageError(`${where}: ref("${name}") names no table, view or declaration of the project.`);
-    return engine.quoteTable(action.target);
+    return quote(action.target);
   });
 }

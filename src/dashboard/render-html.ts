@@ -58,7 +58,7 @@ main{padding:1rem 2rem 3rem;max-width:1400px;margin:0 auto}h2{margin:2rem 0 .2re
 .chart svg{max-width:100%;height:auto;display:block}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:.8rem;margin:.6rem 0 0}
 .tile{border:1px solid var(--line);border-left:4px solid var(--accent);border-radius:6px;padding:.6rem .8rem;background:#fafbfd}
-.tile dt{font-size:.85rem;color:var(--muted)}.tile dd{margin:.2rem 0 0;font-size:1.3rem;font-weight:600;white-space:nowrap}.tile dd.note{font-size:.78rem;font-weight:normal;color:var(--muted)}
+.tile dt{font-size:.85rem;color:var(--muted)}.tile dd{margin:.2rem 0 0;font-size:1.3rem;font-weight:600;white-space:nowrap}.tile dd.note{white-space:normal}.tile dd.note{font-size:.78rem;font-weight:normal;color:var(--muted)}
 .tile.good{border-left-color:#3ba272}.tile.bad{border-left-color:#ee6666}.note{color:var(--muted)}
 details.data{margin-top:.5rem}details.data summary{cursor:pointer;color:var(--accent);font-size:.9rem}
 table{border-collapse:collapse;width:100%;margin-top:.4rem;font-size:.85rem}caption{text-align:left;font-weight:600;padding:.2rem 0}

@@ -176,8 +176,8 @@ describe("dashboard declarations", () => {
     const project = compiledProject(EXAMPLE_PROJECT, { dialect: "duckdb" });
     const engine = await DuckDbEngine.open(":memory:");
     try {
-      expect(resolveReferences('select * from ${ref("customer_revenue")} join ${ ref( \'raw.orders\' ) }', project.actions, engine, "here")).toBe('select * from "shop"."customer_revenue" join "raw"."orders"');
-      expect(() => resolveReferences('${ref("nope")}', project.actions, engine, "dashboard.json /sections/0")).toThrow('dashboard.json /sections/0: ref("nope") names no table');
+      expect(resolveReferences('select * from ${ref("customer_revenue")} join ${ ref( \'raw.orders\' ) }', project.actions, (table) => engine.quoteTable(table), "here")).toBe('select * from "shop"."customer_revenue" join "raw"."orders"');
+      expect(() => resolveReferences('${ref("nope")}', project.actions, (table) => engine.quoteTable(table), "dashboard.json /sections/0")).toThrow('dashboard.json /sections/0: ref("nope") names no table');
     } finally {
       await engine.close();
     }
