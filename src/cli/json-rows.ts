@@ -4,7 +4,8 @@
  * a value of a numeric column is printed as a JSON number when a reader that parses it into
  * a double gets back exactly the same decimal (368717.100000000 → 368717.1); otherwise it
  * stays an exact string (12345678901234567890.123456789, 9007199254740993), so no digit is
- * ever lost. Text columns stay strings even when they look like numbers ("00501").
+ * ever lost. Text columns stay strings even when they look like numbers ("00501"). Arrays of
+ * numbers follow the rule; fields inside a STRUCT are left as the engine returns them.
  */
 import type { ColumnInfo, Row } from "../engines/engine.js";
 
