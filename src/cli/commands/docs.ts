@@ -2,9 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { CommandModule } from "yargs";
 import { buildCatalog } from "../../docs/catalog.js";
-import { lineageSvg } from "../../docs/lineage.js";
-import { anchor, renderDocsSiteHtml } from "../../docs/render-html.js";
-import { buildDocsSite } from "../../docs/site.js";
 import { openEngine } from "../../engines/open-engine.js";
 import { compileForTarget } from "../../runner/session.js";
 import { createReporter } from "../output.js";
@@ -21,6 +18,12 @@ export const docsCommand: CommandModule<object, GlobalArguments & { types: boole
   handler: async (argv) => {
     const context = projectFrom(argv);
     const project = compileForTarget(context);
+    // Graphviz (WebAssembly) and the Markdown renderer load only for this command.
+    const [{ lineageSvg }, { anchor, renderDocsSiteHtml }, { buildDocsSite }] = await Promise.all([
+      import("../../docs/lineage.js"),
+      import("../../docs/render-html.js"),
+      import("../../docs/site.js"),
+    ]);
     const docsDir = path.join(context.artifactsDir, "docs");
     const engine = argv.types ? await openEngine(context) : undefined;
     let catalog;
