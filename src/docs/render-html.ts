@@ -109,7 +109,7 @@ export function renderDocsSiteHtml(site: DocsSite, options: RenderOptions = {}):
 <header><h1>${escapeHtml(site.title)}</h1><p>${all.length} tables, views and sources · ${escapeHtml(lastRun)}</p></header>
 <main>
 <div class="search" role="search"><label for="search">Search tables and columns</label>
-<input id="search" type="search" placeholder="e.g. churn, customer_key, revenue" autocomplete="off">
+<input id="search" type="search" placeholder="a table or column name, or words of a description" autocomplete="off">
 <p id="search-status" aria-live="polite"></p><ul id="search-results"></ul></div>
 <nav class="toc" aria-label="Contents"><ul>${toc}</ul></nav>
 ${site.published.length ? `<h2 id="published">Published tables</h2>\n${site.published.map(entryOf).join("\n")}` : ""}
