@@ -1,4 +1,5 @@
 /** `c360 dashboard`, and the same dashboard written at the end of `c360 build`. */
+import fs from "node:fs";
 import path from "node:path";
 import type { CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
@@ -12,7 +13,10 @@ import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options
 /** Draws the project's dashboard; says where it is, and warns (exit code 1) about any panel that could not be drawn. */
 export async function drawDashboard(context: ProjectContext, actions: Map<string, Action>, reporter: Reporter): Promise<string> {
   const { writeDashboard } = await import("../../dashboard/index.js");
-  const engine = await openEngine(context);
+  const { target } = context;
+  // Read-only where the file exists: the dashboard only reads, so queries may run beside it.
+  const readOnly = target.engine === "duckdb" && target.database !== ":memory:" && fs.existsSync(path.resolve(context.projectDir, target.database));
+  const engine = await openEngine(context, { readOnly });
   let written;
   try {
     written = await writeDashboard(context, actions, engine);
