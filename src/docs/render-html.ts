@@ -84,7 +84,8 @@ h2{margin-top:2.2rem;border-bottom:2px solid #dde1ea;padding-bottom:.2rem}.entry
 .entry h3{margin:.2rem 0}small{color:#6b7385;font-weight:normal}.meta{color:#4b5366;font-size:.9rem}
 table{border-collapse:collapse;width:100%;margin:.4rem 0;font-size:.9rem}td,th{border:1px solid #e1e4ec;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f1f3f8}
 a{color:#3a5bb8}a.metric{font-size:.8rem;margin-left:.3rem;white-space:nowrap}.status{padding:0 .4rem;border-radius:4px;font-size:.8rem}.ok{background:#dff3e7;color:#1c6b3c}.bad{background:#fbe0e0;color:#a32020}.warn{background:#fff1d6;color:#8a5a00}.muted{background:#eceef3;color:#5b6478}
-.lineage{overflow:auto;background:#fff;border:1px solid #dde1ea;border-radius:8px;max-height:80vh}.lineage svg{display:block}
+.lineage{overflow:auto;background:#fff;border:1px solid #dde1ea;border-radius:8px;max-height:85vh;margin:0}.lineage svg{display:block;width:100%;height:auto}
+#lineage-full:checked ~ .lineage svg{width:auto}.zoom{font-size:.9rem}
 .metrics-doc{background:#fff;border:1px solid #dde1ea;border-radius:8px;padding:.2rem 1.2rem}.metrics-doc pre{background:#f4f6fa;padding:.6rem;overflow:auto}
 :target{outline:3px solid #f2c94c;outline-offset:2px}`;
 
@@ -114,7 +115,7 @@ export function renderDocsSiteHtml(site: DocsSite, options: RenderOptions = {}):
 <nav class="toc" aria-label="Contents"><ul>${toc}</ul></nav>
 ${site.published.length ? `<h2 id="published">Published tables</h2>\n${site.published.map(entryOf).join("\n")}` : ""}
 ${site.layers.map((layer) => `<h2 id="schema-${escapeHtml(layer.schema)}">${escapeHtml(layer.schema)}</h2>\n${layer.entries.map(entryOf).join("\n")}`).join("\n")}
-${options.lineageSvg ? `<h2 id="lineage">Lineage graph</h2><p class="meta">Every table, view and source, boxed by schema; click a node to read about it.</p><figure class="lineage" role="group" aria-label="Lineage graph">${options.lineageSvg}</figure>` : ""}
+${options.lineageSvg ? `<h2 id="lineage">Lineage graph</h2><p class="meta">Every table, view and source, boxed by schema, data flowing left to right; click a node to read about it.</p><input type="checkbox" id="lineage-full"> <label class="zoom" for="lineage-full">Show at full size (scroll to pan)</label><figure class="lineage" role="group" aria-label="Lineage graph">${options.lineageSvg}</figure>` : ""}
 ${site.metrics ? `<h2 id="metrics">Metric definitions</h2><div class="metrics-doc">${site.metrics.html}</div>` : ""}
 </main>
 <script type="application/json" id="search-index">${searchIndex(all)}</script>

@@ -144,6 +144,11 @@ describe.skipIf(!CHROMIUM_PATH && !BROWSER_REQUIRED)("the pages in headless Chro
     expect(await lineage.locator("g.node").count()).toBeGreaterThan(50);
     expect(await lineage.locator('a[*|href="#action-c360-customer_360"]').count()).toBe(1);
     await page.locator("figure.lineage").screenshot({ path: path.join(SCREENSHOTS, "docs-lineage.png") });
+    // Fitted to the page by default; at full size the node names are readable and the figure scrolls.
+    const fitted = (await lineage.boundingBox())!.width;
+    await page.check("#lineage-full");
+    expect((await lineage.boundingBox())!.width).toBeGreaterThan(fitted * 2);
+    await page.locator("figure.lineage").screenshot({ path: path.join(SCREENSHOTS, "docs-lineage-full.png") });
     await page.goto(`file://${path.join(projectDir, "target/docs/index.html")}#action-c360-customer_aggregated_metrics`);
     await page.screenshot({ path: path.join(SCREENSHOTS, "docs-table.png") });
     expect(problems).toEqual([]);
