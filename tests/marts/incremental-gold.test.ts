@@ -25,6 +25,9 @@ const PUBLISHED_TABLES = [
   "kpi_summary",
 ];
 
+/** Each case builds the whole DAG about a dozen times. */
+const BUILDS_TIMEOUT = 600_000;
+
 const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "c360-incremental-gold-"));
 afterAll(() => fs.rmSync(workRoot, { recursive: true, force: true }));
 
@@ -117,7 +120,7 @@ describe("incremental gold equals a full refresh", () => {
     await buildOnce(incremental, growing);
     for (const table of ["affected_orders", "affected_interactions", "affected_customers", "identity_map_changes"]) expect(await count(incremental, `c360_changes.${table}`), table).toBe(0);
     await expectEqualsFullRefresh(incremental, growing);
-  });
+  }, BUILDS_TIMEOUT);
 
   it("through merges, a split, orders of old customers, late events, CRM versions, late exchange rates and a moving as_of_date", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "cases-"));
@@ -203,5 +206,5 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-07-31" });
     await buildOnce(incremental, landing);
     await expectEqualsFullRefresh(incremental, landing);
-  });
+  }, BUILDS_TIMEOUT);
 });
