@@ -166,12 +166,15 @@ describe("incremental gold equals a full refresh", () => {
     expect(await incremental.query("select count(distinct customer_key) as n from c360.customer_identity_map")).not.toEqual(keysBefore);
     await expectEqualsFullRefresh(incremental, landing);
 
-    // Round 3: orders of old customers (one with a line arriving in the same part), an order
-    // line for an old order, late events of an old visitor, a ticket of an old customer.
+    // Round 3: orders of old customers (one with a line arriving in the same part), a new
+    // version of an old order, another that moves an order past as_of_date (its row must go),
+    // an order line for an old order, late events of an old visitor, a ticket of an old customer.
     writeFiles(landing, {
       "shop/orders-2024-07-02.csv": ordersCsv([
         { order_id: "O4", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-05-01T10:00:00Z", total: "15.00" },
         { order_id: "O3", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-02-03T10:00:00Z", total: "40.00", status: "completed", updated_at: "2024-03-01T00:00:00Z" },
+        // A new version of O2 placed after as_of_date: O2 leaves customer_transactions.
+        { order_id: "O2", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-07-20T10:00:00Z", total: "30.00", updated_at: "2024-07-20T10:00:00Z" },
       ]),
       "shop/order_items-2024-07-02.csv": itemsCsv([
         { order_id: "O4", line_number: "1", sku: "C", quantity: "2", unit_price: "7.50" },
@@ -186,6 +189,7 @@ describe("incremental gold equals a full refresh", () => {
     });
     await buildOnce(incremental, landing);
     expect(await count(incremental, "c360_changes.affected_orders")).toBeGreaterThan(0);
+    expect(await incremental.query("select order_id from c360.customer_transactions order by order_id")).toEqual([{ order_id: "O1" }, { order_id: "O3" }, { order_id: "O4" }]);
     await expectEqualsFullRefresh(incremental, landing);
 
     // Round 4: a EUR order dated before the first EUR rate waits in quarantine; a later rates
