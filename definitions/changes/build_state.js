@@ -14,7 +14,8 @@
  * only marks more rows as changed), so the save needs no transaction.
  */
 const SCHEMA = "c360_changes";
-const TAGS = ["changes"];
+// Also "marts": selecting the gold tables by tag (--select tag:marts) must bring what they read.
+const TAGS = ["changes", "marts"];
 
 const STATE_TABLES = {
   build_state_identity_map: {
