@@ -210,5 +210,12 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-07-31" });
     await buildOnce(incremental, landing);
     await expectEqualsFullRefresh(incremental, landing);
+
+    // A database without the saved state (built before c360_changes existed): everything is
+    // recomputed once.
+    for (const state of ["identity_map", "parts", "fx_rates", "as_of"]) await incremental.query(`drop table c360_changes.build_state_${state}`);
+    await buildOnce(incremental, landing);
+    expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
+    await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 });
