@@ -60,6 +60,8 @@ export interface CompiledTest {
   target?: TableRef;
   dependencyTargets?: TableRef[];
   disabled?: boolean;
+  /** c360: the `dataset` of the test's config block (core does not keep it in the graph). */
+  dataset?: string;
 }
 
 export interface CompiledGraph {

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { CompilationError } from "../errors.js";
+import { splitSqlx } from "../format/sqlx-blocks.js";
 import { DataformVm } from "./dataform-vm.js";
 import type { CompiledGraph } from "./graph-types.js";
 import { decodeCompiledGraph, encodeCompileRequest } from "./protos.js";
@@ -55,6 +56,7 @@ export function compileProject(options: CompileOptions): CompiledGraph {
     throw new CompilationError([{ fileName: "", message: error instanceof Error ? error.message : String(error) }]);
   }
   attributeRequiredFiles(graph, dataformVm.requiredSourceFiles);
+  attributeUnitTestDatasets(graph, projectDir);
   const problems = graph.graphErrors?.compilationErrors ?? [];
   if (problems.length > 0) {
     throw new CompilationError(
@@ -71,5 +73,27 @@ function attributeRequiredFiles(graph: CompiledGraph, requiredFiles: string[]): 
   for (const action of [...(graph.tables ?? []), ...(graph.operations ?? []), ...(graph.assertions ?? [])]) {
     const file = byName.get(action.target.name);
     if (file && action.fileName?.endsWith(".js")) action.fileName = file;
+  }
+}
+
+/**
+ * The model each unit test runs, from the `dataset` of its config block: core compiles the
+ * test's query but keeps no link to the model, which selection needs (`--select X` runs X's
+ * unit tests). Accepts `dataset: "name"` and `dataset: { schema: "s", name: "n" }`.
+ */
+function attributeUnitTestDatasets(graph: CompiledGraph, projectDir: string): void {
+  for (const test of graph.tests ?? []) {
+    if (!test.fileName?.endsWith(".sqlx")) continue;
+    const source = fs.readFileSync(path.join(projectDir, test.fileName), "utf8");
+    const config = splitSqlx(source).find((segment) => segment.kind === "block" && segment.name === "config")?.text ?? "";
+    const quoted = /\bdataset\s*:\s*["'`]([^"'`]+)["'`]/.exec(config);
+    const object = /\bdataset\s*:\s*\{([^}]*)\}/.exec(config);
+    if (quoted) test.dataset = quoted[1];
+    else if (object) {
+      const field = (key: string) => new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(object[1])?.[1];
+      const name = field("name");
+      const schema = field("schema");
+      if (name) test.dataset = schema ? `${schema}.${name}` : name;
+    }
   }
 }

@@ -12,7 +12,9 @@ export type SchemaName = "c360" | "dataform";
 function validatorFor(schema: SchemaName): ValidateFunction {
   let validator = validators.get(schema);
   if (!validator) {
-    const file = fileURLToPath(new URL(`./schemas/${schema}.schema.json`, import.meta.url));
+    // Two levels up is the repository root both from src/config/ and from the compiled
+    // dist/config/, so the schemas are read from src/ in either case (tsc copies no JSON).
+    const file = fileURLToPath(new URL(`../../src/config/schemas/${schema}.schema.json`, import.meta.url));
     validator = ajv.compile(JSON.parse(fs.readFileSync(file, "utf8")));
     validators.set(schema, validator);
   }

@@ -18,8 +18,8 @@ export interface RunPlanOptions {
   buildState?: BuildState;
   /** Called as each action finishes (progress display). */
   onResult?: (result: ActionResult, done: number, total: number) => void;
-  /** Called as each action starts. */
-  onStart?: (node: PlanNode) => void;
+  /** Called as each action starts, with the number of planned actions. */
+  onStart?: (node: PlanNode, total: number) => void;
 }
 
 export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
@@ -44,7 +44,7 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   };
 
   const start = (node: PlanNode): void => {
-    options.onStart?.(node);
+    options.onStart?.(node, plan.length);
     const started = performance.now();
     const { action } = node;
     const base = { name: action.name, kind: action.kind, fileName: action.fileName };

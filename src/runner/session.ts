@@ -8,7 +8,7 @@ import { compileProject, type CompiledGraph } from "../compile/index.js";
 import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
 import { type Action, type ActionKind, buildActionGraph, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
-import { selectActions } from "../graph/selection.js";
+import { type SelectionOptions, selectActions } from "../graph/selection.js";
 import { BuildState } from "./build-state.js";
 import { buildPlan, type PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
@@ -36,12 +36,14 @@ export function compileForTarget(context: ProjectContext): CompiledProject {
 export interface ExecutionOptions {
   select?: string[];
   exclude?: string[];
+  /** Indirect selection and saved state for the selectors (selection.ts). */
+  selection?: SelectionOptions;
   threads: number;
   fullRefresh?: boolean;
   failFast?: boolean;
   /** Do not rebuild tables and views whose SQL and inputs are unchanged since their last build (build-state.ts). */
   skipUnchanged?: boolean;
-  onStart?: (node: PlanNode) => void;
+  onStart?: (node: PlanNode, total: number) => void;
   onResult?: (result: ActionResult, done: number, total: number) => void;
 }
 
@@ -56,7 +58,7 @@ export async function executeActions(
   kinds: ReadonlySet<ActionKind>,
   options: ExecutionOptions,
 ): Promise<ActionResult[]> {
-  const selected = selectActions(project.actions, options.select, options.exclude);
+  const selected = selectActions(project.actions, options.select, options.exclude, options.selection);
   const plan = buildPlan(project.actions, selected, kinds);
   // Assertions and unit tests write no table: a plan of only those needs no build state.
   const writesTables = plan.some((node) => EXECUTABLE_KINDS.has(node.action.kind));
