@@ -51,8 +51,16 @@ export function summaryEvent(command: string, results: ActionResult[], elapsedSe
     elapsedSeconds: Number(elapsedSeconds.toFixed(3)),
     ...counts,
     unchanged: results.filter((result) => result.unchanged).length,
-    failures: results.filter((result) => result.status === "failed").map((result) => ({ name: result.name, file: result.fileName, error: result.error ?? "failed" })),
+    failures: results
+      .filter((result) => result.status === "failed")
+      .map((result) => ({ name: result.name, file: result.fileName, line: result.errorLine ?? null, column: result.errorColumn ?? null, error: result.error ?? "failed" })),
   };
+}
+
+/** `file:line:column` of a failed action's error when located, else its file. */
+export function sourceReference(result: ActionResult): string {
+  if (result.errorLine === undefined) return result.fileName;
+  return `${result.fileName}:${result.errorLine}${result.errorColumn !== undefined ? `:${result.errorColumn}` : ""}`;
 }
 
 /** The end-of-run summary: counts, then every failure and every skip with its reason. */
@@ -62,7 +70,7 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
   const passed = unchanged > 0 ? `${counts.success} passed (${unchanged} unchanged, not rebuilt)` : `${counts.success} passed`;
   const lines = [`${results.length} action(s) in ${elapsedSeconds.toFixed(2)}s: ${passed}, ${counts.failed} failed, ${counts.skipped} skipped`];
   for (const result of results.filter((candidate) => candidate.status === "failed")) {
-    lines.push(`  FAIL ${result.name}${result.fileName ? ` (${result.fileName})` : ""}: ${result.error ?? "failed"}`);
+    lines.push(`  FAIL ${result.name}${result.fileName ? ` (${sourceReference(result)})` : ""}: ${result.error ?? "failed"}`);
     for (const row of result.sample ?? []) lines.push(`       ${JSON.stringify(row)}`);
   }
   for (const result of results.filter((candidate) => candidate.status === "skipped")) {

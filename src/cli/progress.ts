@@ -15,7 +15,7 @@ export type ProgressEvent =
   | { event: "load_finished"; parts: number; records: number; seconds: number }
   | { event: "action_started"; name: string; kind: string; file: string; total: number }
   | { event: "action_finished"; done: number; total: number; result: ActionResult }
-  | { event: "summary"; command: string; elapsedSeconds: number; success: number; failed: number; skipped: number; unchanged: number; failures: { name: string; file: string; error: string }[] };
+  | { event: "summary"; command: string; elapsedSeconds: number; success: number; failed: number; skipped: number; unchanged: number; failures: { name: string; file: string; line: number | null; column: number | null; error: string }[] };
 
 const MARK: Record<ActionResult["status"], string> = { success: "OK", failed: "FAIL", skipped: "SKIP" };
 
@@ -45,7 +45,7 @@ function actionLine(done: number, total: number, result: ActionResult): string {
       : result.unchanged
         ? "unchanged, not rebuilt"
         : result.status === "failed"
-          ? `${result.seconds.toFixed(2)}s: ${(result.error ?? "failed").split("\n")[0]}`
+          ? `${result.seconds.toFixed(2)}s: ${result.errorLine !== undefined ? `${result.fileName}:${result.errorLine}${result.errorColumn !== undefined ? `:${result.errorColumn}` : ""}: ` : ""}${(result.error ?? "failed").split("\n")[0]}`
           : `${rows}${result.seconds.toFixed(2)}s`;
   return `${counter} ${status.padEnd(4)} ${result.kind.padEnd(11)} ${result.name} [${detail}]`;
 }
@@ -83,6 +83,8 @@ export function formatEventJson(event: ProgressEvent, now: Date): string {
       name: result.name,
       kind: result.kind,
       file: result.fileName,
+      line: result.errorLine ?? null,
+      column: result.errorColumn ?? null,
       status: result.status,
       unchanged: result.unchanged ?? false,
       rows: result.rowsAffected ?? null,

@@ -77,6 +77,6 @@ export interface CompiledGraph {
   assertions?: CompiledAssertion[];
   declarations?: CompiledDeclaration[];
   tests?: CompiledTest[];
-  graphErrors?: { compilationErrors?: { fileName?: string; actionName?: string; message?: string }[] };
+  graphErrors?: { compilationErrors?: { fileName?: string; actionName?: string; message?: string; stack?: string }[] };
   dataformCoreVersion?: string;
 }

@@ -4,7 +4,8 @@
  * each skipped result names the failure that caused it.
  */
 import type { Engine } from "../engines/engine.js";
-import { actionErrorMessage } from "../errors.js";
+import { locateSqlError, relabelExcerpt } from "../check/source-location.js";
+import { actionErrorMessage, ExecutionError } from "../errors.js";
 import type { BuildState } from "./build-state.js";
 import { executeAction, type ActionOutcome } from "./execute-action.js";
 import type { PlanNode } from "./plan.js";
@@ -18,6 +19,8 @@ export interface RunPlanOptions {
   buildState?: BuildState;
   /** Called as each action finishes (progress display). */
   onResult?: (result: ActionResult, done: number, total: number) => void;
+  /** The project folder: a SQL error is then located in the action's .sqlx (file, line, column). */
+  projectDir?: string;
   /** Called as each action starts, with the number of planned actions. */
   onStart?: (node: PlanNode, total: number) => void;
 }
@@ -65,7 +68,18 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
         });
       })
       .catch((error: unknown) => {
-        record({ ...base, status: "failed", seconds: (performance.now() - started) / 1000, engineSeconds: 0, error: actionErrorMessage(error) });
+        const detail = actionErrorMessage(error);
+        const statement = error instanceof ExecutionError ? error.statement : undefined;
+        const position = options.projectDir ? locateSqlError(options.projectDir, action.fileName, detail, statement) : undefined;
+        record({
+          ...base,
+          status: "failed",
+          seconds: (performance.now() - started) / 1000,
+          engineSeconds: 0,
+          error: position ? relabelExcerpt(detail, action.fileName, position) : detail,
+          errorLine: position?.line,
+          errorColumn: position?.column,
+        });
       })
       .finally(() => {
         running.delete(action.name);

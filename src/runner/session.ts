@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { compileProject, type CompiledGraph } from "../compile/index.js";
+import { compileProjectWithWarnings, type CompiledGraph } from "../compile/index.js";
 import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
 import { type Action, type ActionKind, buildActionGraph, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
@@ -16,6 +16,10 @@ import { runPlan } from "./run-plan.js";
 
 export interface CompiledProject {
   graph: CompiledGraph;
+  /** The project folder, to locate runtime SQL errors in the action's file. */
+  projectDir?: string;
+  /** What the compile noticed that does not stop a build (e.g. a .sqlx no file requires). */
+  warnings?: string[];
   actions: Map<string, Action>;
   seconds: number;
 }
@@ -26,11 +30,11 @@ export function compileForTarget(context: ProjectContext): CompiledProject {
     context.target.engine === "bigquery"
       ? { defaultDatabase: context.target.project, schemaSuffix: context.target.datasetSuffix || undefined, defaultLocation: context.target.location }
       : {};
-  const graph = compileProject({ projectDir: context.projectDir, vars: context.vars, projectConfigOverride });
+  const { graph, warnings } = compileProjectWithWarnings({ projectDir: context.projectDir, vars: context.vars, projectConfigOverride });
   const seconds = (performance.now() - started) / 1000;
   fs.mkdirSync(context.artifactsDir, { recursive: true });
   fs.writeFileSync(path.join(context.artifactsDir, "compiled.json"), JSON.stringify(graph, null, 2) + "\n");
-  return { graph, actions: buildActionGraph(graph).actions, seconds };
+  return { graph, projectDir: context.projectDir, warnings, actions: buildActionGraph(graph).actions, seconds };
 }
 
 export interface ExecutionOptions {
@@ -65,6 +69,7 @@ export async function executeActions(
   const buildState = writesTables ? await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false }) : undefined;
   return runPlan(engine, plan, {
     buildState,
+    projectDir: project.projectDir,
     threads: options.threads,
     fullRefresh: options.fullRefresh ?? false,
     failFast: options.failFast ?? false,

@@ -30,6 +30,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
   const saved = savedStateFrom(argv);
   const project = compileForTarget(context);
+  for (const warning of project.warnings ?? []) reporter.warn(warning);
   reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun });

@@ -29,6 +29,7 @@ export const lsCommand: CommandModule<object, LsArguments> = {
   handler: (argv) => {
     const saved = savedStateFrom(argv);
     const project = compileForTarget(projectFrom(argv));
+    for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     const selected = [...selectFrom(argv, project.actions, saved)].sort().map((name) => project.actions.get(name)!);
     const lines = argv.format === "json" ? selected.map((action) => JSON.stringify(describeForJson(action))) : selected.map((action) => action.name);
     if (lines.length > 0) process.stdout.write(lines.join("\n") + "\n");
