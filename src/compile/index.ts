@@ -84,6 +84,7 @@ export function compileProjectWithWarnings(options: CompileOptions): { graph: Co
   } catch (error) {
     throw new CompilationError([{ fileName: "", message: error instanceof Error ? error.message : String(error) }]);
   }
+  dataformVm.saveCodeCache();
   attributeRequiredFiles(graph, dataformVm.requiredSourceFiles);
   attributeUnitTestDatasets(graph, projectDir);
   const problems = graph.graphErrors?.compilationErrors ?? [];
