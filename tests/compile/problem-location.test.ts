@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileProject } from "../../src/compile/index.js";
+import { compileProject, listProjectFiles } from "../../src/compile/index.js";
+import { locateCompilationProblems } from "../../src/compile/problem-location.js";
 import { CompilationError } from "../../src/errors.js";
 import { copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
 
@@ -37,5 +38,16 @@ describe("compilation errors name the file, line and column", () => {
   it("a .js file, from its stack frame", () => {
     const error = compileWith("definitions/bad.js", "// a comment\n\nconst value = undefinedThing.y;\n");
     expect(error.problems[0]).toMatchObject({ fileName: "definitions/bad.js", line: 3, column: 15, message: "undefinedThing is not defined" });
+  });
+});
+
+describe("a file name that is not the project's", () => {
+  it("is replaced by the project file that quotes the name (core picked a frame of c360's own code)", () => {
+    const projectDir = copyProject(EXAMPLE_PROJECT);
+    fs.writeFileSync(path.join(projectDir, "definitions/uses.js"), 'publish("uses").query((ctx) => `select * from ${ctx.ref("no_such_table")}`);\n');
+    const [problem] = locateCompilationProblems(projectDir, [{ fileName: "wc/c360/scripts/c360.ts", message: 'Could not resolve "no_such_table"' }], listProjectFiles(projectDir));
+    expect(problem).toMatchObject({ fileName: "definitions/uses.js", line: 1, column: 58 });
+    const [unknown] = locateCompilationProblems(projectDir, [{ fileName: "wc/c360/scripts/c360.ts", message: "something broke" }], listProjectFiles(projectDir));
+    expect(unknown.fileName).toBe("");
   });
 });
