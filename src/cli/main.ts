@@ -60,7 +60,9 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
       .help()
       .alias("help", "h")
       .version("version", "Print the c360 version", packageVersion())
-      .wrap(Math.min(110, process.stdout.columns || 110))
+      // Wrapping measures every help line; yargs prepares the help of the command it runs
+      // even when no one asks, so measure only when help is asked for.
+      .wrap(argv.includes("--help") || argv.includes("-h") || argv.length === 0 ? Math.min(110, process.stdout.columns || 110) : null)
       .fail((message, error) => {
         if (error) throw error;
         process.stderr.write(`${message}\nRun c360 --help for usage.\n`);

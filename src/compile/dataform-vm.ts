@@ -150,7 +150,14 @@ export class DataformVm {
   }
 
   private evaluate(code: string, filePath: string, module: LoadedModule, requireFn: (request: string) => unknown): void {
-    this.run(new vm.Script(this.wrap(code), { filename: filePath }), filePath, module, requireFn);
+    // V8's code for a project file is kept like core's: compiling each file's script is a
+    // large share of a fresh process's compile.
+    const wrapped = this.wrap(code);
+    const key = cacheKey("project-code", process.version, filePath, wrapped);
+    const cachedData = readCache("v8", key);
+    const script = new vm.Script(wrapped, { filename: filePath, cachedData });
+    this.run(script, filePath, module, requireFn);
+    if (cachedData === undefined || script.cachedDataRejected) writeCache("v8", key, script.createCachedData());
   }
 
   private run(script: vm.Script, filePath: string, module: LoadedModule, requireFn: (request: string) => unknown): void {
