@@ -38,7 +38,7 @@ export function formatBytes(bytes: number): string {
 function actionLine(done: number, total: number, result: ActionResult): string {
   const counter = `${String(done).padStart(String(total).length)} of ${total}`;
   const status = result.unchanged ? "SAME" : MARK[result.status];
-  const rows = result.rowsAffected !== undefined ? `${result.rowsAffected.toLocaleString("en-US")} rows in ` : "";
+  const rows = result.rowsAffected !== undefined ? `${result.rowsAffected.toLocaleString("en-US")} row${result.rowsAffected === 1 ? "" : "s"} in ` : "";
   const detail =
     result.status === "skipped"
       ? `skipped: ${result.skippedBecause?.startsWith("--") ? result.skippedBecause : `upstream ${result.skippedBecause} failed`}`
