@@ -26,6 +26,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   format: async () => (await import("./commands/format.js")).formatCommand as never,
   validate: async () => (await import("./commands/validate.js")).validateCommand as never,
   query: async () => (await import("./commands/query.js")).queryCommand as never,
+  diff: async () => (await import("./commands/diff.js")).diffCommand as never,
   graph: async () => (await import("./commands/graph.js")).graphCommand as never,
   docs: async () => (await import("./commands/docs.js")).docsCommand as never,
 };

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import type { ModelFitConfig } from "../runner/model-fits.js";
 import { readValidatedJson } from "./validate.js";
 
 export interface DuckDbTargetConfig {
@@ -34,6 +35,8 @@ export interface C360Config {
   defaultTarget?: string;
   landing?: string;
   targets: Record<string, TargetConfig>;
+  /** Models fitted in TypeScript on every build (runner/model-fits.ts). */
+  fits?: ModelFitConfig[];
 }
 
 export interface DataformSettings {
@@ -53,6 +56,8 @@ export interface ProjectContext {
   landingDir: string;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
+  /** c360.json `fits`: models the runner fits after their output table is built. */
+  fits: ModelFitConfig[];
 }
 
 const DEFAULT_CONFIG: C360Config = {
@@ -67,6 +72,8 @@ export interface ProjectOptions {
   vars?: Record<string, string>;
   /** `--seeds DIR`, relative to the working directory. */
   landing?: string;
+  /** `--database FILE`, relative to the working directory: a DuckDB target's database file for this invocation. */
+  database?: string;
 }
 
 export function loadProject(options: ProjectOptions): ProjectContext {
@@ -80,10 +87,11 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     throw new UsageError(`${projectDir} is not a Dataform project: it has neither dataform.json nor workflow_settings.yaml.`);
   }
   const targetName = options.target ?? config.defaultTarget ?? Object.keys(config.targets)[0];
-  const target = config.targets[targetName];
-  if (!target) {
+  const configured = config.targets[targetName];
+  if (!configured) {
     throw new UsageError(`Unknown target '${targetName}'. ${c360File} defines: ${Object.keys(config.targets).join(", ")}.`);
   }
+  const target = withDatabaseFile(configured, targetName, options.database);
   const defaultDialect = target.engine === "duckdb" ? { dialect: "duckdb" } : { dialect: "bigquery" };
   return {
     projectDir,
@@ -92,6 +100,7 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     vars: checkedDateVars({ ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars }),
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     artifactsDir: path.join(projectDir, "target"),
+    fits: config.fits ?? [],
   };
 }
 
@@ -109,6 +118,20 @@ export function checkedDateVars(vars: Record<string, string>): Record<string, st
     if (!real) throw new UsageError(`The var ${name}=${value} is not a day of the calendar (YYYY-MM-DD expected, e.g. ${parts[1]}-${parts[2] === "02" ? "02-28" : "06-30"}). Set it with --vars ${name}=YYYY-MM-DD or in c360.json / dataform.json.`);
   }
   return vars;
+}
+
+/** The target with its DuckDB database file replaced by `--database` (an absolute path). */
+function withDatabaseFile(target: TargetConfig, targetName: string, database: string | undefined): TargetConfig {
+  if (database === undefined) return target;
+  if (target.engine !== "duckdb") throw new UsageError(`--database chooses a DuckDB file, but target '${targetName}' runs on ${target.engine}.`);
+  if (!database.trim()) throw new UsageError("--database expects a file path.");
+  return { ...target, database: path.resolve(database) };
+}
+
+/** The `fits` of a project's c360.json (validated), or none when it has no c360.json. */
+export function readModelFits(projectDir: string): ModelFitConfig[] {
+  const c360File = path.join(path.resolve(projectDir), "c360.json");
+  return fs.existsSync(c360File) ? (readValidatedJson<C360Config>(c360File, "c360").fits ?? []) : [];
 }
 
 /** Parses `--vars a=1 b=2` into a record; `=` and `,` inside a value are kept. */

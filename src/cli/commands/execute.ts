@@ -39,6 +39,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   await reporter.startLiveLine();
   try {
     if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false, reporter });
+    else if (!argv.dryRun) await refuseIncompleteLoad(engine);
     results = await executeActions(engine, project, kinds, {
       select: argv.select,
       exclude: argv.exclude,
@@ -65,6 +66,12 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
     if (summary) process.stdout.write(`\n${summary}\n`);
   }
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/** `run` and `test` read bronze only when it holds what the load manifest says (ARCHITECTURE.md "Loads are atomic"). */
+async function refuseIncompleteLoad(engine: Engine): Promise<void> {
+  const { assertBronzeMatchesManifest } = await import("../../loader/consistency.js");
+  await assertBronzeMatchesManifest(engine);
 }
 
 /** What a person wants to see after a build: the Customer 360 in a few lines (when the project has it). */
