@@ -29,6 +29,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   diff: async () => (await import("./commands/diff.js")).diffCommand as never,
   graph: async () => (await import("./commands/graph.js")).graphCommand as never,
   docs: async () => (await import("./commands/docs.js")).docsCommand as never,
+  dashboard: async () => (await import("./commands/dashboard.js")).dashboardCommand as never,
 };
 
 /** The version in package.json (two levels up from src/cli/ and from the compiled dist/cli/). */

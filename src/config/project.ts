@@ -34,6 +34,10 @@ export type TargetConfig = DuckDbTargetConfig | BigQueryTargetConfig;
 export interface C360Config {
   defaultTarget?: string;
   landing?: string;
+  /** The project's dashboard declaration, relative to the project. */
+  dashboard?: string;
+  /** The project's docs-site settings, relative to the project. */
+  docs?: string;
   targets: Record<string, TargetConfig>;
   /** Models fitted in TypeScript on every build (runner/model-fits.ts). */
   fits?: ModelFitConfig[];
@@ -58,11 +62,14 @@ export interface ProjectContext {
   artifactsDir: string;
   /** c360.json `fits`: models the runner fits after their output table is built. */
   fits: ModelFitConfig[];
+  /** Absolute paths of the project's dashboard declaration and docs-site settings, when c360.json names them. */
+  dashboardFile?: string;
+  docsFile?: string;
 }
 
 const DEFAULT_CONFIG: C360Config = {
   defaultTarget: "local",
-  targets: { local: { engine: "duckdb", database: "target/c360.duckdb", vars: { dialect: "duckdb" } } },
+  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb", vars: { dialect: "duckdb" } } },
 };
 
 export interface ProjectOptions {
@@ -101,6 +108,8 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     artifactsDir: path.join(projectDir, "target"),
     fits: config.fits ?? [],
+    dashboardFile: config.dashboard ? path.resolve(projectDir, config.dashboard) : undefined,
+    docsFile: config.docs ? path.resolve(projectDir, config.docs) : undefined,
   };
 }
 

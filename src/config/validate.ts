@@ -17,7 +17,7 @@ function schemaFile(schema: SchemaName): string {
   return fileURLToPath(new URL(`../../src/config/schemas/${schema}.schema.json`, import.meta.url));
 }
 
-export type SchemaName = "c360" | "dataform";
+export type SchemaName = "c360" | "dataform" | "dashboard" | "docs-site";
 
 function validatorFor(schema: SchemaName): ValidateFunction {
   let validator = validators.get(schema);

@@ -4,6 +4,8 @@ import type { CommandModule } from "yargs";
 import yargs from "yargs";
 import { checkCommand } from "../../src/cli/commands/check.js";
 import { compileCommand } from "../../src/cli/commands/compile.js";
+import { dashboardCommand } from "../../src/cli/commands/dashboard.js";
+import { diffCommand } from "../../src/cli/commands/diff.js";
 import { docsCommand } from "../../src/cli/commands/docs.js";
 import { buildCommand, runCommand, testCommand } from "../../src/cli/commands/execute.js";
 import { formatCommand } from "../../src/cli/commands/format.js";
@@ -16,7 +18,7 @@ import { selectActions } from "../../src/graph/selection.js";
 import { compareWithState } from "../../src/graph/state.js";
 import { compiledProject, REPO_ROOT } from "../helpers/project.js";
 
-const COMMANDS = [buildCommand, runCommand, testCommand, lsCommand, seedCommand, compileCommand, checkCommand, formatCommand, validateCommand, queryCommand, graphCommand, docsCommand] as CommandModule[];
+const COMMANDS = [buildCommand, runCommand, testCommand, lsCommand, seedCommand, compileCommand, checkCommand, formatCommand, validateCommand, queryCommand, graphCommand, docsCommand, diffCommand, dashboardCommand] as CommandModule[];
 
 function examplesOf(command: CommandModule): string[] {
   const examples: string[] = [];

@@ -8,6 +8,7 @@ import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
+import { dashboardAfterBuild } from "./dashboard.js";
 import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
 import { createReporter, formatSummary, progressHandlers, summaryEvent } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
@@ -21,6 +22,7 @@ interface ExecuteArguments extends GlobalArguments, SelectionArguments {
   seeds?: string;
   dryRun: boolean;
   verifyChecksums?: boolean;
+  dashboard?: boolean;
 }
 
 async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
@@ -65,6 +67,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
     if (argv.dryRun) await printDryRunReport(engine);
     if (summary) process.stdout.write(`\n${summary}\n`);
   }
+  if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
 }
 
@@ -123,6 +126,7 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
     withRunOptions(withGlobalOptions(yargs))
       .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
+      .option("dashboard", { type: "boolean", default: true, describe: "Draw the project's dashboard at the end (--no-dashboard to skip)" })
       .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
       .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date")
       .example("$0 build --select customer_360", "Load, then build customer_360 and run its tests")
