@@ -10,12 +10,11 @@ import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
 import { dashboardAfterBuild } from "./dashboard.js";
 import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
-import { createReporter, formatSummary, progressHandlers } from "../output.js";
+import { createReporter, formatSummary, progressHandlers, summaryEvent } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
+import { type SelectionArguments, savedStateFrom, selectionOptions } from "../selection-options.js";
 
-interface ExecuteArguments extends GlobalArguments {
-  select?: string[];
-  exclude?: string[];
+interface ExecuteArguments extends GlobalArguments, SelectionArguments {
   threads?: number;
   fullRefresh: boolean;
   failFast: boolean;
@@ -31,18 +30,22 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
+  const saved = savedStateFrom(argv);
   const project = compileForTarget(context);
+  for (const warning of project.warnings ?? []) reporter.warn(warning);
   reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
   let results: ActionResult[] = [];
   let summary: string | undefined;
+  await reporter.startLiveLine();
   try {
     if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false, reporter });
     else if (!argv.dryRun) await refuseIncompleteLoad(engine);
     results = await executeActions(engine, project, kinds, {
       select: argv.select,
       exclude: argv.exclude,
+      selection: selectionOptions(argv, project.actions, saved),
       threads,
       fullRefresh: argv.fullRefresh,
       failFast: argv.failFast,
@@ -53,13 +56,17 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
       summary = await customerSummary(engine, context);
     }
   } finally {
+    reporter.close();
     await engine.close();
   }
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
-  process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
-  if (argv.dryRun) await printDryRunReport(engine);
-  if (summary) process.stdout.write(`\n${summary}\n`);
+  if (reporter.logFormat === "json") reporter.event(summaryEvent(command, results, elapsedSeconds));
+  else {
+    process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
+    if (argv.dryRun) await printDryRunReport(engine);
+    if (summary) process.stdout.write(`\n${summary}\n`);
+  }
   if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
 }
@@ -94,6 +101,8 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
       .example("$0 run --target prod --dry-run", "Bytes each action would process on BigQuery, and the on-demand cost")
       .example("$0 run --select +customer_360", "customer_360 and everything it reads")
       .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch")
+      .example("$0 run --select path:definitions/marts --exclude customer_360", "The marts folder but one model")
+      .example("$0 run --select state:modified+ --state prod-target", "What changed since the compiled.json saved in prod-target/, and its downstream")
       .example("$0 run --skip-unchanged", "Rebuild only what an edit or newly loaded data changed") as never,
   handler: (argv) => execute(argv, "run", RUN_KINDS, false),
 };
@@ -104,7 +113,9 @@ export const testCommand: CommandModule<object, ExecuteArguments> = {
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .example("$0 test", "Every assertion and unit test")
-      .example("$0 test --select tag:gold", "Only the assertions tagged gold") as never,
+      .example("$0 test --select customer_360", "The assertions and unit tests of customer_360")
+      .example("$0 test --select tag:marts", "The tests of every model tagged marts")
+      .example("$0 test --select kind:assertion,path:assertions/gold", "Only the standalone assertions under assertions/gold") as never,
   handler: (argv) => execute(argv, "test", TEST_KINDS, false),
 };
 
@@ -117,6 +128,8 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
       .option("dashboard", { type: "boolean", default: true, describe: "Draw the project's dashboard at the end (--no-dashboard to skip)" })
       .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
-      .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date") as never,
+      .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date")
+      .example("$0 build --select customer_360", "Load, then build customer_360 and run its tests")
+      .example("$0 build --select 1+customer_360", "customer_360, the models it reads directly, and their tests") as never,
   handler: (argv) => execute(argv, "build", BUILD_KINDS, true),
 };

@@ -23,16 +23,37 @@ export async function loadLanding(
   reporter.info(`Loading landing folder ${path.relative(process.cwd(), context.landingDir) || "."}`);
   // Loaded on demand: commands that only compile need none of the parsers.
   const { loadLandingFolder } = await import("../../loader/index.js");
+  // Progress in parts, records and bytes: the parts to read are known before the first is read.
+  const progress = { partsDone: 0, partsTotal: 0, bytesDone: 0, bytesTotal: 0 };
   const report = await loadLandingFolder(engine, context.landingDir, {
     fullRefresh: options.fullRefresh,
     verifyChecksums: options.verifyChecksums,
-    onFile: (file) =>
-      reporter.info(`  ${file.file.padEnd(44)} ${String(file.records).padStart(10)} records  ${file.seconds.toFixed(2)}s${file.status === "unchanged" ? "  (loaded before, unchanged)" : ""}`),
+    onPlan: ({ parts, bytes }) => {
+      Object.assign(progress, { partsTotal: parts, bytesTotal: bytes });
+      reporter.event({ event: "load_started", parts, bytes });
+    },
+    onFile: (file) => {
+      if (file.status === "loaded") {
+        progress.partsDone++;
+        progress.bytesDone += file.sizeBytes;
+      }
+      reporter.event({
+        event: "load_file",
+        file: file.file,
+        table: file.table,
+        status: file.status,
+        records: file.records,
+        bytes: file.sizeBytes,
+        seconds: file.seconds,
+        ...progress,
+      });
+    },
   });
   for (const warning of report.warnings) reporter.warn(warning);
   const loaded = report.files.filter((file) => file.status === "loaded");
   const records = loaded.reduce((sum, file) => sum + file.records, 0);
-  reporter.info(`Loaded ${loaded.length} new part(s), ${records} records, in ${((performance.now() - started) / 1000).toFixed(2)}s${report.fullRefresh ? " (full refresh)" : ""}`);
+  reporter.event({ event: "load_finished", parts: loaded.length, records, seconds: (performance.now() - started) / 1000 });
+  if (report.fullRefresh) reporter.info("(full refresh: every bronze table was reloaded)");
 }
 
 export const seedCommand: CommandModule<object, GlobalArguments & { seeds?: string; fullRefresh: boolean; verifyChecksums: boolean }> = {
@@ -48,9 +69,11 @@ export const seedCommand: CommandModule<object, GlobalArguments & { seeds?: stri
   handler: async (argv: ArgumentsCamelCase<GlobalArguments & { seeds?: string; fullRefresh: boolean; verifyChecksums: boolean }>) => {
     const context = projectFrom(argv);
     const engine = await openEngine(context);
+    const reporter = createReporter(argv);
     try {
-      await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums, reporter: createReporter(argv) });
+      await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums, reporter });
     } finally {
+      reporter.close();
       await engine.close();
     }
   },
