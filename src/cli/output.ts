@@ -47,10 +47,21 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
     lines.push(`  FAIL ${result.name}${result.fileName ? ` (${result.fileName})` : ""}: ${result.error ?? "failed"}`);
     for (const row of result.sample ?? []) lines.push(`       ${JSON.stringify(row)}`);
   }
+  const byName = new Map(results.map((result) => [result.name, result]));
   for (const result of results.filter((candidate) => candidate.status === "skipped")) {
-    lines.push(`  SKIP ${result.name}: ${result.skippedBecause?.startsWith("--") ? result.skippedBecause : `upstream ${result.skippedBecause} failed`}`);
+    lines.push(`  SKIP ${result.name}: ${skipReason(result, byName)}`);
+  }
+  for (const result of results.filter((candidate) => candidate.status !== "skipped" && candidate.warning)) {
+    lines.push(`  WARN ${result.name}: ${result.warning}`);
   }
   return lines.join("\n");
+}
+
+function skipReason(result: ActionResult, byName: Map<string, ActionResult>): string {
+  if (result.warning) return result.warning;
+  const cause = result.skippedBecause;
+  if (!cause || cause.startsWith("--")) return cause ?? "skipped";
+  return byName.get(cause)?.status === "skipped" ? `upstream ${cause} was not run` : `upstream ${cause} failed`;
 }
 
 function cell(value: unknown): string {

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { UsageError } from "../errors.js";
 
 type CompileSource = (code: string, filePath: string) => string;
 
@@ -19,11 +20,33 @@ const SOURCE_EXTENSIONS = [".js", ".sqlx", ".sql", ".yaml", ".yml", ".json"];
 
 const nodeRequire = createRequire(import.meta.url);
 
+/** The oldest @dataform/core major c360 compiles with (the stock 3.x CLI refuses older cores too). */
+const MINIMUM_CORE_MAJOR = 3;
+
 /** Path of the @dataform/core bundle the project depends on (falls back to ours). */
 export function resolveCoreBundle(projectDir: string): string {
   const projectCore = path.join(projectDir, "node_modules", "@dataform", "core", "bundle.js");
-  if (fs.existsSync(projectCore)) return projectCore;
+  if (fs.existsSync(projectCore)) {
+    assertSupportedCore(projectDir, path.join(path.dirname(projectCore), "package.json"));
+    return projectCore;
+  }
   return nodeRequire.resolve("@dataform/core");
+}
+
+/**
+ * Core 2.x has another compile API (and needs packages core 3 bundles), so running it fails
+ * deep inside with an unrelated message; say what is needed instead, as the stock CLI does.
+ */
+function assertSupportedCore(projectDir: string, packageFile: string): void {
+  if (!fs.existsSync(packageFile)) return;
+  const version = String((JSON.parse(fs.readFileSync(packageFile, "utf8")) as { version?: unknown }).version ?? "");
+  const major = Number(version.split(".")[0]);
+  if (Number.isInteger(major) && major < MINIMUM_CORE_MAJOR) {
+    throw new UsageError(
+      `${path.relative(process.cwd(), projectDir) || "."}: the project installs @dataform/core ${version}, and c360 requires @dataform/core >= ${MINIMUM_CORE_MAJOR}.0.0. ` +
+        `Pin @dataform/core 3.x in package.json (or set dataformCoreVersion: 3.x in workflow_settings.yaml) and reinstall the project's packages (npm install).`,
+    );
+  }
 }
 
 export class DataformVm {
@@ -74,8 +97,8 @@ export class DataformVm {
   private requireFrom(request: string, fromDir: string): unknown {
     if (request === "@dataform/core") return this.coreExports;
     if (request === "path") return path;
-    const base = request.startsWith(".") ? fromDir : this.projectDir;
-    const filePath = this.resolveProjectPath(request, base);
+    const relative = request.startsWith(".") || path.isAbsolute(request);
+    const filePath = relative ? this.resolveProjectPath(request, fromDir) : this.resolveBareRequest(request, fromDir);
     if (/\.sqlx?$/.test(filePath)) this.nestedSourceFiles.add(path.relative(this.projectDir, filePath));
     return this.requireProjectFile(filePath);
   }
@@ -90,12 +113,42 @@ export class DataformVm {
   }
 
   private resolveProjectPath(request: string, base: string): string {
-    const candidate = path.resolve(base, request);
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-    for (const extension of SOURCE_EXTENSIONS) {
-      if (fs.existsSync(candidate + extension)) return candidate + extension;
-    }
+    const found = this.resolveFileOrFolder(path.resolve(base, request));
+    if (found) return found;
     throw new Error(`Cannot find module '${request}' (looked in ${path.relative(this.projectDir, base) || "."})`);
+  }
+
+  /** A file, the file with a source extension, or a folder's package.json main / index file (Node's rules). */
+  private resolveFileOrFolder(candidate: string): string | undefined {
+    if (isFile(candidate)) return candidate;
+    for (const extension of SOURCE_EXTENSIONS) {
+      if (isFile(candidate + extension)) return candidate + extension;
+    }
+    if (!fs.existsSync(candidate) || !fs.statSync(candidate).isDirectory()) return undefined;
+    const manifest = path.join(candidate, "package.json");
+    if (isFile(manifest)) {
+      const main = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { main?: unknown }).main;
+      const entry = typeof main === "string" ? this.resolveFileOrFolder(path.resolve(candidate, main)) : undefined;
+      if (entry) return entry;
+    }
+    return SOURCE_EXTENSIONS.map((extension) => path.join(candidate, `index${extension}`)).find(isFile);
+  }
+
+  /**
+   * A bare request: a path from the project root (how core and Dataform projects name their
+   * own files, e.g. "includes/constants"), else a package in a node_modules folder between
+   * the requiring file and the project root, as the stock CLI's vm resolves it (packages
+   * outside the project are not reachable).
+   */
+  private resolveBareRequest(request: string, fromDir: string): string {
+    const projectFile = this.resolveFileOrFolder(path.resolve(this.projectDir, request));
+    if (projectFile) return projectFile;
+    for (let dir = fromDir; ; dir = path.dirname(dir)) {
+      const found = this.resolveFileOrFolder(path.join(dir, "node_modules", request));
+      if (found) return found;
+      if (dir === this.projectDir || !dir.startsWith(this.projectDir + path.sep)) break;
+    }
+    throw new Error(`Cannot find module '${request}' (looked in the project and its node_modules)`);
   }
 
   private requireProjectFile(filePath: string): unknown {
@@ -127,4 +180,8 @@ export class DataformVm {
     const moduleFunction = script.runInContext(this.context) as (...args: unknown[]) => void;
     moduleFunction(module.exports, requireFn, module, filePath, path.dirname(filePath));
   }
+}
+
+function isFile(candidate: string): boolean {
+  return fs.existsSync(candidate) && fs.statSync(candidate).isFile();
 }

@@ -17,6 +17,8 @@ export interface ActionOutcome {
   /** For assertions: how many rows violated it, and a sample of them. */
   failingRows?: number;
   sample?: Record<string, unknown>[];
+  /** Something the user should know about how the action ran (e.g. a substitute the engine used). */
+  warning?: string;
 }
 
 export interface ExecuteOptions {
@@ -96,6 +98,8 @@ export async function executeAction(engine: Engine, action: Action, options: Exe
       return executeUnitTest(engine, action);
     case "declaration":
       throw new ExecutionError(action.name, "a declaration is not executed by the runner");
+    case "notebook":
+      throw new ExecutionError(action.name, "a notebook is not executed by the runner (it is listed and skipped)");
   }
 }
 

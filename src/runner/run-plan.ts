@@ -22,6 +22,16 @@ export interface RunPlanOptions {
   onStart?: (node: PlanNode) => void;
 }
 
+/**
+ * Dataform runs notebooks on Colab Enterprise; neither engine here can. The notebook is
+ * listed and skipped with this warning (what reads its output is skipped as well).
+ */
+export const NOTEBOOK_NOT_RUN = "notebook not run: c360 runs SQL only; run it where Dataform runs notebooks (Colab Enterprise)";
+
+function notRunResult(node: PlanNode): ActionResult {
+  return { name: node.action.name, kind: node.action.kind, fileName: node.action.fileName, status: "skipped", seconds: 0, engineSeconds: 0 };
+}
+
 export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
   const results = new Map<string, ActionResult>();
   const pending = new Map(plan.map((node) => [node.action.name, node]));
@@ -61,6 +71,7 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
           failingRows: outcome.failingRows,
           sample: assertionFailed ? outcome.sample : undefined,
           unchanged: outcome.unchanged,
+          warning: outcome.warning,
           error: assertionFailed ? `assertion failed: ${outcome.failingRows} row(s) violate it` : undefined,
         });
       })
@@ -94,6 +105,10 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
       }
       if (unfinished) continue;
       pending.delete(node.action.name);
+      if (node.action.kind === "notebook") {
+        record({ ...notRunResult(node), warning: NOTEBOOK_NOT_RUN });
+        continue;
+      }
       start(node);
     }
     if (running.size > 0) await Promise.race(running.values());

@@ -1,5 +1,6 @@
 import type { CommandModule } from "yargs";
-import type { Action } from "../../graph/actions.js";
+import { toStockJson } from "../../compile/stock-json.js";
+import { type Action, stockActionCount } from "../../graph/actions.js";
 import { compileForTarget } from "../../runner/session.js";
 import { createReporter } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
@@ -21,12 +22,20 @@ export const compileCommand: CommandModule<object, GlobalArguments & { json: boo
     const context = projectFrom(argv);
     const project = compileForTarget(context);
     if (argv.json) {
-      process.stdout.write(JSON.stringify(project.graph, null, 2) + "\n");
+      process.stdout.write(JSON.stringify(toStockJson(project.graph), null, 2) + "\n");
       return;
     }
     const reporter = createReporter(argv);
     const actions = [...project.actions.values()].sort((left, right) => left.kind.localeCompare(right.kind) || left.name.localeCompare(right.name));
     reporter.info(actions.map(describeAction).join("\n"));
-    reporter.info(`Compiled ${actions.length} action(s) for target ${context.targetName} (dialect ${context.vars.dialect}) in ${project.seconds.toFixed(3)}s -> target/compiled.json`);
+    // Counted as the stock CLI counts them; declarations, unit tests and notebooks are listed apart.
+    const others = (["declaration", "test", "notebook"] as const)
+      .map((kind) => [kind, actions.filter((action) => action.kind === kind).length] as const)
+      .filter(([, count]) => count > 0)
+      .map(([kind, count]) => `${count} ${kind}(s)`);
+    const dialect = context.vars.dialect ? `, dialect ${context.vars.dialect}` : "";
+    reporter.info(
+      `Compiled ${stockActionCount(project.graph)} action(s)${others.length > 0 ? ` (and ${others.join(", ")})` : ""} for target ${context.targetName}${dialect} in ${project.seconds.toFixed(3)}s -> target/compiled.json`,
+    );
   },
 };
