@@ -118,7 +118,7 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
       await runAll("pre_operations", compiled.preOps);
       const rendered =
         action.kind === "view"
-          ? createViewStatement(target, compiled.query)
+          ? createViewStatement(target, compiled.query, compiled.materialized ?? false)
           : createTableAsStatement(target, compiled.query, { partitionBy: compiled.bigquery?.partitionBy, clusterBy: compiled.bigquery?.clusterBy });
       const created = await checker.statement(action, "query", rendered);
       const layoutProblem = created && partitionProblem(created);
@@ -133,7 +133,12 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
         await checker.statement(
           action,
           uniqueKey.length > 0 ? "incremental merge" : "incremental insert",
-          uniqueKey.length > 0 ? mergeStatement(target, query, uniqueKey, columns) : insertStatement(target, query, columns),
+          uniqueKey.length > 0
+            ? mergeStatement(target, query, uniqueKey, columns, {
+                updatePartitionFilter: compiled.bigquery?.updatePartitionFilter,
+                incrementalPredicates: compiled.bigquery?.incrementalPredicates,
+              })
+            : insertStatement(target, query, columns),
         );
         await runAll("incremental post_operations", compiled.incrementalPostOps);
       }

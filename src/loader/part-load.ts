@@ -4,7 +4,7 @@
  * staged file through the engine's own reader (engine.loadStagedFile), which gives the same
  * rows (tests/loader/fast-load.test.ts).
  */
-import type { Engine, TableRef } from "../engines/engine.js";
+import { type Engine, runAtomically, type TableRef } from "../engines/engine.js";
 import type { WarningSink } from "./bronze-record.js";
 import { openLandingInput } from "./landing-input.js";
 import { appendManifestEntry, sqlText, type ManifestEntry } from "./manifest.js";
@@ -33,7 +33,7 @@ async function inManifestTransaction(context: PartLoadContext, part: LandingPart
   const { engine, table } = context;
   const tableName = `${table.schema}.${table.name}`;
   let loaded: LoadedPart | undefined;
-  await engine.transaction(async () => {
+  await runAtomically(engine, async () => {
     if (context.mayHoldOrphans) {
       // Rows of a load that died before its manifest row was written (engines whose
       // transactions do not cover loads): they are reloaded now, so drop them first.

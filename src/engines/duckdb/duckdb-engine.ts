@@ -6,10 +6,34 @@ import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { errorMessage, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type {
+  ColumnInfo,
+  Engine,
+  EngineCapabilities,
+  LoadColumn,
+  LoadRequest,
+  MergeOptions,
+  Row,
+  StagedFileLoad,
+  StatementOptions,
+  StatementResult,
+  TableLayout,
+  TableMetadata,
+  TableRef,
+  ViewOptions,
+} from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
+import {
+  commentStatements,
+  createTableAsStatement,
+  createViewStatement,
+  insertStatement,
+  MATERIALIZED_VIEW_SUBSTITUTE,
+  mergeIntoStatement,
+  stageIncrementStatement,
+} from "./statements.js";
 import { readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -58,6 +82,7 @@ async function attachWarehouse(instance: DuckDBInstance, file: string, storageVe
 
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
+  readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
   private readonly schemasCreated = new Map<string, Promise<void>>();
 
   private constructor(
@@ -110,37 +135,30 @@ export class DuckDbEngine implements Engine {
   async createTableAs(table: TableRef, query: string, _layout?: TableLayout, options: StatementOptions = {}): Promise<StatementResult> {
     // One statement in its own transaction: when the query fails the old table stays.
     const target = this.quoteTable(table);
-    const result = await this.execute(`create or replace table ${target} as (\n${query}\n)`, options);
+    const result = await this.execute(createTableAsStatement(target, query), options);
     return { ...result, rowsAffected: await this.countRows(target) };
   }
 
-  async createView(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
-    return this.execute(`create or replace view ${this.quoteTable(table)} as (\n${query}\n)`, options);
+  async createView(table: TableRef, query: string, options: ViewOptions = {}): Promise<StatementResult> {
+    if (options.materialized) {
+      const result = await this.createTableAs(table, query, undefined, options);
+      return { ...result, warning: MATERIALIZED_VIEW_SUBSTITUTE };
+    }
+    return this.execute(createViewStatement(this.quoteTable(table), query), options);
   }
 
-  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: StatementOptions = {}): Promise<StatementResult> {
+  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
     const columns = await this.describeTable(table);
     if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot merge into ${table.schema}.${table.name}: it does not exist`);
-    const names = columns.map((column) => quoteIdentifier(column.name));
-    const keyCondition = uniqueKey.map((key) => `target.${quoteIdentifier(key)} = source.${quoteIdentifier(key)}`).join(" and ");
-    const updates = names.map((name) => `${name} = source.${name}`).join(", ");
+    const merge = mergeIntoStatement(this.quoteTable(table), MERGE_SOURCE, uniqueKey, columns.map((column) => column.name), options.filters);
     // The increment is computed first into a temporary table (the connection's own): DuckDB's
     // MERGE scans the whole target even for an empty source, seconds at tens of millions of
     // rows on every build that brings nothing new. An empty increment stops there.
     return this.pool.pin(async (connection) => {
       const started = performance.now();
-      await this.run(connection, `create or replace temp table ${MERGE_SOURCE} as (\n${query}\n)`, options);
+      await this.run(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
       let rowsAffected = 0;
-      if ((await this.countRows(MERGE_SOURCE)) > 0) {
-        const merged = await this.run(
-          connection,
-          `merge into ${this.quoteTable(table)} as target using ${MERGE_SOURCE} as source on ${keyCondition}\n` +
-            `when matched then update set ${updates}\n` +
-            `when not matched then insert (${names.join(", ")}) values (${names.map((name) => `source.${name}`).join(", ")})`,
-          options,
-        );
-        rowsAffected = Number(merged.rowsChanged);
-      }
+      if ((await this.countRows(MERGE_SOURCE)) > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
       // one, the connection's next merge replaces it.
@@ -150,7 +168,17 @@ export class DuckDbEngine implements Engine {
   }
 
   async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
-    return this.execute(`insert into ${this.quoteTable(table)} by name (\n${query}\n)`, options);
+    return this.execute(insertStatement(this.quoteTable(table), query), options);
+  }
+
+  /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */
+  async setMetadata(table: TableRef, metadata: TableMetadata, options: StatementOptions = {}): Promise<{ warning?: string }> {
+    const kind = await this.objectKind(table);
+    if (!kind) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
+    const columns = (await this.describeTable(table))?.map((column) => column.name) ?? [];
+    for (const statement of commentStatements(this.quoteTable(table), kind, metadata, columns)) await this.execute(statement, options);
+    const labels = Object.keys(metadata.labels ?? {});
+    return labels.length > 0 ? { warning: `labels not set (${labels.join(", ")}): DuckDB tables have no labels` } : {};
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
@@ -283,6 +311,14 @@ export class DuckDbEngine implements Engine {
     const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${duckType(column.type)}`).join(", ");
     const verb = mode === "replace" ? "create or replace table" : "create table if not exists";
     await this.run(connection, `${verb} ${this.quoteTable(target)} (${definition})`, { actionName: `load ${target.schema}.${target.name}` });
+  }
+
+  private async objectKind(table: TableRef): Promise<"table" | "view" | undefined> {
+    const rows = await this.query(
+      `select table_type from information_schema.tables where table_catalog = current_database() and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)}`,
+    );
+    if (rows.length === 0) return undefined;
+    return String(rows[0].table_type) === "VIEW" ? "view" : "table";
   }
 
   private async countRows(quotedTable: string): Promise<number> {

@@ -43,6 +43,42 @@ describe("DuckDB engine semantics", () => {
     ]);
   });
 
+  it("incremental: updatePartitionFilter and incrementalPredicates limit the target rows the merge matches, as on BigQuery", async () => {
+    await engine.createTableAs(table, "select 1 as id, date '2023-12-31' as day, 'old' as status union all select 2, date '2024-01-02', 'old'");
+    // Both ids come again; only id 2's target row is inside the filter, so id 1's new row does
+    // not match its old one and is inserted beside it (Dataform's documented behaviour).
+    await engine.mergeInto(table, "select 1 as id, date '2023-12-31' as day, 'new' as status union all select 2, date '2024-01-02', 'new'", ["id"], {
+      filters: { updatePartitionFilter: "day >= date '2024-01-01'", incrementalPredicates: ["DATAFORM_SOURCE.status = 'new'"] },
+    });
+    expect(await engine.query("select id, status from mart.orders order by id, status")).toEqual([
+      { id: 1, status: "new" },
+      { id: 1, status: "old" },
+      { id: 2, status: "new" },
+    ]);
+  });
+
+  it("materialized view: built as a table, with a warning saying so", async () => {
+    const result = await engine.createView({ schema: "mart", name: "totals" }, "select 2 as total", { materialized: true });
+    expect(result.warning).toMatch(/DuckDB has no materialized views: built as a table/);
+    expect(await engine.query("select table_type from information_schema.tables where table_name = 'totals'")).toEqual([{ table_type: "BASE TABLE" }]);
+    expect(engine.capabilities.materializedViews).toBe(false);
+  });
+
+  it("metadata: descriptions as COMMENT ON the table, view and columns; labels reported as not set", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'a' as status");
+    const set = await engine.setMetadata(table, { description: "One row per order", columns: [{ path: ["id"], description: "Order's id" }], labels: { layer: "gold" } });
+    expect(set.warning).toBe("labels not set (layer): DuckDB tables have no labels");
+    expect(await engine.query("select comment from duckdb_tables() where table_name = 'orders'")).toEqual([{ comment: "One row per order" }]);
+    expect(await engine.query("select column_name, comment from duckdb_columns() where table_name = 'orders' order by column_index")).toEqual([
+      { column_name: "id", comment: "Order's id" },
+      { column_name: "status", comment: null },
+    ]);
+    await engine.createView({ schema: "mart", name: "v" }, "select 1 as id");
+    expect(await engine.setMetadata({ schema: "mart", name: "v" }, { description: "A view", columns: [{ path: ["id"], description: "Id" }] })).toEqual({});
+    expect(await engine.query("select comment from duckdb_views() where view_name = 'v'")).toEqual([{ comment: "A view" }]);
+    await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" })).rejects.toThrow(/it does not exist/);
+  });
+
   it("incremental: an empty increment changes nothing, and no temporary table outlives a merge", async () => {
     await engine.createTableAs(table, "select 1 as id, 'pending' as status");
     const merged = await engine.mergeInto(table, "select id, status from mart.orders where id > 1", ["id"]);
