@@ -12,6 +12,12 @@ import { UsageError } from "../errors.js";
 
 type CompileSource = (code: string, filePath: string) => string;
 
+/** Core's database callback for JiT code: method name, encoded request, node-style callback with the encoded response. */
+export type JitRpc = (method: string, request: Uint8Array, callback: (error: Error | null, response?: Uint8Array) => void) => void;
+type JitCompilerFactory = (rpc: (method: string, request: Uint8Array, callback: (error: Error | null, response?: Uint8Array) => void) => void) => {
+  compile(request: Uint8Array): Promise<Uint8Array>;
+};
+
 interface LoadedModule {
   exports: unknown;
 }
@@ -51,7 +57,7 @@ function assertSupportedCore(projectDir: string, packageFile: string): void {
 
 export class DataformVm {
   private readonly context: vm.Context;
-  private readonly coreExports: { compiler: CompileSource; main: (request: string) => string; version: string };
+  private readonly coreExports: { compiler: CompileSource; main: (request: string) => string; version: string; jitCompiler?: JitCompilerFactory };
   /** Project modules evaluated during the current compile; cleared before each compile. */
   private projectModules = new Map<string, LoadedModule>();
   /** SQLX/SQL files that project code required (e.g. definitions/assertions.js requiring assertions/x.sqlx). */
@@ -71,6 +77,21 @@ export class DataformVm {
 
   get coreVersion(): string {
     return this.coreExports.version;
+  }
+
+  /**
+   * Runs a JiT action's code the way Dataform does: core's own jitCompiler evaluates it in
+   * this vm with a JiT context whose database calls go to `rpc`. Bytes cross into the vm as
+   * the vm's own Uint8Array (core's protobuf reader checks the type by its realm).
+   */
+  async jitCompile(request: Uint8Array, rpc: JitRpc): Promise<Uint8Array> {
+    const factory = this.coreExports.jitCompiler;
+    if (!factory) throw new UsageError(`@dataform/core ${this.coreVersion} has no JiT compiler: JiT actions need a recent @dataform/core 3.`);
+    const VmUint8Array = vm.runInContext("Uint8Array", this.context) as Uint8ArrayConstructor;
+    const compiler = factory((method, bytes, callback) =>
+      rpc(method, Uint8Array.from(bytes), (error, response) => callback(error, response ? new VmUint8Array(response) : undefined)),
+    );
+    return Uint8Array.from(await compiler.compile(new VmUint8Array(request)));
   }
 
   /** Runs core's main() on a base64 CoreExecutionRequest and returns its base64 response. */

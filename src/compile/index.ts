@@ -39,13 +39,20 @@ export function listProjectFiles(projectDir: string): string[] {
   return files.sort();
 }
 
-export function compileProject(options: CompileOptions): CompiledGraph {
-  const projectDir = fs.realpathSync(path.resolve(options.projectDir));
+/** The project's warm vm (core loaded once per project directory and process). */
+export function projectVm(projectDirectory: string): DataformVm {
+  const projectDir = fs.realpathSync(path.resolve(projectDirectory));
   let dataformVm = warmVms.get(projectDir);
   if (!dataformVm) {
     dataformVm = new DataformVm(projectDir);
     warmVms.set(projectDir, dataformVm);
   }
+  return dataformVm;
+}
+
+export function compileProject(options: CompileOptions): CompiledGraph {
+  const projectDir = fs.realpathSync(path.resolve(options.projectDir));
+  const dataformVm = projectVm(projectDir);
   const override = { ...options.projectConfigOverride, vars: { ...options.vars } };
   const request = encodeCompileRequest(projectDir, listProjectFiles(projectDir), override);
   let graph: CompiledGraph;

@@ -7,6 +7,7 @@ import { type Engine, runAtomically, type StatementResult, type TableMetadata } 
 import { ExecutionError } from "../errors.js";
 import type { CompiledTable } from "../compile/graph-types.js";
 import type { Action } from "../graph/actions.js";
+import { type JitSettings, resolveJitAction } from "./jit-action.js";
 import { executeUnitTest } from "./unit-tests.js";
 
 export interface ActionOutcome {
@@ -24,11 +25,14 @@ export interface ActionOutcome {
 
 export interface ExecuteOptions {
   fullRefresh: boolean;
+  /** Where JiT actions' code is evaluated; without it a JiT action fails, naming why. */
+  jit?: JitSettings;
 }
 
 const ASSERTION_SAMPLE_ROWS = 5;
 
-export async function executeAction(engine: Engine, action: Action, options: ExecuteOptions): Promise<ActionOutcome> {
+export async function executeAction(engine: Engine, planned: Action, options: ExecuteOptions): Promise<ActionOutcome> {
+  const action = await resolveJitAction(engine, planned, options.jit);
   const statementOptions = { actionName: action.name };
   let engineSeconds = 0;
   const timed = async (work: Promise<StatementResult>): Promise<StatementResult> => {

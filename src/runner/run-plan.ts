@@ -7,6 +7,7 @@ import type { Engine } from "../engines/engine.js";
 import { actionErrorMessage } from "../errors.js";
 import type { BuildState } from "./build-state.js";
 import { executeAction, type ActionOutcome } from "./execute-action.js";
+import type { JitSettings } from "./jit-action.js";
 import type { PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 
@@ -14,6 +15,8 @@ export interface RunPlanOptions {
   threads: number;
   fullRefresh: boolean;
   failFast: boolean;
+  /** Where JiT actions' code is evaluated. */
+  jit?: JitSettings;
   /** The warehouse's build state, when kept (build-state.ts): skips unchanged tables and views with --skip-unchanged. */
   buildState?: BuildState;
   /** Called as each action finishes (progress display). */
@@ -39,11 +42,11 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   let stopScheduling = false;
   const { buildState } = options;
   const execute = async (node: PlanNode): Promise<ActionOutcome & { unchanged?: boolean }> => {
-    if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+    if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh, jit: options.jit });
     const decision = buildState.decide(node.action);
     if (decision.skip) return { engineSeconds: 0, unchanged: true };
     const previousVersion = await buildState.forget(node.action);
-    const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+    const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh, jit: options.jit });
     await buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
     return outcome;
   };

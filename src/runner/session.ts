@@ -16,6 +16,8 @@ import { runPlan } from "./run-plan.js";
 
 export interface CompiledProject {
   graph: CompiledGraph;
+  /** The project's folder: JiT actions' code is evaluated in it at run time. */
+  projectDir?: string;
   actions: Map<string, Action>;
   seconds: number;
 }
@@ -30,7 +32,7 @@ export function compileForTarget(context: ProjectContext): CompiledProject {
   const seconds = (performance.now() - started) / 1000;
   fs.mkdirSync(context.artifactsDir, { recursive: true });
   fs.writeFileSync(path.join(context.artifactsDir, "compiled.json"), JSON.stringify(graph, null, 2) + "\n");
-  return { graph, actions: buildActionGraph(graph).actions, seconds };
+  return { graph, projectDir: context.projectDir, actions: buildActionGraph(graph).actions, seconds };
 }
 
 export interface ExecutionOptions {
@@ -66,6 +68,7 @@ export async function executeActions(
     threads: options.threads,
     fullRefresh: options.fullRefresh ?? false,
     failFast: options.failFast ?? false,
+    jit: project.projectDir ? { projectDir: project.projectDir, jitData: project.graph.jitData } : undefined,
     onStart: options.onStart,
     onResult: options.onResult,
   });
