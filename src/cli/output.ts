@@ -1,5 +1,7 @@
 /** How commands talk to a person: progress lines, result tables, summaries. */
+import type { CompiledGraph } from "../compile/graph-types.js";
 import type { Row } from "../engines/engine.js";
+import { type Action, stockActionCount } from "../graph/actions.js";
 import type { PlanNode } from "../runner/plan.js";
 import { type ActionResult, summarize } from "../runner/results.js";
 
@@ -55,6 +57,19 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
     lines.push(`  WARN ${result.name}: ${result.warning}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * "8 action(s) (and 1 declaration(s), 1 test(s))": actions counted as the stock CLI counts
+ * them (tables, views, incrementals, assertions, operations), the rest named apart.
+ */
+export function describeActionCounts(graph: CompiledGraph, actions: Iterable<Action>): string {
+  const all = [...actions];
+  const others = (["declaration", "test", "notebook"] as const)
+    .map((kind) => [kind, all.filter((action) => action.kind === kind).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${count} ${kind}(s)`);
+  return `${stockActionCount(graph)} action(s)${others.length > 0 ? ` (and ${others.join(", ")})` : ""}`;
 }
 
 function skipReason(result: ActionResult, byName: Map<string, ActionResult>): string {

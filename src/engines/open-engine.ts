@@ -9,6 +9,8 @@ export interface OpenEngineOptions {
   dryRun?: boolean;
   /** Label of the run (BigQuery job labels). */
   runId?: string;
+  /** Projects the graph names besides its default one (DuckDB attaches one catalog each). */
+  projects?: string[];
 }
 
 export async function openEngine(context: ProjectContext, options: OpenEngineOptions = {}): Promise<Engine> {
@@ -22,6 +24,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       threads: target.duckdbThreads,
       memoryLimit: target.memoryLimit,
       storageVersion: target.storageVersion,
+      projects: options.projects,
     });
   }
   const { openBigQueryEngine } = await import("./bigquery/index.js");

@@ -135,6 +135,16 @@ export function childrenIndex(actions: Map<string, Action>): Map<string, string[
 export const EXECUTABLE_KINDS: ReadonlySet<ActionKind> = new Set(["table", "view", "incremental", "operation", "notebook"]);
 
 /**
+ * The projects (BigQuery project ids) the graph names other than its default one: an
+ * engine that keeps projects apart (DuckDB: one catalog each) prepares them before a run.
+ */
+export function otherProjects(graph: CompiledGraph): string[] {
+  const all = [graph.tables, graph.operations, graph.assertions, graph.declarations, graph.notebooks].flatMap((actions) => (actions ?? []).map((action) => action.target.database));
+  const defaultProject = graph.projectConfig?.defaultDatabase;
+  return [...new Set(all.filter((database): database is string => Boolean(database) && database !== defaultProject))].sort();
+}
+
+/**
  * The number of actions the stock `dataform compile` reports: tables (views and
  * incrementals too), assertions and operations, disabled ones included; declarations,
  * unit tests and notebooks are listed but not counted (dataform-co/dataform cli/console.ts).

@@ -1,8 +1,8 @@
 import type { CommandModule } from "yargs";
 import { toStockJson } from "../../compile/stock-json.js";
-import { type Action, stockActionCount } from "../../graph/actions.js";
+import type { Action } from "../../graph/actions.js";
 import { compileForTarget } from "../../runner/session.js";
-import { createReporter } from "../output.js";
+import { createReporter, describeActionCounts } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
 
 function describeAction(action: Action): string {
@@ -28,14 +28,7 @@ export const compileCommand: CommandModule<object, GlobalArguments & { json: boo
     const reporter = createReporter(argv);
     const actions = [...project.actions.values()].sort((left, right) => left.kind.localeCompare(right.kind) || left.name.localeCompare(right.name));
     reporter.info(actions.map(describeAction).join("\n"));
-    // Counted as the stock CLI counts them; declarations, unit tests and notebooks are listed apart.
-    const others = (["declaration", "test", "notebook"] as const)
-      .map((kind) => [kind, actions.filter((action) => action.kind === kind).length] as const)
-      .filter(([, count]) => count > 0)
-      .map(([kind, count]) => `${count} ${kind}(s)`);
     const dialect = context.vars.dialect ? `, dialect ${context.vars.dialect}` : "";
-    reporter.info(
-      `Compiled ${stockActionCount(project.graph)} action(s)${others.length > 0 ? ` (and ${others.join(", ")})` : ""} for target ${context.targetName}${dialect} in ${project.seconds.toFixed(3)}s -> target/compiled.json`,
-    );
+    reporter.info(`Compiled ${describeActionCounts(project.graph, actions)} for target ${context.targetName}${dialect} in ${project.seconds.toFixed(3)}s -> target/compiled.json`);
   },
 };

@@ -3,13 +3,13 @@ import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
-import type { ActionKind } from "../../graph/actions.js";
+import { type ActionKind, otherProjects } from "../../graph/actions.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
 import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
-import { createReporter, formatSummary, progressHandlers } from "../output.js";
+import { createReporter, describeActionCounts, formatSummary, progressHandlers } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
 
 interface ExecuteArguments extends GlobalArguments {
@@ -30,9 +30,9 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   const context: ProjectContext = projectFrom(argv);
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
   const project = compileForTarget(context);
-  reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
+  reporter.info(`Compiled ${describeActionCounts(project.graph, project.actions.values())} in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
-  const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
+  const engine = await openEngine(context, { threads, dryRun: argv.dryRun, projects: otherProjects(project.graph) });
   let results: ActionResult[] = [];
   let summary: string | undefined;
   try {

@@ -45,6 +45,33 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   /** Storage format of a database file DuckDB creates (ATTACH ... STORAGE_VERSION): "latest" (the default) or e.g. "v1.0.0". */
   storageVersion?: string;
+  /**
+   * Projects other than the repository's default that the graph names (`database:` in a
+   * config, or a declaration's project): each is a catalog of its own, a database file
+   * beside the warehouse file (projectDatabaseFile). Files of earlier builds are attached too.
+   */
+  projects?: string[];
+}
+
+/** The database file that holds another project's tables: `<warehouse>.<project>.duckdb` beside the warehouse file. */
+export function projectDatabaseFile(warehouseFile: string, project: string): string {
+  const parsed = path.parse(warehouseFile);
+  return path.join(parsed.dir, `${parsed.name}.${project}.duckdb`);
+}
+
+/** Project ids that can name a file and a catalog as they are (BigQuery's: letters, digits, hyphens). */
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** The other projects' files that earlier builds left beside the warehouse file. */
+function existingProjectFiles(warehouseFile: string): string[] {
+  const parsed = path.parse(warehouseFile);
+  if (!fs.existsSync(parsed.dir)) return [];
+  const prefix = `${parsed.name}.`;
+  return fs
+    .readdirSync(parsed.dir)
+    .filter((file) => file.startsWith(prefix) && file.endsWith(".duckdb"))
+    .map((file) => file.slice(prefix.length, -".duckdb".length))
+    .filter((project) => PROJECT_ID.test(project));
 }
 
 /**
@@ -80,6 +107,31 @@ async function attachWarehouse(instance: DuckDBInstance, file: string, storageVe
   bootstrap.closeSync();
 }
 
+/** Attaches each other project's database file (in memory for an in-memory warehouse) under the project's name. */
+async function attachProjects(instance: DuckDBInstance, databasePath: string, options: DuckDbOptions): Promise<Set<string>> {
+  const warehouseFile = databasePath === ":memory:" ? undefined : path.resolve(databasePath);
+  const projects = new Set([...(options.projects ?? []), ...(warehouseFile ? existingProjectFiles(warehouseFile) : [])]);
+  for (const project of projects) {
+    if (!PROJECT_ID.test(project) || project === WAREHOUSE_CATALOG) {
+      throw new ExecutionError(`open ${databasePath}`, `project '${project}' cannot be a DuckDB catalog: its name must be letters, digits, '_' and '-'`);
+    }
+  }
+  if (projects.size === 0) return new Set();
+  const connection = await instance.connect();
+  try {
+    for (const project of projects) {
+      const file = warehouseFile ? projectDatabaseFile(warehouseFile, project) : ":memory:";
+      const storage = warehouseFile ? ` (storage_version ${sqlString(options.storageVersion ?? DEFAULT_STORAGE_VERSION)})` : "";
+      await connection.run(`attach if not exists ${sqlString(file)} as ${quoteIdentifier(project)}${storage}`);
+    }
+  } catch (error) {
+    throw new ExecutionError(`open ${databasePath}`, `cannot attach another project's database: ${errorMessage(error)}`, { cause: error });
+  } finally {
+    connection.closeSync();
+  }
+  return projects;
+}
+
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
   readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
@@ -89,6 +141,8 @@ export class DuckDbEngine implements Engine {
     private readonly instance: DuckDBInstance,
     private readonly pool: ConnectionPool,
     readonly databasePath: string,
+    /** Other projects' catalogs (three-part names keep their project part for these). */
+    private readonly catalogs: ReadonlySet<string> = new Set(),
   ) {}
 
   static async open(databasePath: string, options: DuckDbOptions = {}): Promise<DuckDbEngine> {
@@ -108,9 +162,10 @@ export class DuckDbEngine implements Engine {
       await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
+    const catalogs = await attachProjects(instance, databasePath, options);
     // Results must not depend on the machine: every session computes in UTC.
     const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), setup);
-    return new DuckDbEngine(instance, pool, databasePath);
+    return new DuckDbEngine(instance, pool, databasePath, catalogs);
   }
 
   async execute(sql: string, options: StatementOptions = {}): Promise<StatementResult> {
@@ -183,7 +238,7 @@ export class DuckDbEngine implements Engine {
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
     const rows = await this.query(
-      `select column_name, data_type from information_schema.columns where table_catalog = current_database() and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
+      `select column_name, data_type from information_schema.columns where ${this.catalogCondition(table.database)} and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
     );
     if (rows.length === 0) return undefined;
     return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
@@ -195,14 +250,16 @@ export class DuckDbEngine implements Engine {
     return rows.map((row) => ({ schema: String(row.table_schema), name: String(row.table_name) }));
   }
 
-  async ensureSchema(schema: string): Promise<void> {
+  async ensureSchema(schema: string, database?: string): Promise<void> {
     // Parallel actions create the same schema at once; in DuckDB two concurrent
     // "create schema if not exists" conflict, so each schema is created once per engine.
-    let created = this.schemasCreated.get(schema);
+    const catalog = this.catalogOf(database);
+    const qualified = `${catalog ? `${quoteIdentifier(catalog)}.` : ""}${quoteIdentifier(schema)}`;
+    let created = this.schemasCreated.get(qualified);
     if (!created) {
-      created = this.execute(`create schema if not exists ${quoteIdentifier(schema)}`).then(() => undefined);
-      this.schemasCreated.set(schema, created);
-      created.catch(() => this.schemasCreated.delete(schema));
+      created = this.execute(`create schema if not exists ${qualified}`).then(() => undefined);
+      this.schemasCreated.set(qualified, created);
+      created.catch(() => this.schemasCreated.delete(qualified));
     }
     await created;
   }
@@ -272,11 +329,23 @@ export class DuckDbEngine implements Engine {
   }
 
   quoteTable(table: TableRef): string {
-    return `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
+    const catalog = this.catalogOf(table.database);
+    return `${catalog ? `${quoteIdentifier(catalog)}.` : ""}${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
   }
 
   rewriteReferences(sql: string): string {
-    return rewriteDataformReferences(sql);
+    return rewriteDataformReferences(sql, this.catalogs);
+  }
+
+  /** The attached catalog of another project, or undefined for the warehouse's own (the default project, or none). */
+  private catalogOf(database: string | undefined): string | undefined {
+    return database !== undefined && this.catalogs.has(database) ? database : undefined;
+  }
+
+  /** SQL for the catalog a table lives in, for information_schema filters. */
+  private catalogCondition(database: string | undefined): string {
+    const catalog = this.catalogOf(database);
+    return `table_catalog = ${catalog ? sqlString(catalog) : "current_database()"}`;
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -315,7 +384,7 @@ export class DuckDbEngine implements Engine {
 
   private async objectKind(table: TableRef): Promise<"table" | "view" | undefined> {
     const rows = await this.query(
-      `select table_type from information_schema.tables where table_catalog = current_database() and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)}`,
+      `select table_type from information_schema.tables where ${this.catalogCondition(table.database)} and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)}`,
     );
     if (rows.length === 0) return undefined;
     return String(rows[0].table_type) === "VIEW" ? "view" : "table";

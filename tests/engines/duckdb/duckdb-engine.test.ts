@@ -14,6 +14,40 @@ beforeEach(async () => {
 });
 afterEach(() => engine.close());
 
+describe("three-part names: another project is a catalog of its own", () => {
+  it("keeps another project's tables in its own database file, reads them by three-part name, and finds the file again on reopening", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-projects-"));
+    const file = path.join(folder, "warehouse.duckdb");
+    const archive = { database: "archive-project", schema: "archive", name: "orders" };
+    let projects = await DuckDbEngine.open(file, { projects: ["archive-project"] });
+    try {
+      expect(projects.quoteTable(archive)).toBe('"archive-project"."archive"."orders"');
+      expect(projects.quoteTable({ database: "my-project", schema: "c360", name: "orders" })).toBe('"c360"."orders"');
+      await projects.ensureSchema("archive", "archive-project");
+      await projects.createTableAs(archive, "select 7 as id");
+      await projects.ensureSchema("c360");
+      await projects.createTableAs({ schema: "c360", name: "orders" }, "select 1 as id");
+      expect(await projects.describeTable(archive)).toEqual([{ name: "id", type: "INTEGER" }]);
+      expect(await projects.query("select a.id as archived, o.id as current from `archive-project.archive.orders` a, `my-project.c360.orders` o")).toEqual([
+        { archived: 7, current: 1 },
+      ]);
+    } finally {
+      await projects.close();
+    }
+    expect(fs.existsSync(path.join(folder, "warehouse.archive-project.duckdb"))).toBe(true);
+    projects = await DuckDbEngine.open(file);
+    try {
+      expect(await projects.query("select id from `archive-project.archive.orders`")).toEqual([{ id: 7 }]);
+    } finally {
+      await projects.close();
+    }
+  });
+
+  it("refuses a project id that cannot name a catalog", async () => {
+    await expect(DuckDbEngine.open(":memory:", { projects: ["bad name"] })).rejects.toThrow(/project 'bad name' cannot be a DuckDB catalog/);
+  });
+});
+
 describe("DuckDB engine semantics", () => {
   it("computes in UTC whatever the machine's time zone", async () => {
     const rows = await engine.query("select current_setting('TimeZone') as zone, cast(timestamptz '2024-03-05 14:22:10+01:00' as varchar) as instant");
