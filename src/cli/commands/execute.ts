@@ -3,7 +3,8 @@ import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
-import { type ActionKind, otherProjects } from "../../graph/actions.js";
+import { type Action, type ActionKind, otherProjects } from "../../graph/actions.js";
+import { bigQueryOnlyHint, DIALECT_FAILURE } from "../../runner/dialect-hint.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
@@ -52,12 +53,34 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   } finally {
     await engine.close();
   }
+  if (engine.dialect === "duckdb") await explainBigQueryOnlyFailures(results, project.actions, context.projectDir);
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
   process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
   if (argv.dryRun) await printDryRunReport(engine);
   if (summary) process.stdout.write(`\n${summary}\n`);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/**
+ * DuckDB says only what its parser or binder rejected: where a failed action's SQL is
+ * valid BigQuery, say that it is BigQuery dialect, with its file and line (dialect-hint.ts).
+ * The ZetaSQL service starts only when some failure looks like a dialect problem.
+ */
+async function explainBigQueryOnlyFailures(results: ActionResult[], actions: Map<string, Action>, projectDir: string): Promise<void> {
+  const failed = results.filter((result) => result.status === "failed" && result.error && DIALECT_FAILURE.test(result.error));
+  if (failed.length === 0) return;
+  const { BigQueryAnalyzer } = await import("../../check/analyzer.js");
+  const analyzer = await BigQueryAnalyzer.start();
+  try {
+    for (const result of failed) {
+      const action = actions.get(result.name);
+      const hint = action && (await bigQueryOnlyHint(action, result.error!, projectDir, analyzer));
+      if (hint) result.error = `${result.error}\n       ${hint}`;
+    }
+  } finally {
+    await analyzer.close();
+  }
 }
 
 /** What a person wants to see after a build: the Customer 360 in a few lines (when the project has it). */
