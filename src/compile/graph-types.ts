@@ -13,6 +13,8 @@ export interface ActionDescriptor {
   description?: string;
   columns?: ColumnDescriptor[];
   bigqueryLabels?: Record<string, string>;
+  /** BigQuery reservation for the action's jobs (config `reservation`). */
+  reservation?: string;
   /** "ACTION_COMPILATION_MODE_JIT" for actions whose SQL is produced at run time (jitCode). */
   compilationMode?: string;
 }

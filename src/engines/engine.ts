@@ -82,6 +82,8 @@ export interface StagedFileLoad {
 export interface StatementOptions {
   /** The action issuing the statement, for labels and error messages. */
   actionName?: string;
+  /** BigQuery reservation for the statement's job (config `reservation`, or the project's defaultReservation); no meaning on DuckDB. */
+  reservation?: string;
 }
 
 export type Dialect = "duckdb" | "bigquery";

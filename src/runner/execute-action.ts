@@ -27,13 +27,16 @@ export interface ExecuteOptions {
   fullRefresh: boolean;
   /** Where JiT actions' code is evaluated; without it a JiT action fails, naming why. */
   jit?: JitSettings;
+  /** The project's defaultReservation (BigQuery jobs of actions without their own `reservation`). */
+  defaultReservation?: string;
 }
 
 const ASSERTION_SAMPLE_ROWS = 5;
 
 export async function executeAction(engine: Engine, planned: Action, options: ExecuteOptions): Promise<ActionOutcome> {
   const action = await resolveJitAction(engine, planned, options.jit);
-  const statementOptions = { actionName: action.name };
+  const reservation = ("actionDescriptor" in action.compiled ? action.compiled.actionDescriptor?.reservation : undefined) || options.defaultReservation || undefined;
+  const statementOptions = { actionName: action.name, reservation };
   let engineSeconds = 0;
   const timed = async (work: Promise<StatementResult>): Promise<StatementResult> => {
     const result = await work;

@@ -17,6 +17,8 @@ export interface RunPlanOptions {
   failFast: boolean;
   /** Where JiT actions' code is evaluated. */
   jit?: JitSettings;
+  /** The project's defaultReservation (BigQuery). */
+  defaultReservation?: string;
   /** The warehouse's build state, when kept (build-state.ts): skips unchanged tables and views with --skip-unchanged. */
   buildState?: BuildState;
   /** Called as each action finishes (progress display). */
@@ -42,11 +44,11 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   let stopScheduling = false;
   const { buildState } = options;
   const execute = async (node: PlanNode): Promise<ActionOutcome & { unchanged?: boolean }> => {
-    if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh, jit: options.jit });
+    if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh, jit: options.jit, defaultReservation: options.defaultReservation });
     const decision = buildState.decide(node.action);
     if (decision.skip) return { engineSeconds: 0, unchanged: true };
     const previousVersion = await buildState.forget(node.action);
-    const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh, jit: options.jit });
+    const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh, jit: options.jit, defaultReservation: options.defaultReservation });
     await buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
     return outcome;
   };

@@ -69,6 +69,7 @@ export async function executeActions(
     fullRefresh: options.fullRefresh ?? false,
     failFast: options.failFast ?? false,
     jit: project.projectDir ? { projectDir: project.projectDir, jitData: project.graph.jitData } : undefined,
+    defaultReservation: project.graph.projectConfig?.defaultReservation,
     onStart: options.onStart,
     onResult: options.onResult,
   });

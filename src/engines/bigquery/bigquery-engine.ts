@@ -281,7 +281,8 @@ export class BigQueryEngine implements Engine {
   }
 
   private async run(sql: string, options: StatementOptions): Promise<JobResource> {
-    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun });
+    const configuration = options.reservation ? { reservation: options.reservation } : undefined;
+    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun, configuration });
     if (this.settings.dryRun) {
       const bytes = job.statistics?.query?.totalBytesProcessed ?? job.statistics?.totalBytesProcessed ?? "0";
       this.dryRuns.record(options.actionName ?? "(statements)", Number(bytes));

@@ -245,6 +245,13 @@ describe("BigQuery engine contract: materialized views and metadata", () => {
     expect(server.tables.get("other-project.mart.orders")?.description).toBe("One row per order.");
   });
 
+  it("runs a statement in the action's reservation (config reservation or the project's defaultReservation)", async () => {
+    await engine.execute("select 1", { actionName: "mart.orders", reservation: "projects/acme/locations/EU/reservations/batch" });
+    await engine.execute("select 2", { actionName: "mart.orders" });
+    const configurations = jobInserts().map((request) => (request.body as { configuration: { reservation?: string } }).configuration.reservation);
+    expect(configurations).toEqual(["projects/acme/locations/EU/reservations/batch", undefined]);
+  });
+
   it("refuses to document a table that does not exist, naming it", async () => {
     await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" }, { actionName: "mart.missing" })).rejects.toThrow(
       "mart.missing: cannot set the description of `acme-analytics.mart.missing`: it does not exist",
