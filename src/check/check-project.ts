@@ -120,6 +120,10 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
   const runAll = async (label: string, statements: string[] = []): Promise<void> => {
     for (const [index, sql] of statements.entries()) await checker.statements(action, `${label}[${index}]`, sql);
   };
+  if ("compiled" in action && "jitCode" in action.compiled && action.compiled.jitCode) {
+    checker.warning(action, "jitCode", "is a JiT action: its SQL is written at run time, so it is not analyzed, nor is what reads it");
+    return false;
+  }
   switch (action.kind) {
     case "declaration":
       return checker.catalog.has(action.target);
@@ -223,6 +227,7 @@ export async function checkProject(options: CheckOptions): Promise<CheckReport> 
         if (unknownDeclarations.has(action.name)) unknownSchema.set(action.name, "it declares no columns");
         else if (readsUnknown) unknownSchema.set(action.name, `it reads ${readsUnknown}, which the project does not declare`);
         else if (action.kind === "notebook") unknownSchema.set(action.name, "a notebook's output is not known to c360 check");
+        else if ("jitCode" in action.compiled && action.compiled.jitCode) unknownSchema.set(action.name, "its SQL is written at run time (JiT)");
         else unknownSchema.set(action.name, failed ? "see its error" : "no statement in it creates its output");
         if (!failed && !readsUnknown && action.kind === "operation") {
           checker.warning(action, "operations", "has an output, but no statement in it creates a table c360 check can read: actions that read it are not analyzed");

@@ -180,3 +180,14 @@ describe("c360 check", () => {
     expect(report.timings.totalSeconds).toBeLessThan(30);
   });
 });
+
+describe("c360 check on a project using Dataform's wider features", () => {
+  it("warns that a JiT action is not analyzed and that a declaration without columns is unknown, and analyzes the rest without errors", async () => {
+    const report = await checkProject({ projectDir: path.join(REPO_ROOT, "tests/fixtures/projects/parity"), vars: { dialect: "postgres", cutoff_date: "2024-01-01" }, analyzer });
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((warning) => `${warning.actionName} ${warning.statement}`).sort()).toEqual(["fx.daily_rates declaration", "parity.jit_paid_orders jitCode"]);
+    // The materialized view is analyzed as BigQuery's CREATE MATERIALIZED VIEW.
+    expect(report.schemas["parity.order_totals"]).toBeDefined();
+    expect(report.statementsAnalyzed).toBeGreaterThan(8);
+  });
+});
