@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import yaml from "js-yaml";
 import { UsageError } from "../errors.js";
 
 type CompileSource = (code: string, filePath: string) => string;
@@ -36,7 +37,33 @@ export function resolveCoreBundle(projectDir: string): string {
     assertSupportedCore(projectDir, path.join(path.dirname(projectCore), "package.json"));
     return projectCore;
   }
-  return nodeRequire.resolve("@dataform/core");
+  const bundled = nodeRequire.resolve("@dataform/core");
+  assertPinnedCoreMatches(projectDir, bundled);
+  return bundled;
+}
+
+/**
+ * workflow_settings.yaml may pin dataformCoreVersion, which the stock CLI installs on the
+ * fly. c360 installs nothing: without the project's own node_modules/@dataform/core it
+ * compiles with its own core, and core itself refuses another pinned version; say how to
+ * install the pinned one instead.
+ */
+function assertPinnedCoreMatches(projectDir: string, bundledCore: string): void {
+  const settingsFile = path.join(projectDir, "workflow_settings.yaml");
+  if (!fs.existsSync(settingsFile)) return;
+  let pinned: unknown;
+  try {
+    pinned = (yaml.load(fs.readFileSync(settingsFile, "utf8")) as { dataformCoreVersion?: unknown } | null)?.dataformCoreVersion;
+  } catch {
+    return; // core reports an unreadable settings file itself, with its own message
+  }
+  const bundledVersion = (JSON.parse(fs.readFileSync(path.join(path.dirname(bundledCore), "package.json"), "utf8")) as { version: string }).version;
+  if (typeof pinned === "string" && pinned !== bundledVersion) {
+    throw new UsageError(
+      `workflow_settings.yaml pins dataformCoreVersion ${pinned}, and the project has no node_modules/@dataform/core (c360's own is ${bundledVersion}). ` +
+        `Install the pinned core in the project (npm install --save-exact @dataform/core@${pinned}), or pin ${bundledVersion}.`,
+    );
+  }
 }
 
 /**

@@ -95,6 +95,16 @@ describe("compiles like the stock dataform CLI", () => {
   });
 });
 
+describe("a pinned core", () => {
+  it("says how to install the dataformCoreVersion that workflow_settings.yaml pins, when the project has no core of its own", () => {
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "c360-pinned-"));
+    fs.mkdirSync(path.join(projectDir, "definitions"));
+    fs.writeFileSync(path.join(projectDir, "definitions/one.sqlx"), 'config { type: "view" }\nselect 1 as one\n');
+    fs.writeFileSync(path.join(projectDir, "workflow_settings.yaml"), "defaultProject: p\ndefaultDataset: d\ndefaultLocation: US\ndataformCoreVersion: 3.0.0\n");
+    expect(() => compileProject({ projectDir })).toThrow(/pins dataformCoreVersion 3\.0\.0, and the project has no node_modules\/@dataform\/core .*npm install --save-exact @dataform\/core@3\.0\.0/);
+  });
+});
+
 describe("the project's own vars", () => {
   it("keeps a dialect var that is not c360's convention, and sets it for a project that follows it", () => {
     expect(loadProject({ projectDir: PARITY_PROJECT }).vars).toEqual({ dialect: "postgres", cutoff_date: "2024-01-01" });
