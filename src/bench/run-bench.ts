@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadProject } from "../config/project.js";
 import { DEFAULT_STORAGE_VERSION, DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import { UsageError } from "../errors.js";
 import { loadLandingFolder } from "../loader/index.js";
 import type { Action } from "../graph/actions.js";
 import type { ActionResult } from "../runner/results.js";
@@ -26,6 +27,8 @@ export interface BenchOptions {
   duckdbThreads?: number;
   memoryLimit?: string;
   storageVersion?: string;
+  /** Tables ("schema.name") whose rows are counted after the incremental run: what it found changed. */
+  countAfterIncremental?: string[];
   /** Profile the operators of this many of the full build's slowest actions (0: none). */
   profileSlowest?: number;
   log: (message: string) => void;
@@ -59,6 +62,17 @@ function assertAllPassed(phase: string, results: ActionResult[]): void {
   if (failed.length > 0) {
     throw new Error(`${phase}: ${failed.length} action(s) did not pass: ${failed.map((result) => `${result.name} (${result.error ?? result.skippedBecause})`).join("; ")}`);
   }
+}
+
+/** Row counts of the named tables (outside every timed phase). */
+async function countRows(engine: DuckDbEngine, tables: string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [schema, name, extra] = table.split(".");
+    if (!schema || !name || extra !== undefined) throw new UsageError(`bench: a table to count must be "schema.name", got "${table}"`);
+    counts[table] = Number((await engine.query(`select count(*) as row_count from ${engine.quoteTable({ schema, name })}`))[0].row_count);
+  }
+  return counts;
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
@@ -113,6 +127,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: increment.events + increment.orders });
     phases.push({ phase: "incremental run", seconds: incrementalRun.seconds });
     log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s`);
+    const counts = await countRows(engine, options.countAfterIncremental ?? []);
 
     // After every timed phase: the one 1 M run that profiled before its incremental run took
     // 125.9 s for it, three without took 89.5–103.3 s. The data then holds the 1 % increment too.
@@ -129,6 +144,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       runSeconds: incrementalRun.seconds,
       percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (load.seconds + run.seconds),
       actions: incrementalRun.value.map((result) => actionFigure(result, compile.value.actions)),
+      counts,
     };
     const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
     const engineSeconds = actionResults.reduce((sum, result) => sum + result.engineSeconds, 0);

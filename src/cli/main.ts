@@ -7,6 +7,8 @@ import { hideBin } from "yargs/helpers";
 import { C360Error, errorMessage } from "../errors.js";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand } from "./commands/compile.js";
+import { dashboardCommand } from "./commands/dashboard.js";
+import { diffCommand } from "./commands/diff.js";
 import { docsCommand } from "./commands/docs.js";
 import { buildCommand, runCommand, testCommand } from "./commands/execute.js";
 import { formatCommand } from "./commands/format.js";
@@ -29,8 +31,10 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
       .command(formatCommand)
       .command(validateCommand)
       .command(queryCommand)
+      .command(diffCommand)
       .command(graphCommand)
       .command(docsCommand)
+      .command(dashboardCommand)
       .demandCommand(1, "Name a command; see c360 --help.")
       .strict()
       .recommendCommands()

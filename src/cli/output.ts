@@ -53,8 +53,8 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
   for (const result of results.filter((candidate) => candidate.status === "skipped")) {
     lines.push(`  SKIP ${result.name}: ${skipReason(result, byName)}`);
   }
-  for (const result of results.filter((candidate) => candidate.status !== "skipped" && candidate.warning)) {
-    lines.push(`  WARN ${result.name}: ${result.warning}`);
+  for (const result of results.filter((candidate) => candidate.status !== "skipped")) {
+    for (const warning of result.warnings ?? []) lines.push(`  WARN ${result.name}: ${warning}`);
   }
   return lines.join("\n");
 }
@@ -73,7 +73,7 @@ export function describeActionCounts(graph: CompiledGraph, actions: Iterable<Act
 }
 
 function skipReason(result: ActionResult, byName: Map<string, ActionResult>): string {
-  if (result.warning) return result.warning;
+  if (result.warnings?.length) return result.warnings.join("; ");
   const cause = result.skippedBecause;
   if (!cause || cause.startsWith("--")) return cause ?? "skipped";
   return byName.get(cause)?.status === "skipped" ? `upstream ${cause} was not run` : `upstream ${cause} failed`;

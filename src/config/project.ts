@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import { ConfigError, UsageError } from "../errors.js";
+import type { ModelFitConfig } from "../runner/model-fits.js";
 import { readValidatedJson } from "./validate.js";
 
 export interface DuckDbTargetConfig {
@@ -34,7 +35,13 @@ export type TargetConfig = DuckDbTargetConfig | BigQueryTargetConfig;
 export interface C360Config {
   defaultTarget?: string;
   landing?: string;
+  /** The project's dashboard declaration, relative to the project. */
+  dashboard?: string;
+  /** The project's docs-site settings, relative to the project. */
+  docs?: string;
   targets: Record<string, TargetConfig>;
+  /** Models fitted in TypeScript on every build (runner/model-fits.ts). */
+  fits?: ModelFitConfig[];
 }
 
 export interface DataformSettings {
@@ -54,11 +61,16 @@ export interface ProjectContext {
   landingDir: string;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
+  /** c360.json `fits`: models the runner fits after their output table is built. */
+  fits: ModelFitConfig[];
+  /** Absolute paths of the project's dashboard declaration and docs-site settings, when c360.json names them. */
+  dashboardFile?: string;
+  docsFile?: string;
 }
 
 const DEFAULT_CONFIG: C360Config = {
   defaultTarget: "local",
-  targets: { local: { engine: "duckdb", database: "target/c360.duckdb" } },
+  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb" } },
 };
 
 /** The values of the `dialect` var that mean a project follows c360's dialect convention. */
@@ -96,6 +108,8 @@ export interface ProjectOptions {
   vars?: Record<string, string>;
   /** `--seeds DIR`, relative to the working directory. */
   landing?: string;
+  /** `--database FILE`, relative to the working directory: a DuckDB target's database file for this invocation. */
+  database?: string;
 }
 
 export function loadProject(options: ProjectOptions): ProjectContext {
@@ -111,11 +125,12 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     throw new UsageError(`${projectDir} is not a Dataform project: it has neither dataform.json nor workflow_settings.yaml.`);
   }
   const targetName = options.target ?? config.defaultTarget ?? Object.keys(config.targets)[0];
-  const target = config.targets[targetName];
-  if (!target) {
+  const configured = config.targets[targetName];
+  if (!configured) {
     throw new UsageError(`Unknown target '${targetName}'. ${c360File} defines: ${Object.keys(config.targets).join(", ")}.`);
   }
   const projectVars = settings?.vars ?? (hasWorkflowSettings ? workflowSettingsVars(workflowSettingsFile) : undefined);
+  const target = withDatabaseFile(configured, targetName, options.database);
   return {
     projectDir,
     targetName,
@@ -123,7 +138,24 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     vars: { ...projectVars, ...dialectVar(projectVars, target.engine), ...target.vars, ...options.vars },
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     artifactsDir: path.join(projectDir, "target"),
+    fits: config.fits ?? [],
+    dashboardFile: config.dashboard ? path.resolve(projectDir, config.dashboard) : undefined,
+    docsFile: config.docs ? path.resolve(projectDir, config.docs) : undefined,
   };
+}
+
+/** The target with its DuckDB database file replaced by `--database` (an absolute path). */
+function withDatabaseFile(target: TargetConfig, targetName: string, database: string | undefined): TargetConfig {
+  if (database === undefined) return target;
+  if (target.engine !== "duckdb") throw new UsageError(`--database chooses a DuckDB file, but target '${targetName}' runs on ${target.engine}.`);
+  if (!database.trim()) throw new UsageError("--database expects a file path.");
+  return { ...target, database: path.resolve(database) };
+}
+
+/** The `fits` of a project's c360.json (validated), or none when it has no c360.json. */
+export function readModelFits(projectDir: string): ModelFitConfig[] {
+  const c360File = path.join(path.resolve(projectDir), "c360.json");
+  return fs.existsSync(c360File) ? (readValidatedJson<C360Config>(c360File, "c360").fits ?? []) : [];
 }
 
 /** Parses `--vars a=1 b=2` into a record; `=` and `,` inside a value are kept. */

@@ -20,6 +20,12 @@ export interface ColumnInfo {
   type: string;
 }
 
+/** A query's rows with the type of each result column (as describeTable names types). */
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
 export interface StatementResult {
   /** Rows inserted/updated/deleted, where the warehouse reports it. */
   rowsAffected?: number;
@@ -123,9 +129,14 @@ export interface TableMetadata {
   labels?: Record<string, string>;
 }
 
-/** What an engine can do; the runner asks instead of assuming, and says what it did instead. */
+/** What an engine can do, declared rather than pretended (ARCHITECTURE.md "Engines"); the runner asks instead of assuming, and says what it did instead. */
 export interface EngineCapabilities {
-  /** Several statements can change tables atomically (begin … commit). */
+  /**
+   * true: transaction() is real: every statement, load and DDL inside it (several tables
+   * included) commits together or not at all, also when the process is killed. false:
+   * transaction() refuses (UnsupportedCapabilityError); runAtomically runs the work
+   * statement by statement, each atomic on its own.
+   */
   transactions: boolean;
   materializedViews: boolean;
   /** Table and column descriptions. */
@@ -154,6 +165,8 @@ export interface Engine {
   execute(sql: string, options?: StatementOptions): Promise<StatementResult>;
   /** Runs a query and returns its rows as plain JavaScript values. */
   query(sql: string, options?: StatementOptions): Promise<Row[]>;
+  /** Runs a query and returns its rows and the result's column types (for output that must know a decimal from text). */
+  queryWithColumns(sql: string, options?: StatementOptions): Promise<QueryResult>;
   /** Columns of a table or view, or undefined when it does not exist. */
   describeTable(table: TableRef): Promise<ColumnInfo[] | undefined>;
   /** Tables and views in a schema (all schemas when omitted). */
@@ -169,6 +182,12 @@ export interface Engine {
    * reader. Returns the number of rows written. Engines without it get rows via `load`.
    */
   loadStagedFile?(request: StagedFileLoad): Promise<number>;
+  /**
+   * Replaces `target` (its columns and rows) with the table `source`, which is gone afterwards.
+   * Each replacement is atomic (readers see the old table or the new one); several commit
+   * together only inside a real transaction() (capabilities.transactions).
+   */
+  replaceTable(target: TableRef, source: TableRef, options?: StatementOptions): Promise<void>;
   /** Renders a table reference in this warehouse's SQL. */
   quoteTable(table: TableRef): string;
   /** Rewrites the fully qualified references Dataform renders into this engine's names. */

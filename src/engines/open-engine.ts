@@ -11,6 +11,8 @@ export interface OpenEngineOptions {
   runId?: string;
   /** Projects the graph names besides its default one (DuckDB attaches one catalog each). */
   projects?: string[];
+  /** DuckDB: open the database file read-only (it must exist); other readers may share it. */
+  readOnly?: boolean;
 }
 
 export async function openEngine(context: ProjectContext, options: OpenEngineOptions = {}): Promise<Engine> {
@@ -25,6 +27,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       memoryLimit: target.memoryLimit,
       storageVersion: target.storageVersion,
       projects: options.projects,
+      readOnly: options.readOnly,
     });
   }
   const { openBigQueryEngine } = await import("./bigquery/index.js");

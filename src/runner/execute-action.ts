@@ -19,8 +19,8 @@ export interface ActionOutcome {
   /** For assertions: how many rows violated it, and a sample of them. */
   failingRows?: number;
   sample?: Record<string, unknown>[];
-  /** Something the user should know about how the action ran (e.g. a substitute the engine used). */
-  warning?: string;
+  /** What the user should know although the action succeeded (e.g. a model that could not be fitted). */
+  warnings?: string[];
 }
 
 export interface ExecuteOptions {
@@ -56,7 +56,7 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
       const set = await engine.setMetadata(action.target, metadata, statementOptions);
       if (set.warning) warnings.push(set.warning);
     }
-    return warnings.length > 0 ? { ...outcome, warning: warnings.join("; ") } : outcome;
+    return warnings.length > 0 ? { ...outcome, warnings: [...(outcome.warnings ?? []), ...warnings] } : outcome;
   };
 
   switch (action.kind) {

@@ -18,11 +18,11 @@ export interface ActionResult {
   unchanged?: boolean;
   /** For a skipped action: the failed action upstream that caused it. */
   skippedBecause?: string;
-  /** What the user should know about how the action ran (a substitute used, or why it could not run here). */
-  warning?: string;
   /** For assertions: number of violating rows and a few of them. */
   failingRows?: number;
   sample?: Record<string, unknown>[];
+  /** Warnings of an action that succeeded (e.g. a model fit that could not be made: its columns are null). */
+  warnings?: string[];
 }
 
 export interface RunResults {

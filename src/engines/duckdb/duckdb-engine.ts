@@ -5,7 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { errorMessage, ExecutionError } from "../../errors.js";
+import { C360Error, errorMessage, ExecutionError } from "../../errors.js";
+import { faultPoint } from "../../faults.js";
 import type {
   ColumnInfo,
   Engine,
@@ -13,6 +14,7 @@ import type {
   LoadColumn,
   LoadRequest,
   MergeOptions,
+  QueryResult,
   Row,
   StagedFileLoad,
   StatementOptions,
@@ -45,6 +47,8 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   /** Storage format of a database file DuckDB creates (ATTACH ... STORAGE_VERSION): "latest" (the default) or e.g. "v1.0.0". */
   storageVersion?: string;
+  /** Open an existing file for reading only: other readers may share it (a writer may not). */
+  readOnly?: boolean;
   /**
    * Projects other than the repository's default that the graph names (`database:` in a
    * config, or a declaration's project): each is a catalog of its own, a database file
@@ -90,15 +94,27 @@ const WAREHOUSE_CATALOG = "c360_warehouse";
 /** The temporary table (private to its connection) that holds an incremental build's rows before they are merged. */
 const MERGE_SOURCE = "c360_merge_source";
 
-/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it). */
-async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string): Promise<void> {
+/** Another process holds the database file: DuckDB lets one writer, or several readers, open a file. */
+export class DatabaseBusyError extends C360Error {}
+
+/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it), or read-only. */
+async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string, readOnly: boolean): Promise<void> {
   const bootstrap = await instance.connect();
+  const mode = readOnly ? "read_only" : `storage_version ${sqlString(storageVersion)}`;
   try {
-    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (storage_version ${sqlString(storageVersion)})`);
+    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (${mode})`);
   } catch (error) {
     bootstrap.closeSync();
     instance.closeSync();
     const message = errorMessage(error);
+    const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
+    if (/Could not set lock on file/i.test(message)) {
+      throw new DatabaseBusyError(
+        `${file} is in use by another process${holder ? ` (PID ${holder[1]})` : ""}: a c360 build, run, test or seed is writing it` +
+          `${readOnly ? "" : " (or a query is reading it)"}. Wait for it to finish, then try again.`,
+        { cause: error },
+      );
+    }
     const hint = message.includes("cannot be lowered")
       ? ` The target's storageVersion in c360.json ("${storageVersion}") is older than the format the file already has: raise it, or delete the file and build again to write it in that format.`
       : "";
@@ -110,7 +126,9 @@ async function attachWarehouse(instance: DuckDBInstance, file: string, storageVe
 /** Attaches each other project's database file (in memory for an in-memory warehouse) under the project's name. */
 async function attachProjects(instance: DuckDBInstance, databasePath: string, options: DuckDbOptions): Promise<Set<string>> {
   const warehouseFile = databasePath === ":memory:" ? undefined : path.resolve(databasePath);
-  const projects = new Set([...(options.projects ?? []), ...(warehouseFile ? existingProjectFiles(warehouseFile) : [])]);
+  // Read-only: only the files earlier builds wrote, opened read-only as the warehouse is.
+  const wanted = options.readOnly ? [] : (options.projects ?? []);
+  const projects = new Set([...wanted, ...(warehouseFile ? existingProjectFiles(warehouseFile) : [])]);
   for (const project of projects) {
     if (!PROJECT_ID.test(project) || project === WAREHOUSE_CATALOG) {
       throw new ExecutionError(`open ${databasePath}`, `project '${project}' cannot be a DuckDB catalog: its name must be letters, digits, '_' and '-'`);
@@ -121,7 +139,7 @@ async function attachProjects(instance: DuckDBInstance, databasePath: string, op
   try {
     for (const project of projects) {
       const file = warehouseFile ? projectDatabaseFile(warehouseFile, project) : ":memory:";
-      const storage = warehouseFile ? ` (storage_version ${sqlString(options.storageVersion ?? DEFAULT_STORAGE_VERSION)})` : "";
+      const storage = !warehouseFile ? "" : options.readOnly ? " (read_only)" : ` (storage_version ${sqlString(options.storageVersion ?? DEFAULT_STORAGE_VERSION)})`;
       await connection.run(`attach if not exists ${sqlString(file)} as ${quoteIdentifier(project)}${storage}`);
     }
   } catch (error) {
@@ -134,6 +152,7 @@ async function attachProjects(instance: DuckDBInstance, databasePath: string, op
 
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
+  /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
   readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
   private readonly schemasCreated = new Map<string, Promise<void>>();
 
@@ -159,7 +178,7 @@ export class DuckDbEngine implements Engine {
     // schema c360. Attached under a fixed alias, schema-qualified names are unambiguous.
     const setup = ["set TimeZone = 'UTC'"];
     if (databasePath !== ":memory:") {
-      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION);
+      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION, options.readOnly ?? false);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
     const catalogs = await attachProjects(instance, databasePath, options);
@@ -177,10 +196,15 @@ export class DuckDbEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     return this.pool.with(async (connection) => {
       try {
+        faultPoint("engine.statement");
         const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
-        return readerToRows(reader);
+        return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
       } catch (error) {
         throw new ExecutionError(options.actionName ?? "query", errorMessage(error), { cause: error });
       }
@@ -212,8 +236,10 @@ export class DuckDbEngine implements Engine {
     return this.pool.pin(async (connection) => {
       const started = performance.now();
       await this.run(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
+      faultPoint("merge.staged");
       let rowsAffected = 0;
       if ((await this.countRows(MERGE_SOURCE)) > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
+      faultPoint("merge.done");
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
       // one, the connection's next merge replaces it.
@@ -309,6 +335,7 @@ export class DuckDbEngine implements Engine {
         // Staged rows carry their record and line numbers, so their physical order is free:
         // unordered inserts compress and write row groups on every thread, about twice as fast.
         await connection.run("set session preserve_insertion_order = false");
+        faultPoint("engine.statement");
         written = (await connection.run(sql)).rowsChanged;
       } catch (error) {
         failure = new ExecutionError(actionName, `cannot read staged file ${request.file}: ${errorMessage(error)}`, { cause: error });
@@ -325,6 +352,15 @@ export class DuckDbEngine implements Engine {
         throw new ExecutionError(actionName, `read ${written} rows from staged file ${request.file}, which holds ${request.rows}`);
       }
       return written;
+    });
+  }
+
+  async replaceTable(target: TableRef, source: TableRef, options: StatementOptions = {}): Promise<void> {
+    if (source.schema !== target.schema) throw new ExecutionError(options.actionName ?? target.name, `cannot replace ${target.schema}.${target.name} by a table of another schema (${source.schema})`);
+    // Metadata only (no rows copied): inside transaction() it commits with everything else.
+    await this.pool.pin(async (connection) => {
+      await this.run(connection, `drop table if exists ${this.quoteTable(target)}`, options);
+      await this.run(connection, `alter table ${this.quoteTable(source)} rename to ${quoteIdentifier(target.name)}`, options);
     });
   }
 
@@ -370,6 +406,7 @@ export class DuckDbEngine implements Engine {
 
   private async run(connection: DuckDBConnection, sql: string, options: StatementOptions) {
     try {
+      faultPoint("engine.statement");
       return await connection.run(this.rewriteReferences(sql));
     } catch (error) {
       throw new ExecutionError(options.actionName ?? "statement", errorMessage(error), { cause: error });

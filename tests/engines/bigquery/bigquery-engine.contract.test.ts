@@ -6,12 +6,14 @@
  * `c360 check`, offline) or computes the right rows (only a real project shows that).
  */
 import type { BigQueryOptions } from "@google-cloud/bigquery";
+import { jsonRows } from "../../../src/cli/json-rows.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { runAtomically } from "../../../src/engines/engine.js";
 import { ExecutionError, UnsupportedCapabilityError } from "../../../src/errors.js";
 import { BuildState } from "../../../src/runner/build-state.js";
-import { compiledProject } from "../../helpers/project.js";
+import { executeAction } from "../../../src/runner/execute-action.js";
+import { compiledProject, REPO_ROOT } from "../../helpers/project.js";
 import { writeStateProject } from "../../helpers/state-project.js";
 import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
 
@@ -55,13 +57,7 @@ afterAll(async () => {
   await server.stop();
 });
 beforeEach(async () => {
-  server.requests.length = 0;
-  server.datasets.clear();
-  server.tables.clear();
-  server.jobs.clear();
-  server.failures.length = 0;
-  server.onQuery = () => ({});
-  server.loseNextInsertAnswer = false;
+  server.reset();
   logs.length = 0;
   engine = await open();
 });
@@ -259,6 +255,31 @@ describe("BigQuery engine contract: materialized views and metadata", () => {
   });
 });
 
+describe("BigQuery engine contract: an incremental gold table (merge, then delete what is gone)", () => {
+  const transactions = () => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get("c360.customer_transactions")!;
+  const TRANSACTIONS_COLUMNS = ["order_id", "customer_key", "shop_customer_id", "order_ts", "order_date", "status", "channel", "currency", "total", "fx_rate_to_usd", "total_usd", "item_count", "is_revenue"];
+  beforeEach(() => {
+    server.tables.set("c360-project.c360.customer_transactions", { type: "TABLE", schema: { fields: TRANSACTIONS_COLUMNS.map((name) => ({ name, type: "STRING" })) } });
+  });
+
+  it("sends the MERGE of the affected orders, then the DELETE of those that are gone, as two jobs", async () => {
+    const outcome = await executeAction(engine, transactions(), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = jobInserts().map((request) => insertedQuery(request).query);
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_transactions` as DATAFORM_DEST\nusing \(/);
+    expect(queries[0]).toContain("order_id in (select order_id from `c360-project.c360_changes.affected_orders`)");
+    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_transactions` where /);
+    expect(queries[1]).toContain("order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders`");
+  });
+
+  it("sends no DELETE when the MERGE fails, so the table stays as it was", async () => {
+    server.onQuery = (sql) => (sql.startsWith("merge") ? { error: { reason: "invalidQuery", message: "scripted merge failure" } } : {});
+    await expect(executeAction(engine, transactions(), { fullRefresh: false })).rejects.toThrow("scripted merge failure");
+    expect(jobInserts().map((request) => insertedQuery(request).query.split(" ")[0])).toEqual(["merge"]);
+  });
+});
+
 describe("BigQuery engine contract: reading", () => {
   it("reads query results page by page as plain values", async () => {
     server.onQuery = () => ({
@@ -295,6 +316,27 @@ describe("BigQuery engine contract: reading", () => {
     const pages = server.requestsTo("GET", /\/queries\//).filter((request) => request.query.maxResults !== "0");
     expect(pages.map((request) => request.query.pageToken)).toEqual([undefined, "10000"]);
     expect(pages[0].query["formatOptions.useInt64Timestamp"]).toBe("true");
+  });
+
+  it("gives the result's column types in GoogleSQL names with the rows (query --format json needs them)", async () => {
+    server.onQuery = () => ({
+      schema: [
+        { name: "amount", type: "NUMERIC" },
+        { name: "big", type: "INTEGER" },
+        { name: "tags", type: "STRING", mode: "REPEATED" },
+      ],
+      rows: [["12.50", "9007199254740993", ["a"]]],
+    });
+    const result = await engine.queryWithColumns("select amount, big, tags from somewhere");
+    expect(result).toEqual({
+      columns: [
+        { name: "amount", type: "NUMERIC" },
+        { name: "big", type: "INT64" },
+        { name: "tags", type: "ARRAY<STRING>" },
+      ],
+      rows: [{ amount: "12.50", big: "9007199254740993", tags: ["a"] }],
+    });
+    expect(jsonRows(result.columns, result.rows)).toEqual([{ amount: 12.5, big: "9007199254740993", tags: ["a"] }]);
   });
 
   it("describes tables with GoogleSQL type names and lists tables across pages", async () => {
