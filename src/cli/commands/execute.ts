@@ -3,14 +3,15 @@ import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
-import type { ActionKind } from "../../graph/actions.js";
+import { type Action, type ActionKind, otherProjects } from "../../graph/actions.js";
+import { bigQueryOnlyHint, DIALECT_FAILURE } from "../../runner/dialect-hint.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
 import { dashboardAfterBuild } from "./dashboard.js";
 import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
-import { createReporter, formatSummary, progressHandlers, summaryEvent } from "../output.js";
+import { createReporter, describeActionCounts, formatSummary, progressHandlers, summaryEvent } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
 import { type SelectionArguments, savedStateFrom, selectionOptions } from "../selection-options.js";
 
@@ -33,9 +34,9 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   const saved = savedStateFrom(argv);
   const project = compileForTarget(context);
   for (const warning of project.warnings ?? []) reporter.warn(warning);
-  reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
+  reporter.info(`Compiled ${describeActionCounts(project.graph, project.actions.values())} in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
-  const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
+  const engine = await openEngine(context, { threads, dryRun: argv.dryRun, projects: otherProjects(project.graph) });
   let results: ActionResult[] = [];
   let summary: string | undefined;
   await reporter.startLiveLine();
@@ -59,6 +60,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
     reporter.close();
     await engine.close();
   }
+  if (engine.dialect === "duckdb") await explainBigQueryOnlyFailures(results, project.actions, context.projectDir);
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
   if (reporter.logFormat === "json") reporter.event(summaryEvent(command, results, elapsedSeconds));
@@ -69,6 +71,27 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   }
   if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/**
+ * DuckDB says only what its parser or binder rejected: where a failed action's SQL is
+ * valid BigQuery, say that it is BigQuery dialect, with its file and line (dialect-hint.ts).
+ * The ZetaSQL service starts only when some failure looks like a dialect problem.
+ */
+async function explainBigQueryOnlyFailures(results: ActionResult[], actions: Map<string, Action>, projectDir: string): Promise<void> {
+  const failed = results.filter((result) => result.status === "failed" && result.error && DIALECT_FAILURE.test(result.error));
+  if (failed.length === 0) return;
+  const { BigQueryAnalyzer } = await import("../../check/analyzer.js");
+  const analyzer = await BigQueryAnalyzer.start();
+  try {
+    for (const result of failed) {
+      const action = actions.get(result.name);
+      const hint = action && (await bigQueryOnlyHint(action, result.error!, projectDir, analyzer));
+      if (hint) result.error = `${result.error}\n       ${hint}`;
+    }
+  } finally {
+    await analyzer.close();
+  }
 }
 
 /** `run` and `test` read bronze only when it holds what the load manifest says (ARCHITECTURE.md "Loads are atomic"). */
