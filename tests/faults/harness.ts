@@ -174,7 +174,8 @@ export class FaultSuite {
         ? run.signal === "SIGKILL"
         : mode === "error"
           ? run.status !== 0 && run.output.includes(`injected fault at ${point}`)
-          : run.status === 2 && run.output.includes("changed while it was read");
+          : // Caught as the bytes arrive (they are not UTF-8), or when the file is seen to have changed at the end of its read.
+            run.status === 2 && /changed while it was read|is not valid UTF-8/.test(run.output);
     const base = { trial, scenario, mode, point, hit };
     if (!hit) return { ...base, passed: false, detail: `the fault was not where asked (exit ${run.status}, signal ${run.signal}): ${run.output.slice(-400)}` };
     return { ...base, ...(await this.afterFault(scenario, database, mode === "corrupt" || point.startsWith("load."))) };
