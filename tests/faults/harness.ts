@@ -87,6 +87,7 @@ export class FaultSuite {
   private readonly dbV1: string;
   readonly reference: string;
   private readonly census = new Map<Scenario, Map<string, number>>();
+  private readonly censusSeconds = new Map<Scenario, number>();
   private beforeRefresh = "";
   private afterLoad = "";
   private readonly log: (line: string) => void;
@@ -121,6 +122,7 @@ export class FaultSuite {
       const run = this.cli(this.command(scenario), scenario === "full-build" ? this.reference : database, { C360_FAULT_LOG: logFile });
       this.expectBuilt(run, `census of ${scenario}`);
       this.census.set(scenario, countPoints(logFile));
+      this.censusSeconds.set(scenario, run.seconds);
       this.log(`census ${scenario}: ${run.seconds.toFixed(1)} s, ${[...this.census.get(scenario)!].map(([label, count]) => `${label} ${count}`).join(", ")}`);
       if (scenario !== "full-build") {
         // A complete incremental build or full refresh equals a clean build: the premise of every trial.
@@ -184,7 +186,8 @@ export class FaultSuite {
   private async externalKill(trial: number, scenario: Scenario, random: () => number): Promise<TrialResult> {
     const database = path.join(this.options.workDir, `trial.duckdb`);
     this.startingDatabase(scenario, database);
-    const delayMs = 3000 + Math.floor(random() * 20000);
+    // Somewhere inside the run: its census took censusSeconds (the start-up of node and the compile take the first seconds).
+    const delayMs = 2000 + Math.floor(random() * Math.max(1000, (this.censusSeconds.get(scenario) ?? 10) * 1000 * 0.8 - 2000));
     const run = await this.cliKilledAfter(this.command(scenario), database, delayMs);
     const base = { trial, scenario, mode: "external-kill" as const, point: `after ${delayMs} ms`, hit: run.signal === "SIGKILL" };
     if (!base.hit) return { ...base, passed: false, detail: `the command ended before the kill (exit ${run.status})` };
