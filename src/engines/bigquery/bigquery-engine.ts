@@ -168,11 +168,14 @@ export class BigQueryEngine implements Engine {
     for (const dataset of datasets) {
       let pageToken: string | undefined;
       do {
-        const page = await this.rest.request<{ tables?: { tableReference: { projectId: string; datasetId: string; tableId: string } }[]; nextPageToken?: string }>({
-          method: "GET",
-          path: `/datasets/${encodeURIComponent(dataset)}/tables`,
-          qs: { maxResults: 1000, pageToken },
-        });
+        let page: { tables?: { tableReference: { projectId: string; datasetId: string; tableId: string } }[]; nextPageToken?: string };
+        try {
+          page = await this.rest.request({ method: "GET", path: `/datasets/${encodeURIComponent(dataset)}/tables`, qs: { maxResults: 1000, pageToken } });
+        } catch (error) {
+          // A dataset not created yet (a dry run creates none) holds no tables.
+          if (isNotFound(error)) break;
+          throw error;
+        }
         for (const { tableReference } of page.tables ?? []) {
           tables.push({ database: tableReference.projectId, schema: tableReference.datasetId, name: tableReference.tableId });
         }

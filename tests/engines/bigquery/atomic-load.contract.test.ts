@@ -106,6 +106,10 @@ function destinationsOf(kind: "load" | "copy"): string[] {
 }
 
 describe("BigQuery: atomic loads", () => {
+  it("finds no staging tables to drop in a dataset that does not exist yet (a dry run creates none)", async () => {
+    expect(await engine.listTables("raw_web")).toEqual([]);
+  });
+
   it("a load job failing halfway through a full refresh leaves the previous tables and manifest in place", async () => {
     const folder = writeLanding(LANDING);
     await loadLandingFolder(engine, folder);

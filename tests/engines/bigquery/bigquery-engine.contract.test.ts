@@ -351,6 +351,7 @@ describe("BigQuery engine contract: reading", () => {
       },
     });
     server.tables.set("acme-analytics.raw_crm.addresses", { type: "TABLE", schema: { fields: [] } });
+    server.datasets.set("acme-analytics.raw_crm", { location: "EU" });
     expect(await engine.describeTable({ schema: "raw_crm", name: "customers" })).toEqual([
       { name: "_record_number", type: "INT64" },
       { name: "email", type: "STRING" },

@@ -220,6 +220,7 @@ export class BigQueryContractServer {
       return dataset ? send(200, { location: dataset.location }) : error(404, "notFound", `Not found: Dataset ${match[1]}:${match[2]}`);
     }
     if ((match = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables$/.exec(path)) && method === "GET") {
+      if (!this.datasets.has(`${match[1]}.${match[2]}`)) return error(404, "notFound", `Not found: Dataset ${match[1]}:${match[2]}`);
       const prefix = `${match[1]}.${match[2]}.`;
       const names = [...this.tables.keys()].filter((key) => key.startsWith(prefix)).sort();
       // One table per page, so that paging is exercised.
