@@ -9,6 +9,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { formatBenchReport } from "../src/bench/report.js";
 import { runBenchmark } from "../src/bench/run-bench.js";
+import { generatedWorkload } from "../tools/bench/workload.js";
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName("bench")
@@ -36,9 +37,7 @@ const argv = await yargs(hideBin(process.argv))
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const report = await runBenchmark({
   repoRoot,
-  persons: argv.persons,
-  seed: argv.seed,
-  asOf: argv.asOf,
+  workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf }),
   threads: argv.threads,
   duckdbThreads: argv.duckdbThreads,
   memoryLimit: argv.memoryLimit,

@@ -5,7 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { UsageError } from "../errors.js";
+import { ConfigError, UsageError } from "../errors.js";
+import { bronzeTableName, type LandingSource, type LandingSourceConfig, landingSourcesFrom } from "./landing-sources.js";
+import type { SummaryConfig } from "./summary.js";
 import { readValidatedJson } from "./validate.js";
 
 export interface DuckDbTargetConfig {
@@ -33,6 +35,10 @@ export type TargetConfig = DuckDbTargetConfig | BigQueryTargetConfig;
 export interface C360Config {
   defaultTarget?: string;
   landing?: string;
+  /** The landing sources the loader reads before a build (none: no load step). */
+  sources?: LandingSourceConfig[];
+  /** What a build prints at the end beyond the generic summary. */
+  summary?: SummaryConfig;
   targets: Record<string, TargetConfig>;
 }
 
@@ -51,6 +57,10 @@ export interface ProjectContext {
   vars: Record<string, string>;
   /** Absolute landing folder. */
   landingDir: string;
+  /** The project's landing sources (c360.json `sources`); empty: the project has no load step. */
+  landingSources: LandingSource[];
+  /** The project's end-of-build summary (c360.json `summary`), if it declares one. */
+  summary?: SummaryConfig;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
 }
@@ -91,8 +101,26 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     target,
     vars: { ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars },
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
+    landingSources: checkedLandingSources(c360File, config.sources),
+    summary: config.summary,
     artifactsDir: path.join(projectDir, "target"),
   };
+}
+
+/** What JSON Schema cannot say: no two sources read the same file or fill the same table. */
+function checkedLandingSources(file: string, configs: LandingSourceConfig[] | undefined): LandingSource[] {
+  const sources = landingSourcesFrom(configs);
+  const problems: string[] = [];
+  const seen = { file: new Map<string, number>(), table: new Map<string, number>() };
+  sources.forEach((source, index) => {
+    for (const [key, value] of [["file", source.file], ["table", bronzeTableName(source)]] as const) {
+      const first = seen[key].get(value);
+      if (first === undefined) seen[key].set(value, index);
+      else problems.push(`/sources/${index}/${key}: ${value} is already the ${key} of /sources/${first}; each source reads its own file into its own table`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return sources;
 }
 
 /** Parses `--vars a=1 b=2` into a record; `=` and `,` inside a value are kept. */

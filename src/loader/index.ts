@@ -16,7 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Engine, TableRef } from "../engines/engine.js";
 import { LandingFileError } from "../errors.js";
-import { bronzeSchema, LANDING_SOURCES, type LandingSource } from "./catalog.js";
+import type { LandingSource } from "./catalog.js";
 import { digestFile } from "./landing-input.js";
 import { forgetBronzeTable, MANIFEST_TABLE, readManifest, recordModificationTime, resetManifest, upgradeManifest, type ManifestEntry } from "./manifest.js";
 import { loadParsedPart, loadStagedPart, manifestEntry, type LoadedPart, type PartLoadContext } from "./part-load.js";
@@ -78,7 +78,8 @@ export interface LoadOptions {
 
 const DEFAULT_BATCH_ROWS = 100_000;
 
-export async function loadLandingFolder(engine: Engine, landingDir: string, options: LoadOptions = {}): Promise<LoadReport> {
+/** Loads the parts of `sources` (the project's c360.json `sources`) found in `landingDir`. */
+export async function loadLandingFolder(engine: Engine, landingDir: string, sources: readonly LandingSource[], options: LoadOptions = {}): Promise<LoadReport> {
   const started = performance.now();
   const landing = path.resolve(landingDir);
   if (!fs.existsSync(landing) || !fs.statSync(landing).isDirectory()) throw new LandingFileError(landingDir, "folder", "the landing folder does not exist");
@@ -86,9 +87,9 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
   const warn = (message: string) => warnings.push(message);
 
   // Everything that can fail without touching the warehouse is checked first.
-  const partsBySource = new Map(LANDING_SOURCES.map((source) => [source, discoverParts(landing, source)] as const));
+  const partsBySource = new Map(sources.map((source) => [source, discoverParts(landing, source)] as const));
   for (const [source, parts] of partsBySource) {
-    if (source.required && parts.length === 0) throw new LandingFileError(source.file, "file not found", `required reference file is missing from ${landingDir}`);
+    if (source.required && parts.length === 0) throw new LandingFileError(source.file, "file not found", `required file of source system ${source.system} is missing from ${landingDir}`);
   }
   warnAbsentSystems(partsBySource, warn);
 
@@ -111,13 +112,13 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
   // Per table: start it afresh or keep what it holds; then which parts to read.
   const plans: TablePlan[] = [];
   for (const [source, parts] of partsBySource) {
-    const table: TableRef = { schema: bronzeSchema(source), name: source.table };
+    const table: TableRef = { schema: source.schema, name: source.table };
     const tableName = `${table.schema}.${table.name}`;
     let loaded = new Map(manifest.filter((entry) => entry.bronzeTable === tableName).map((entry) => [entry.file, entry]));
     await engine.ensureSchema(table.schema);
     const reset = fullRefresh || !(await hasBronzeLayout(engine, table, source));
     if (reset) {
-      if (!fullRefresh && loaded.size > 0) warn(`${tableName} is missing or has another layout than the catalog: reloading all its parts`);
+      if (!fullRefresh && loaded.size > 0) warn(`${tableName} is missing or has another layout than its source declares: reloading all its parts`);
       await engine.load({ target: table, columns: bronzeColumns(source), rows: [], mode: "replace" });
       if (!fullRefresh) await forgetBronzeTable(engine, tableName);
       loaded = new Map();

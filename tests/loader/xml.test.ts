@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { LandingFileError } from "../../src/errors.js";
-import { LANDING_SOURCES } from "../../src/loader/catalog.js";
-import { parseMembersXml } from "../../src/loader/xml.js";
+import { parseXmlRecords } from "../../src/loader/xml.js";
+import { projectSource } from "../helpers/project.js";
 import { chunksOf, collect, rejection } from "./helpers.js";
 
-const FIELDS = LANDING_SOURCES.find((source) => source.format === "xml")!.fields;
+const MEMBERS = projectSource("members");
+const FIELDS = MEMBERS.fields;
 
 async function parse(content: string, chunkBytes?: number) {
   const warnings: string[] = [];
-  const records = await collect(parseMembersXml(chunksOf(content, chunkBytes), "loyalty/members.xml", FIELDS, (message) => warnings.push(message)));
+  const records = await collect(parseXmlRecords(chunksOf(content, chunkBytes), "loyalty/members.xml", FIELDS, MEMBERS.xml!, (message) => warnings.push(message)));
   return { records, warnings };
 }
 

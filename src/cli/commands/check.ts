@@ -13,7 +13,7 @@ export const checkCommand: CommandModule<object, GlobalArguments> = {
     const context = projectFrom(argv);
     // The analyzer service is a separate binary; only this command starts it.
     const { checkProject, formatCheckReport } = await import("../../check/index.js");
-    const report = await checkProject({ projectDir: context.projectDir, vars: context.vars });
+    const report = await checkProject({ projectDir: context.projectDir, vars: context.vars, landingSources: context.landingSources });
     const text = formatCheckReport(report);
     if (report.ok) createReporter(argv).info(text);
     else {

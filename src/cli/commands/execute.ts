@@ -3,12 +3,12 @@ import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
-import type { ActionKind } from "../../graph/actions.js";
+import type { Action } from "../../graph/actions.js";
+import { type BuildSteps, runBuild } from "../../runner/build.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
-import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
-import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
+import { NO_SOURCES_MESSAGE, reportedLoadStep, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
 import { createReporter, formatSummary, progressHandlers } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
 
@@ -24,30 +24,38 @@ interface ExecuteArguments extends GlobalArguments {
   verifyChecksums?: boolean;
 }
 
-async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
+async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, steps: BuildSteps): Promise<void> {
   const started = performance.now();
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
-  const project = compileForTarget(context);
-  reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
+  const loadFirst = steps === "build";
+  if (loadFirst && context.landingSources.length === 0) reporter.info(`${NO_SOURCES_MESSAGE} Building without a load step.`);
+  const load = loadFirst ? reportedLoadStep(reporter, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false }) : undefined;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
   let results: ActionResult[] = [];
   let summary: string | undefined;
   try {
-    if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false, reporter });
-    results = await executeActions(engine, project, kinds, {
-      select: argv.select,
-      exclude: argv.exclude,
-      threads,
-      fullRefresh: argv.fullRefresh,
-      failFast: argv.failFast,
-      skipUnchanged: argv.skipUnchanged,
-      ...progressHandlers(reporter),
+    const outcome = await runBuild(context, {
+      engine,
+      steps,
+      load: load?.step ?? false,
+      execution: {
+        select: argv.select,
+        exclude: argv.exclude,
+        threads,
+        fullRefresh: argv.fullRefresh,
+        failFast: argv.failFast,
+        skipUnchanged: argv.skipUnchanged,
+        ...progressHandlers(reporter),
+      },
+      onCompiled: (project) => reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}${varsNote(context)})`),
+      onLoaded: load?.onLoaded,
     });
+    results = outcome.results;
     if (command === "build" && !argv.quiet && !argv.dryRun && results.every((result) => result.status === "success")) {
-      summary = await customerSummary(engine, context);
+      summary = await declaredSummary(engine, context, outcome.project.actions);
     }
   } finally {
     await engine.close();
@@ -60,13 +68,18 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
 }
 
-/** What a person wants to see after a build: the Customer 360 in a few lines (when the project has it). */
-async function customerSummary(engine: Engine, context: ProjectContext): Promise<string | undefined> {
-  const gold = await engine.describeTable({ schema: "c360", name: "kpi_summary" });
-  if (!gold) return undefined;
-  const { buildSummary } = await import("../../reporting/build-summary.js");
+/** The vars the project was compiled with, so that a person sees what the build used. */
+function varsNote(context: ProjectContext): string {
+  const vars = Object.entries(context.vars);
+  return vars.length > 0 ? `, vars ${vars.map(([key, value]) => `${key}=${value}`).join(" ")}` : "";
+}
+
+/** The project's own end-of-build summary (c360.json `summary`), when it declares one. */
+async function declaredSummary(engine: Engine, context: ProjectContext, actions: Map<string, Action>): Promise<string | undefined> {
+  if (!context.summary) return undefined;
+  const { projectSummary } = await import("../../reporting/project-summary.js");
   const location = context.target.engine === "duckdb" ? path.relative(process.cwd(), path.resolve(context.projectDir, context.target.database)) : `BigQuery project ${context.target.project}`;
-  return buildSummary(engine, { location });
+  return projectSummary(engine, actions, context.summary, { location });
 }
 
 async function printDryRunReport(engine: Engine): Promise<void> {
@@ -82,10 +95,10 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
       .option("dry-run", { type: "boolean", default: false, describe: "BigQuery: dry-run every statement and report bytes processed and cost" })
       .example("$0 run", "Build every action on the default (local DuckDB) target")
       .example("$0 run --target prod --dry-run", "Bytes each action would process on BigQuery, and the on-demand cost")
-      .example("$0 run --select +customer_360", "customer_360 and everything it reads")
-      .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch")
+      .example("$0 run --select +my_model", "my_model and everything it reads")
+      .example("$0 run --select tag:staging --full-refresh", "Rebuild the models tagged staging from scratch")
       .example("$0 run --skip-unchanged", "Rebuild only what an edit or newly loaded data changed") as never,
-  handler: (argv) => execute(argv, "run", RUN_KINDS, false),
+  handler: (argv) => execute(argv, "run", "run"),
 };
 
 export const testCommand: CommandModule<object, ExecuteArguments> = {
@@ -94,18 +107,18 @@ export const testCommand: CommandModule<object, ExecuteArguments> = {
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .example("$0 test", "Every assertion and unit test")
-      .example("$0 test --select tag:gold", "Only the assertions tagged gold") as never,
-  handler: (argv) => execute(argv, "test", TEST_KINDS, false),
+      .example("$0 test --select tag:daily", "Only the assertions and tests tagged daily") as never,
+  handler: (argv) => execute(argv, "test", "test"),
 };
 
 export const buildCommand: CommandModule<object, ExecuteArguments> = {
   command: "build",
-  describe: "Load the landing folder, then run every action and its tests in DAG order",
+  describe: "Load the landing folder (when the project declares sources), then run every action and its tests in DAG order",
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
-      .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
-      .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date") as never,
-  handler: (argv) => execute(argv, "build", BUILD_KINDS, true),
+      .example("$0 build", "Load the landing folder, build and test everything on local DuckDB")
+      .example("$0 build --seeds ~/exports --vars key=value", "Another landing folder, with a var of the project set") as never,
+  handler: (argv) => execute(argv, "build", "build"),
 };

@@ -11,7 +11,7 @@ import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptio
 import { ExecutionError } from "../../../src/errors.js";
 import { BuildState } from "../../../src/runner/build-state.js";
 import { compiledProject } from "../../helpers/project.js";
-import { writeStateProject } from "../../helpers/state-project.js";
+import { STATE_BRONZE_TABLES, writeStateProject } from "../../helpers/state-project.js";
 import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
 
 const TARGET = { project: "acme-analytics", location: "EU" };
@@ -454,7 +454,7 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
   it("creates c360_meta.action_state, records a built table's version with BigQuery quoting, and skips it the next time", async () => {
     const actions = stateProjectActions();
     const countryNames = actions.get("marts.country_names")!;
-    const first = (await BuildState.open(engine, actions, { skipUnchanged: true }))!;
+    const first = (await BuildState.open(engine, actions, { skipUnchanged: true, bronzeTables: STATE_BRONZE_TABLES }))!;
     expect(stateStatements()[0]).toBe(
       "create or replace table `acme-analytics.c360_meta.action_state` (`action` STRING, `version` STRING, `built_at` STRING)",
     );
@@ -474,7 +474,7 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
       sql.startsWith("select action, version from")
         ? { schema: [{ name: "action", type: "STRING" }, { name: "version", type: "STRING" }], rows: [["marts.country_names", decision.version]] }
         : {};
-    const second = (await BuildState.open(engine, actions, { skipUnchanged: true }))!;
+    const second = (await BuildState.open(engine, actions, { skipUnchanged: true, bronzeTables: STATE_BRONZE_TABLES }))!;
     expect(second.decide(countryNames)).toEqual({ skip: true, version: decision.version });
     // A table that reads it but was never built is not skipped.
     expect(second.decide(actions.get("marts.country_count")!)).toMatchObject({ skip: false });
