@@ -19,7 +19,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
   try {
     await yargs(argv)
       .scriptName("c360")
-      .usage("$0 <command> [options]\n\nBuild the Customer 360 Dataform project on embedded DuckDB (default) or BigQuery.")
+      .usage("$0 <command> [options]\n\nBuild, test and check a Dataform project on embedded DuckDB (default) or BigQuery.")
       .command(buildCommand)
       .command(runCommand)
       .command(testCommand)

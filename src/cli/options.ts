@@ -13,7 +13,7 @@ export function withGlobalOptions<T>(yargs: Argv<T>) {
   return yargs
     .option("project-dir", { type: "string", default: ".", describe: "Dataform project folder" })
     .option("target", { type: "string", describe: "Target from c360.json (default: its defaultTarget)" })
-    .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars as_of_date=2024-06-30 dialect=duckdb" })
+    .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars start_date=2024-06-30 dialect=duckdb" })
     .option("quiet", { type: "boolean", default: false, alias: "q", describe: "Print only errors and the final summary" });
 }
 

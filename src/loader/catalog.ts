@@ -8,7 +8,7 @@ export type { LandingFormat, LandingSource } from "../config/landing-sources.js"
 
 /**
  * Columns every bronze table has before its fields:
- * - _source_file: path of the part inside the landing folder (e.g. web/events-2024-07-01.ndjson)
+ * - _source_file: path of the part inside the landing folder (e.g. sales/orders-2024-07-01.csv)
  * - _part_suffix: '' for the plain file, else the part's suffix; ordering by (_part_suffix,
  *   _record_number) is SOURCES.md's "part order" (plain file first, suffixes in byte order)
  * - _record_number: 1-based number of the record within its part (header and blank lines

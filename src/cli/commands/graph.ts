@@ -18,7 +18,7 @@ export const graphCommand: CommandModule<object, GraphArguments> = {
       .option("format", { choices: ["text", "dot"] as const, default: "text" as const })
       .option("select", { type: "array", string: true, alias: "s", describe: "Only these actions (name, tag:x, +name, name+)" })
       .option("exclude", { type: "array", string: true })
-      .example("$0 graph --select +customer_360", "What customer_360 is built from")
+      .example("$0 graph --select +my_model", "What my_model is built from")
       .example("$0 graph --format dot | dot -Tsvg > dag.svg", "Render the DAG with Graphviz") as never,
   handler: (argv) => {
     const project = compileForTarget(projectFrom(argv));
