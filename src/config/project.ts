@@ -107,10 +107,20 @@ export function loadProject(options: ProjectOptions): ProjectContext {
   };
 }
 
-/** What JSON Schema cannot say: no two sources read the same file or fill the same table. */
+/**
+ * What JSON Schema cannot say: no two sources read the same file or fill the same table, and
+ * an XML layout maps only the source's own columns to attributes.
+ */
 function checkedLandingSources(file: string, configs: LandingSourceConfig[] | undefined): LandingSource[] {
   const sources = landingSourcesFrom(configs);
   const problems: string[] = [];
+  sources.forEach((source, index) => {
+    for (const key of ["recordAttributes", "rootAttributes"] as const) {
+      for (const column of Object.keys(source.xml?.[key] ?? {})) {
+        if (!source.fields.includes(column)) problems.push(`/sources/${index}/xml/${key}/${column}: ${column} is not one of the source's columns (${source.fields.join(", ")})`);
+      }
+    }
+  });
   const seen = { file: new Map<string, number>(), table: new Map<string, number>() };
   sources.forEach((source, index) => {
     for (const [key, value] of [["file", source.file], ["table", bronzeTableName(source)]] as const) {

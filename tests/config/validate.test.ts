@@ -121,7 +121,12 @@ describe("project context", () => {
     expect(loadProject({ projectDir }).landingSources).toEqual([
       { system: "sales", file: "sales/orders.csv", format: "csv", schema: "raw_sales", table: "orders", fields: ["order_id"], required: false },
     ]);
-    write([orders, { ...orders, file: "sales/orders-eu.csv" }, { ...orders, table: "orders_eu" }]);
+    write([
+      orders,
+      { ...orders, file: "sales/orders-eu.csv" },
+      { ...orders, table: "orders_eu" },
+      { ...orders, file: "sales/items.xml", table: "items", format: "xml", columns: ["sku"], xml: { root: "items", record: "item", recordAttributes: { code: "code" } } },
+    ]);
     let error: unknown;
     try {
       loadProject({ projectDir });
@@ -130,6 +135,7 @@ describe("project context", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
+      "/sources/3/xml/recordAttributes/code: code is not one of the source's columns (sku)",
       "/sources/1/table: raw_sales.orders is already the table of /sources/0; each source reads its own file into its own table",
       "/sources/2/file: sales/orders.csv is already the file of /sources/0; each source reads its own file into its own table",
     ]);

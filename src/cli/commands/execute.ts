@@ -24,7 +24,9 @@ interface ExecuteArguments extends GlobalArguments {
   verifyChecksums?: boolean;
 }
 
-async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, steps: BuildSteps): Promise<void> {
+/** `steps` is also the command's name (build, run, test). */
+async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclude<BuildSteps, "run-then-test">): Promise<void> {
+  const command = steps;
   const started = performance.now();
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
@@ -98,7 +100,7 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
       .example("$0 run --select +my_model", "my_model and everything it reads")
       .example("$0 run --select tag:staging --full-refresh", "Rebuild the models tagged staging from scratch")
       .example("$0 run --skip-unchanged", "Rebuild only what an edit or newly loaded data changed") as never,
-  handler: (argv) => execute(argv, "run", "run"),
+  handler: (argv) => execute(argv, "run"),
 };
 
 export const testCommand: CommandModule<object, ExecuteArguments> = {
@@ -108,7 +110,7 @@ export const testCommand: CommandModule<object, ExecuteArguments> = {
     withRunOptions(withGlobalOptions(yargs))
       .example("$0 test", "Every assertion and unit test")
       .example("$0 test --select tag:daily", "Only the assertions and tests tagged daily") as never,
-  handler: (argv) => execute(argv, "test", "test"),
+  handler: (argv) => execute(argv, "test"),
 };
 
 export const buildCommand: CommandModule<object, ExecuteArguments> = {
@@ -120,5 +122,5 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
       .example("$0 build", "Load the landing folder, build and test everything on local DuckDB")
       .example("$0 build --seeds ~/exports --vars key=value", "Another landing folder, with a var of the project set") as never,
-  handler: (argv) => execute(argv, "build", "build"),
+  handler: (argv) => execute(argv, "build"),
 };
