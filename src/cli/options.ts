@@ -5,6 +5,7 @@ import { loadProject, parseVars, type ProjectContext } from "../config/project.j
 export interface GlobalArguments {
   projectDir: string;
   target?: string;
+  database?: string;
   vars?: string[];
   quiet: boolean;
 }
@@ -13,6 +14,10 @@ export function withGlobalOptions<T>(yargs: Argv<T>) {
   return yargs
     .option("project-dir", { type: "string", default: ".", describe: "Dataform project folder" })
     .option("target", { type: "string", describe: "Target from c360.json (default: its defaultTarget)" })
+    .option("database", {
+      type: "string",
+      describe: "DuckDB targets: the database file to use instead of the target's (relative to the working directory)",
+    })
     .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars start_date=2024-06-30 dialect=duckdb" })
     .option("quiet", { type: "boolean", default: false, alias: "q", describe: "Print only errors and the final summary" });
 }
@@ -32,5 +37,5 @@ export function withRunOptions<T>(yargs: Argv<T>) {
 }
 
 export function projectFrom(argv: GlobalArguments & { seeds?: string }): ProjectContext {
-  return loadProject({ projectDir: argv.projectDir, target: argv.target, vars: parseVars(argv.vars), landing: argv.seeds });
+  return loadProject({ projectDir: argv.projectDir, target: argv.target, database: argv.database, vars: parseVars(argv.vars), landing: argv.seeds });
 }

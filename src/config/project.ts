@@ -77,6 +77,8 @@ export interface ProjectOptions {
   vars?: Record<string, string>;
   /** `--seeds DIR`, relative to the working directory. */
   landing?: string;
+  /** `--database FILE`, relative to the working directory: a DuckDB target's database file for this invocation. */
+  database?: string;
 }
 
 export function loadProject(options: ProjectOptions): ProjectContext {
@@ -90,10 +92,11 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     throw new UsageError(`${projectDir} is not a Dataform project: it has neither dataform.json nor workflow_settings.yaml.`);
   }
   const targetName = options.target ?? config.defaultTarget ?? Object.keys(config.targets)[0];
-  const target = config.targets[targetName];
-  if (!target) {
+  const configured = config.targets[targetName];
+  if (!configured) {
     throw new UsageError(`Unknown target '${targetName}'. ${c360File} defines: ${Object.keys(config.targets).join(", ")}.`);
   }
+  const target = withDatabaseFile(configured, targetName, options.database);
   const defaultDialect = target.engine === "duckdb" ? { dialect: "duckdb" } : { dialect: "bigquery" };
   return {
     projectDir,
@@ -131,6 +134,14 @@ function checkedLandingSources(file: string, configs: LandingSourceConfig[] | un
   });
   if (problems.length > 0) throw new ConfigError(file, problems);
   return sources;
+}
+
+/** The target with its DuckDB database file replaced by `--database` (an absolute path). */
+function withDatabaseFile(target: TargetConfig, targetName: string, database: string | undefined): TargetConfig {
+  if (database === undefined) return target;
+  if (target.engine !== "duckdb") throw new UsageError(`--database chooses a DuckDB file, but target '${targetName}' runs on ${target.engine}.`);
+  if (!database.trim()) throw new UsageError("--database expects a file path.");
+  return { ...target, database: path.resolve(database) };
 }
 
 /** Parses `--vars a=1 b=2` into a record; `=` and `,` inside a value are kept. */
