@@ -60,6 +60,19 @@ export interface BuildOutcome {
   phases: PhaseTiming[];
 }
 
+/** The load step alone (also `c360 seed`): the project's landing sources from its landing folder into bronze. */
+export async function loadProjectSources(engine: Engine, context: ProjectContext, step: LoadStepOptions): Promise<LoadReport> {
+  step.onStart?.(context.landingDir);
+  // Loaded on demand: commands that only compile or run need none of the parsers.
+  const { loadLandingFolder } = await import("../loader/index.js");
+  return loadLandingFolder(engine, context.landingDir, context.landingSources, {
+    fullRefresh: step.fullRefresh,
+    verifyChecksums: step.verifyChecksums,
+    engineReader: step.engineReader,
+    onFile: step.onFile,
+  });
+}
+
 async function timed<T>(phase: PhaseTiming["phase"], phases: PhaseTiming[], onPhase: BuildOptions["onPhase"], work: () => Promise<T> | T): Promise<T> {
   const started = performance.now();
   const value = await work();
@@ -78,17 +91,7 @@ export async function runBuild(context: ProjectContext, options: BuildOptions): 
   let load: LoadReport | undefined;
   const loadStep = options.load;
   if (loadStep && context.landingSources.length > 0) {
-    loadStep.onStart?.(context.landingDir);
-    // Loaded on demand: commands that only compile or run need none of the parsers.
-    const { loadLandingFolder } = await import("../loader/index.js");
-    load = await timed("load", phases, onPhase, () =>
-      loadLandingFolder(engine, context.landingDir, context.landingSources, {
-        fullRefresh: loadStep.fullRefresh,
-        verifyChecksums: loadStep.verifyChecksums,
-        engineReader: loadStep.engineReader,
-        onFile: loadStep.onFile,
-      }),
-    );
+    load = await timed("load", phases, onPhase, () => loadProjectSources(engine, context, loadStep));
     options.onLoaded?.(load);
   }
 

@@ -5,7 +5,7 @@ import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
 import { UsageError } from "../../errors.js";
 import type { LoadReport } from "../../loader/index.js";
-import type { LoadStepOptions } from "../../runner/build.js";
+import { loadProjectSources, type LoadStepOptions } from "../../runner/build.js";
 import { createReporter, type Reporter } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
 
@@ -45,12 +45,9 @@ export function reportedLoadStep(
 async function seed(context: ProjectContext, options: { fullRefresh: boolean; verifyChecksums: boolean; reporter: Reporter }): Promise<void> {
   if (context.landingSources.length === 0) throw new UsageError(NO_SOURCES_MESSAGE);
   const { step, onLoaded } = reportedLoadStep(options.reporter, options);
-  // Loaded on demand: commands that only compile need none of the parsers.
-  const { loadLandingFolder } = await import("../../loader/index.js");
   const engine = await openEngine(context);
   try {
-    step.onStart?.(context.landingDir);
-    onLoaded(await loadLandingFolder(engine, context.landingDir, context.landingSources, step));
+    onLoaded(await loadProjectSources(engine, context, step));
   } finally {
     await engine.close();
   }
