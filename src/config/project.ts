@@ -8,6 +8,7 @@ import path from "node:path";
 import { ConfigError, UsageError } from "../errors.js";
 import { bronzeTableName, type LandingSource, type LandingSourceConfig, landingSourcesFrom } from "./landing-sources.js";
 import type { SummaryConfig } from "./summary.js";
+import type { ModelFitConfig } from "../runner/model-fits.js";
 import { readValidatedJson } from "./validate.js";
 
 export interface DuckDbTargetConfig {
@@ -40,6 +41,8 @@ export interface C360Config {
   /** What a build prints at the end beyond the generic summary. */
   summary?: SummaryConfig;
   targets: Record<string, TargetConfig>;
+  /** Models fitted in TypeScript on every build (runner/model-fits.ts). */
+  fits?: ModelFitConfig[];
 }
 
 export interface DataformSettings {
@@ -63,6 +66,8 @@ export interface ProjectContext {
   summary?: SummaryConfig;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
+  /** c360.json `fits`: models the runner fits after their output table is built. */
+  fits: ModelFitConfig[];
 }
 
 const DEFAULT_CONFIG: C360Config = {
@@ -107,6 +112,7 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     landingSources: checkedLandingSources(c360File, config.sources),
     summary: config.summary,
     artifactsDir: path.join(projectDir, "target"),
+    fits: config.fits ?? [],
   };
 }
 
@@ -142,6 +148,12 @@ function withDatabaseFile(target: TargetConfig, targetName: string, database: st
   if (target.engine !== "duckdb") throw new UsageError(`--database chooses a DuckDB file, but target '${targetName}' runs on ${target.engine}.`);
   if (!database.trim()) throw new UsageError("--database expects a file path.");
   return { ...target, database: path.resolve(database) };
+}
+
+/** The `fits` of a project's c360.json (validated), or none when it has no c360.json. */
+export function readModelFits(projectDir: string): ModelFitConfig[] {
+  const c360File = path.join(path.resolve(projectDir), "c360.json");
+  return fs.existsSync(c360File) ? (readValidatedJson<C360Config>(c360File, "c360").fits ?? []) : [];
 }
 
 /** Parses `--vars a=1 b=2` into a record; `=` and `,` inside a value are kept. */

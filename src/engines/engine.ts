@@ -90,8 +90,19 @@ export interface TableLayout {
   clusterBy?: string[];
 }
 
+/** What an engine can do, declared rather than pretended (ARCHITECTURE.md "Engines"). */
+export interface EngineCapabilities {
+  /**
+   * true: transaction() is real: every statement, load and DDL inside it (several tables
+   * included) commits together or not at all, also when the process is killed. false: it
+   * only runs the work, each statement atomic on its own.
+   */
+  transactions: boolean;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
+  readonly capabilities: EngineCapabilities;
   /** Table action: create or replace from a query, atomically (a failure keeps the old table). */
   createTableAs(table: TableRef, query: string, layout?: TableLayout, options?: StatementOptions): Promise<StatementResult>;
   /** View action: create or replace view. */
@@ -119,11 +130,17 @@ export interface Engine {
    * reader. Returns the number of rows written. Engines without it get rows via `load`.
    */
   loadStagedFile?(request: StagedFileLoad): Promise<number>;
+  /**
+   * Replaces `target` (its columns and rows) with the table `source`, which is gone afterwards.
+   * Each replacement is atomic (readers see the old table or the new one); several commit
+   * together only inside a real transaction() (capabilities.transactions).
+   */
+  replaceTable(target: TableRef, source: TableRef, options?: StatementOptions): Promise<void>;
   /** Renders a table reference in this warehouse's SQL. */
   quoteTable(table: TableRef): string;
   /** Rewrites the fully qualified references Dataform renders into this engine's names. */
   rewriteReferences(sql: string): string;
-  /** Runs statements atomically where the warehouse supports transactions. */
+  /** Runs statements atomically where the warehouse supports transactions (capabilities.transactions says whether it does). */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -41,6 +41,11 @@ export interface BuildOptions {
   steps: BuildSteps;
   /** Load the landing folder first (skipped, with load undefined in the outcome, when the project declares no sources). */
   load?: LoadStepOptions | false;
+  /**
+   * Without a load step: refuse to run when bronze and the load manifest disagree (a load did
+   * not complete; ARCHITECTURE.md "a run trusts only a complete load"). Default true.
+   */
+  checkBronze?: boolean;
   /** A project already compiled for this target (e.g. the benchmark's incremental build); compiled here otherwise. */
   project?: CompiledProject;
   execution: Omit<ExecutionOptions, "bronzeTables">;
@@ -88,14 +93,18 @@ export async function runBuild(context: ProjectContext, options: BuildOptions): 
   const project = options.project ?? (await timed("compile", phases, onPhase, () => compileForTarget(context)));
   options.onCompiled?.(project);
 
+  const bronzeTables = context.landingSources.map(bronzeTableName);
   let load: LoadReport | undefined;
   const loadStep = options.load;
   if (loadStep && context.landingSources.length > 0) {
     load = await timed("load", phases, onPhase, () => loadProjectSources(engine, context, loadStep));
     options.onLoaded?.(load);
+  } else if (options.checkBronze ?? true) {
+    const { assertBronzeMatchesManifest } = await import("../loader/consistency.js");
+    await assertBronzeMatchesManifest(engine, bronzeTables);
   }
 
-  const execution: ExecutionOptions = { ...options.execution, bronzeTables: context.landingSources.map(bronzeTableName) };
+  const execution: ExecutionOptions = { ...options.execution, bronzeTables };
   const execute = (phase: PhaseTiming["phase"], kinds: typeof RUN_KINDS) => timed(phase, phases, onPhase, () => executeActions(engine, project, kinds, execution));
   let runResults: ActionResult[] = [];
   let testResults: ActionResult[] = [];

@@ -7,6 +7,7 @@ import { compileProject } from "../../src/compile/index.js";
 import type { LandingSource } from "../../src/config/landing-sources.js";
 import { loadProject } from "../../src/config/project.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
+import { readModelFits } from "../../src/config/project.js";
 import type { CompiledProject } from "../../src/runner/session.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -25,7 +26,7 @@ export function projectSource(table: string): LandingSource {
 /** The project compiled as the runner takes it, without the compiled.json that compileForTarget writes. */
 export function compiledProject(projectDir: string, vars: Record<string, string> = {}): CompiledProject {
   const graph = compileProject({ projectDir, vars });
-  return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+  return { graph, actions: buildActionGraph(graph).actions, seconds: 0, fits: readModelFits(projectDir) };
 }
 
 /** Copies a project (without node_modules and target/) to a fresh temporary folder. */

@@ -43,6 +43,8 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
       engine,
       steps,
       load: load?.step ?? false,
+      // A dry run reads nothing, so it has no bronze to check.
+      checkBronze: !argv.dryRun,
       execution: {
         select: argv.select,
         exclude: argv.exclude,

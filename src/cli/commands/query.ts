@@ -1,4 +1,7 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { CommandModule } from "yargs";
+import { UsageError } from "../../errors.js";
 import { openEngine } from "../../engines/open-engine.js";
 import { formatCsv, formatTable } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
@@ -19,7 +22,15 @@ export const queryCommand: CommandModule<object, QueryArguments> = {
       .example("$0 query \"select * from analytics.daily_totals\" --format json", "A table as JSON") as never,
   handler: async (argv) => {
     const context = projectFrom(argv);
-    const engine = await openEngine(context);
+    const { target } = context;
+    const local = target.engine === "duckdb" && target.database !== ":memory:";
+    if (local) {
+      const database = path.resolve(context.projectDir, target.database);
+      // Opening would create an empty database, and the query would then say a table is missing.
+      if (!fs.existsSync(database)) throw new UsageError(`There is no database at ${path.relative(process.cwd(), database) || database} yet: run \`c360 build\` first (it loads the landing folder and builds every table).`);
+    }
+    // Read-only: queries run beside other queries; while a build writes the file, opening says so (DatabaseBusyError).
+    const engine = await openEngine(context, { readOnly: local });
     try {
       const rows = await engine.query(argv.sql, { actionName: "query" });
       if (argv.format === "json") process.stdout.write(JSON.stringify(rows, null, 2) + "\n");

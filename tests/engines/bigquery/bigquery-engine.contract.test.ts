@@ -54,13 +54,7 @@ afterAll(async () => {
   await server.stop();
 });
 beforeEach(async () => {
-  server.requests.length = 0;
-  server.datasets.clear();
-  server.tables.clear();
-  server.jobs.clear();
-  server.failures.length = 0;
-  server.onQuery = () => ({});
-  server.loseNextInsertAnswer = false;
+  server.reset();
   logs.length = 0;
   engine = await open();
 });
