@@ -40,6 +40,10 @@ export interface C360Config {
   sources?: LandingSourceConfig[];
   /** What a build prints at the end beyond the generic summary. */
   summary?: SummaryConfig;
+  /** The project's dashboard declaration, relative to the project. */
+  dashboard?: string;
+  /** The project's docs-site settings, relative to the project. */
+  docs?: string;
   targets: Record<string, TargetConfig>;
   /** Models fitted in TypeScript on every build (runner/model-fits.ts). */
   fits?: ModelFitConfig[];
@@ -68,11 +72,14 @@ export interface ProjectContext {
   artifactsDir: string;
   /** c360.json `fits`: models the runner fits after their output table is built. */
   fits: ModelFitConfig[];
+  /** Absolute paths of the project's dashboard declaration and docs-site settings, when c360.json names them. */
+  dashboardFile?: string;
+  docsFile?: string;
 }
 
 const DEFAULT_CONFIG: C360Config = {
   defaultTarget: "local",
-  targets: { local: { engine: "duckdb", database: "target/c360.duckdb", vars: { dialect: "duckdb" } } },
+  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb", vars: { dialect: "duckdb" } } },
 };
 
 export interface ProjectOptions {
@@ -113,6 +120,8 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     summary: config.summary,
     artifactsDir: path.join(projectDir, "target"),
     fits: config.fits ?? [],
+    dashboardFile: config.dashboard ? path.resolve(projectDir, config.dashboard) : undefined,
+    docsFile: config.docs ? path.resolve(projectDir, config.docs) : undefined,
   };
 }
 

@@ -20,6 +20,12 @@ export interface ColumnInfo {
   type: string;
 }
 
+/** A query's rows with the type of each result column (as describeTable names types). */
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
 export interface StatementResult {
   /** Rows inserted/updated/deleted, where the warehouse reports it. */
   rowsAffected?: number;
@@ -115,6 +121,8 @@ export interface Engine {
   execute(sql: string, options?: StatementOptions): Promise<StatementResult>;
   /** Runs a query and returns its rows as plain JavaScript values. */
   query(sql: string, options?: StatementOptions): Promise<Row[]>;
+  /** Runs a query and returns its rows and the result's column types (for output that must know a decimal from text). */
+  queryWithColumns(sql: string, options?: StatementOptions): Promise<QueryResult>;
   /** Columns of a table or view, or undefined when it does not exist. */
   describeTable(table: TableRef): Promise<ColumnInfo[] | undefined>;
   /** Tables and views in a schema (all schemas when omitted). */

@@ -50,16 +50,16 @@ export interface PurchaseModelResult {
 const BGNBD_PARAMETERS = ["r", "alpha", "a", "b"] as const;
 const GAMMA_GAMMA_PARAMETERS = ["p", "q", "gamma"] as const;
 
-/** Reads the input table (grouped in SQL: one row per distinct history) and fits both models. */
+/** Reads the input table (grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run) and fits both models. */
 export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
   const { repeatOccasions, recency, age, repeatMeanValue } = options.columns;
   const table = engine.quoteTable(input);
   const histories = await engine.query(
-    `select ${repeatOccasions} as x, ${recency} as tx, ${age} as t, count(*) as customers from ${table} group by 1, 2, 3`,
+    `select ${repeatOccasions} as x, ${recency} as tx, ${age} as t, count(*) as customers from ${table} group by 1, 2, 3 order by 1, 2, 3`,
     { actionName },
   );
   const spends = await engine.query(
-    `select ${repeatOccasions} as x, ${repeatMeanValue} as m, count(*) as customers from ${table} where ${repeatOccasions} >= 1 and ${repeatMeanValue} > 0 group by 1, 2`,
+    `select ${repeatOccasions} as x, ${repeatMeanValue} as m, count(*) as customers from ${table} where ${repeatOccasions} >= 1 and ${repeatMeanValue} > 0 group by 1, 2 order by 1, 2`,
     { actionName },
   );
   return fitRows(

@@ -8,6 +8,7 @@ import { type BuildSteps, runBuild } from "../../runner/build.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
+import { dashboardAfterBuild } from "./dashboard.js";
 import { NO_SOURCES_MESSAGE, reportedLoadStep, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
 import { createReporter, formatSummary, progressHandlers } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
@@ -22,6 +23,7 @@ interface ExecuteArguments extends GlobalArguments {
   seeds?: string;
   dryRun: boolean;
   verifyChecksums?: boolean;
+  dashboard?: boolean;
 }
 
 /** `steps` is also the command's name (build, run, test). */
@@ -37,6 +39,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   const load = loadFirst ? reportedLoadStep(reporter, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false }) : undefined;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
   let results: ActionResult[] = [];
+  let actions: Map<string, Action> | undefined;
   let summary: string | undefined;
   try {
     const outcome = await runBuild(context, {
@@ -58,6 +61,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
       onLoaded: load?.onLoaded,
     });
     results = outcome.results;
+    actions = outcome.project.actions;
     if (command === "build" && !argv.quiet && !argv.dryRun && results.every((result) => result.status === "success")) {
       summary = await declaredSummary(engine, context, outcome.project.actions);
     }
@@ -69,6 +73,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
   if (argv.dryRun) await printDryRunReport(engine);
   if (summary) process.stdout.write(`\n${summary}\n`);
+  if (command === "build" && !argv.dryRun && actions) await dashboardAfterBuild(context, actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
 }
 
@@ -122,6 +127,7 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
     withRunOptions(withGlobalOptions(yargs))
       .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
+      .option("dashboard", { type: "boolean", default: true, describe: "Draw the project's dashboard at the end (--no-dashboard to skip)" })
       .example("$0 build", "Load the landing folder, build and test everything on local DuckDB")
       .example("$0 build --seeds ~/exports --vars key=value", "Another landing folder, with a var of the project set") as never,
   handler: (argv) => execute(argv, "build"),

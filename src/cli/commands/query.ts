@@ -3,6 +3,7 @@ import path from "node:path";
 import type { CommandModule } from "yargs";
 import { UsageError } from "../../errors.js";
 import { openEngine } from "../../engines/open-engine.js";
+import { jsonRows } from "../json-rows.js";
 import { formatCsv, formatTable } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
 
@@ -17,7 +18,11 @@ export const queryCommand: CommandModule<object, QueryArguments> = {
   builder: (yargs) =>
     withGlobalOptions(yargs)
       .positional("sql", { type: "string", demandOption: true, describe: "The query (schema-qualified names, e.g. analytics.orders)" })
-      .option("format", { choices: ["table", "json", "csv"] as const, default: "table" as const, describe: "Output format" })
+      .option("format", {
+        choices: ["table", "json", "csv"] as const,
+        default: "table" as const,
+        describe: "Output format. json: numbers as JSON numbers, except a decimal or integer a double would not carry exactly, which stays an exact string",
+      })
       .example("$0 query \"select status, count(*) as orders from analytics.orders group by 1 order by 2 desc\"", "Rows per status of a table")
       .example("$0 query \"select * from analytics.daily_totals\" --format json", "A table as JSON") as never,
   handler: async (argv) => {
@@ -32,8 +37,8 @@ export const queryCommand: CommandModule<object, QueryArguments> = {
     // Read-only: queries run beside other queries; while a build writes the file, opening says so (DatabaseBusyError).
     const engine = await openEngine(context, { readOnly: local });
     try {
-      const rows = await engine.query(argv.sql, { actionName: "query" });
-      if (argv.format === "json") process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+      const { columns, rows } = await engine.queryWithColumns(argv.sql, { actionName: "query" });
+      if (argv.format === "json") process.stdout.write(JSON.stringify(jsonRows(columns, rows), null, 2) + "\n");
       else if (argv.format === "csv") process.stdout.write(formatCsv(rows));
       else process.stdout.write(formatTable(rows) + "\n");
     } finally {

@@ -7,7 +7,7 @@
  */
 import { C360Error, ExecutionError } from "../../errors.js";
 import { faultPoint } from "../../faults.js";
-import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, QueryResult, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
 import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
@@ -68,9 +68,13 @@ export class BigQueryEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     const job = await this.run(sql, options);
-    if (this.settings.dryRun) return [];
-    return this.jobs.readRows(job.jobReference);
+    if (this.settings.dryRun) return { columns: [], rows: [] };
+    return this.jobs.readResult(job.jobReference);
   }
 
   async createTableAs(table: TableRef, query: string, layout: TableLayout = {}, options: StatementOptions = {}): Promise<StatementResult> {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { C360Error, errorMessage, ExecutionError } from "../../errors.js";
 import { faultPoint } from "../../faults.js";
-import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, QueryResult, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
@@ -114,11 +114,15 @@ export class DuckDbEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     return this.pool.with(async (connection) => {
       try {
         faultPoint("engine.statement");
         const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
-        return readerToRows(reader);
+        return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
       } catch (error) {
         throw new ExecutionError(options.actionName ?? "query", errorMessage(error), { cause: error });
       }
