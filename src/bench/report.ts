@@ -39,6 +39,8 @@ export interface BenchReport {
     percentOfFullLoadAndRun: number;
     /** The incremental run's actions: where the time of an increment goes. */
     actions: ActionFigure[];
+    /** Rows of the tables counted after the incremental run (e.g. the affected customers), by table. */
+    counts?: Record<string, number>;
   };
   /** Action seconds by layer (layerFigures). */
   layers: LayerFigure[];
@@ -117,6 +119,12 @@ function builtSeconds(report: BenchReport, name: string): number | undefined {
   return report.actions.find((action) => action.name === name)?.seconds;
 }
 
+function countLines(counts: Record<string, number> | undefined): string[] {
+  const entries = Object.entries(counts ?? {});
+  if (entries.length === 0) return [];
+  return [`after the incremental run: ${entries.map(([name, rows]) => `${name} ${rows.toLocaleString("en-US")} rows`).join(", ")}`];
+}
+
 export function formatBenchReport(report: BenchReport, slowest = 15): string {
   const phases = table(
     ["phase", "seconds", "rows", "rows/s"],
@@ -137,6 +145,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`,
     `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
+    ...countLines(incremental.counts),
     "",
     layerTable(report),
     "",

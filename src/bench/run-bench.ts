@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadProject } from "../config/project.js";
 import { DEFAULT_STORAGE_VERSION, DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import { UsageError } from "../errors.js";
 import type { Action } from "../graph/actions.js";
 import { type BuildOutcome, runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
@@ -36,6 +37,8 @@ export interface BenchWorkload {
   removeIncrement(landingDir: string): void;
   /** Tags that name the project's layers, in build order: the per-layer figures sum each one's actions. */
   layers: readonly string[];
+  /** Tables ("schema.name") whose rows are counted after the incremental run: what it found changed. */
+  countAfterIncremental?: string[];
 }
 
 export interface BenchOptions {
@@ -72,6 +75,17 @@ function assertAllPassed(phase: string, results: ActionResult[]): void {
   if (failed.length > 0) {
     throw new Error(`${phase}: ${failed.length} action(s) did not pass: ${failed.map((result) => `${result.name} (${result.error ?? result.skippedBecause})`).join("; ")}`);
   }
+}
+
+/** Row counts of the named tables (outside every timed phase). */
+async function countRows(engine: DuckDbEngine, tables: string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [schema, name, extra] = table.split(".");
+    if (!schema || !name || extra !== undefined) throw new UsageError(`bench: a table to count must be "schema.name", got "${table}"`);
+    counts[table] = Number((await engine.query(`select count(*) as row_count from ${engine.quoteTable({ schema, name })}`))[0].row_count);
+  }
+  return counts;
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
@@ -127,6 +141,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: Object.values(newRows).reduce((sum, rows) => sum + rows, 0) });
     phases.push({ phase: "incremental run", seconds: incrementalRun.seconds });
     log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s`);
+    const counts = await countRows(engine, workload.countAfterIncremental ?? []);
 
     // After every timed phase: the one 1 M run that profiled before its incremental run took
     // 125.9 s for it, three without took 89.5–103.3 s. The data then holds the 1 % increment too.
@@ -143,6 +158,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       runSeconds: incrementalRun.seconds,
       percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (seconds("load") + seconds("run")),
       actions: incrementalRun.value.map(figure),
+      counts,
     };
     const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
     const engineSeconds = actionResults.reduce((sum, result) => sum + result.engineSeconds, 0);

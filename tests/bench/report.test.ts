@@ -55,6 +55,12 @@ describe("formatBenchReport", () => {
     expect(profiled).toMatch(/ {2}HASH_JOIN\s+1\.50\s+1,200\s+Join Type: LEFT/);
   });
 
+  it("prints the row counts taken after the incremental run, when there are some", () => {
+    expect(formatBenchReport(report)).not.toContain("after the incremental run:");
+    const counted = formatBenchReport({ ...report, incremental: { ...report.incremental, counts: { "c360_changes.affected_customers": 1234, "c360_changes.affected_orders": 0 } } });
+    expect(counted).toContain("after the incremental run: c360_changes.affected_customers 1,234 rows, c360_changes.affected_orders 0 rows\n");
+  });
+
   it("keeps only the slowest actions when asked", () => {
     const text = formatBenchReport(report, 1);
     expect(text).toContain("c360.slow");

@@ -7,8 +7,14 @@ import type { BenchWorkload } from "../../src/bench/run-bench.js";
 import { removeIncrement, writeIncrement } from "./increment.js";
 import { cachedLanding } from "./landing-cache.js";
 
-/** The layers in build order, as the tags of their actions (definitions/<layer>/ and assertions/ tag them so). */
-export const LAYERS = ["staging", "identity", "marts", "reporting"] as const;
+/**
+ * The layers of ARCHITECTURE.md in build order, as the tags of their actions; "changes" holds
+ * what an incremental build diffs against its last saved state (between identity and gold).
+ */
+export const LAYERS = ["staging", "identity", "changes", "marts", "reporting"] as const;
+
+/** What the incremental run found changed since the full build (definitions/changes/), counted after it. */
+const CHANGE_TABLES = ["c360_changes.affected_customers", "c360_changes.affected_orders", "c360_changes.affected_interactions", "c360_changes.identity_map_changes"];
 
 export function generatedWorkload(options: { repoRoot: string; persons: number; seed: number; asOf: string }): BenchWorkload {
   const { repoRoot, persons, seed, asOf } = options;
@@ -22,5 +28,6 @@ export function generatedWorkload(options: { repoRoot: string; persons: number; 
     },
     removeIncrement,
     layers: LAYERS,
+    countAfterIncremental: CHANGE_TABLES,
   };
 }

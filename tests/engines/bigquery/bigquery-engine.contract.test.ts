@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { ExecutionError } from "../../../src/errors.js";
 import { BuildState } from "../../../src/runner/build-state.js";
-import { compiledProject } from "../../helpers/project.js";
+import { executeAction } from "../../../src/runner/execute-action.js";
+import { compiledProject, REPO_ROOT } from "../../helpers/project.js";
 import { STATE_BRONZE_TABLES, writeStateProject } from "../../helpers/state-project.js";
 import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
 
@@ -173,6 +174,31 @@ describe("BigQuery engine contract: incrementals", () => {
     });
     expect(value).toBe("done");
     expect(jobInserts().map((request) => insertedQuery(request).query)).toEqual(["delete from `acme-analytics.mart.orders` where false"]);
+  });
+});
+
+describe("BigQuery engine contract: an incremental gold table (merge, then delete what is gone)", () => {
+  const transactions = () => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get("c360.customer_transactions")!;
+  const TRANSACTIONS_COLUMNS = ["order_id", "customer_key", "shop_customer_id", "order_ts", "order_date", "status", "channel", "currency", "total", "fx_rate_to_usd", "total_usd", "item_count", "is_revenue"];
+  beforeEach(() => {
+    server.tables.set("c360-project.c360.customer_transactions", { type: "TABLE", schema: { fields: TRANSACTIONS_COLUMNS.map((name) => ({ name, type: "STRING" })) } });
+  });
+
+  it("sends the MERGE of the affected orders, then the DELETE of those that are gone, as two jobs", async () => {
+    const outcome = await executeAction(engine, transactions(), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = jobInserts().map((request) => insertedQuery(request).query);
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_transactions` as target\nusing \(/);
+    expect(queries[0]).toContain("order_id in (select order_id from `c360-project.c360_changes.affected_orders`)");
+    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_transactions` where /);
+    expect(queries[1]).toContain("order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders`");
+  });
+
+  it("sends no DELETE when the MERGE fails, so the table stays as it was", async () => {
+    server.onQuery = (sql) => (sql.startsWith("merge") ? { error: { reason: "invalidQuery", message: "scripted merge failure" } } : {});
+    await expect(executeAction(engine, transactions(), { fullRefresh: false })).rejects.toThrow("scripted merge failure");
+    expect(jobInserts().map((request) => insertedQuery(request).query.split(" ")[0])).toEqual(["merge"]);
   });
 });
 

@@ -1,0 +1,86 @@
+/**
+ * What the gold fact tables were last built from: the internal snapshot an incremental build
+ * diffs against (issue 21). Four state tables, each created empty by an operation on the first
+ * build (so the change tables can read them before anything was saved), and one operation,
+ * save_build_state, that replaces them with this build's state once every incremental gold
+ * table that read the changes has been built:
+ *   - build_state_identity_map: customer_identity_map as the gold tables last saw it;
+ *   - build_state_parts: the landing parts (_source_file) whose records they have taken in;
+ *   - build_state_fx_rates: the exchange rates the orders were last converted with;
+ *   - build_state_as_of: the as_of_date of that build.
+ * The save runs after its readers, so a build that fails before it leaves the older state: the
+ * next build then recomputes a superset of what changed, and recomputing a row is idempotent.
+ * Each statement of the save is safe on its own for the same reason (an emptied state table
+ * only marks more rows as changed), so the save needs no transaction.
+ */
+const SCHEMA = "c360_changes";
+// Also "marts": selecting the gold tables by tag (--select tag:marts) must bring what they read.
+const TAGS = ["changes", "marts"];
+
+const STATE_TABLES = {
+  build_state_identity_map: {
+    description: "customer_identity_map as the incremental gold tables last saw it (source_system, source_id, customer_key).",
+    columns: {
+      source_system: "crm, shop, loyalty, support or web.",
+      source_id: "The identifier within its system.",
+      customer_key: "Its customer_key at the last saved build.",
+    },
+    types: { source_system: "string", source_id: "string", customer_key: "string" },
+    save: (ctx) => `select source_system, source_id, customer_key from ${ctx.ref("customer_identity_map")}`,
+  },
+  build_state_parts: {
+    description: "The landing parts whose records the incremental gold tables have taken in: every _source_file of the staging tables they read, at the last saved build.",
+    columns: { source_file: "A landing part (e.g. shop/orders-2024-07-01.csv)." },
+    types: { source_file: "string" },
+    save: (ctx) =>
+      ["stg_shop__orders", "stg_shop__order_items", "stg_web__events", "stg_support__tickets", "stg_crm__customers", "stg_loyalty__members"]
+        .map((table) => `select distinct _source_file as source_file from ${ctx.ref(table)}`)
+        .join("\nunion distinct\n"),
+  },
+  build_state_fx_rates: {
+    description: "The exchange rates (stg_reference__fx_rates) at the last saved build: a rate not here may have converted an order again.",
+    columns: { currency: "ISO currency code.", rate_date: "Day of the rate.", rate_to_usd: "USD per unit." },
+    types: { currency: "string", rate_date: "date", rate_to_usd: "decimal" },
+    save: (ctx) => `select currency, rate_date, rate_to_usd from ${ctx.ref("stg_reference__fx_rates")}`,
+  },
+  build_state_as_of: {
+    description: "The as_of_date of the last saved build (one row; none before the first save): when it moves, every gold row is recomputed.",
+    columns: { as_of_date: "as_of_date of the last saved build." },
+    types: { as_of_date: "date" },
+    save: () => `select ${metrics.asOfDate()} as as_of_date`,
+  },
+};
+
+for (const [name, state] of Object.entries(STATE_TABLES)) {
+  operate(name)
+    .schema(SCHEMA)
+    .tags(TAGS)
+    .hasOutput(true)
+    .description(`${state.description} Created empty when absent; replaced by save_build_state.`)
+    .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
+    .queries(
+      (ctx) =>
+        `create table if not exists ${ctx.self()} (\n  ${Object.entries(state.types)
+          .map(([column, kind]) => `${column} ${dialect.typeName(kind)}`)
+          .join(",\n  ")}\n)`,
+    );
+}
+
+/** The incremental gold tables that read the change tables: the state is saved after them. */
+const READERS = ["customer_transactions", "customer_interactions", "customer_information"];
+
+operate("save_build_state")
+  .schema(SCHEMA)
+  .tags(TAGS)
+  .description(
+    "Saves this build's state (identity map, landing parts, exchange rates, as_of_date) into the build_state_* tables, after every incremental gold table that read the changes since the previous one.",
+  )
+  .dependencies(READERS)
+  .queries((ctx) =>
+    Object.entries(STATE_TABLES).flatMap(([name, state]) => [
+      `delete from ${ctx.ref(name)} where true`,
+      `insert into ${ctx.ref(name)} (${Object.keys(state.types).join(", ")})\n${state.save(ctx)}`,
+    ]),
+  );
+
+module.exports = { STATE_TABLES: Object.keys(STATE_TABLES), READERS };

@@ -1,0 +1,222 @@
+/**
+ * Incremental gold (issue 21): after any sequence of incremental builds, every published table
+ * equals a full refresh of the same landing folder, row for row. Each case loads new parts
+ * into one database and builds incrementally, then builds the same folder from scratch in
+ * another and compares every published table.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { PROJECT_SOURCES } from "../helpers/project.js";
+import { loadLandingFolder } from "../../src/loader/index.js";
+import { generateLanding } from "../../tools/generator/index.js";
+import { executeActions, BUILD_KINDS } from "../../src/runner/session.js";
+import { crmCsv, eventsNdjson, itemsCsv, membersXml, ordersCsv, referenceFiles, ticketsJson } from "../staging/landing-builder.js";
+import { describeFailure, GoldBuild } from "./gold-harness.js";
+
+/** Every table METRICS.md publishes. */
+const PUBLISHED_TABLES = [
+  "customer_identity_map",
+  "customer_information",
+  "customer_transactions",
+  "customer_interactions",
+  "customer_aggregated_metrics",
+  "customer_360",
+  "kpi_summary",
+];
+
+/** Each case builds the whole DAG about a dozen times. */
+const BUILDS_TIMEOUT = 600_000;
+
+const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "c360-incremental-gold-"));
+afterAll(() => fs.rmSync(workRoot, { recursive: true, force: true }));
+
+let openBuilds: GoldBuild[] = [];
+afterEach(async () => {
+  for (const build of openBuilds) await build.close();
+  openBuilds = [];
+});
+
+async function openBuild(): Promise<GoldBuild> {
+  const build = await GoldBuild.open();
+  openBuilds.push(build);
+  return build;
+}
+
+/** Loads the folder's new parts and builds every action (incrementally when the tables exist); throws on any failure. */
+async function buildOnce(build: GoldBuild, landing: string, vars: Record<string, string> = {}, fullRefresh = false): Promise<void> {
+  await loadLandingFolder(build.engine, landing, PROJECT_SOURCES, { fullRefresh });
+  const results = await executeActions(build.engine, build.compile(vars), BUILD_KINDS, { threads: 1, fullRefresh });
+  const failures = results.filter((result) => result.status !== "success");
+  if (failures.length > 0) throw new Error(`build failed:\n${failures.map(describeFailure).join("\n")}`);
+}
+
+async function published(build: GoldBuild): Promise<Record<string, unknown[]>> {
+  const tables: Record<string, unknown[]> = {};
+  for (const table of PUBLISHED_TABLES) tables[table] = await build.query(`select * from c360.${table} order by all`);
+  return tables;
+}
+
+/** Builds the folder from scratch in a fresh database and expects every published table to equal the incremental build's. */
+async function expectEqualsFullRefresh(incremental: GoldBuild, landing: string, vars: Record<string, string> = {}): Promise<void> {
+  const full = await openBuild();
+  await buildOnce(full, landing, vars, true);
+  const expected = await published(full);
+  const actual = await published(incremental);
+  for (const table of PUBLISHED_TABLES) {
+    expect(actual[table].length, table).toBeGreaterThan(0);
+    expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
+  }
+  await full.close();
+  openBuilds = openBuilds.filter((build) => build !== full);
+}
+
+function writeFiles(folder: string, files: Record<string, string>): void {
+  for (const [relative, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(folder, relative)), { recursive: true });
+    fs.writeFileSync(path.join(folder, relative), content);
+  }
+}
+
+async function count(build: GoldBuild, table: string): Promise<number> {
+  return Number((await build.query(`select count(*) as n from ${table}`))[0].n);
+}
+
+/** Copies the parts of `source` whose suffix (text after `<stem>-`, '' for plain files) passes `keep`. */
+function copyParts(source: string, destination: string, keep: (suffix: string) => boolean): void {
+  for (const entry of fs.readdirSync(source, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const suffix = /-(\d{4}-\d{2}-\d{2})\.[a-z]+$/.exec(entry.name)?.[1] ?? "";
+    if (!keep(suffix)) continue;
+    const from = path.join(entry.parentPath, entry.name);
+    const to = path.join(destination, path.relative(source, from));
+    if (fs.existsSync(to)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
+}
+
+describe("incremental gold equals a full refresh", () => {
+  it("on a generated landing folder delivered in three rounds of parts", async () => {
+    const work = fs.mkdtempSync(path.join(workRoot, "generated-"));
+    const generated = await generateLanding({ out: path.join(work, "all"), persons: 150, seed: 11, asOf: "2024-06-30", truth: null, ordersPerPerson: 4, eventsPerPerson: 8 });
+    const growing = path.join(work, "growing");
+    const incremental = await openBuild();
+    const rounds: ((suffix: string) => boolean)[] = [(suffix) => suffix < "2024", (suffix) => suffix < "2024-07", () => true];
+    const affectedOrders: number[] = [];
+    for (const keep of rounds) {
+      copyParts(generated.landingDir, growing, keep);
+      await buildOnce(incremental, growing);
+      affectedOrders.push(await count(incremental, "c360_changes.affected_orders"));
+      await expectEqualsFullRefresh(incremental, growing);
+    }
+    // The later rounds took the incremental path (the first build recomputes everything).
+    expect(affectedOrders[0]).toBe(0);
+    expect(affectedOrders[1]).toBeGreaterThan(0);
+    expect(affectedOrders[2]).toBeGreaterThan(0);
+    expect(affectedOrders[2]).toBeLessThan(await count(incremental, "c360.customer_transactions"));
+
+    // A build with no new part recomputes nothing and changes nothing.
+    await buildOnce(incremental, growing);
+    for (const table of ["affected_orders", "affected_interactions", "affected_customers", "identity_map_changes"]) expect(await count(incremental, `c360_changes.${table}`), table).toBe(0);
+    await expectEqualsFullRefresh(incremental, growing);
+  }, BUILDS_TIMEOUT);
+
+  it("through merges, a split, orders of old customers, late events, CRM versions, late exchange rates and a moving as_of_date", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "cases-"));
+    const incremental = await openBuild();
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([
+        { crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-01-05T00:00:00Z" },
+        { crm_id: "C2", first_name: "Bob", email: "bob@example.com", phone: "+14155550100", created_at: "2024-01-06T00:00:00Z" },
+        { crm_id: "C3", first_name: "Cy", email: "cy@example.com", created_at: "2024-01-07T00:00:00Z" },
+      ]),
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-02-01T10:00:00Z", total: "20.00" },
+        { order_id: "O2", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-02-02T10:00:00Z", total: "30.00" },
+        { order_id: "O3", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-02-03T10:00:00Z", total: "40.00", status: "refunded" },
+      ]),
+      "shop/order_items.csv": itemsCsv([
+        { order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" },
+        { order_id: "O2", line_number: "1", sku: "B", quantity: "3", unit_price: "10.00" },
+      ]),
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M1", anonymous_id: "A1", user_id: "S1", timestamp: "2024-02-01T09:00:00Z" },
+        { message_id: "M2", anonymous_id: "A2", timestamp: "2024-02-05T09:00:00Z" },
+      ]),
+      "support/tickets.json": ticketsJson([{ ticket_id: 1, requester_email: "bob@example.com", satisfaction_score: 4 }]),
+      "loyalty/members.xml": membersXml([{ id: "L1", email: "cy@example.com", tier: "silver", points: "100", joined_on: "2024-01-10" }]),
+    });
+    await buildOnce(incremental, landing);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Round 2, a merge: a new loyalty member carries Ann's email and Cy's phone... and a CRM
+    // version moves Bob's email to Ann's, splitting him from his shop account and ticket.
+    writeFiles(landing, {
+      "loyalty/members-2024-07-01.xml": membersXml([{ id: "L2", email: "ann@example.com", tier: "gold", points: "50", joined_on: "2024-03-01" }]),
+      "crm/customers-2024-07-01.csv": crmCsv([
+        { crm_id: "C3", first_name: "Cy", email: "ann@example.com", created_at: "2024-01-07T00:00:00Z", updated_at: "2024-04-01T00:00:00Z" },
+        { crm_id: "C2", first_name: "Bob", email: "robert@example.com", phone: "+14155550100", created_at: "2024-01-06T00:00:00Z", updated_at: "2024-04-02T00:00:00Z" },
+      ]),
+    });
+    const keysBefore = await incremental.query("select count(distinct customer_key) as n from c360.customer_identity_map");
+    await buildOnce(incremental, landing);
+    expect(await count(incremental, "c360_changes.identity_map_changes")).toBeGreaterThan(0);
+    expect(await incremental.query("select count(distinct customer_key) as n from c360.customer_identity_map")).not.toEqual(keysBefore);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Round 3: orders of old customers (one with a line arriving in the same part), a new
+    // version of an old order, another that moves an order past as_of_date (its row must go),
+    // an order line for an old order, late events of an old visitor, a ticket of an old customer.
+    writeFiles(landing, {
+      "shop/orders-2024-07-02.csv": ordersCsv([
+        { order_id: "O4", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-05-01T10:00:00Z", total: "15.00" },
+        { order_id: "O3", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-02-03T10:00:00Z", total: "40.00", status: "completed", updated_at: "2024-03-01T00:00:00Z" },
+        // A new version of O2 placed after as_of_date: O2 leaves customer_transactions.
+        { order_id: "O2", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-07-20T10:00:00Z", total: "30.00", updated_at: "2024-07-20T10:00:00Z" },
+      ]),
+      "shop/order_items-2024-07-02.csv": itemsCsv([
+        { order_id: "O4", line_number: "1", sku: "C", quantity: "2", unit_price: "7.50" },
+        { order_id: "O1", line_number: "2", sku: "D", quantity: "4", unit_price: "0.00" },
+      ]),
+      "web/events-2024-07-02.ndjson": eventsNdjson([
+        { message_id: "M3", anonymous_id: "A1", timestamp: "2024-01-15T09:00:00Z" },
+        { message_id: "M4", anonymous_id: "A2", user_id: "S2", timestamp: "2024-06-20T09:00:00Z" },
+        { message_id: "M5", anonymous_id: "A3", timestamp: "2024-07-15T09:00:00Z" },
+      ]),
+      "support/tickets-2024-07-02.json": ticketsJson([{ ticket_id: 2, requester_email: "ann@example.com", created_at: "2024-06-01T00:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await count(incremental, "c360_changes.affected_orders")).toBeGreaterThan(0);
+    expect(await incremental.query("select order_id from c360.customer_transactions order by order_id")).toEqual([{ order_id: "O1" }, { order_id: "O3" }, { order_id: "O4" }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Round 4: a EUR order dated before the first EUR rate waits in quarantine; a later rates
+    // part brings an earlier rate, and the order (from an old part) is taken then.
+    writeFiles(landing, {
+      "shop/orders-2024-07-03.csv": ordersCsv([{ order_id: "O5", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2023-12-30T10:00:00Z", currency: "EUR", total: "10.00" }]),
+    });
+    await buildOnce(incremental, landing);
+    await expectEqualsFullRefresh(incremental, landing);
+    writeFiles(landing, { "reference/fx_rates-2024-07-04.csv": "date,currency,rate_to_usd\n2023-12-29,EUR,1.05\n" });
+    await buildOnce(incremental, landing);
+    expect(await incremental.query("select order_id, total_usd from c360.customer_transactions where order_id = 'O5'")).toEqual([{ order_id: "O5", total_usd: "10.500000000" }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Round 5: as_of_date moves forward (the July event enters) and back again.
+    await buildOnce(incremental, landing, { as_of_date: "2024-07-31" });
+    expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
+    await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-07-31" });
+    await buildOnce(incremental, landing);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A database without the saved state (built before c360_changes existed): everything is
+    // recomputed once.
+    for (const state of ["identity_map", "parts", "fx_rates", "as_of"]) await incremental.query(`drop table c360_changes.build_state_${state}`);
+    await buildOnce(incremental, landing);
+    expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
+});
