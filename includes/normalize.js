@@ -212,7 +212,9 @@ function asOfText(explicit) {
     if (value === undefined)
         throw new Error('the compile var "as_of_date" is not set (ISO date, e.g. 2024-06-30)');
     const parsed = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    const valid = parsed !== null && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+    // An impossible day (2024-02-30) is an invalid Date, whose toISOString() throws: test getTime first.
+    const date = new Date(`${value}T00:00:00Z`);
+    const valid = parsed !== null && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
     if (!valid)
         throw new Error(`the compile var "as_of_date" must be an ISO date YYYY-MM-DD, got "${value}"`);
     return value;

@@ -7,6 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { formatProcessCompileTiming, timeCompileProcesses } from "../src/bench/compile-timing.js";
 import { formatBenchReport } from "../src/bench/report.js";
 import { runBenchmark } from "../src/bench/run-bench.js";
 import { generatedWorkload } from "../tools/bench/workload.js";
@@ -28,13 +29,29 @@ const argv = await yargs(hideBin(process.argv))
   .option("memory-limit", { type: "string", default: "2.5GB", describe: "DuckDB memory_limit (keeps peak RSS under the 4 GB target)" })
   .option("storage-version", { type: "string", describe: "DuckDB storage format of the bench database (default latest; v0.10.2 is DuckDB's own default)" })
   .option("profile", { type: "number", default: 0, describe: "Profile the operators of the N slowest actions of the full build (EXPLAIN ANALYZE) and time writing each one's table again (a copy); adds their run time, outside every timed phase" })
+  .option("compile-only", { type: "boolean", default: false, describe: "Only time whole-process c360 compile (the built bin) against the stock dataform compile, in alternating rounds" })
+  .option("runs", { type: "number", default: 7, describe: "Rounds of --compile-only" })
   .example("$0 --persons 1000000", "The 1 M-person benchmark")
+  .example("$0 --compile-only --runs 9", "c360 compile against dataform compile, as whole processes")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
   .help()
   .parseAsync();
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+if (argv.compileOnly) {
+  const timing = timeCompileProcesses({
+    repoRoot,
+    projectDir: repoRoot,
+    stagingDir: path.join(repoRoot, ".cache", "compile-bench-project"),
+    runs: argv.runs,
+    log: (message) => process.stderr.write(`${message}\n`),
+  });
+  fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
+  fs.writeFileSync(path.join(repoRoot, "target", "bench-compile.json"), JSON.stringify(timing, null, 2) + "\n");
+  process.stdout.write(formatProcessCompileTiming(timing) + "\n\nfigures written to target/bench-compile.json\n");
+  process.exit(0);
+}
 const report = await runBenchmark({
   repoRoot,
   workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf }),

@@ -30,17 +30,34 @@ export interface CompilationProblem {
   fileName: string;
   actionName?: string;
   message: string;
+  /** 1-based position in fileName, when it could be found. */
+  line?: number;
+  column?: number;
+}
+
+function problemLocation(problem: CompilationProblem): string {
+  if (!problem.fileName) return "(project)";
+  if (problem.line === undefined) return problem.fileName;
+  return `${problem.fileName}:${problem.line}${problem.column !== undefined ? `:${problem.column}` : ""}`;
+}
+
+/** One line per distinct message: the same failure in many files (a bad var read by each) is reported once, with its files. */
+function describeProblems(problems: CompilationProblem[]): string[] {
+  const byMessage = new Map<string, CompilationProblem[]>();
+  for (const problem of problems) byMessage.set(problem.message, [...(byMessage.get(problem.message) ?? []), problem]);
+  return [...byMessage.values()].map((same) => {
+    const [first] = same;
+    if (same.length === 1) return `  ${problemLocation(first)}${first.actionName ? ` [${first.actionName}]` : ""}: ${first.message}`;
+    const files = [...new Set(same.map(problemLocation))];
+    return `  ${first.message} (in ${files.length} file(s): ${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""})`;
+  });
 }
 
 /** Dataform reported errors while compiling the project. */
 export class CompilationError extends C360Error {
   constructor(readonly problems: CompilationProblem[]) {
-    super(
-      `Compilation failed with ${problems.length} error(s):\n` +
-        problems
-          .map((problem) => `  ${problem.fileName || "(project)"}${problem.actionName ? ` [${problem.actionName}]` : ""}: ${problem.message}`)
-          .join("\n"),
-    );
+    const lines = describeProblems(problems);
+    super(`Compilation failed with ${lines.length} error(s):\n${lines.join("\n")}`);
   }
 }
 
@@ -59,13 +76,16 @@ export class LandingFileError extends C360Error {
 /** A statement failed in the warehouse; names the action that issued it. */
 export class ExecutionError extends C360Error {
   override readonly exitCode = 1;
+  /** The SQL that failed, when the warehouse's position refers to it (BigQuery's "[line:column]"). */
+  readonly statement?: string;
   constructor(
     readonly actionName: string,
     /** The warehouse's own message, without the action name. */
     readonly detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; statement?: string },
   ) {
     super(`${actionName}: ${detail}`, options);
+    this.statement = options?.statement;
   }
 }
 

@@ -5,8 +5,6 @@
  * analyzer reported for each upstream, so a wrong column, a type error or a function
  * BigQuery lacks is reported with the action, its file and the analyzer's message.
  */
-import fs from "node:fs";
-import path from "node:path";
 import { compileProject } from "../compile/index.js";
 import type { CompiledTable } from "../compile/graph-types.js";
 import { quoteTableName, type RenderedStatement, createTableAsStatement, createViewStatement, insertStatement, mergeStatement } from "../engines/bigquery/statements.js";
@@ -17,6 +15,7 @@ import { BigQueryCatalog, describeColumns } from "./catalog.js";
 import type { CheckProblem, CheckReport, SkippedAction } from "./report.js";
 import type { LandingSource } from "../config/landing-sources.js";
 import { loadProject } from "../config/project.js";
+import { lineInFile, readSourceLines } from "./source-location.js";
 import { sourceSchema } from "./source-schemas.js";
 
 export interface CheckOptions {
@@ -242,14 +241,10 @@ function locateInSourceFiles(projectDir: string, problems: CheckProblem[]): void
   const files = new Map<string, string[] | undefined>();
   for (const problem of problems) {
     if (problem.line === undefined || !problem.sourceLine?.trim() || !problem.fileName) continue;
-    if (!files.has(problem.fileName)) {
-      const file = path.join(projectDir, problem.fileName);
-      files.set(problem.fileName, fs.existsSync(file) ? fs.readFileSync(file, "utf8").split(/\r?\n/) : undefined);
-    }
-    const lines = files.get(problem.fileName);
-    const matches = lines?.flatMap((text, index) => (text === problem.sourceLine ? [index + 1] : [])) ?? [];
-    if (matches.length === 1) {
-      problem.line = matches[0];
+    if (!files.has(problem.fileName)) files.set(problem.fileName, readSourceLines(projectDir, problem.fileName));
+    const line = lineInFile(files.get(problem.fileName) ?? [], problem.sourceLine);
+    if (line !== undefined) {
+      problem.line = line;
       problem.lineInFile = true;
     }
   }

@@ -2,46 +2,69 @@
  * The c360 command line. Exit codes: 0 all passed, 1 an action or assertion failed,
  * 2 usage, config or compile error.
  */
+import fs from "node:fs";
+import type { CommandModule } from "yargs";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { C360Error, errorMessage } from "../errors.js";
-import { checkCommand } from "./commands/check.js";
-import { compileCommand } from "./commands/compile.js";
-import { dashboardCommand } from "./commands/dashboard.js";
-import { diffCommand } from "./commands/diff.js";
-import { docsCommand } from "./commands/docs.js";
-import { buildCommand, runCommand, testCommand } from "./commands/execute.js";
-import { formatCommand } from "./commands/format.js";
-import { graphCommand } from "./commands/graph.js";
-import { queryCommand } from "./commands/query.js";
-import { seedCommand } from "./commands/seed.js";
-import { validateCommand } from "./commands/validate.js";
+
+type LoadCommand = () => Promise<CommandModule<object, never>>;
+
+/**
+ * Every command, loaded on demand: a process imports only the module of the command it runs
+ * (and that module imports engines, loaders or the analyzer only in its handler), so
+ * `c360 compile` never loads DuckDB, BigQuery or ZetaSQL. Help and unknown commands load all.
+ */
+const COMMANDS: Record<string, LoadCommand> = {
+  build: async () => (await import("./commands/execute.js")).buildCommand as never,
+  run: async () => (await import("./commands/execute.js")).runCommand as never,
+  test: async () => (await import("./commands/execute.js")).testCommand as never,
+  ls: async () => (await import("./commands/ls.js")).lsCommand as never,
+  seed: async () => (await import("./commands/seed.js")).seedCommand as never,
+  compile: async () => (await import("./commands/compile.js")).compileCommand as never,
+  check: async () => (await import("./commands/check.js")).checkCommand as never,
+  format: async () => (await import("./commands/format.js")).formatCommand as never,
+  validate: async () => (await import("./commands/validate.js")).validateCommand as never,
+  query: async () => (await import("./commands/query.js")).queryCommand as never,
+  diff: async () => (await import("./commands/diff.js")).diffCommand as never,
+  graph: async () => (await import("./commands/graph.js")).graphCommand as never,
+  docs: async () => (await import("./commands/docs.js")).docsCommand as never,
+  dashboard: async () => (await import("./commands/dashboard.js")).dashboardCommand as never,
+};
+
+/** The version in package.json (two levels up from src/cli/ and from the compiled dist/cli/). */
+export function packageVersion(): string {
+  const manifest = JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return manifest.version;
+}
+
+async function commandsFor(argv: string[]): Promise<CommandModule<object, never>[]> {
+  const named = argv.find((argument) => !argument.startsWith("-"));
+  const load = named !== undefined ? COMMANDS[named] : undefined;
+  if (load) return [await load()];
+  return Promise.all(Object.values(COMMANDS).map((loadCommand) => loadCommand()));
+}
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
   try {
-    await yargs(argv)
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+      process.stdout.write(`${packageVersion()}\n`);
+      return;
+    }
+    const parser = yargs(argv)
       .scriptName("c360")
-      .usage("$0 <command> [options]\n\nBuild, test and check a Dataform project on embedded DuckDB (default) or BigQuery.")
-      .command(buildCommand)
-      .command(runCommand)
-      .command(testCommand)
-      .command(seedCommand)
-      .command(compileCommand)
-      .command(checkCommand)
-      .command(formatCommand)
-      .command(validateCommand)
-      .command(queryCommand)
-      .command(diffCommand)
-      .command(graphCommand)
-      .command(docsCommand)
-      .command(dashboardCommand)
+      .usage("$0 <command> [options]\n\nBuild, test and check a Dataform project on embedded DuckDB (default) or BigQuery.");
+    for (const command of await commandsFor(argv)) parser.command(command);
+    await parser
       .demandCommand(1, "Name a command; see c360 --help.")
       .strict()
       .recommendCommands()
       .help()
       .alias("help", "h")
-      .version(false)
-      .wrap(Math.min(110, process.stdout.columns || 110))
+      .version("version", "Print the c360 version", packageVersion())
+      // Wrapping measures every help line; yargs prepares the help of the command it runs
+      // even when no one asks, so measure only when help is asked for.
+      .wrap(argv.includes("--help") || argv.includes("-h") || argv.length === 0 ? Math.min(110, process.stdout.columns || 110) : null)
       .fail((message, error) => {
         if (error) throw error;
         process.stderr.write(`${message}\nRun c360 --help for usage.\n`);

@@ -1,6 +1,8 @@
 /** Options shared by several commands, and turning them into a ProjectContext. */
 import type { Argv } from "yargs";
 import { loadProject, parseVars, type ProjectContext } from "../config/project.js";
+import type { LogFormat } from "./progress.js";
+import { withSelectionOptions } from "./selection-options.js";
 
 export interface GlobalArguments {
   projectDir: string;
@@ -8,6 +10,7 @@ export interface GlobalArguments {
   database?: string;
   vars?: string[];
   quiet: boolean;
+  logFormat?: LogFormat;
 }
 
 export function withGlobalOptions<T>(yargs: Argv<T>) {
@@ -19,13 +22,16 @@ export function withGlobalOptions<T>(yargs: Argv<T>) {
       describe: "DuckDB targets: the database file to use instead of the target's (relative to the working directory)",
     })
     .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars start_date=2024-06-30 dialect=duckdb" })
-    .option("quiet", { type: "boolean", default: false, alias: "q", describe: "Print only errors and the final summary" });
+    .option("quiet", { type: "boolean", default: false, alias: "q", describe: "Print only errors and the final summary" })
+    .option("log-format", {
+      choices: ["text", "json"] as const,
+      default: "text" as const,
+      describe: "text: a live line on a terminal, else one timestamped line per finished action or loaded part; json: one JSON object per event and line",
+    });
 }
 
 export function withRunOptions<T>(yargs: Argv<T>) {
-  return yargs
-    .option("select", { type: "array", string: true, alias: "s", describe: "Actions to run: name, tag:x, +name (with upstream), name+ (with downstream)" })
-    .option("exclude", { type: "array", string: true, describe: "Actions to leave out (same syntax as --select)" })
+  return withSelectionOptions(yargs)
     .option("threads", { type: "number", describe: "Actions run in parallel (default: the target's threads)" })
     .option("full-refresh", { type: "boolean", default: false, describe: "Rebuild incremental tables (and reload every landing part)" })
     .option("fail-fast", { type: "boolean", default: false, describe: "Stop scheduling new actions after the first failure" })

@@ -2,39 +2,65 @@
 import type { Row } from "../engines/engine.js";
 import type { PlanNode } from "../runner/plan.js";
 import { type ActionResult, summarize } from "../runner/results.js";
+import { createProgressSink, type LogFormat, type ProgressEvent } from "./progress.js";
 
 export interface Reporter {
+  readonly logFormat: LogFormat;
   info(message: string): void;
   warn(message: string): void;
-  /** Live progress; silent when not a TTY or with --quiet. */
-  progress(message: string): void;
+  /** A load or run event: a log line, a JSON line, or the live line (progress.ts). */
+  event(event: ProgressEvent): void;
+  /** On a terminal, draw a live line of what runs (long commands only: it loads log-update). */
+  startLiveLine(): Promise<void>;
+  close(): void;
 }
 
-export function createReporter(options: { quiet: boolean }): Reporter {
-  const interactive = Boolean(process.stderr.isTTY) && !options.quiet;
+export function createReporter(options: { quiet: boolean; logFormat?: LogFormat }): Reporter {
+  const logFormat = options.logFormat ?? "text";
+  const sink = createProgressSink({
+    format: logFormat,
+    quiet: options.quiet,
+    stream: process.stdout,
+    errorStream: process.stderr,
+    interactive: Boolean(process.stdout.isTTY),
+  });
   return {
-    info: (message) => {
-      if (!options.quiet) process.stdout.write(message + "\n");
-    },
-    warn: (message) => process.stderr.write(`warning: ${message}\n`),
-    progress: (message) => {
-      if (interactive) process.stderr.write(message + "\n");
-    },
+    logFormat,
+    info: (message) => sink.emit({ event: "log", level: "info", message }),
+    warn: (message) => sink.emit({ event: "log", level: "warn", message }),
+    event: (event) => sink.emit(event),
+    startLiveLine: () => sink.startLiveLine(),
+    close: () => sink.close(),
   };
 }
-
-const STATUS_MARK: Record<ActionResult["status"], string> = { success: "OK  ", failed: "FAIL", skipped: "SKIP" };
 
 export function progressHandlers(reporter: Reporter) {
   return {
-    onStart: (node: PlanNode) => reporter.progress(`  ...  ${node.action.kind.padEnd(11)} ${node.action.name}`),
-    onResult: (result: ActionResult, done: number, total: number) => {
-      const rows = result.rowsAffected !== undefined ? ` ${result.rowsAffected} rows` : "";
-      const mark = result.unchanged ? "SAME" : STATUS_MARK[result.status];
-      const detail = result.unchanged ? "unchanged, not rebuilt" : `${result.seconds.toFixed(2)}s${rows}`;
-      reporter.progress(`[${String(done).padStart(String(total).length)}/${total}] ${mark} ${result.kind.padEnd(11)} ${result.name} (${detail})`);
-    },
+    onStart: (node: PlanNode, total: number) =>
+      reporter.event({ event: "action_started", name: node.action.name, kind: node.action.kind, file: node.action.fileName, total }),
+    onResult: (result: ActionResult, done: number, total: number) => reporter.event({ event: "action_finished", done, total, result }),
   };
+}
+
+/** The summary event of --log-format json: the counts and every failure. */
+export function summaryEvent(command: string, results: ActionResult[], elapsedSeconds: number): ProgressEvent {
+  const counts = summarize(results);
+  return {
+    event: "summary",
+    command,
+    elapsedSeconds: Number(elapsedSeconds.toFixed(3)),
+    ...counts,
+    unchanged: results.filter((result) => result.unchanged).length,
+    failures: results
+      .filter((result) => result.status === "failed")
+      .map((result) => ({ name: result.name, file: result.fileName, line: result.errorLine ?? null, column: result.errorColumn ?? null, error: result.error ?? "failed" })),
+  };
+}
+
+/** `file:line:column` of a failed action's error when located, else its file. */
+export function sourceReference(result: ActionResult): string {
+  if (result.errorLine === undefined) return result.fileName;
+  return `${result.fileName}:${result.errorLine}${result.errorColumn !== undefined ? `:${result.errorColumn}` : ""}`;
 }
 
 /** The end-of-run summary: counts, then every failure and every skip with its reason. */
@@ -44,7 +70,7 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
   const passed = unchanged > 0 ? `${counts.success} passed (${unchanged} unchanged, not rebuilt)` : `${counts.success} passed`;
   const lines = [`${results.length} action(s) in ${elapsedSeconds.toFixed(2)}s: ${passed}, ${counts.failed} failed, ${counts.skipped} skipped`];
   for (const result of results.filter((candidate) => candidate.status === "failed")) {
-    lines.push(`  FAIL ${result.name}${result.fileName ? ` (${result.fileName})` : ""}: ${result.error ?? "failed"}`);
+    lines.push(`  FAIL ${result.name}${result.fileName ? ` (${sourceReference(result)})` : ""}: ${result.error ?? "failed"}`);
     for (const row of result.sample ?? []) lines.push(`       ${JSON.stringify(row)}`);
   }
   for (const result of results) for (const warning of result.warnings ?? []) lines.push(`  WARN ${result.name}: ${warning}`);

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { cacheKey, readCache, writeCache } from "./disk-cache.js";
 
 type CompileSource = (code: string, filePath: string) => string;
 
@@ -36,14 +37,33 @@ export class DataformVm {
   /** Compiled JavaScript of .sqlx/.sql/.yaml files, keyed by path and content. */
   private readonly compiledSourceCache = new Map<string, { source: string; code: string }>();
 
+  /** The core bundle's script and the key of its V8 code cache (see saveCodeCache). */
+  private readonly coreScript: { script: vm.Script; cacheKey: string; cached: boolean };
+
   constructor(private readonly projectDir: string) {
     this.context = vm.createContext({ console, setTimeout, clearTimeout, TextEncoder, TextDecoder, URL });
     // Core reads `global`; in a fresh context it must point at the context itself.
     vm.runInContext("globalThis.global = globalThis;", this.context);
     const bundlePath = resolveCoreBundle(projectDir);
+    const source = fs.readFileSync(bundlePath, "utf8");
+    const key = cacheKey("core-code", process.version, bundlePath, source);
+    const cachedData = readCache("v8", key);
+    const script = new vm.Script(this.wrap(source), { filename: bundlePath, cachedData });
+    this.coreScript = { script, cacheKey: key, cached: cachedData !== undefined && !script.cachedDataRejected };
     const coreModule: LoadedModule = { exports: {} };
-    this.evaluate(fs.readFileSync(bundlePath, "utf8"), bundlePath, coreModule, (request) => this.requireFromCore(request));
+    this.run(script, bundlePath, coreModule, (request) => this.requireFromCore(request));
     this.coreExports = coreModule.exports as typeof this.coreExports;
+  }
+
+  /**
+   * Stores V8's code for the core bundle after a compile, with every function that compile ran
+   * already compiled, so the next process skips parsing and compiling them (Node 20 has no
+   * module compile cache; vm.Script takes V8's cachedData).
+   */
+  saveCodeCache(): void {
+    if (this.coreScript.cached) return;
+    writeCache("v8", this.coreScript.cacheKey, this.coreScript.script.createCachedData());
+    this.coreScript.cached = true;
   }
 
   get coreVersion(): string {
@@ -116,14 +136,31 @@ export class DataformVm {
   private compileSource(source: string, filePath: string): string {
     const cached = this.compiledSourceCache.get(filePath);
     if (cached && cached.source === source) return cached.code;
-    const code = this.coreExports.compiler(source, filePath);
+    // Core's SQLX compiler depends only on the source, the path and core itself.
+    const key = cacheKey("sqlx", this.coreExports.version, filePath, source);
+    const stored = readCache("sqlx", key)?.toString("utf8");
+    const code = stored ?? this.coreExports.compiler(source, filePath);
+    if (stored === undefined) writeCache("sqlx", key, code);
     this.compiledSourceCache.set(filePath, { source, code });
     return code;
   }
 
+  private wrap(code: string): string {
+    return `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
+  }
+
   private evaluate(code: string, filePath: string, module: LoadedModule, requireFn: (request: string) => unknown): void {
-    const wrapper = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
-    const script = new vm.Script(wrapper, { filename: filePath });
+    // V8's code for a project file is kept like core's: compiling each file's script is a
+    // large share of a fresh process's compile.
+    const wrapped = this.wrap(code);
+    const key = cacheKey("project-code", process.version, filePath, wrapped);
+    const cachedData = readCache("v8", key);
+    const script = new vm.Script(wrapped, { filename: filePath, cachedData });
+    this.run(script, filePath, module, requireFn);
+    if (cachedData === undefined || script.cachedDataRejected) writeCache("v8", key, script.createCachedData());
+  }
+
+  private run(script: vm.Script, filePath: string, module: LoadedModule, requireFn: (request: string) => unknown): void {
     const moduleFunction = script.runInContext(this.context) as (...args: unknown[]) => void;
     moduleFunction(module.exports, requireFn, module, filePath, path.dirname(filePath));
   }

@@ -60,6 +60,8 @@ export interface CompiledTest {
   target?: TableRef;
   dependencyTargets?: TableRef[];
   disabled?: boolean;
+  /** c360: the `dataset` of the test's config block (core does not keep it in the graph). */
+  dataset?: string;
 }
 
 export interface CompiledGraph {
@@ -75,6 +77,6 @@ export interface CompiledGraph {
   assertions?: CompiledAssertion[];
   declarations?: CompiledDeclaration[];
   tests?: CompiledTest[];
-  graphErrors?: { compilationErrors?: { fileName?: string; actionName?: string; message?: string }[] };
+  graphErrors?: { compilationErrors?: { fileName?: string; actionName?: string; message?: string; stack?: string }[] };
   dataformCoreVersion?: string;
 }

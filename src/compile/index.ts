@@ -6,7 +6,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { CompilationError } from "../errors.js";
+import { splitSqlx } from "../format/sqlx-blocks.js";
 import { DataformVm } from "./dataform-vm.js";
+import { locateCompilationProblems } from "./problem-location.js";
 import type { CompiledGraph } from "./graph-types.js";
 import { decodeCompiledGraph, encodeCompileRequest } from "./protos.js";
 
@@ -40,6 +42,33 @@ export function listProjectFiles(projectDir: string): string[] {
 }
 
 export function compileProject(options: CompileOptions): CompiledGraph {
+  return compileProjectWithWarnings(options).graph;
+}
+
+/**
+ * .sqlx files that a project keeps outside definitions/ and requires from a .js file (e.g.
+ * assertions/ listed by definitions/assertions.js), which no file required: Dataform compiles
+ * only what is required, so such a file is silently left out. Looks in the top-level folders
+ * that hold at least one required file.
+ */
+export function unrequiredSourceFiles(projectDir: string, requiredFiles: string[]): string[] {
+  const required = new Set(requiredFiles.map((file) => file.split(path.sep).join("/")));
+  const roots = new Set([...required].map((file) => file.split("/")[0]).filter((root) => root !== "definitions" && root !== "includes"));
+  const missing: string[] = [];
+  const walk = (relativeDir: string): void => {
+    for (const entry of fs.readdirSync(path.join(projectDir, relativeDir), { withFileTypes: true })) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const relativePath = `${relativeDir}/${entry.name}`;
+      if (entry.isDirectory()) walk(relativePath);
+      else if (entry.name.endsWith(".sqlx") && !required.has(relativePath)) missing.push(relativePath);
+    }
+  };
+  for (const root of roots) walk(root);
+  return missing.sort();
+}
+
+/** The graph, and warnings about the project that do not stop a build. */
+export function compileProjectWithWarnings(options: CompileOptions): { graph: CompiledGraph; warnings: string[] } {
   const projectDir = fs.realpathSync(path.resolve(options.projectDir));
   let dataformVm = warmVms.get(projectDir);
   if (!dataformVm) {
@@ -47,21 +76,25 @@ export function compileProject(options: CompileOptions): CompiledGraph {
     warmVms.set(projectDir, dataformVm);
   }
   const override = { ...options.projectConfigOverride, vars: { ...options.vars } };
-  const request = encodeCompileRequest(projectDir, listProjectFiles(projectDir), override);
+  const projectFiles = listProjectFiles(projectDir);
+  const request = encodeCompileRequest(projectDir, projectFiles, override);
   let graph: CompiledGraph;
   try {
     graph = decodeCompiledGraph(dataformVm.runMain(request)) as CompiledGraph;
   } catch (error) {
     throw new CompilationError([{ fileName: "", message: error instanceof Error ? error.message : String(error) }]);
   }
+  dataformVm.saveCodeCache();
   attributeRequiredFiles(graph, dataformVm.requiredSourceFiles);
+  attributeUnitTestDatasets(graph, projectDir);
   const problems = graph.graphErrors?.compilationErrors ?? [];
   if (problems.length > 0) {
-    throw new CompilationError(
-      problems.map((problem) => ({ fileName: problem.fileName ?? "", actionName: problem.actionName, message: problem.message ?? "" })),
-    );
+    throw new CompilationError(locateCompilationProblems(projectDir, problems, [...projectFiles, ...dataformVm.requiredSourceFiles]));
   }
-  return graph;
+  const warnings = unrequiredSourceFiles(projectDir, dataformVm.requiredSourceFiles).map(
+    (file) => `${file} is not compiled: no file of definitions/ requires it (add require("../${file}") to the .js file that lists its folder, e.g. definitions/assertions.js)`,
+  );
+  return { graph, warnings };
 }
 
 /** Names each action defined in a required .sqlx after that file, as the stock CLI does. */
@@ -71,5 +104,27 @@ function attributeRequiredFiles(graph: CompiledGraph, requiredFiles: string[]): 
   for (const action of [...(graph.tables ?? []), ...(graph.operations ?? []), ...(graph.assertions ?? [])]) {
     const file = byName.get(action.target.name);
     if (file && action.fileName?.endsWith(".js")) action.fileName = file;
+  }
+}
+
+/**
+ * The model each unit test runs, from the `dataset` of its config block: core compiles the
+ * test's query but keeps no link to the model, which selection needs (`--select X` runs X's
+ * unit tests). Accepts `dataset: "name"` and `dataset: { schema: "s", name: "n" }`.
+ */
+function attributeUnitTestDatasets(graph: CompiledGraph, projectDir: string): void {
+  for (const test of graph.tests ?? []) {
+    if (!test.fileName?.endsWith(".sqlx")) continue;
+    const source = fs.readFileSync(path.join(projectDir, test.fileName), "utf8");
+    const config = splitSqlx(source).find((segment) => segment.kind === "block" && segment.name === "config")?.text ?? "";
+    const quoted = /\bdataset\s*:\s*["'`]([^"'`]+)["'`]/.exec(config);
+    const object = /\bdataset\s*:\s*\{([^}]*)\}/.exec(config);
+    if (quoted) test.dataset = quoted[1];
+    else if (object) {
+      const field = (key: string) => new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(object[1])?.[1];
+      const name = field("name");
+      const schema = field("schema");
+      if (name) test.dataset = schema ? `${schema}.${name}` : name;
+    }
   }
 }

@@ -4,7 +4,9 @@
  */
 import { createRequire } from "node:module";
 import path from "node:path";
+import fs from "node:fs";
 import protobuf from "protobufjs";
+import { cacheKey, readCache, writeCache } from "./disk-cache.js";
 
 const nodeRequire = createRequire(import.meta.url);
 
@@ -13,9 +15,18 @@ let root: protobuf.Root | undefined;
 function protoRoot(): protobuf.Root {
   if (!root) {
     const protoDir = path.dirname(nodeRequire.resolve("@dataform/core/package.json"));
+    const files = ["core.proto", "configs.proto"].map((file) => path.join(protoDir, file));
+    // Parsing the .proto text costs more than reading its JSON form: keep that, per proto content.
+    const key = cacheKey("protos", ...files.map((file) => fs.readFileSync(file)));
+    const cached = readCache("protos", key);
+    if (cached) {
+      root = protobuf.Root.fromJSON(JSON.parse(cached.toString("utf8")) as protobuf.INamespace);
+      return root;
+    }
     root = new protobuf.Root();
     root.resolvePath = (_origin, target) => (path.isAbsolute(target) || target.startsWith("google/protobuf/") ? target : path.join(protoDir, target));
-    root.loadSync(["core.proto", "configs.proto"].map((file) => path.join(protoDir, file)), { keepCase: false });
+    root.loadSync(files, { keepCase: false });
+    writeCache("protos", key, JSON.stringify(root.toJSON()));
   }
   return root;
 }

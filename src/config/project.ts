@@ -114,7 +114,7 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     projectDir,
     targetName,
     target,
-    vars: { ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars },
+    vars: checkedDateVars({ ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars }),
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     landingSources: checkedLandingSources(c360File, config.sources),
     summary: config.summary,
@@ -149,6 +149,22 @@ function checkedLandingSources(file: string, configs: LandingSourceConfig[] | un
   });
   if (problems.length > 0) throw new ConfigError(file, problems);
   return sources;
+}
+
+/**
+ * A var written as an ISO date (YYYY-MM-DD) must be a day of the calendar: 2024-02-30 is
+ * refused here, once, naming the var, before the project compiles (otherwise every file that
+ * reads the var fails on its own).
+ */
+export function checkedDateVars(vars: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(vars)) {
+    const parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (!parts) continue;
+    const date = new Date(Date.UTC(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3])));
+    const real = date.getUTCFullYear() === Number(parts[1]) && date.getUTCMonth() === Number(parts[2]) - 1 && date.getUTCDate() === Number(parts[3]);
+    if (!real) throw new UsageError(`The var ${name}=${value} is not a day of the calendar (YYYY-MM-DD expected, e.g. ${parts[1]}-${parts[2] === "02" ? "02-28" : "06-30"}). Set it with --vars ${name}=YYYY-MM-DD or in c360.json / dataform.json.`);
+  }
+  return vars;
 }
 
 /** The target with its DuckDB database file replaced by `--database` (an absolute path). */

@@ -21,7 +21,7 @@ export type Action =
   | (ActionBase & { kind: "operation"; compiled: CompiledOperation })
   | (ActionBase & { kind: "assertion"; compiled: CompiledAssertion; guards: string[] })
   | (ActionBase & { kind: "declaration"; compiled: CompiledDeclaration })
-  | (ActionBase & { kind: "test"; compiled: CompiledTest });
+  | (ActionBase & { kind: "test"; compiled: CompiledTest; /** The action whose query the unit test runs (its `dataset`). */ covers: string[] });
 
 export function actionName(target: TableRef): string {
   return `${target.schema}.${target.name}`;
@@ -58,7 +58,7 @@ export function buildActionGraph(graph: CompiledGraph): ActionGraph {
   for (const test of graph.tests ?? []) {
     if (test.disabled) continue;
     const target = test.target ?? { schema: "tests", name: test.name };
-    add({ ...base(target, test.fileName, test.tags, []), name: `test.${test.name}`, kind: "test", compiled: test });
+    add({ ...base(target, test.fileName, test.tags, []), name: `test.${test.name}`, kind: "test", compiled: test, covers: [] });
   }
   for (const assertion of graph.assertions ?? []) {
     if (assertion.disabled) continue;
@@ -67,6 +67,7 @@ export function buildActionGraph(graph: CompiledGraph): ActionGraph {
   }
   for (const action of actions.values()) {
     if (action.kind === "assertion") action.guards = guardedActions(action, actions);
+    if (action.kind === "test") action.covers = coveredActions(action.compiled.dataset, actions);
   }
   return { actions };
 }
@@ -85,6 +86,13 @@ function guardedActions(assertion: Action & { kind: "assertion" }, actions: Map<
     return kind !== undefined && kind !== "declaration" && kind !== "assertion";
   });
   return dependencies.filter((candidate) => !dependencies.some((other) => other !== candidate && upstreamOf(other, actions).has(candidate)));
+}
+
+/** The action a unit test's `dataset` names (by schema.name or bare name). */
+function coveredActions(dataset: string | undefined, actions: Map<string, Action>): string[] {
+  if (!dataset) return [];
+  if (actions.has(dataset)) return [dataset];
+  return [...actions.values()].filter((action) => action.kind !== "test" && action.target.name === dataset).map((action) => action.name);
 }
 
 /** All actions that `name` reads, directly or transitively. */

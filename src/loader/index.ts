@@ -72,6 +72,8 @@ export interface LoadOptions {
   fullRefresh?: boolean;
   /** Called once per part, after it is loaded or verified unchanged (for progress output). */
   onFile?: (report: FileLoadReport) => void;
+  /** Called once before the first part is read: how many parts and bytes are to be read (for progress output). */
+  onPlan?: (toRead: { parts: number; bytes: number }) => void;
   /** Rows per engine.load call. */
   batchRows?: number;
   /** false: always read through the framework's parsers, even where the engine has its own reader. */
@@ -139,6 +141,7 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, sour
 
   // The engine's own reader takes staged files where it can (much faster than rows one value at a time).
   const toRead = plans.flatMap((plan) => plan.parts.filter((part) => !plan.loaded.has(part.file)));
+  options.onPlan?.({ parts: toRead.length, bytes: toRead.reduce((sum, part) => sum + part.sizeBytes, 0) });
   const staging = engine.loadStagedFile && options.engineReader !== false ? new StagingQueue(toRead) : undefined;
   const files: FileLoadReport[] = [];
   const tables: TableLoadReport[] = [];

@@ -28,6 +28,8 @@ export interface LoadStepOptions {
   engineReader?: boolean;
   /** Before the load starts (e.g. to say which folder is read). */
   onStart?: (landingDir: string) => void;
+  /** Once the parts to read are known (LoadOptions.onPlan). */
+  onPlan?: (toRead: { parts: number; bytes: number }) => void;
   onFile?: (report: FileLoadReport) => void;
 }
 
@@ -74,6 +76,7 @@ export async function loadProjectSources(engine: Engine, context: ProjectContext
     fullRefresh: step.fullRefresh,
     verifyChecksums: step.verifyChecksums,
     engineReader: step.engineReader,
+    onPlan: step.onPlan,
     onFile: step.onFile,
   });
 }

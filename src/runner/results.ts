@@ -14,6 +14,9 @@ export interface ActionResult {
   engineSeconds: number;
   rowsAffected?: number;
   error?: string;
+  /** Where a failed action's SQL error is in its file (1-based), when it could be found. */
+  errorLine?: number;
+  errorColumn?: number;
   /** True when --skip-unchanged found the table or view as its last build left it, with the same SQL and inputs, and did not build it again (status success). */
   unchanged?: boolean;
   /** For a skipped action: the failed action upstream that caused it. */

@@ -4,7 +4,8 @@
  * each skipped result names the failure that caused it.
  */
 import type { Engine } from "../engines/engine.js";
-import { actionErrorMessage } from "../errors.js";
+import { locateSqlError, relabelExcerpt } from "../check/source-location.js";
+import { actionErrorMessage, ExecutionError } from "../errors.js";
 import type { Action } from "../graph/actions.js";
 import type { BuildState } from "./build-state.js";
 import { executeAction, type ActionOutcome } from "./execute-action.js";
@@ -19,8 +20,10 @@ export interface RunPlanOptions {
   buildState?: BuildState;
   /** Called as each action finishes (progress display). */
   onResult?: (result: ActionResult, done: number, total: number) => void;
-  /** Called as each action starts. */
-  onStart?: (node: PlanNode) => void;
+  /** The project folder: a SQL error is then located in the action's .sqlx (file, line, column). */
+  projectDir?: string;
+  /** Called as each action starts, with the number of planned actions. */
+  onStart?: (node: PlanNode, total: number) => void;
   /** Work that completes an action once its statements ran (a model fit filling in its table, model-fits.ts); its warnings land in the result. */
   completeAction?: (action: Action) => Promise<{ warnings: string[] } | undefined>;
 }
@@ -52,7 +55,7 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   };
 
   const start = (node: PlanNode): void => {
-    options.onStart?.(node);
+    options.onStart?.(node, plan.length);
     const started = performance.now();
     const { action } = node;
     const base = { name: action.name, kind: action.kind, fileName: action.fileName };
@@ -74,7 +77,18 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
         });
       })
       .catch((error: unknown) => {
-        record({ ...base, status: "failed", seconds: (performance.now() - started) / 1000, engineSeconds: 0, error: actionErrorMessage(error) });
+        const detail = actionErrorMessage(error);
+        const statement = error instanceof ExecutionError ? error.statement : undefined;
+        const position = options.projectDir ? locateSqlError(options.projectDir, action.fileName, detail, statement) : undefined;
+        record({
+          ...base,
+          status: "failed",
+          seconds: (performance.now() - started) / 1000,
+          engineSeconds: 0,
+          error: position ? relabelExcerpt(detail, action.fileName, position) : detail,
+          errorLine: position?.line,
+          errorColumn: position?.column,
+        });
       })
       .finally(() => {
         running.delete(action.name);

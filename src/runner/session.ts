@@ -4,11 +4,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { compileProject, type CompiledGraph } from "../compile/index.js";
+import { compileProjectWithWarnings, type CompiledGraph } from "../compile/index.js";
 import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
 import { type Action, type ActionKind, buildActionGraph, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
-import { selectActions } from "../graph/selection.js";
+import { type SelectionOptions, selectActions } from "../graph/selection.js";
 import { BuildState } from "./build-state.js";
 import { type ModelFitConfig, resolveModelFits, runModelFit } from "./model-fits.js";
 import { buildPlan, type PlanNode } from "./plan.js";
@@ -17,6 +17,10 @@ import { runPlan } from "./run-plan.js";
 
 export interface CompiledProject {
   graph: CompiledGraph;
+  /** The project folder, to locate runtime SQL errors in the action's file. */
+  projectDir?: string;
+  /** What the compile noticed that does not stop a build (e.g. a .sqlx no file requires). */
+  warnings?: string[];
   actions: Map<string, Action>;
   seconds: number;
   /** Model fits the project declares (c360.json `fits`), run after their output table is built. */
@@ -29,16 +33,18 @@ export function compileForTarget(context: ProjectContext): CompiledProject {
     context.target.engine === "bigquery"
       ? { defaultDatabase: context.target.project, schemaSuffix: context.target.datasetSuffix || undefined, defaultLocation: context.target.location }
       : {};
-  const graph = compileProject({ projectDir: context.projectDir, vars: context.vars, projectConfigOverride });
+  const { graph, warnings } = compileProjectWithWarnings({ projectDir: context.projectDir, vars: context.vars, projectConfigOverride });
   const seconds = (performance.now() - started) / 1000;
   fs.mkdirSync(context.artifactsDir, { recursive: true });
   fs.writeFileSync(path.join(context.artifactsDir, "compiled.json"), JSON.stringify(graph, null, 2) + "\n");
-  return { graph, actions: buildActionGraph(graph).actions, seconds, fits: context.fits };
+  return { graph, projectDir: context.projectDir, warnings, actions: buildActionGraph(graph).actions, seconds, fits: context.fits };
 }
 
 export interface ExecutionOptions {
   select?: string[];
   exclude?: string[];
+  /** Indirect selection and saved state for the selectors (selection.ts). */
+  selection?: SelectionOptions;
   threads: number;
   fullRefresh?: boolean;
   failFast?: boolean;
@@ -46,7 +52,7 @@ export interface ExecutionOptions {
   skipUnchanged?: boolean;
   /** schema.name of the bronze tables the loader fills (the project's landing sources), for skipUnchanged. */
   bronzeTables?: readonly string[];
-  onStart?: (node: PlanNode) => void;
+  onStart?: (node: PlanNode, total: number) => void;
   onResult?: (result: ActionResult, done: number, total: number) => void;
 }
 
@@ -61,7 +67,7 @@ export async function executeActions(
   kinds: ReadonlySet<ActionKind>,
   options: ExecutionOptions,
 ): Promise<ActionResult[]> {
-  const selected = selectActions(project.actions, options.select, options.exclude);
+  const selected = selectActions(project.actions, options.select, options.exclude, options.selection);
   const plan = buildPlan(project.actions, selected, kinds);
   // Assertions and unit tests write no table: a plan of only those needs no build state.
   const writesTables = plan.some((node) => EXECUTABLE_KINDS.has(node.action.kind));
@@ -69,6 +75,7 @@ export async function executeActions(
   const buildState = writesTables ? await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false, bronzeTables: options.bronzeTables }) : undefined;
   return runPlan(engine, plan, {
     buildState,
+    projectDir: project.projectDir,
     threads: options.threads,
     fullRefresh: options.fullRefresh ?? false,
     failFast: options.failFast ?? false,

@@ -151,3 +151,12 @@ describe("project context", () => {
     expect(() => parseVars(["novalue"])).toThrow("--vars expects key=value");
   });
 });
+
+describe("date vars", () => {
+  it("a var written as a date must be a day of the calendar, refused once, naming the var and value", () => {
+    expect(() => loadProject({ projectDir: EXAMPLE_PROJECT, vars: { as_of_date: "2024-02-30" } })).toThrow(UsageError);
+    expect(() => loadProject({ projectDir: EXAMPLE_PROJECT, vars: { as_of_date: "2024-02-30" } })).toThrow("The var as_of_date=2024-02-30 is not a day of the calendar");
+    expect(() => loadProject({ projectDir: EXAMPLE_PROJECT, vars: { start: "2023-13-01" } })).toThrow("start=2023-13-01");
+    expect(loadProject({ projectDir: EXAMPLE_PROJECT, vars: { as_of_date: "2024-02-29", note: "2024-02-30x" } }).vars).toMatchObject({ as_of_date: "2024-02-29" });
+  });
+});

@@ -82,7 +82,9 @@ async function runWithViolation(violation: ViolationCase): Promise<Map<string, A
   await gold.engine.execute(`create or replace table ${snapshot} as select * from c360.${violation.table}`);
   try {
     for (const statement of violation.tamper) await gold.engine.execute(statement);
-    const results = await gold.run({ select: [`${violation.table}+`], exclude: [violation.table] });
+    // The table's downstream (its assertions among it) but not the table: dbt excludes the
+    // tests of an excluded table too, unless indirect selection is empty.
+    const results = await gold.run({ select: [`${violation.table}+`], exclude: [violation.table], indirect: "empty" });
     return new Map(results.map((result) => [result.name, result]));
   } finally {
     await gold.engine.execute(`create or replace table c360.${violation.table} as select * from ${snapshot}`);

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Row } from "../../src/engines/engine.js";
+import type { IndirectSelection } from "../../src/graph/selection.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
@@ -57,8 +58,13 @@ export class GoldBuild {
   }
 
   /** Runs the selected actions (all by default) and returns every result, failed or not. */
-  async run(options: { select?: string[]; exclude?: string[]; vars?: Record<string, string> } = {}): Promise<ActionResult[]> {
-    return executeActions(this.engine, this.compile(options.vars), BUILD_KINDS, { select: options.select, exclude: options.exclude, threads: 1 });
+  async run(options: { select?: string[]; exclude?: string[]; indirect?: IndirectSelection; vars?: Record<string, string> } = {}): Promise<ActionResult[]> {
+    return executeActions(this.engine, this.compile(options.vars), BUILD_KINDS, {
+      select: options.select,
+      exclude: options.exclude,
+      selection: { indirect: options.indirect ?? "eager" },
+      threads: 1,
+    });
   }
 
   async query(sql: string): Promise<Row[]> {

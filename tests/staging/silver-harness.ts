@@ -121,6 +121,9 @@ export class SilverBuild {
     const project = this.compile(options.vars);
     return executeActions(this.engine, project, BUILD_KINDS, {
       select: options.select ?? ["tag:staging", "tag:identity"],
+      // Only the tests whose every input is selected: eager selection would add gold
+      // assertions that also read staging tables, and the harness builds no gold.
+      selection: { indirect: "cautious" },
       threads: 1,
       fullRefresh: options.fullRefresh ?? false,
     });

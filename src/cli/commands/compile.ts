@@ -20,6 +20,7 @@ export const compileCommand: CommandModule<object, GlobalArguments & { json: boo
   handler: (argv) => {
     const context = projectFrom(argv);
     const project = compileForTarget(context);
+    for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     if (argv.json) {
       process.stdout.write(JSON.stringify(project.graph, null, 2) + "\n");
       return;

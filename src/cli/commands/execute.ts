@@ -5,17 +5,17 @@ import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
 import type { Action } from "../../graph/actions.js";
 import { type BuildSteps, runBuild } from "../../runner/build.js";
+import { compileForTarget } from "../../runner/session.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
 import { dashboardAfterBuild } from "./dashboard.js";
 import { NO_SOURCES_MESSAGE, reportedLoadStep, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
-import { createReporter, formatSummary, progressHandlers } from "../output.js";
+import { createReporter, formatSummary, progressHandlers, summaryEvent } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
+import { type SelectionArguments, savedStateFrom, selectionOptions } from "../selection-options.js";
 
-interface ExecuteArguments extends GlobalArguments {
-  select?: string[];
-  exclude?: string[];
+interface ExecuteArguments extends GlobalArguments, SelectionArguments {
   threads?: number;
   fullRefresh: boolean;
   failFast: boolean;
@@ -33,17 +33,23 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
+  const saved = savedStateFrom(argv);
+  // Compiled before the engine opens: the selection reads the compiled actions and the saved state.
+  const project = compileForTarget(context);
+  for (const warning of project.warnings ?? []) reporter.warn(warning);
+  reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}${varsNote(context)})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
   const loadFirst = steps === "build";
   if (loadFirst && context.landingSources.length === 0) reporter.info(`${NO_SOURCES_MESSAGE} Building without a load step.`);
   const load = loadFirst ? reportedLoadStep(reporter, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false }) : undefined;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
   let results: ActionResult[] = [];
-  let actions: Map<string, Action> | undefined;
   let summary: string | undefined;
+  await reporter.startLiveLine();
   try {
     const outcome = await runBuild(context, {
       engine,
+      project,
       steps,
       load: load?.step ?? false,
       // A dry run reads nothing, so it has no bronze to check.
@@ -51,29 +57,32 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
       execution: {
         select: argv.select,
         exclude: argv.exclude,
+        selection: selectionOptions(argv, project.actions, saved),
         threads,
         fullRefresh: argv.fullRefresh,
         failFast: argv.failFast,
         skipUnchanged: argv.skipUnchanged,
         ...progressHandlers(reporter),
       },
-      onCompiled: (project) => reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}${varsNote(context)})`),
       onLoaded: load?.onLoaded,
     });
     results = outcome.results;
-    actions = outcome.project.actions;
     if (command === "build" && !argv.quiet && !argv.dryRun && results.every((result) => result.status === "success")) {
       summary = await declaredSummary(engine, context, outcome.project.actions);
     }
   } finally {
+    reporter.close();
     await engine.close();
   }
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
-  process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
-  if (argv.dryRun) await printDryRunReport(engine);
-  if (summary) process.stdout.write(`\n${summary}\n`);
-  if (command === "build" && !argv.dryRun && actions) await dashboardAfterBuild(context, actions, argv);
+  if (reporter.logFormat === "json") reporter.event(summaryEvent(command, results, elapsedSeconds));
+  else {
+    process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
+    if (argv.dryRun) await printDryRunReport(engine);
+    if (summary) process.stdout.write(`\n${summary}\n`);
+  }
+  if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
 }
 
@@ -106,6 +115,8 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
       .example("$0 run --target prod --dry-run", "Bytes each action would process on BigQuery, and the on-demand cost")
       .example("$0 run --select +my_model", "my_model and everything it reads")
       .example("$0 run --select tag:staging --full-refresh", "Rebuild the models tagged staging from scratch")
+      .example("$0 run --select path:definitions/marts --exclude my_model", "The marts folder but one model")
+      .example("$0 run --select state:modified+ --state prod-target", "What changed since the compiled.json saved in prod-target/, and its downstream")
       .example("$0 run --skip-unchanged", "Rebuild only what an edit or newly loaded data changed") as never,
   handler: (argv) => execute(argv, "run"),
 };
@@ -116,7 +127,9 @@ export const testCommand: CommandModule<object, ExecuteArguments> = {
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .example("$0 test", "Every assertion and unit test")
-      .example("$0 test --select tag:daily", "Only the assertions and tests tagged daily") as never,
+      .example("$0 test --select my_model", "The assertions and unit tests of my_model")
+      .example("$0 test --select tag:daily", "The tests of every model tagged daily")
+      .example("$0 test --select kind:assertion,path:assertions/gold", "Only the standalone assertions under assertions/gold") as never,
   handler: (argv) => execute(argv, "test"),
 };
 
@@ -129,6 +142,8 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
       .option("dashboard", { type: "boolean", default: true, describe: "Draw the project's dashboard at the end (--no-dashboard to skip)" })
       .example("$0 build", "Load the landing folder, build and test everything on local DuckDB")
-      .example("$0 build --seeds ~/exports --vars key=value", "Another landing folder, with a var of the project set") as never,
+      .example("$0 build --seeds ~/exports --vars key=value", "Another landing folder, with a var of the project set")
+      .example("$0 build --select my_model", "Load, then build my_model and run its tests")
+      .example("$0 build --select 1+my_model", "my_model, the models it reads directly, and their tests") as never,
   handler: (argv) => execute(argv, "build"),
 };

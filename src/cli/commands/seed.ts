@@ -17,12 +17,14 @@ export const VERIFY_CHECKSUMS_OPTION = {
 
 export const NO_SOURCES_MESSAGE = "The project declares no landing sources (c360.json `sources`): there is nothing to load.";
 
-/** The load step as a person follows it: the folder, one line per part, warnings, a total. */
+/** The load step as a person (or a log reader) follows it: the folder, the plan, one event per part, warnings, a total. */
 export function reportedLoadStep(
   reporter: Reporter,
   options: { fullRefresh: boolean; verifyChecksums: boolean },
 ): { step: LoadStepOptions; onLoaded: (report: LoadReport) => void } {
   let started = performance.now();
+  // Progress in parts, records and bytes: the parts to read are known before the first is read.
+  const progress = { partsDone: 0, partsTotal: 0, bytesDone: 0, bytesTotal: 0 };
   return {
     step: {
       ...options,
@@ -30,14 +32,33 @@ export function reportedLoadStep(
         started = performance.now();
         reporter.info(`Loading landing folder ${path.relative(process.cwd(), landingDir) || "."}`);
       },
-      onFile: (file) =>
-        reporter.info(`  ${file.file.padEnd(44)} ${String(file.records).padStart(10)} records  ${file.seconds.toFixed(2)}s${file.status === "unchanged" ? "  (loaded before, unchanged)" : ""}`),
+      onPlan: ({ parts, bytes }) => {
+        Object.assign(progress, { partsTotal: parts, bytesTotal: bytes });
+        reporter.event({ event: "load_started", parts, bytes });
+      },
+      onFile: (file) => {
+        if (file.status === "loaded") {
+          progress.partsDone++;
+          progress.bytesDone += file.sizeBytes;
+        }
+        reporter.event({
+          event: "load_file",
+          file: file.file,
+          table: file.table,
+          status: file.status,
+          records: file.records,
+          bytes: file.sizeBytes,
+          seconds: file.seconds,
+          ...progress,
+        });
+      },
     },
     onLoaded: (report) => {
       for (const warning of report.warnings) reporter.warn(warning);
       const loaded = report.files.filter((file) => file.status === "loaded");
       const records = loaded.reduce((sum, file) => sum + file.records, 0);
-      reporter.info(`Loaded ${loaded.length} new part(s), ${records} records, in ${((performance.now() - started) / 1000).toFixed(2)}s${report.fullRefresh ? " (full refresh)" : ""}`);
+      reporter.event({ event: "load_finished", parts: loaded.length, records, seconds: (performance.now() - started) / 1000 });
+      if (report.fullRefresh) reporter.info("(full refresh: every bronze table was reloaded)");
     },
   };
 }
@@ -49,6 +70,7 @@ async function seed(context: ProjectContext, options: { fullRefresh: boolean; ve
   try {
     onLoaded(await loadProjectSources(engine, context, step));
   } finally {
+    options.reporter.close();
     await engine.close();
   }
 }

@@ -10,6 +10,8 @@ export const validateCommand: CommandModule<object, GlobalArguments> = {
   handler: (argv) => {
     const context = projectFrom(argv);
     const project = compileForTarget(context);
-    createReporter(argv).info(`Config valid; target ${context.targetName} (${context.target.engine}); ${project.actions.size} action(s) compile.`);
+    const reporter = createReporter(argv);
+    for (const warning of project.warnings ?? []) reporter.warn(warning);
+    reporter.info(`Config valid; target ${context.targetName} (${context.target.engine}); ${project.actions.size} action(s) compile.`);
   },
 };

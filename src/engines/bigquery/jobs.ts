@@ -108,13 +108,14 @@ export class JobRunner {
     const policy = this.rest.retryPolicy;
     for (let attempt = 1; ; attempt++) {
       const reference = this.newReference();
-      const job = makeJob(reference) as { configuration?: { query?: unknown } };
+      const job = makeJob(reference) as { configuration?: { query?: { query?: string } } };
+      const statement = job.configuration?.query?.query;
       let inserted: JobResource;
       try {
         inserted = await insert(job);
       } catch (error) {
         // The insert reached BigQuery on an attempt whose answer was lost: the job exists.
-        if (!isAlreadyExists(error)) throw new ExecutionError(actionName ?? "statement", (error as ApiErrorShape).message ?? String(error), { cause: error });
+        if (!isAlreadyExists(error)) throw new ExecutionError(actionName ?? "statement", (error as ApiErrorShape).message ?? String(error), { cause: error, statement });
         inserted = { jobReference: reference };
       }
       if (dryRun) return inserted;
@@ -125,7 +126,7 @@ export class JobRunner {
         await sleep(backoffDelayMs(policy, attempt));
         continue;
       }
-      throw new ExecutionError(actionName ?? "statement", describeFailure(finished));
+      throw new ExecutionError(actionName ?? "statement", describeFailure(finished), { statement });
     }
   }
 

@@ -1,0 +1,37 @@
+// Builds the c360 bin: src/cli/bin.ts bundled by esbuild into dist/cli/ (ES modules, one chunk
+// per lazily loaded command), so `c360` starts without tsx and loads few files. Plain Node (no
+// tsx): npm runs it as the root package's `prepare`, on `npm install` and `npm ci`.
+// Packages with native code, data files or heavy start-up stay external and load on demand.
+import { chmodSync, rmSync } from "node:fs";
+import { build } from "esbuild";
+
+const EXTERNAL = [
+  "@dataform/core",
+  "@duckdb/node-api",
+  "@fivetrandevelopers/zetasql",
+  "@google-cloud/bigquery",
+  "@streamparser/json",
+  "ajv",
+  "csv-parse",
+  "protobufjs",
+  "saxes",
+  "sql-formatter",
+];
+
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ["src/cli/bin.ts"],
+  outdir: "dist/cli",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: true,
+  external: EXTERNAL,
+  // Bundled CommonJS dependencies call require(); give the ES module output one.
+  banner: { js: "import { createRequire as __c360CreateRequire } from 'node:module'; const require = __c360CreateRequire(import.meta.url);" },
+  logLevel: "warning",
+});
+// Executable, for running dist/cli/bin.js directly (npm's bin link makes its own).
+chmodSync(new URL("../dist/cli/bin.js", import.meta.url), 0o755);
