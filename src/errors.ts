@@ -89,6 +89,9 @@ export class ExecutionError extends C360Error {
   }
 }
 
+/** An engine was asked for something it declares it cannot do (Engine.capabilities). */
+export class UnsupportedCapabilityError extends C360Error {}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -124,6 +124,17 @@ export class BigQueryAnalyzer {
     await this.service.stop();
   }
 
+  /** Whether the text parses as BigQuery SQL (one statement or a script); names are not resolved. */
+  async parsesAsBigQuery(sql: string): Promise<boolean> {
+    try {
+      await this.service.parse({ sqlStatement: sql, options: BIGQUERY_LANGUAGE_OPTIONS, allowScript: true });
+      return true;
+    } catch (error) {
+      if (error instanceof ZetaSqlRejection) return false;
+      throw error;
+    }
+  }
+
   /**
    * A syntax error may be BigQuery scripting, which the analyzer does not resolve: it is
    * scripting when the failing statement does not parse as a statement but the whole text

@@ -5,6 +5,9 @@
  * analyzer reported for each upstream, so a wrong column, a type error or a function
  * BigQuery lacks is reported with the action, its file and the analyzer's message.
  */
+import fs from "node:fs";
+import path from "node:path";
+import { dialectVar } from "../config/project.js";
 import { compileProject } from "../compile/index.js";
 import type { CompiledTable } from "../compile/graph-types.js";
 import { quoteTableName, type RenderedStatement, createTableAsStatement, createViewStatement, insertStatement, mergeStatement } from "../engines/bigquery/statements.js";
@@ -52,9 +55,14 @@ export function analysisOrder(actions: Map<string, Action>): Action[] {
   return ordered;
 }
 
+/** ZetaSQL's message for a table the catalog does not hold. */
+const TABLE_NOT_FOUND = /^Table not found: (\S+)/;
+
 class ActionChecker {
   readonly errors: CheckProblem[] = [];
   readonly warnings: CheckProblem[] = [];
+  /** Actions that read a table no action or declaration of the project describes, and that table. */
+  readonly unknownTables = new Map<string, string>();
   statementsAnalyzed = 0;
 
   constructor(
@@ -100,6 +108,13 @@ class ActionChecker {
       return;
     }
     if (!(error instanceof BigQueryAnalysisError)) throw error;
+    const missing = TABLE_NOT_FOUND.exec(error.analyzerMessage);
+    if (missing) {
+      // Not declared anywhere: unknown rather than wrong (it may well exist in the warehouse).
+      this.unknownTables.set(action.name, missing[1]);
+      this.warnings.push({ ...base, message: `reads ${missing[1]}, which no action or declaration of the project describes: its schema is unknown, so this statement is not analyzed (declare it with its columns to check it)` });
+      return;
+    }
     const insideQuery = error.line !== undefined && error.line > queryLineOffset;
     const line = error.line === undefined ? undefined : insideQuery ? error.line - queryLineOffset : error.line;
     const where = error.line !== undefined && !insideQuery && queryLineOffset > 0 ? " (in the statement c360 wraps around the query)" : "";
@@ -113,6 +128,10 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
   const runAll = async (label: string, statements: string[] = []): Promise<void> => {
     for (const [index, sql] of statements.entries()) await checker.statements(action, `${label}[${index}]`, sql);
   };
+  if ("compiled" in action && "jitCode" in action.compiled && action.compiled.jitCode) {
+    checker.warning(action, "jitCode", "is a JiT action: its SQL is written at run time, so it is not analyzed, nor is what reads it");
+    return false;
+  }
   switch (action.kind) {
     case "declaration":
       return checker.catalog.has(action.target);
@@ -124,7 +143,7 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
       await runAll("pre_operations", compiled.preOps);
       const rendered =
         action.kind === "view"
-          ? createViewStatement(target, compiled.query)
+          ? createViewStatement(target, compiled.query, compiled.materialized ?? false)
           : createTableAsStatement(target, compiled.query, { partitionBy: compiled.bigquery?.partitionBy, clusterBy: compiled.bigquery?.clusterBy });
       const created = await checker.statement(action, "query", rendered);
       const layoutProblem = created && partitionProblem(created);
@@ -139,7 +158,12 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
         await checker.statement(
           action,
           uniqueKey.length > 0 ? "incremental merge" : "incremental insert",
-          uniqueKey.length > 0 ? mergeStatement(target, query, uniqueKey, columns) : insertStatement(target, query, columns),
+          uniqueKey.length > 0
+            ? mergeStatement(target, query, uniqueKey, columns, {
+                updatePartitionFilter: compiled.bigquery?.updatePartitionFilter,
+                incrementalPredicates: compiled.bigquery?.incrementalPredicates,
+              })
+            : insertStatement(target, query, columns),
         );
         await runAll("incremental post_operations", compiled.incrementalPostOps);
       }
@@ -157,6 +181,9 @@ async function checkAction(checker: ActionChecker, action: Action): Promise<bool
       await checker.statement(action, "test query", { sql: action.compiled.testQuery, queryLineOffset: 0 });
       await checker.statement(action, "expected output", { sql: action.compiled.expectedOutputQuery, queryLineOffset: 0 });
       return true;
+    case "notebook":
+      // Python, not SQL: nothing to analyze, and no table c360 check could describe.
+      return false;
   }
 }
 
@@ -165,7 +192,8 @@ export async function checkProject(options: CheckOptions): Promise<CheckReport> 
   // Awaited: compileProject is synchronous today and may become asynchronous.
   const graph = await compileProject({
     projectDir: options.projectDir,
-    vars: { ...options.vars, dialect: "bigquery" },
+    // BigQuery SQL: c360's dialect var, where the project follows that convention (config/project.ts).
+    vars: { ...options.vars, ...dialectVar(options.vars, "bigquery") },
     projectConfigOverride: options.projectConfigOverride,
   });
   const compiled = performance.now();
@@ -176,12 +204,16 @@ export async function checkProject(options: CheckOptions): Promise<CheckReport> 
     const checker = new ActionChecker(analyzer, catalog);
     const { actions } = buildActionGraph(graph);
     const landingSources = options.landingSources ?? loadProject({ projectDir: options.projectDir }).landingSources;
+    const unknownDeclarations = new Set<string>();
     const declarations = new Map((graph.declarations ?? []).map((declaration) => [`${declaration.target.schema}.${declaration.target.name}`, declaration]));
     for (const action of actions.values()) {
       if (action.kind !== "declaration") continue;
       const schema = sourceSchema(declarations.get(action.name)!, landingSources);
       if (schema.ok) catalog.add(action.target, schema.columns);
-      else checker.problem(action, "declaration", schema.problem);
+      else if ("unknown" in schema) {
+        checker.warning(action, "declaration", schema.unknown);
+        unknownDeclarations.add(action.name);
+      } else checker.problem(action, "declaration", schema.problem);
     }
 
     const unknownSchema = new Map<string, string>();
@@ -199,9 +231,16 @@ export async function checkProject(options: CheckOptions): Promise<CheckReport> 
       if (action.kind !== "declaration") actionsChecked++;
       const knowsOutput = await checkAction(checker, action);
       if (!knowsOutput) {
-        const failed = checker.errors.length > errorsBefore || action.kind === "declaration";
-        unknownSchema.set(action.name, failed ? "see its error" : "no statement in it creates its output");
-        if (!failed) checker.warning(action, "operations", "has an output, but no statement in it creates a table c360 check can read: actions that read it are not analyzed");
+        const readsUnknown = checker.unknownTables.get(action.name);
+        const failed = checker.errors.length > errorsBefore || (action.kind === "declaration" && !unknownDeclarations.has(action.name));
+        if (unknownDeclarations.has(action.name)) unknownSchema.set(action.name, "it declares no columns");
+        else if (readsUnknown) unknownSchema.set(action.name, `it reads ${readsUnknown}, which the project does not declare`);
+        else if (action.kind === "notebook") unknownSchema.set(action.name, "a notebook's output is not known to c360 check");
+        else if ("jitCode" in action.compiled && action.compiled.jitCode) unknownSchema.set(action.name, "its SQL is written at run time (JiT)");
+        else unknownSchema.set(action.name, failed ? "see its error" : "no statement in it creates its output");
+        if (!failed && !readsUnknown && action.kind === "operation") {
+          checker.warning(action, "operations", "has an output, but no statement in it creates a table c360 check can read: actions that read it are not analyzed");
+        }
       }
     }
 

@@ -12,7 +12,8 @@ import type { ColumnTypes } from "./catalog.js";
 /** The bookkeeping columns the loader writes as integers (LoadColumn type "integer"); the rest are text. */
 const INTEGER_BOOKKEEPING_COLUMNS: ReadonlySet<string> = new Set(["_record_number", "_line_number"]);
 
-export type SourceSchema = { ok: true; columns: ColumnTypes } | { ok: false; problem: string };
+/** A schema, a problem (an error), or unknown (a declaration that lists no columns: a warning; what reads it is not analyzed). */
+export type SourceSchema = { ok: true; columns: ColumnTypes } | { ok: false; problem: string } | { ok: false; unknown: string };
 
 function bronzeSource(declaration: CompiledDeclaration, sources: readonly LandingSource[]): LandingSource | undefined {
   return sources.find((source) => source.schema === declaration.target.schema && source.table === declaration.target.name);
@@ -43,7 +44,7 @@ export function sourceSchema(declaration: CompiledDeclaration, sources: readonly
     return { ok: true, columns: Object.fromEntries(loaded.map((name) => [name, columnType(name)])) };
   }
   if (declared.length === 0) {
-    return { ok: false, problem: "declares no columns, so c360 check cannot know its schema: list them in the declaration's `columns`" };
+    return { ok: false, unknown: "declares no columns, so its schema is unknown and what reads it is not analyzed: list them in the declaration's `columns` to check it" };
   }
   return { ok: true, columns: Object.fromEntries(declared.map((name) => [name, columnType(name)])) };
 }

@@ -1,5 +1,7 @@
 /** How commands talk to a person: progress lines, result tables, summaries. */
+import type { CompiledGraph } from "../compile/graph-types.js";
 import type { Row } from "../engines/engine.js";
+import { type Action, stockActionCount } from "../graph/actions.js";
 import type { PlanNode } from "../runner/plan.js";
 import { type ActionResult, summarize } from "../runner/results.js";
 import { createProgressSink, type LogFormat, type ProgressEvent } from "./progress.js";
@@ -73,11 +75,34 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
     lines.push(`  FAIL ${result.name}${result.fileName ? ` (${sourceReference(result)})` : ""}: ${result.error ?? "failed"}`);
     for (const row of result.sample ?? []) lines.push(`       ${JSON.stringify(row)}`);
   }
-  for (const result of results) for (const warning of result.warnings ?? []) lines.push(`  WARN ${result.name}: ${warning}`);
+  const byName = new Map(results.map((result) => [result.name, result]));
   for (const result of results.filter((candidate) => candidate.status === "skipped")) {
-    lines.push(`  SKIP ${result.name}: ${result.skippedBecause?.startsWith("--") ? result.skippedBecause : `upstream ${result.skippedBecause} failed`}`);
+    lines.push(`  SKIP ${result.name}: ${skipReason(result, byName)}`);
+  }
+  for (const result of results.filter((candidate) => candidate.status !== "skipped")) {
+    for (const warning of result.warnings ?? []) lines.push(`  WARN ${result.name}: ${warning}`);
   }
   return lines.join("\n");
+}
+
+/**
+ * "8 action(s) (and 1 declaration(s), 1 test(s))": actions counted as the stock CLI counts
+ * them (tables, views, incrementals, assertions, operations), the rest named apart.
+ */
+export function describeActionCounts(graph: CompiledGraph, actions: Iterable<Action>): string {
+  const all = [...actions];
+  const others = (["declaration", "test", "notebook"] as const)
+    .map((kind) => [kind, all.filter((action) => action.kind === kind).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${count} ${kind}(s)`);
+  return `${stockActionCount(graph)} action(s)${others.length > 0 ? ` (and ${others.join(", ")})` : ""}`;
+}
+
+function skipReason(result: ActionResult, byName: Map<string, ActionResult>): string {
+  if (result.warnings?.length) return result.warnings.join("; ");
+  const cause = result.skippedBecause;
+  if (!cause || cause.startsWith("--")) return cause ?? "skipped";
+  return byName.get(cause)?.status === "skipped" ? `upstream ${cause} was not run` : `upstream ${cause} failed`;
 }
 
 function cell(value: unknown): string {

@@ -9,8 +9,16 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { cacheKey, readCache, writeCache } from "./disk-cache.js";
+import yaml from "js-yaml";
+import { UsageError } from "../errors.js";
 
 type CompileSource = (code: string, filePath: string) => string;
+
+/** Core's database callback for JiT code: method name, encoded request, node-style callback with the encoded response. */
+export type JitRpc = (method: string, request: Uint8Array, callback: (error: Error | null, response?: Uint8Array) => void) => void;
+type JitCompilerFactory = (rpc: (method: string, request: Uint8Array, callback: (error: Error | null, response?: Uint8Array) => void) => void) => {
+  compile(request: Uint8Array): Promise<Uint8Array>;
+};
 
 interface LoadedModule {
   exports: unknown;
@@ -20,16 +28,64 @@ const SOURCE_EXTENSIONS = [".js", ".sqlx", ".sql", ".yaml", ".yml", ".json"];
 
 const nodeRequire = createRequire(import.meta.url);
 
+/** The oldest @dataform/core major c360 compiles with (the stock 3.x CLI refuses older cores too). */
+const MINIMUM_CORE_MAJOR = 3;
+
 /** Path of the @dataform/core bundle the project depends on (falls back to ours). */
 export function resolveCoreBundle(projectDir: string): string {
   const projectCore = path.join(projectDir, "node_modules", "@dataform", "core", "bundle.js");
-  if (fs.existsSync(projectCore)) return projectCore;
-  return nodeRequire.resolve("@dataform/core");
+  if (fs.existsSync(projectCore)) {
+    assertSupportedCore(projectDir, path.join(path.dirname(projectCore), "package.json"));
+    return projectCore;
+  }
+  const bundled = nodeRequire.resolve("@dataform/core");
+  assertPinnedCoreMatches(projectDir, bundled);
+  return bundled;
+}
+
+/**
+ * workflow_settings.yaml may pin dataformCoreVersion, which the stock CLI installs on the
+ * fly. c360 installs nothing: without the project's own node_modules/@dataform/core it
+ * compiles with its own core, and core itself refuses another pinned version; say how to
+ * install the pinned one instead.
+ */
+function assertPinnedCoreMatches(projectDir: string, bundledCore: string): void {
+  const settingsFile = path.join(projectDir, "workflow_settings.yaml");
+  if (!fs.existsSync(settingsFile)) return;
+  let pinned: unknown;
+  try {
+    pinned = (yaml.load(fs.readFileSync(settingsFile, "utf8")) as { dataformCoreVersion?: unknown } | null)?.dataformCoreVersion;
+  } catch {
+    return; // core reports an unreadable settings file itself, with its own message
+  }
+  const bundledVersion = (JSON.parse(fs.readFileSync(path.join(path.dirname(bundledCore), "package.json"), "utf8")) as { version: string }).version;
+  if (typeof pinned === "string" && pinned !== bundledVersion) {
+    throw new UsageError(
+      `workflow_settings.yaml pins dataformCoreVersion ${pinned}, and the project has no node_modules/@dataform/core (c360's own is ${bundledVersion}). ` +
+        `Install the pinned core in the project (npm install --save-exact @dataform/core@${pinned}), or pin ${bundledVersion}.`,
+    );
+  }
+}
+
+/**
+ * Core 2.x has another compile API (and needs packages core 3 bundles), so running it fails
+ * deep inside with an unrelated message; say what is needed instead, as the stock CLI does.
+ */
+function assertSupportedCore(projectDir: string, packageFile: string): void {
+  if (!fs.existsSync(packageFile)) return;
+  const version = String((JSON.parse(fs.readFileSync(packageFile, "utf8")) as { version?: unknown }).version ?? "");
+  const major = Number(version.split(".")[0]);
+  if (Number.isInteger(major) && major < MINIMUM_CORE_MAJOR) {
+    throw new UsageError(
+      `${path.relative(process.cwd(), projectDir) || "."}: the project installs @dataform/core ${version}, and c360 requires @dataform/core >= ${MINIMUM_CORE_MAJOR}.0.0. ` +
+        `Pin @dataform/core 3.x in package.json (or set dataformCoreVersion: 3.x in workflow_settings.yaml) and reinstall the project's packages (npm install).`,
+    );
+  }
 }
 
 export class DataformVm {
   private readonly context: vm.Context;
-  private readonly coreExports: { compiler: CompileSource; main: (request: string) => string; version: string };
+  private readonly coreExports: { compiler: CompileSource; main: (request: string) => string; version: string; jitCompiler?: JitCompilerFactory };
   /** Project modules evaluated during the current compile; cleared before each compile. */
   private projectModules = new Map<string, LoadedModule>();
   /** SQLX/SQL files that project code required (e.g. definitions/assertions.js requiring assertions/x.sqlx). */
@@ -70,6 +126,21 @@ export class DataformVm {
     return this.coreExports.version;
   }
 
+  /**
+   * Runs a JiT action's code the way Dataform does: core's own jitCompiler evaluates it in
+   * this vm with a JiT context whose database calls go to `rpc`. Bytes cross into the vm as
+   * the vm's own Uint8Array (core's protobuf reader checks the type by its realm).
+   */
+  async jitCompile(request: Uint8Array, rpc: JitRpc): Promise<Uint8Array> {
+    const factory = this.coreExports.jitCompiler;
+    if (!factory) throw new UsageError(`@dataform/core ${this.coreVersion} has no JiT compiler: JiT actions need a recent @dataform/core 3.`);
+    const VmUint8Array = vm.runInContext("Uint8Array", this.context) as Uint8ArrayConstructor;
+    const compiler = factory((method, bytes, callback) =>
+      rpc(method, Uint8Array.from(bytes), (error, response) => callback(error, response ? new VmUint8Array(response) : undefined)),
+    );
+    return Uint8Array.from(await compiler.compile(new VmUint8Array(request)));
+  }
+
   /** Runs core's main() on a base64 CoreExecutionRequest and returns its base64 response. */
   runMain(encodedRequest: string): string {
     this.projectModules = new Map();
@@ -94,8 +165,8 @@ export class DataformVm {
   private requireFrom(request: string, fromDir: string): unknown {
     if (request === "@dataform/core") return this.coreExports;
     if (request === "path") return path;
-    const base = request.startsWith(".") ? fromDir : this.projectDir;
-    const filePath = this.resolveProjectPath(request, base);
+    const relative = request.startsWith(".") || path.isAbsolute(request);
+    const filePath = relative ? this.resolveProjectPath(request, fromDir) : this.resolveBareRequest(request, fromDir);
     if (/\.sqlx?$/.test(filePath)) this.nestedSourceFiles.add(path.relative(this.projectDir, filePath));
     return this.requireProjectFile(filePath);
   }
@@ -110,12 +181,42 @@ export class DataformVm {
   }
 
   private resolveProjectPath(request: string, base: string): string {
-    const candidate = path.resolve(base, request);
-    if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
-    for (const extension of SOURCE_EXTENSIONS) {
-      if (fs.existsSync(candidate + extension)) return candidate + extension;
-    }
+    const found = this.resolveFileOrFolder(path.resolve(base, request));
+    if (found) return found;
     throw new Error(`Cannot find module '${request}' (looked in ${path.relative(this.projectDir, base) || "."})`);
+  }
+
+  /** A file, the file with a source extension, or a folder's package.json main / index file (Node's rules). */
+  private resolveFileOrFolder(candidate: string): string | undefined {
+    if (isFile(candidate)) return candidate;
+    for (const extension of SOURCE_EXTENSIONS) {
+      if (isFile(candidate + extension)) return candidate + extension;
+    }
+    if (!fs.existsSync(candidate) || !fs.statSync(candidate).isDirectory()) return undefined;
+    const manifest = path.join(candidate, "package.json");
+    if (isFile(manifest)) {
+      const main = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { main?: unknown }).main;
+      const entry = typeof main === "string" ? this.resolveFileOrFolder(path.resolve(candidate, main)) : undefined;
+      if (entry) return entry;
+    }
+    return SOURCE_EXTENSIONS.map((extension) => path.join(candidate, `index${extension}`)).find(isFile);
+  }
+
+  /**
+   * A bare request: a path from the project root (how core and Dataform projects name their
+   * own files, e.g. "includes/constants"), else a package in a node_modules folder between
+   * the requiring file and the project root, as the stock CLI's vm resolves it (packages
+   * outside the project are not reachable).
+   */
+  private resolveBareRequest(request: string, fromDir: string): string {
+    const projectFile = this.resolveFileOrFolder(path.resolve(this.projectDir, request));
+    if (projectFile) return projectFile;
+    for (let dir = fromDir; ; dir = path.dirname(dir)) {
+      const found = this.resolveFileOrFolder(path.join(dir, "node_modules", request));
+      if (found) return found;
+      if (dir === this.projectDir || !dir.startsWith(this.projectDir + path.sep)) break;
+    }
+    throw new Error(`Cannot find module '${request}' (looked in the project and its node_modules)`);
   }
 
   private requireProjectFile(filePath: string): unknown {
@@ -164,4 +265,8 @@ export class DataformVm {
     const moduleFunction = script.runInContext(this.context) as (...args: unknown[]) => void;
     moduleFunction(module.exports, requireFn, module, filePath, path.dirname(filePath));
   }
+}
+
+function isFile(candidate: string): boolean {
+  return fs.existsSync(candidate) && fs.statSync(candidate).isFile();
 }

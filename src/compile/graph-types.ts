@@ -12,6 +12,11 @@ export interface ColumnDescriptor {
 export interface ActionDescriptor {
   description?: string;
   columns?: ColumnDescriptor[];
+  bigqueryLabels?: Record<string, string>;
+  /** BigQuery reservation for the action's jobs (config `reservation`). */
+  reservation?: string;
+  /** "ACTION_COMPILATION_MODE_JIT" for actions whose SQL is produced at run time (jitCode). */
+  compilationMode?: string;
 }
 
 interface ActionBase {
@@ -36,16 +41,35 @@ export interface CompiledTable extends ActionBase {
   incrementalPreOps?: string[];
   incrementalPostOps?: string[];
   protected?: boolean;
-  bigquery?: { partitionBy?: string; clusterBy?: string[] };
+  /** A view that BigQuery keeps as a materialized view. */
+  materialized?: boolean;
+  bigquery?: {
+    partitionBy?: string;
+    clusterBy?: string[];
+    labels?: Record<string, string>;
+    /** Incrementals: a condition on the target's rows the merge is limited to (Dataform: `DATAFORM_DEST.<filter>`). */
+    updatePartitionFilter?: string;
+    /** Incrementals: conditions added to the merge's join, written against DATAFORM_DEST / DATAFORM_SOURCE. */
+    incrementalPredicates?: string[];
+  };
+  /** Just-in-time actions: a JavaScript async function of the JiT context, returning the SQL at run time. */
+  jitCode?: string;
 }
 
 export interface CompiledOperation extends ActionBase {
   queries?: string[];
   hasOutput?: boolean;
+  jitCode?: string;
+}
+
+/** A Jupyter notebook action (Dataform runs it on Colab Enterprise). */
+export interface CompiledNotebook extends ActionBase {
+  notebookContents?: string;
 }
 
 export interface CompiledAssertion extends ActionBase {
   query: string;
+  jitCode?: string;
   parentAction?: TableRef;
 }
 
@@ -71,12 +95,18 @@ export interface CompiledGraph {
     assertionSchema?: string;
     defaultLocation?: string;
     vars?: Record<string, string>;
+    builtinAssertionNamePrefix?: string;
+    disableAssertions?: boolean;
+    defaultReservation?: string;
   };
   tables?: CompiledTable[];
   operations?: CompiledOperation[];
   assertions?: CompiledAssertion[];
   declarations?: CompiledDeclaration[];
   tests?: CompiledTest[];
+  notebooks?: CompiledNotebook[];
+  /** Data the project hands to every JiT action's context (`jctx.data`). */
+  jitData?: Record<string, unknown>;
   graphErrors?: { compilationErrors?: { fileName?: string; actionName?: string; message?: string; stack?: string }[] };
   dataformCoreVersion?: string;
 }

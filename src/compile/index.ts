@@ -68,13 +68,21 @@ export function unrequiredSourceFiles(projectDir: string, requiredFiles: string[
 }
 
 /** The graph, and warnings about the project that do not stop a build. */
-export function compileProjectWithWarnings(options: CompileOptions): { graph: CompiledGraph; warnings: string[] } {
-  const projectDir = fs.realpathSync(path.resolve(options.projectDir));
+/** The project's warm vm (core loaded once per project directory and process). */
+export function projectVm(projectDirectory: string): DataformVm {
+  const projectDir = fs.realpathSync(path.resolve(projectDirectory));
   let dataformVm = warmVms.get(projectDir);
   if (!dataformVm) {
     dataformVm = new DataformVm(projectDir);
     warmVms.set(projectDir, dataformVm);
   }
+  return dataformVm;
+}
+
+/** The graph, and warnings about the project that do not stop a build. */
+export function compileProjectWithWarnings(options: CompileOptions): { graph: CompiledGraph; warnings: string[] } {
+  const projectDir = fs.realpathSync(path.resolve(options.projectDir));
+  const dataformVm = projectVm(projectDir);
   const override = { ...options.projectConfigOverride, vars: { ...options.vars } };
   const projectFiles = listProjectFiles(projectDir);
   const request = encodeCompileRequest(projectDir, projectFiles, override);

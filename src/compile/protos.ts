@@ -15,7 +15,7 @@ let root: protobuf.Root | undefined;
 function protoRoot(): protobuf.Root {
   if (!root) {
     const protoDir = path.dirname(nodeRequire.resolve("@dataform/core/package.json"));
-    const files = ["core.proto", "configs.proto"].map((file) => path.join(protoDir, file));
+    const files = ["core.proto", "configs.proto", "jit.proto"].map((file) => path.join(protoDir, file));
     // Parsing the .proto text costs more than reading its JSON form: keep that, per proto content.
     const key = cacheKey("protos", ...files.map((file) => fs.readFileSync(file)));
     const cached = readCache("protos", key);
@@ -45,4 +45,19 @@ export function decodeCompiledGraph(encodedResponse: string): Record<string, unk
     compile?: { compiledGraph?: Record<string, unknown> };
   };
   return response.compile?.compiledGraph ?? {};
+}
+
+/** Encodes a message of one of core's types (e.g. "dataform.JitCompilationRequest") from a plain object. */
+export function encodeMessage(typeName: string, value: Record<string, unknown>): Uint8Array {
+  const type = protoRoot().lookupType(typeName);
+  const message = type.fromObject(value);
+  const problem = type.verify(message);
+  if (problem) throw new Error(`${typeName}: ${problem}`);
+  return type.encode(message).finish();
+}
+
+/** Decodes a message of one of core's types into a plain object (enums as names, 64-bit numbers as numbers). */
+export function decodeMessage(typeName: string, bytes: Uint8Array): Record<string, unknown> {
+  const type = protoRoot().lookupType(typeName);
+  return type.toObject(type.decode(bytes), { defaults: false, arrays: true, longs: Number, enums: String }) as Record<string, unknown>;
 }

@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import yaml from "js-yaml";
 import { ConfigError, UsageError } from "../errors.js";
 import { bronzeTableName, type LandingSource, type LandingSourceConfig, landingSourcesFrom } from "./landing-sources.js";
 import type { SummaryConfig } from "./summary.js";
@@ -79,8 +80,36 @@ export interface ProjectContext {
 
 const DEFAULT_CONFIG: C360Config = {
   defaultTarget: "local",
-  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb", vars: { dialect: "duckdb" } } },
+  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb" } },
 };
+
+/** The values of the `dialect` var that mean a project follows c360's dialect convention. */
+const DIALECT_CONVENTION = new Set(["bigquery", "duckdb"]);
+
+/**
+ * The project's own vars are its own: c360 sets `dialect` to the target's engine only when
+ * the project follows c360's convention, i.e. its settings declare `dialect` as `bigquery`
+ * or `duckdb`. A project whose `dialect` means something else (or that has none) keeps
+ * its vars as written; a target's `vars` in c360.json and `--vars` still apply.
+ */
+export function dialectVar(projectVars: Record<string, string> | undefined, engine: TargetConfig["engine"]): Record<string, string> {
+  const declared = projectVars?.dialect;
+  return declared !== undefined && DIALECT_CONVENTION.has(declared) ? { dialect: engine } : {};
+}
+
+/** The vars of workflow_settings.yaml (Dataform 3's settings file), read as core reads them. */
+function workflowSettingsVars(file: string): Record<string, string> | undefined {
+  let settings: unknown;
+  try {
+    settings = yaml.load(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(file, [`not valid YAML: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+  const vars = (settings as { vars?: unknown } | null | undefined)?.vars;
+  if (vars === undefined || vars === null) return undefined;
+  if (typeof vars !== "object" || Array.isArray(vars)) throw new ConfigError(file, ["/vars: must be a mapping of names to strings"]);
+  return Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, String(value)]));
+}
 
 export interface ProjectOptions {
   projectDir: string;
@@ -100,7 +129,9 @@ export function loadProject(options: ProjectOptions): ProjectContext {
   const config = fs.existsSync(c360File) ? readValidatedJson<C360Config>(c360File, "c360") : DEFAULT_CONFIG;
   const dataformFile = path.join(projectDir, "dataform.json");
   const settings = fs.existsSync(dataformFile) ? readValidatedJson<DataformSettings>(dataformFile, "dataform") : undefined;
-  if (!settings && !fs.existsSync(path.join(projectDir, "workflow_settings.yaml"))) {
+  const workflowSettingsFile = path.join(projectDir, "workflow_settings.yaml");
+  const hasWorkflowSettings = fs.existsSync(workflowSettingsFile);
+  if (!settings && !hasWorkflowSettings) {
     throw new UsageError(`${projectDir} is not a Dataform project: it has neither dataform.json nor workflow_settings.yaml.`);
   }
   const targetName = options.target ?? config.defaultTarget ?? Object.keys(config.targets)[0];
@@ -108,13 +139,13 @@ export function loadProject(options: ProjectOptions): ProjectContext {
   if (!configured) {
     throw new UsageError(`Unknown target '${targetName}'. ${c360File} defines: ${Object.keys(config.targets).join(", ")}.`);
   }
+  const projectVars = settings?.vars ?? (hasWorkflowSettings ? workflowSettingsVars(workflowSettingsFile) : undefined);
   const target = withDatabaseFile(configured, targetName, options.database);
-  const defaultDialect = target.engine === "duckdb" ? { dialect: "duckdb" } : { dialect: "bigquery" };
   return {
     projectDir,
     targetName,
     target,
-    vars: checkedDateVars({ ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars }),
+    vars: checkedDateVars({ ...projectVars, ...dialectVar(projectVars, target.engine), ...target.vars, ...options.vars }),
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     landingSources: checkedLandingSources(c360File, config.sources),
     summary: config.summary,

@@ -31,6 +31,8 @@ export interface StatementResult {
   rowsAffected?: number;
   /** Seconds the warehouse spent on the statement (engine time, for overhead figures). */
   seconds: number;
+  /** What the engine did instead of what was asked, where it cannot do that (capabilities). */
+  warning?: string;
 }
 
 /** A column of a bronze table: every bronze column is text except the bookkeeping ones. */
@@ -86,6 +88,8 @@ export interface StagedFileLoad {
 export interface StatementOptions {
   /** The action issuing the statement, for labels and error messages. */
   actionName?: string;
+  /** BigQuery reservation for the statement's job (config `reservation`, or the project's defaultReservation); no meaning on DuckDB. */
+  reservation?: string;
 }
 
 export type Dialect = "duckdb" | "bigquery";
@@ -96,14 +100,49 @@ export interface TableLayout {
   clusterBy?: string[];
 }
 
-/** What an engine can do, declared rather than pretended (ARCHITECTURE.md "Engines"). */
+/** A view's options beyond its query. */
+export interface ViewOptions extends StatementOptions {
+  /** BigQuery keeps it as a materialized view; an engine without them says what it built instead. */
+  materialized?: boolean;
+}
+
+/**
+ * The limits Dataform puts on an incremental merge (config `bigquery`): the condition
+ * `DATAFORM_DEST.<updatePartitionFilter>` and each of `incrementalPredicates` join the
+ * merge's match condition, written against the aliases DATAFORM_DEST (the table) and
+ * DATAFORM_SOURCE (the new rows).
+ */
+export interface MergeFilters {
+  updatePartitionFilter?: string;
+  incrementalPredicates?: string[];
+}
+
+export interface MergeOptions extends StatementOptions {
+  filters?: MergeFilters;
+}
+
+/** What Dataform documents on a table or view: set after the action builds it. */
+export interface TableMetadata {
+  description?: string;
+  /** Top-level columns' descriptions (nested paths are BigQuery-only and joined with '.'). */
+  columns?: { path: string[]; description: string }[];
+  labels?: Record<string, string>;
+}
+
+/** What an engine can do, declared rather than pretended (ARCHITECTURE.md "Engines"); the runner asks instead of assuming, and says what it did instead. */
 export interface EngineCapabilities {
   /**
    * true: transaction() is real: every statement, load and DDL inside it (several tables
-   * included) commits together or not at all, also when the process is killed. false: it
-   * only runs the work, each statement atomic on its own.
+   * included) commits together or not at all, also when the process is killed. false:
+   * transaction() refuses (UnsupportedCapabilityError); runAtomically runs the work
+   * statement by statement, each atomic on its own.
    */
   transactions: boolean;
+  materializedViews: boolean;
+  /** Table and column descriptions. */
+  descriptions: boolean;
+  /** Key/value labels on tables. */
+  labels: boolean;
 }
 
 export interface Engine {
@@ -111,10 +150,15 @@ export interface Engine {
   readonly capabilities: EngineCapabilities;
   /** Table action: create or replace from a query, atomically (a failure keeps the old table). */
   createTableAs(table: TableRef, query: string, layout?: TableLayout, options?: StatementOptions): Promise<StatementResult>;
-  /** View action: create or replace view. */
-  createView(table: TableRef, query: string, options?: StatementOptions): Promise<StatementResult>;
+  /** View action: create or replace view (materialized where asked and supported). */
+  createView(table: TableRef, query: string, options?: ViewOptions): Promise<StatementResult>;
   /** Incremental action, later runs: merge the query's rows on the unique key (update matched, insert new). */
-  mergeInto(table: TableRef, query: string, uniqueKey: string[], options?: StatementOptions): Promise<StatementResult>;
+  mergeInto(table: TableRef, query: string, uniqueKey: string[], options?: MergeOptions): Promise<StatementResult>;
+  /**
+   * Sets the description, column descriptions and labels of a built table or view, as far
+   * as the engine's capabilities go; returns a warning naming what it could not set.
+   */
+  setMetadata(table: TableRef, metadata: TableMetadata, options?: StatementOptions): Promise<{ warning?: string }>;
   /** Incremental action without a unique key, later runs: append the query's rows. */
   insertInto(table: TableRef, query: string, options?: StatementOptions): Promise<StatementResult>;
   /** Runs one statement (DDL/DML/query whose rows are discarded). */
@@ -148,7 +192,20 @@ export interface Engine {
   quoteTable(table: TableRef): string;
   /** Rewrites the fully qualified references Dataform renders into this engine's names. */
   rewriteReferences(sql: string): string;
-  /** Runs statements atomically where the warehouse supports transactions (capabilities.transactions says whether it does). */
+  /**
+   * Runs statements atomically. Only for engines whose capabilities.transactions is true;
+   * the others refuse (UnsupportedCapabilityError) rather than run the work unguarded:
+   * callers choose what to do without one (runAtomically).
+   */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * In one transaction where the engine has them; otherwise statement by statement, each
+ * atomic on its own (BigQuery's jobs: a MERGE or INSERT applies all its rows or none), as
+ * Dataform runs them on BigQuery.
+ */
+export function runAtomically<T>(engine: Engine, work: () => Promise<T>): Promise<T> {
+  return engine.capabilities.transactions ? engine.transaction(work) : work();
 }

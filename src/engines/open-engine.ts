@@ -9,6 +9,8 @@ export interface OpenEngineOptions {
   dryRun?: boolean;
   /** Label of the run (BigQuery job labels). */
   runId?: string;
+  /** Projects the graph names besides its default one (DuckDB attaches one catalog each). */
+  projects?: string[];
   /** DuckDB: open the database file read-only (it must exist); other readers may share it. */
   readOnly?: boolean;
 }
@@ -24,6 +26,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       threads: target.duckdbThreads,
       memoryLimit: target.memoryLimit,
       storageVersion: target.storageVersion,
+      projects: options.projects,
       readOnly: options.readOnly,
     });
   }

@@ -2,10 +2,10 @@
  * The compiled graph as c360's runner sees it: one node per action, named like
  * Dataform names them (`schema.name`), with its dependencies resolved to node names.
  */
-import type { CompiledAssertion, CompiledDeclaration, CompiledGraph, CompiledOperation, CompiledTable, CompiledTest } from "../compile/graph-types.js";
+import type { CompiledAssertion, CompiledDeclaration, CompiledGraph, CompiledNotebook, CompiledOperation, CompiledTable, CompiledTest } from "../compile/graph-types.js";
 import type { TableRef } from "../engines/engine.js";
 
-export type ActionKind = "table" | "view" | "incremental" | "operation" | "assertion" | "declaration" | "test";
+export type ActionKind = "table" | "view" | "incremental" | "operation" | "assertion" | "declaration" | "test" | "notebook";
 
 interface ActionBase {
   name: string;
@@ -21,7 +21,9 @@ export type Action =
   | (ActionBase & { kind: "operation"; compiled: CompiledOperation })
   | (ActionBase & { kind: "assertion"; compiled: CompiledAssertion; guards: string[] })
   | (ActionBase & { kind: "declaration"; compiled: CompiledDeclaration })
-  | (ActionBase & { kind: "test"; compiled: CompiledTest; /** The action whose query the unit test runs (its `dataset`). */ covers: string[] });
+  | (ActionBase & { kind: "test"; compiled: CompiledTest; /** The action whose query the unit test runs (its `dataset`). */ covers: string[] })
+
+  | (ActionBase & { kind: "notebook"; compiled: CompiledNotebook });
 
 export function actionName(target: TableRef): string {
   return `${target.schema}.${target.name}`;
@@ -54,6 +56,10 @@ export function buildActionGraph(graph: CompiledGraph): ActionGraph {
   for (const operation of graph.operations ?? []) {
     if (operation.disabled) continue;
     add({ ...base(operation.target, operation.fileName, operation.tags, operation.dependencyTargets), kind: "operation", compiled: operation });
+  }
+  for (const notebook of graph.notebooks ?? []) {
+    if (notebook.disabled) continue;
+    add({ ...base(notebook.target, notebook.fileName, notebook.tags, notebook.dependencyTargets), kind: "notebook", compiled: notebook });
   }
   for (const test of graph.tests ?? []) {
     if (test.disabled) continue;
@@ -134,6 +140,26 @@ export function childrenIndex(actions: Map<string, Action>): Map<string, string[
   return children;
 }
 
-export const EXECUTABLE_KINDS: ReadonlySet<ActionKind> = new Set(["table", "view", "incremental", "operation"]);
+/** The kinds `run` plans; notebooks are planned so that the run can say it skipped them. */
+export const EXECUTABLE_KINDS: ReadonlySet<ActionKind> = new Set(["table", "view", "incremental", "operation", "notebook"]);
+
+/**
+ * The projects (BigQuery project ids) the graph names other than its default one: an
+ * engine that keeps projects apart (DuckDB: one catalog each) prepares them before a run.
+ */
+export function otherProjects(graph: CompiledGraph): string[] {
+  const all = [graph.tables, graph.operations, graph.assertions, graph.declarations, graph.notebooks].flatMap((actions) => (actions ?? []).map((action) => action.target.database));
+  const defaultProject = graph.projectConfig?.defaultDatabase;
+  return [...new Set(all.filter((database): database is string => Boolean(database) && database !== defaultProject))].sort();
+}
+
+/**
+ * The number of actions the stock `dataform compile` reports: tables (views and
+ * incrementals too), assertions and operations, disabled ones included; declarations,
+ * unit tests and notebooks are listed but not counted (dataform-co/dataform cli/console.ts).
+ */
+export function stockActionCount(graph: CompiledGraph): number {
+  return (graph.tables?.length ?? 0) + (graph.assertions?.length ?? 0) + (graph.operations?.length ?? 0);
+}
 /** The kinds that check tables and write none: assertions and unit tests. */
 export const CHECK_KINDS: ReadonlySet<ActionKind> = new Set(["assertion", "test"]);

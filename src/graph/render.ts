@@ -22,6 +22,7 @@ const SHAPES: Record<Action["kind"], string> = {
   operation: "cds",
   assertion: "diamond",
   test: "note",
+  notebook: "tab",
 };
 
 export interface DotOptions {

@@ -5,7 +5,7 @@
  * staged file through the engine's own reader (engine.loadStagedFile), which gives the same
  * rows (tests/loader/fast-load.test.ts).
  */
-import type { Engine, TableRef } from "../engines/engine.js";
+import { type Engine, runAtomically, type TableRef } from "../engines/engine.js";
 import { faultPoint } from "../faults.js";
 import type { WarningSink } from "./bronze-record.js";
 import { openLandingInput } from "./landing-input.js";
@@ -45,7 +45,7 @@ async function inManifestTransaction(context: PartLoadContext, part: LandingPart
     return loaded;
   }
   let loaded: LoadedPart | undefined;
-  await engine.transaction(async () => {
+  await runAtomically(engine, async () => {
     if (context.mayHoldOrphans) {
       // Rows of a load that died before its manifest row was written (engines whose
       // transactions do not cover loads): they are reloaded now, so drop them first.

@@ -77,6 +77,8 @@ export class BuildState {
   /** Whether the action can be skipped, and the version it has (or will have once built). */
   decide(action: Action): SkipDecision {
     if (action.kind !== "table" && action.kind !== "view") return { skip: false };
+    // A JiT action's SQL is only known at run time, from the warehouse's answers.
+    if (action.compiled.jitCode) return { skip: false };
     const version = this.fingerprint(action);
     const recorded = this.versions.get(action.name);
     const skippable =

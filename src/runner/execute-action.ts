@@ -3,9 +3,11 @@
  * replaced atomically, views replaced, incrementals created or merged, operations run as
  * written, assertions pass when their query returns no rows.
  */
-import type { Engine, StatementResult } from "../engines/engine.js";
+import { type Engine, runAtomically, type StatementResult, type TableMetadata } from "../engines/engine.js";
 import { ExecutionError } from "../errors.js";
+import type { CompiledTable } from "../compile/graph-types.js";
 import type { Action } from "../graph/actions.js";
+import { type JitSettings, resolveJitAction } from "./jit-action.js";
 import { executeUnitTest } from "./unit-tests.js";
 
 export interface ActionOutcome {
@@ -23,12 +25,18 @@ export interface ActionOutcome {
 
 export interface ExecuteOptions {
   fullRefresh: boolean;
+  /** Where JiT actions' code is evaluated; without it a JiT action fails, naming why. */
+  jit?: JitSettings;
+  /** The project's defaultReservation (BigQuery jobs of actions without their own `reservation`). */
+  defaultReservation?: string;
 }
 
 const ASSERTION_SAMPLE_ROWS = 5;
 
-export async function executeAction(engine: Engine, action: Action, options: ExecuteOptions): Promise<ActionOutcome> {
-  const statementOptions = { actionName: action.name };
+export async function executeAction(engine: Engine, planned: Action, options: ExecuteOptions): Promise<ActionOutcome> {
+  const action = await resolveJitAction(engine, planned, options.jit);
+  const reservation = ("actionDescriptor" in action.compiled ? action.compiled.actionDescriptor?.reservation : undefined) || options.defaultReservation || undefined;
+  const statementOptions = { actionName: action.name, reservation };
   let engineSeconds = 0;
   const timed = async (work: Promise<StatementResult>): Promise<StatementResult> => {
     const result = await work;
@@ -39,20 +47,33 @@ export async function executeAction(engine: Engine, action: Action, options: Exe
     for (const statement of statements) if (statement.trim()) await timed(engine.execute(statement, statementOptions));
   };
 
+  const warnings: string[] = [];
+  /** Dataform documents a table or view after building it (tables.patch on BigQuery; COMMENT ON on DuckDB). */
+  const documented = async (outcome: ActionOutcome): Promise<ActionOutcome> => {
+    if (action.kind !== "table" && action.kind !== "view" && action.kind !== "incremental") return outcome;
+    const metadata = metadataOf(action.compiled);
+    if (metadata) {
+      const set = await engine.setMetadata(action.target, metadata, statementOptions);
+      if (set.warning) warnings.push(set.warning);
+    }
+    return warnings.length > 0 ? { ...outcome, warnings: [...(outcome.warnings ?? []), ...warnings] } : outcome;
+  };
+
   switch (action.kind) {
     case "table": {
       await engine.ensureSchema(action.target.schema, action.target.database);
       await runAll(action.compiled.preOps);
       const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
       await runAll(action.compiled.postOps);
-      return { rowsAffected: result.rowsAffected, engineSeconds };
+      return documented({ rowsAffected: result.rowsAffected, engineSeconds });
     }
     case "view": {
       await engine.ensureSchema(action.target.schema, action.target.database);
       await runAll(action.compiled.preOps);
-      const result = await timed(engine.createView(action.target, action.compiled.query, statementOptions));
+      const result = await timed(engine.createView(action.target, action.compiled.query, { ...statementOptions, materialized: action.compiled.materialized }));
+      if (result.warning) warnings.push(result.warning);
       await runAll(action.compiled.postOps);
-      return { rowsAffected: result.rowsAffected, engineSeconds };
+      return documented({ rowsAffected: result.rowsAffected, engineSeconds });
     }
     case "incremental": {
       await engine.ensureSchema(action.target.schema, action.target.database);
@@ -62,21 +83,23 @@ export async function executeAction(engine: Engine, action: Action, options: Exe
         await runAll(action.compiled.preOps);
         const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
         await runAll(action.compiled.postOps);
-        return { rowsAffected: result.rowsAffected, engineSeconds };
+        return documented({ rowsAffected: result.rowsAffected, engineSeconds });
       }
-      // Later runs change the table in one transaction: all of the increment or none of it.
-      return engine.transaction(async () => {
+      // Later runs change the table in one transaction where the engine has them: all of the increment or none of it.
+      const merged = await runAtomically(engine, async () => {
         await runAll(action.compiled.incrementalPreOps);
         const query = action.compiled.incrementalQuery || action.compiled.query;
         const uniqueKey = action.compiled.uniqueKey ?? [];
+        const { updatePartitionFilter, incrementalPredicates } = action.compiled.bigquery ?? {};
         const result = await timed(
           uniqueKey.length > 0
-            ? engine.mergeInto(action.target, query, uniqueKey, statementOptions)
+            ? engine.mergeInto(action.target, query, uniqueKey, { ...statementOptions, filters: { updatePartitionFilter, incrementalPredicates } })
             : engine.insertInto(action.target, query, statementOptions),
         );
         await runAll(action.compiled.incrementalPostOps);
         return { rowsAffected: result.rowsAffected, engineSeconds, merged: true };
       });
+      return documented(merged);
     }
     case "operation": {
       if (action.compiled.hasOutput) await engine.ensureSchema(action.target.schema, action.target.database);
@@ -98,7 +121,21 @@ export async function executeAction(engine: Engine, action: Action, options: Exe
       return executeUnitTest(engine, action);
     case "declaration":
       throw new ExecutionError(action.name, "a declaration is not executed by the runner");
+    case "notebook":
+      throw new ExecutionError(action.name, "a notebook is not executed by the runner (it is listed and skipped)");
   }
+}
+
+/** The action's documentation, or undefined when it has none to set. */
+export function metadataOf(compiled: CompiledTable): TableMetadata | undefined {
+  const descriptor = compiled.actionDescriptor;
+  const columns = (descriptor?.columns ?? [])
+    .filter((column) => column.description !== undefined && (column.path?.length ?? 0) > 0)
+    .map((column) => ({ path: column.path!, description: column.description! }));
+  const labels = descriptor?.bigqueryLabels ?? compiled.bigquery?.labels;
+  const hasLabels = labels !== undefined && Object.keys(labels).length > 0;
+  if (descriptor?.description === undefined && columns.length === 0 && !hasLabels) return undefined;
+  return { description: descriptor?.description, columns, labels: hasLabels ? labels : undefined };
 }
 
 function layoutOf(action: Action & { kind: "table" | "view" | "incremental" }) {

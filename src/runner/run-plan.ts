@@ -9,6 +9,7 @@ import { actionErrorMessage, ExecutionError } from "../errors.js";
 import type { Action } from "../graph/actions.js";
 import type { BuildState } from "./build-state.js";
 import { executeAction, type ActionOutcome } from "./execute-action.js";
+import type { JitSettings } from "./jit-action.js";
 import type { PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 
@@ -16,6 +17,10 @@ export interface RunPlanOptions {
   threads: number;
   fullRefresh: boolean;
   failFast: boolean;
+  /** Where JiT actions' code is evaluated. */
+  jit?: JitSettings;
+  /** The project's defaultReservation (BigQuery). */
+  defaultReservation?: string;
   /** The warehouse's build state, when kept (build-state.ts): skips unchanged tables and views with --skip-unchanged. */
   buildState?: BuildState;
   /** Called as each action finishes (progress display). */
@@ -28,6 +33,16 @@ export interface RunPlanOptions {
   completeAction?: (action: Action) => Promise<{ warnings: string[] } | undefined>;
 }
 
+/**
+ * Dataform runs notebooks on Colab Enterprise; neither engine here can. The notebook is
+ * listed and skipped with this warning (what reads its output is skipped as well).
+ */
+export const NOTEBOOK_NOT_RUN = "notebook not run: c360 runs SQL only; run it where Dataform runs notebooks (Colab Enterprise)";
+
+function notRunResult(node: PlanNode): ActionResult {
+  return { name: node.action.name, kind: node.action.kind, fileName: node.action.fileName, status: "skipped", seconds: 0, engineSeconds: 0 };
+}
+
 export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
   const results = new Map<string, ActionResult>();
   const pending = new Map(plan.map((node) => [node.action.name, node]));
@@ -35,9 +50,9 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   let stopScheduling = false;
   const { buildState } = options;
   const executeAndComplete = async (action: Action): Promise<ActionOutcome> => {
-    const outcome = await executeAction(engine, action, { fullRefresh: options.fullRefresh });
+    const outcome = await executeAction(engine, action, { fullRefresh: options.fullRefresh, jit: options.jit, defaultReservation: options.defaultReservation });
     const completion = await options.completeAction?.(action);
-    return completion ? { ...outcome, warnings: completion.warnings } : outcome;
+    return completion ? { ...outcome, warnings: [...(outcome.warnings ?? []), ...completion.warnings] } : outcome;
   };
   const execute = async (node: PlanNode): Promise<ActionOutcome & { unchanged?: boolean }> => {
     if (!buildState) return executeAndComplete(node.action);
@@ -117,6 +132,10 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
       }
       if (unfinished) continue;
       pending.delete(node.action.name);
+      if (node.action.kind === "notebook") {
+        record({ ...notRunResult(node), warnings: [NOTEBOOK_NOT_RUN] });
+        continue;
+      }
       start(node);
     }
     if (running.size > 0) await Promise.race(running.values());

@@ -79,6 +79,8 @@ export async function executeActions(
     threads: options.threads,
     fullRefresh: options.fullRefresh ?? false,
     failFast: options.failFast ?? false,
+    jit: project.projectDir ? { projectDir: project.projectDir, jitData: project.graph.jitData } : undefined,
+    defaultReservation: project.graph.projectConfig?.defaultReservation,
     onStart: options.onStart,
     onResult: options.onResult,
     completeAction: async (action) => {

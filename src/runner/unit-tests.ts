@@ -1,7 +1,7 @@
 /**
  * Dataform unit tests (`type: "test"`): the model's query with its inputs replaced by
  * fixtures, compared with the expected rows. Reports like Dataform: row counts, column
- * names, and per-row/column differences. Row order is not significant.
+ * names, and the rows missing or unexpected. Row order is not significant.
  */
 import type { Engine, Row } from "../engines/engine.js";
 import type { Action } from "../graph/actions.js";
@@ -17,33 +17,42 @@ function rowKey(row: Row, columns: string[]): string {
   return columns.map((column) => canonical(row[column])).join("\u0001");
 }
 
-/** Differences between actual and expected rows, or an empty list when they agree. */
+/**
+ * Differences between actual and expected rows, or an empty list when they agree, worded
+ * like Dataform's unit-test messages (rows numbered from 0; columns compared as a set).
+ * Rows are compared as multisets: each expected row is matched with an equal actual row,
+ * and what is left over is reported as missing (expected, not seen) or unexpected (seen,
+ * not expected), each under its index in its own result. One wrong cell is one missing and
+ * one unexpected row, whatever the row order.
+ */
 export function diffRows(actual: Row[], expected: Row[]): string[] {
   const problems: string[] = [];
-  const actualColumns = Object.keys(actual[0] ?? expected[0] ?? {});
-  const expectedColumns = Object.keys(expected[0] ?? actual[0] ?? {});
-  if (actual.length !== expected.length) problems.push(`expected ${expected.length} row(s), got ${actual.length}`);
-  if (actualColumns.join(",") !== expectedColumns.join(",")) {
-    problems.push(`expected columns [${expectedColumns.join(", ")}], got [${actualColumns.join(", ")}]`);
+  if (actual.length !== expected.length) problems.push(`Expected ${expected.length} rows, but saw ${actual.length} rows.`);
+  if (actual.length === 0 || expected.length === 0) return problems;
+  const actualColumns = Object.keys(actual[0]);
+  const expectedColumns = Object.keys(expected[0]);
+  const sameColumns = actualColumns.length === expectedColumns.length && expectedColumns.every((column) => actualColumns.includes(column));
+  if (!sameColumns) {
+    problems.push(`Expected columns "${expectedColumns.join(",")}", but saw "${actualColumns.join(",")}".`);
     return problems;
   }
-  const sortRows = (rows: Row[]) => [...rows].sort((left, right) => rowKey(left, actualColumns).localeCompare(rowKey(right, actualColumns)));
-  const sortedActual = sortRows(actual);
-  const sortedExpected = sortRows(expected);
-  for (let index = 0; index < Math.max(sortedActual.length, sortedExpected.length); index++) {
-    const actualRow = sortedActual[index];
-    const expectedRow = sortedExpected[index];
-    if (!actualRow || !expectedRow) {
-      problems.push(`row ${index + 1}: ${actualRow ? `unexpected ${JSON.stringify(actualRow)}` : `missing ${JSON.stringify(expectedRow)}`}`);
-      continue;
-    }
-    for (const column of actualColumns) {
-      if (canonical(actualRow[column]) !== canonical(expectedRow[column])) {
-        problems.push(`row ${index + 1}, column ${column}: expected ${canonical(expectedRow[column])}, got ${canonical(actualRow[column])}`);
-      }
-    }
+  const unmatched = new Map<string, number[]>();
+  actual.forEach((row, index) => {
+    const key = rowKey(row, expectedColumns);
+    unmatched.set(key, [...(unmatched.get(key) ?? []), index]);
+  });
+  for (const [index, row] of expected.entries()) {
+    const candidates = unmatched.get(rowKey(row, expectedColumns));
+    if (candidates && candidates.length > 0) candidates.shift();
+    else problems.push(`Missing expected row ${index}: ${describeRow(row, expectedColumns)}`);
   }
+  const unexpected = [...unmatched.values()].flat().sort((left, right) => left - right);
+  for (const index of unexpected) problems.push(`Unexpected row ${index}: ${describeRow(actual[index], expectedColumns)}`);
   return problems;
+}
+
+function describeRow(row: Row, columns: string[]): string {
+  return `{${columns.map((column) => `${column}: ${canonical(row[column])}`).join(", ")}}`;
 }
 
 export async function executeUnitTest(engine: Engine, action: Action & { kind: "test" }): Promise<ActionOutcome> {

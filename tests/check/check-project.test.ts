@@ -131,14 +131,30 @@ describe("c360 check", () => {
     expect(keyReport.errors.find((error) => error.statement === "incremental merge")?.message).toMatch(/order_key/);
   });
 
-  it("reports declarations whose schema it cannot know, and skips what reads them", async () => {
+  it("treats a declaration without columns as unknown (a warning, not an error) and skips what reads it", async () => {
     const noColumns = brokenCopy("definitions/sources/vendor_orders.sqlx", /columns: \{[^}]*\}/.exec(fs.readFileSync(path.join(FIXTURE, "definitions/sources/vendor_orders.sqlx"), "utf8"))![0], "tags: []");
     const report = await checkProject({ projectDir: noColumns, analyzer });
-    expect(report.errors).toEqual([
-      expect.objectContaining({ actionName: "vendor.orders", statement: "declaration", message: expect.stringMatching(/declares no columns/) }),
-    ]);
-    expect(report.skipped.find((skipped) => skipped.actionName === "shop.stg_orders")?.because).toBe("vendor.orders's schema is unknown (see its error)");
+    expect(report.ok).toBe(true);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ actionName: "vendor.orders", statement: "declaration", message: expect.stringMatching(/declares no columns, so its schema is unknown/) }),
+    );
+    expect(report.skipped.find((skipped) => skipped.actionName === "shop.stg_orders")?.because).toBe("vendor.orders's schema is unknown (it declares no columns)");
+  });
 
+  it("treats a table no action or declaration describes as unknown, with a warning, and skips what reads its reader", async () => {
+    const undeclared = brokenCopy("definitions/staging/stg_orders.sqlx", '${ref("vendor", "orders")}', "`other-project.vendor.orders_feed`");
+    const report = await checkProject({ projectDir: undeclared, analyzer });
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ actionName: "shop.stg_orders", message: expect.stringMatching(/^reads `other-project.vendor.orders_feed`, which no action or declaration of the project describes/) }),
+    );
+    expect(report.skipped.find((skipped) => skipped.actionName === "shop.fct_orders")?.because).toBe(
+      "shop.stg_orders's schema is unknown (it reads `other-project.vendor.orders_feed`, which the project does not declare)",
+    );
+  });
+
+  it("reports a bronze declaration that lists columns the loader does not write", async () => {
     const wrongBronze = brokenCopy("definitions/sources/raw_crm_customers.sqlx", 'name: "customers",', 'name: "customers",\n  columns: { crm_id: "id", loyalty_tier: "not a CRM field" },');
     const bronzeReport = await checkProject({ projectDir: wrongBronze, analyzer });
     expect(bronzeReport.errors[0].message).toMatch(/^declares column\(s\) loyalty_tier that the loader does not write to raw_crm.customers/);
@@ -162,5 +178,16 @@ describe("c360 check", () => {
     expect(zetaSqlChildren()).toEqual(before);
     expect(report.timings.analyzerStartSeconds).toBeGreaterThan(0);
     expect(report.timings.totalSeconds).toBeLessThan(30);
+  });
+});
+
+describe("c360 check on a project using Dataform's wider features", () => {
+  it("warns that a JiT action is not analyzed and that a declaration without columns is unknown, and analyzes the rest without errors", async () => {
+    const report = await checkProject({ projectDir: path.join(REPO_ROOT, "tests/fixtures/projects/parity"), vars: { dialect: "postgres", cutoff_date: "2024-01-01" }, analyzer });
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((warning) => `${warning.actionName} ${warning.statement}`).sort()).toEqual(["fx.daily_rates declaration", "parity.jit_paid_orders jitCode"]);
+    // The materialized view is analyzed as BigQuery's CREATE MATERIALIZED VIEW.
+    expect(report.schemas["parity.order_totals"]).toBeDefined();
+    expect(report.statementsAnalyzed).toBeGreaterThan(8);
   });
 });

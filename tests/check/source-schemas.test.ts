@@ -47,6 +47,6 @@ describe("declared source schemas", () => {
       ok: true,
       columns: { order_id: "STRING", _line_number: "INT64" },
     });
-    expect(sourceSchema(declaration("vendor", "orders"), SOURCES)).toEqual({ ok: false, problem: expect.stringMatching(/declares no columns/) });
+    expect(sourceSchema(declaration("vendor", "orders"), SOURCES)).toEqual({ ok: false, unknown: expect.stringMatching(/declares no columns/) });
   });
 });

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { copyProject, REPO_ROOT } from "../helpers/project.js";
+import os from "node:os";
 import path from "node:path";
 
 describe("c360 on any Dataform repository", () => {
@@ -39,3 +40,34 @@ describe("c360 on any Dataform repository", () => {
     expect(seed.stderr).toContain("declares no landing sources");
   });
 });
+
+describe("c360 run on a repository using Dataform's wider features (tests/fixtures/projects/parity)", () => {
+  it("builds it on DuckDB: packages and folder requires, JiT, three-part names, descriptions; says what it substituted or skipped", () => {
+    // With its own node_modules (the local package), which copyProject leaves out.
+    const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "c360-parity-run-"));
+    fs.cpSync(path.join(REPO_ROOT, "tests/fixtures/projects/parity"), projectDir, { recursive: true });
+    const compiled = runCli(["compile", "--project-dir", projectDir]);
+    expect(compiled.stdout).toContain("Compiled 8 action(s) (and 1 declaration(s), 1 test(s), 1 notebook(s))");
+    const run = runCli(["run", "--project-dir", projectDir]);
+    expect(run.stdout).toContain("9 action(s)");
+    expect(run.stdout).toContain("8 passed, 0 failed, 1 skipped");
+    expect(run.stdout).toContain("SKIP parity.explore_orders: notebook not run: c360 runs SQL only");
+    expect(run.stdout).toContain("WARN parity.order_totals: DuckDB has no materialized views: built as a table");
+    expect(run.stdout).toContain("WARN parity.raw_orders: labels not set (layer)");
+    expect(run.status).toBe(1);
+    // One query (each CLI call starts a process): the JiT table, the package's labels, the
+    // folder require's view, the other project's catalog, and a column's description.
+    const checks = runCli(["query", PARITY_CHECKS, "--format", "json", "--project-dir", projectDir]);
+    expect(JSON.parse(checks.stdout)).toEqual([{ jit_orders: "1,3", labels: "paid,open,paid", currency: "EUR", archived: 3, archive_total: 60, status_comment: "p = paid" }]);
+    const test = runCli(["test", "--project-dir", projectDir]);
+    expect(test.stdout).toContain("1 passed, 0 failed");
+  }, 240_000);
+});
+
+const PARITY_CHECKS = `select
+  (select string_agg(order_id::varchar, ',' order by order_id) from parity.jit_paid_orders) as jit_orders,
+  (select string_agg(status_label, ',' order by order_id) from parity.order_status) as labels,
+  (select min(currency) from parity.order_currency) as currency,
+  (select count(*) from "archive-project".archive.archive_orders)::integer as archived,
+  (select total_amount from parity.archive_totals)::integer as archive_total,
+  (select comment from duckdb_columns() where table_name = 'raw_orders' and column_name = 'status') as status_comment`;

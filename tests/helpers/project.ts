@@ -26,7 +26,7 @@ export function projectSource(table: string): LandingSource {
 /** The project compiled as the runner takes it, without the compiled.json that compileForTarget writes. */
 export function compiledProject(projectDir: string, vars: Record<string, string> = {}): CompiledProject {
   const graph = compileProject({ projectDir, vars });
-  return { graph, actions: buildActionGraph(graph).actions, seconds: 0, fits: readModelFits(projectDir) };
+  return { graph, projectDir, actions: buildActionGraph(graph).actions, seconds: 0, fits: readModelFits(projectDir) };
 }
 
 /** Copies a project (without node_modules and target/) to a fresh temporary folder. */

@@ -1,7 +1,8 @@
 import type { CommandModule } from "yargs";
+import { toStockJson } from "../../compile/stock-json.js";
 import type { Action } from "../../graph/actions.js";
 import { compileForTarget } from "../../runner/session.js";
-import { createReporter } from "../output.js";
+import { createReporter, describeActionCounts } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
 
 function describeAction(action: Action): string {
@@ -22,12 +23,13 @@ export const compileCommand: CommandModule<object, GlobalArguments & { json: boo
     const project = compileForTarget(context);
     for (const warning of project.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
     if (argv.json) {
-      process.stdout.write(JSON.stringify(project.graph, null, 2) + "\n");
+      process.stdout.write(JSON.stringify(toStockJson(project.graph), null, 2) + "\n");
       return;
     }
     const reporter = createReporter(argv);
     const actions = [...project.actions.values()].sort((left, right) => left.kind.localeCompare(right.kind) || left.name.localeCompare(right.name));
     reporter.info(actions.map(describeAction).join("\n"));
-    reporter.info(`Compiled ${actions.length} action(s) for target ${context.targetName} (dialect ${context.vars.dialect}) in ${project.seconds.toFixed(3)}s -> target/compiled.json`);
+    const dialect = context.vars.dialect ? `, dialect ${context.vars.dialect}` : "";
+    reporter.info(`Compiled ${describeActionCounts(project.graph, actions)} for target ${context.targetName}${dialect} in ${project.seconds.toFixed(3)}s -> target/compiled.json`);
   },
 };

@@ -3,15 +3,16 @@ import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
-import type { Action } from "../../graph/actions.js";
+import { type Action, otherProjects } from "../../graph/actions.js";
 import { type BuildSteps, runBuild } from "../../runner/build.js";
+import { bigQueryOnlyHint, DIALECT_FAILURE } from "../../runner/dialect-hint.js";
 import { compileForTarget } from "../../runner/session.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
 import { dashboardAfterBuild } from "./dashboard.js";
 import { NO_SOURCES_MESSAGE, reportedLoadStep, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
-import { createReporter, formatSummary, progressHandlers, summaryEvent } from "../output.js";
+import { createReporter, describeActionCounts, formatSummary, progressHandlers, summaryEvent } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
 import { type SelectionArguments, savedStateFrom, selectionOptions } from "../selection-options.js";
 
@@ -37,12 +38,12 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   // Compiled before the engine opens: the selection reads the compiled actions and the saved state.
   const project = compileForTarget(context);
   for (const warning of project.warnings ?? []) reporter.warn(warning);
-  reporter.info(`Compiled ${project.actions.size} action(s) in ${project.seconds.toFixed(2)}s (target ${context.targetName}${varsNote(context)})`);
+  reporter.info(`Compiled ${describeActionCounts(project.graph, project.actions.values())} in ${project.seconds.toFixed(2)}s (target ${context.targetName}${varsNote(context)})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
   const loadFirst = steps === "build";
   if (loadFirst && context.landingSources.length === 0) reporter.info(`${NO_SOURCES_MESSAGE} Building without a load step.`);
   const load = loadFirst ? reportedLoadStep(reporter, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false }) : undefined;
-  const engine = await openEngine(context, { threads, dryRun: argv.dryRun });
+  const engine = await openEngine(context, { threads, dryRun: argv.dryRun, projects: otherProjects(project.graph) });
   let results: ActionResult[] = [];
   let summary: string | undefined;
   await reporter.startLiveLine();
@@ -74,6 +75,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
     reporter.close();
     await engine.close();
   }
+  if (engine.dialect === "duckdb") await explainBigQueryOnlyFailures(results, project.actions, context.projectDir);
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeRunResults(context.artifactsDir, { command, target: context.targetName, startedAt: new Date(Date.now() - elapsedSeconds * 1000).toISOString(), elapsedSeconds, results });
   if (reporter.logFormat === "json") reporter.event(summaryEvent(command, results, elapsedSeconds));
@@ -90,6 +92,27 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
 function varsNote(context: ProjectContext): string {
   const vars = Object.entries(context.vars);
   return vars.length > 0 ? `, vars ${vars.map(([key, value]) => `${key}=${value}`).join(" ")}` : "";
+}
+
+/**
+ * DuckDB says only what its parser or binder rejected: where a failed action's SQL is
+ * valid BigQuery, say that it is BigQuery dialect, with its file and line (dialect-hint.ts).
+ * The ZetaSQL service starts only when some failure looks like a dialect problem.
+ */
+async function explainBigQueryOnlyFailures(results: ActionResult[], actions: Map<string, Action>, projectDir: string): Promise<void> {
+  const failed = results.filter((result) => result.status === "failed" && result.error && DIALECT_FAILURE.test(result.error));
+  if (failed.length === 0) return;
+  const { BigQueryAnalyzer } = await import("../../check/analyzer.js");
+  const analyzer = await BigQueryAnalyzer.start();
+  try {
+    for (const result of failed) {
+      const action = actions.get(result.name);
+      const hint = action && (await bigQueryOnlyHint(action, result.error!, projectDir, analyzer));
+      if (hint) result.error = `${result.error}\n       ${hint}`;
+    }
+  } finally {
+    await analyzer.close();
+  }
 }
 
 /** The project's own end-of-build summary (c360.json `summary`), when it declares one. */

@@ -5,9 +5,24 @@
  * atomically with CREATE OR REPLACE TABLE (partitioning and clustering from the action's
  * config); incrementals MERGE on their unique key; bronze rows arrive by load job.
  */
-import { C360Error, ExecutionError } from "../../errors.js";
+import { C360Error, ExecutionError, UnsupportedCapabilityError } from "../../errors.js";
 import { faultPoint } from "../../faults.js";
-import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, QueryResult, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type {
+  ColumnInfo,
+  Engine,
+  EngineCapabilities,
+  LoadColumn,
+  LoadRequest,
+  MergeOptions,
+  QueryResult,
+  Row,
+  StatementOptions,
+  StatementResult,
+  TableLayout,
+  TableMetadata,
+  TableRef,
+  ViewOptions,
+} from "../engine.js";
 import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
 import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
@@ -20,6 +35,8 @@ import {
   mergeStatement,
   quoteIdentifier,
   quoteTableName,
+  type SchemaField,
+  tableMetadataPatch,
 } from "./statements.js";
 import { schemaToColumns, type TableFieldSchema } from "./values.js";
 
@@ -44,8 +61,12 @@ export interface BigQueryEngineSettings {
 
 export class BigQueryEngine implements Engine {
   readonly dialect = "bigquery" as const;
-  /** No multi-statement transaction covers DDL or load jobs here: see transaction(). */
-  readonly capabilities: EngineCapabilities = { transactions: false };
+  /**
+   * BigQuery has multi-statement transactions only inside one script or session, and they
+   * reject DDL, which pre/post operations may hold: like Dataform on BigQuery, statements
+   * run one job each, each atomic on its own (a MERGE or INSERT applies all its rows or none).
+   */
+  readonly capabilities: EngineCapabilities = { transactions: false, materializedViews: true, descriptions: true, labels: true };
   private readonly knownDatasets = new Set<string>();
   private readonly dryRuns = new DryRunRecorder();
   private readonly closeHooks: (() => void)[] = [];
@@ -97,18 +118,38 @@ export class BigQueryEngine implements Engine {
     return { ...result, rowsAffected: created?.numRows === undefined ? undefined : Number(created.numRows) };
   }
 
-  async createView(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
+  async createView(table: TableRef, query: string, options: ViewOptions = {}): Promise<StatementResult> {
     const target = this.quoteTable(table);
+    const materialized = options.materialized ?? false;
     if (!this.settings.dryRun) {
+      // CREATE OR REPLACE cannot change an object's kind (table, view, materialized view): drop the other kind first.
       const existing = await this.tableResource(table);
-      if (existing && existing.type === "TABLE") await this.execute(`drop table ${target}`, options);
+      const wanted = materialized ? "MATERIALIZED_VIEW" : "VIEW";
+      if (existing?.type && existing.type !== wanted) {
+        const kind = existing.type === "TABLE" ? "table" : existing.type === "MATERIALIZED_VIEW" ? "materialized view" : "view";
+        await this.execute(`drop ${kind} ${target}`, options);
+      }
     }
-    return this.execute(createViewStatement(target, query).sql, options);
+    return this.execute(createViewStatement(target, query, materialized).sql, options);
   }
 
-  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: StatementOptions = {}): Promise<StatementResult> {
+  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
     const columns = await this.requireColumns(table, options);
-    return this.execute(mergeStatement(this.quoteTable(table), query, uniqueKey, columns).sql, options);
+    return this.execute(mergeStatement(this.quoteTable(table), query, uniqueKey, columns, options.filters).sql, options);
+  }
+
+  /** tables.patch with the description, labels and column descriptions, as Dataform's BigQuery adapter sets them. */
+  async setMetadata(table: TableRef, metadata: TableMetadata, options: StatementOptions = {}): Promise<{ warning?: string }> {
+    if (this.settings.dryRun) return {};
+    const resource = await this.tableResource(table);
+    if (!resource) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${this.quoteTable(table)}: it does not exist`);
+    await this.rest.request({
+      method: "PATCH",
+      path: `/datasets/${encodeURIComponent(table.schema)}/tables/${encodeURIComponent(table.name)}`,
+      projectId: table.database ?? this.settings.project,
+      json: tableMetadataPatch(metadata, (resource.schema?.fields ?? []) as unknown as SchemaField[]),
+    });
+    return {};
   }
 
   async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
@@ -249,14 +290,11 @@ export class BigQueryEngine implements Engine {
     return sql;
   }
 
-  /**
-   * BigQuery has multi-statement transactions only inside one script or session, and they
-   * reject DDL, which pre/post operations may hold. So, like Dataform on BigQuery, the work
-   * runs without a wrapping transaction: each statement is one job, atomic on its own
-   * (a MERGE or INSERT applies all its rows or none).
-   */
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    return work();
+  /** Refused: see capabilities (callers use runAtomically, which runs the work statement by statement here). */
+  async transaction<T>(_work: () => Promise<T>): Promise<T> {
+    throw new UnsupportedCapabilityError(
+      "the BigQuery engine runs no multi-statement transactions (they reject DDL); each statement is one atomic job: use runAtomically",
+    );
   }
 
   /** Asks BigQuery to cancel every job this engine is waiting for (Ctrl-C). */
@@ -279,7 +317,8 @@ export class BigQueryEngine implements Engine {
 
   private async run(sql: string, options: StatementOptions): Promise<JobResource> {
     faultPoint("engine.statement");
-    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun });
+    const configuration = options.reservation ? { reservation: options.reservation } : undefined;
+    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun, configuration });
     if (this.settings.dryRun) {
       const bytes = job.statistics?.query?.totalBytesProcessed ?? job.statistics?.totalBytesProcessed ?? "0";
       this.dryRuns.record(options.actionName ?? "(statements)", Number(bytes));

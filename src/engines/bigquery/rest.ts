@@ -8,7 +8,7 @@ import type { BigQuery } from "@google-cloud/bigquery";
 import { type RetryPolicy, withRetry } from "./retry.js";
 
 export interface RestRequest {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** Path under /bigquery/v2/projects/{project}, e.g. "/jobs" or "/datasets/raw/tables". */
   path: string;
   /** Another project than the engine's (datasets of a table in another project). */

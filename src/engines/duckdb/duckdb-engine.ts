@@ -7,10 +7,35 @@ import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { C360Error, errorMessage, ExecutionError } from "../../errors.js";
 import { faultPoint } from "../../faults.js";
-import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, QueryResult, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import type {
+  ColumnInfo,
+  Engine,
+  EngineCapabilities,
+  LoadColumn,
+  LoadRequest,
+  MergeOptions,
+  QueryResult,
+  Row,
+  StagedFileLoad,
+  StatementOptions,
+  StatementResult,
+  TableLayout,
+  TableMetadata,
+  TableRef,
+  ViewOptions,
+} from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
+import {
+  commentStatements,
+  createTableAsStatement,
+  createViewStatement,
+  insertStatement,
+  MATERIALIZED_VIEW_SUBSTITUTE,
+  mergeIntoStatement,
+  stageIncrementStatement,
+} from "./statements.js";
 import { readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -24,6 +49,33 @@ export interface DuckDbOptions {
   storageVersion?: string;
   /** Open an existing file for reading only: other readers may share it (a writer may not). */
   readOnly?: boolean;
+  /**
+   * Projects other than the repository's default that the graph names (`database:` in a
+   * config, or a declaration's project): each is a catalog of its own, a database file
+   * beside the warehouse file (projectDatabaseFile). Files of earlier builds are attached too.
+   */
+  projects?: string[];
+}
+
+/** The database file that holds another project's tables: `<warehouse>.<project>.duckdb` beside the warehouse file. */
+export function projectDatabaseFile(warehouseFile: string, project: string): string {
+  const parsed = path.parse(warehouseFile);
+  return path.join(parsed.dir, `${parsed.name}.${project}.duckdb`);
+}
+
+/** Project ids that can name a file and a catalog as they are (BigQuery's: letters, digits, hyphens). */
+const PROJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** The other projects' files that earlier builds left beside the warehouse file. */
+function existingProjectFiles(warehouseFile: string): string[] {
+  const parsed = path.parse(warehouseFile);
+  if (!fs.existsSync(parsed.dir)) return [];
+  const prefix = `${parsed.name}.`;
+  return fs
+    .readdirSync(parsed.dir)
+    .filter((file) => file.startsWith(prefix) && file.endsWith(".duckdb"))
+    .map((file) => file.slice(prefix.length, -".duckdb".length))
+    .filter((project) => PROJECT_ID.test(project));
 }
 
 /**
@@ -71,16 +123,45 @@ async function attachWarehouse(instance: DuckDBInstance, file: string, storageVe
   bootstrap.closeSync();
 }
 
+/** Attaches each other project's database file (in memory for an in-memory warehouse) under the project's name. */
+async function attachProjects(instance: DuckDBInstance, databasePath: string, options: DuckDbOptions): Promise<Set<string>> {
+  const warehouseFile = databasePath === ":memory:" ? undefined : path.resolve(databasePath);
+  // Read-only: only the files earlier builds wrote, opened read-only as the warehouse is.
+  const wanted = options.readOnly ? [] : (options.projects ?? []);
+  const projects = new Set([...wanted, ...(warehouseFile ? existingProjectFiles(warehouseFile) : [])]);
+  for (const project of projects) {
+    if (!PROJECT_ID.test(project) || project === WAREHOUSE_CATALOG) {
+      throw new ExecutionError(`open ${databasePath}`, `project '${project}' cannot be a DuckDB catalog: its name must be letters, digits, '_' and '-'`);
+    }
+  }
+  if (projects.size === 0) return new Set();
+  const connection = await instance.connect();
+  try {
+    for (const project of projects) {
+      const file = warehouseFile ? projectDatabaseFile(warehouseFile, project) : ":memory:";
+      const storage = !warehouseFile ? "" : options.readOnly ? " (read_only)" : ` (storage_version ${sqlString(options.storageVersion ?? DEFAULT_STORAGE_VERSION)})`;
+      await connection.run(`attach if not exists ${sqlString(file)} as ${quoteIdentifier(project)}${storage}`);
+    }
+  } catch (error) {
+    throw new ExecutionError(`open ${databasePath}`, `cannot attach another project's database: ${errorMessage(error)}`, { cause: error });
+  } finally {
+    connection.closeSync();
+  }
+  return projects;
+}
+
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
   /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
-  readonly capabilities: EngineCapabilities = { transactions: true };
+  readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
   private readonly schemasCreated = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly pool: ConnectionPool,
     readonly databasePath: string,
+    /** Other projects' catalogs (three-part names keep their project part for these). */
+    private readonly catalogs: ReadonlySet<string> = new Set(),
   ) {}
 
   static async open(databasePath: string, options: DuckDbOptions = {}): Promise<DuckDbEngine> {
@@ -100,9 +181,10 @@ export class DuckDbEngine implements Engine {
       await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION, options.readOnly ?? false);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
+    const catalogs = await attachProjects(instance, databasePath, options);
     // Results must not depend on the machine: every session computes in UTC.
     const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), setup);
-    return new DuckDbEngine(instance, pool, databasePath);
+    return new DuckDbEngine(instance, pool, databasePath, catalogs);
   }
 
   async execute(sql: string, options: StatementOptions = {}): Promise<StatementResult> {
@@ -132,38 +214,31 @@ export class DuckDbEngine implements Engine {
   async createTableAs(table: TableRef, query: string, _layout?: TableLayout, options: StatementOptions = {}): Promise<StatementResult> {
     // One statement in its own transaction: when the query fails the old table stays.
     const target = this.quoteTable(table);
-    const result = await this.execute(`create or replace table ${target} as (\n${query}\n)`, options);
+    const result = await this.execute(createTableAsStatement(target, query), options);
     return { ...result, rowsAffected: await this.countRows(target) };
   }
 
-  async createView(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
-    return this.execute(`create or replace view ${this.quoteTable(table)} as (\n${query}\n)`, options);
+  async createView(table: TableRef, query: string, options: ViewOptions = {}): Promise<StatementResult> {
+    if (options.materialized) {
+      const result = await this.createTableAs(table, query, undefined, options);
+      return { ...result, warning: MATERIALIZED_VIEW_SUBSTITUTE };
+    }
+    return this.execute(createViewStatement(this.quoteTable(table), query), options);
   }
 
-  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: StatementOptions = {}): Promise<StatementResult> {
+  async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
     const columns = await this.describeTable(table);
     if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot merge into ${table.schema}.${table.name}: it does not exist`);
-    const names = columns.map((column) => quoteIdentifier(column.name));
-    const keyCondition = uniqueKey.map((key) => `target.${quoteIdentifier(key)} = source.${quoteIdentifier(key)}`).join(" and ");
-    const updates = names.map((name) => `${name} = source.${name}`).join(", ");
+    const merge = mergeIntoStatement(this.quoteTable(table), MERGE_SOURCE, uniqueKey, columns.map((column) => column.name), options.filters);
     // The increment is computed first into a temporary table (the connection's own): DuckDB's
     // MERGE scans the whole target even for an empty source, seconds at tens of millions of
     // rows on every build that brings nothing new. An empty increment stops there.
     return this.pool.pin(async (connection) => {
       const started = performance.now();
-      await this.run(connection, `create or replace temp table ${MERGE_SOURCE} as (\n${query}\n)`, options);
+      await this.run(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
       faultPoint("merge.staged");
       let rowsAffected = 0;
-      if ((await this.countRows(MERGE_SOURCE)) > 0) {
-        const merged = await this.run(
-          connection,
-          `merge into ${this.quoteTable(table)} as target using ${MERGE_SOURCE} as source on ${keyCondition}\n` +
-            `when matched then update set ${updates}\n` +
-            `when not matched then insert (${names.join(", ")}) values (${names.map((name) => `source.${name}`).join(", ")})`,
-          options,
-        );
-        rowsAffected = Number(merged.rowsChanged);
-      }
+      if ((await this.countRows(MERGE_SOURCE)) > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
       faultPoint("merge.done");
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
@@ -174,12 +249,22 @@ export class DuckDbEngine implements Engine {
   }
 
   async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
-    return this.execute(`insert into ${this.quoteTable(table)} by name (\n${query}\n)`, options);
+    return this.execute(insertStatement(this.quoteTable(table), query), options);
+  }
+
+  /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */
+  async setMetadata(table: TableRef, metadata: TableMetadata, options: StatementOptions = {}): Promise<{ warning?: string }> {
+    const kind = await this.objectKind(table);
+    if (!kind) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
+    const columns = (await this.describeTable(table))?.map((column) => column.name) ?? [];
+    for (const statement of commentStatements(this.quoteTable(table), kind, metadata, columns)) await this.execute(statement, options);
+    const labels = Object.keys(metadata.labels ?? {});
+    return labels.length > 0 ? { warning: `labels not set (${labels.join(", ")}): DuckDB tables have no labels` } : {};
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
     const rows = await this.query(
-      `select column_name, data_type from information_schema.columns where table_catalog = current_database() and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
+      `select column_name, data_type from information_schema.columns where ${this.catalogCondition(table.database)} and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)} order by ordinal_position`,
     );
     if (rows.length === 0) return undefined;
     return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
@@ -191,14 +276,16 @@ export class DuckDbEngine implements Engine {
     return rows.map((row) => ({ schema: String(row.table_schema), name: String(row.table_name) }));
   }
 
-  async ensureSchema(schema: string): Promise<void> {
+  async ensureSchema(schema: string, database?: string): Promise<void> {
     // Parallel actions create the same schema at once; in DuckDB two concurrent
     // "create schema if not exists" conflict, so each schema is created once per engine.
-    let created = this.schemasCreated.get(schema);
+    const catalog = this.catalogOf(database);
+    const qualified = `${catalog ? `${quoteIdentifier(catalog)}.` : ""}${quoteIdentifier(schema)}`;
+    let created = this.schemasCreated.get(qualified);
     if (!created) {
-      created = this.execute(`create schema if not exists ${quoteIdentifier(schema)}`).then(() => undefined);
-      this.schemasCreated.set(schema, created);
-      created.catch(() => this.schemasCreated.delete(schema));
+      created = this.execute(`create schema if not exists ${qualified}`).then(() => undefined);
+      this.schemasCreated.set(qualified, created);
+      created.catch(() => this.schemasCreated.delete(qualified));
     }
     await created;
   }
@@ -278,11 +365,23 @@ export class DuckDbEngine implements Engine {
   }
 
   quoteTable(table: TableRef): string {
-    return `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
+    const catalog = this.catalogOf(table.database);
+    return `${catalog ? `${quoteIdentifier(catalog)}.` : ""}${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
   }
 
   rewriteReferences(sql: string): string {
-    return rewriteDataformReferences(sql);
+    return rewriteDataformReferences(sql, this.catalogs);
+  }
+
+  /** The attached catalog of another project, or undefined for the warehouse's own (the default project, or none). */
+  private catalogOf(database: string | undefined): string | undefined {
+    return database !== undefined && this.catalogs.has(database) ? database : undefined;
+  }
+
+  /** SQL for the catalog a table lives in, for information_schema filters. */
+  private catalogCondition(database: string | undefined): string {
+    const catalog = this.catalogOf(database);
+    return `table_catalog = ${catalog ? sqlString(catalog) : "current_database()"}`;
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -318,6 +417,14 @@ export class DuckDbEngine implements Engine {
     const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${duckType(column.type)}`).join(", ");
     const verb = mode === "replace" ? "create or replace table" : "create table if not exists";
     await this.run(connection, `${verb} ${this.quoteTable(target)} (${definition})`, { actionName: `load ${target.schema}.${target.name}` });
+  }
+
+  private async objectKind(table: TableRef): Promise<"table" | "view" | undefined> {
+    const rows = await this.query(
+      `select table_type from information_schema.tables where ${this.catalogCondition(table.database)} and table_schema = ${sqlString(table.schema)} and table_name = ${sqlString(table.name)}`,
+    );
+    if (rows.length === 0) return undefined;
+    return String(rows[0].table_type) === "VIEW" ? "view" : "table";
   }
 
   private async countRows(quotedTable: string): Promise<number> {

@@ -1,7 +1,9 @@
 /**
  * Dataform renders every ref() as a fully qualified BigQuery name: `project.dataset.table`.
- * DuckDB has one database per file, so the project part is dropped and the rest becomes a
- * schema-qualified, double-quoted name. The only other rewrite is lexical: string literals
+ * On DuckDB a project is a catalog: the project's own tables live in the warehouse file
+ * (the project part is dropped: `"dataset"."table"`), and every other project the graph
+ * names is a database file attached under the project's name (`"project"."dataset"."table"`,
+ * see DuckDbEngine: `catalogs` are those attached). The only other rewrite is lexical: string literals
  * that Dataform itself writes with BigQuery's backslash escapes (`'it\'s'`, in built-in
  * rowConditions assertions) get the standard doubled quote DuckDB reads. SQL is not
  * otherwise translated.
@@ -32,7 +34,7 @@ function standardStringLiteral(literal: string): string {
   return `'${body}'`;
 }
 
-export function rewriteDataformReferences(sql: string): string {
+export function rewriteDataformReferences(sql: string, catalogs: ReadonlySet<string> = new Set()): string {
   let output = "";
   let index = 0;
   while (index < sql.length) {
@@ -51,7 +53,7 @@ export function rewriteDataformReferences(sql: string): string {
       const three = THREE_PART.exec(rest);
       const two = three ? null : TWO_PART.exec(rest);
       if (three) {
-        output += `${quoteIdentifier(three[2])}.${quoteIdentifier(three[3])}`;
+        output += `${catalogs.has(three[1]) ? `${quoteIdentifier(three[1])}.` : ""}${quoteIdentifier(three[2])}.${quoteIdentifier(three[3])}`;
         index += three[0].length;
       } else if (two) {
         output += `${quoteIdentifier(two[1])}.${quoteIdentifier(two[2])}`;

@@ -9,7 +9,8 @@ import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { jsonRows } from "../../../src/cli/json-rows.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
-import { ExecutionError } from "../../../src/errors.js";
+import { runAtomically } from "../../../src/engines/engine.js";
+import { ExecutionError, UnsupportedCapabilityError } from "../../../src/errors.js";
 import { BuildState } from "../../../src/runner/build-state.js";
 import { executeAction } from "../../../src/runner/execute-action.js";
 import { compiledProject, REPO_ROOT } from "../../helpers/project.js";
@@ -152,9 +153,20 @@ describe("BigQuery engine contract: incrementals", () => {
     const result = await engine.mergeInto({ schema: "mart", name: "orders" }, "select 1 as order_id, 'done' as status", ["order_id"], { actionName: "mart.orders" });
     expect(result.rowsAffected).toBe(7);
     expect(insertedQuery(jobInserts()[0]).query).toBe(
-      "merge `acme-analytics.mart.orders` as target\nusing (\nselect 1 as order_id, 'done' as status\n) as source\non target.`order_id` = source.`order_id`\n" +
-        "when matched then update set `order_id` = source.`order_id`, `status` = source.`status`\n" +
-        "when not matched then insert (`order_id`, `status`) values (source.`order_id`, source.`status`)",
+      "merge `acme-analytics.mart.orders` as DATAFORM_DEST\nusing (\nselect 1 as order_id, 'done' as status\n) as DATAFORM_SOURCE\non DATAFORM_DEST.`order_id` = DATAFORM_SOURCE.`order_id`\n" +
+        "when matched then update set `order_id` = DATAFORM_SOURCE.`order_id`, `status` = DATAFORM_SOURCE.`status`\n" +
+        "when not matched then insert (`order_id`, `status`) values (DATAFORM_SOURCE.`order_id`, DATAFORM_SOURCE.`status`)",
+    );
+  });
+
+  it("limits the merge with updatePartitionFilter and incrementalPredicates, as Dataform does", async () => {
+    server.onQuery = () => ({ numDmlAffectedRows: 1 });
+    await engine.mergeInto({ schema: "mart", name: "orders" }, "select 1 as order_id, 'done' as status", ["order_id"], {
+      actionName: "mart.orders",
+      filters: { updatePartitionFilter: "order_day >= '2024-01-01'", incrementalPredicates: ["DATAFORM_SOURCE.status != 'x'", " "] },
+    });
+    expect(insertedQuery(jobInserts()[0]).query).toContain(
+      "on DATAFORM_DEST.`order_id` = DATAFORM_SOURCE.`order_id` and DATAFORM_DEST.order_day >= '2024-01-01' and (DATAFORM_SOURCE.status != 'x')\n",
     );
   });
 
@@ -167,13 +179,79 @@ describe("BigQuery engine contract: incrementals", () => {
     );
   });
 
-  it("transaction() runs the work as separate atomic jobs (no script transaction)", async () => {
-    const value = await engine.transaction(async () => {
+  it("declares it has no transactions: transaction() refuses, runAtomically runs the work as separate atomic jobs", async () => {
+    expect(engine.capabilities.transactions).toBe(false);
+    await expect(engine.transaction(async () => "never")).rejects.toThrow(UnsupportedCapabilityError);
+    const value = await runAtomically(engine, async () => {
       await engine.execute("delete from `acme-analytics.mart.orders` where false", { actionName: "mart.orders" });
       return "done";
     });
     expect(value).toBe("done");
     expect(jobInserts().map((request) => insertedQuery(request).query)).toEqual(["delete from `acme-analytics.mart.orders` where false"]);
+  });
+});
+
+describe("BigQuery engine contract: materialized views and metadata", () => {
+  it("creates a materialized view, dropping a plain view of the same name first", async () => {
+    server.tables.set("acme-analytics.mart.totals", { type: "VIEW", schema: { fields: [] } });
+    await engine.createView({ schema: "mart", name: "totals" }, "select 1 as id", { actionName: "mart.totals", materialized: true });
+    expect(jobInserts().map((request) => insertedQuery(request).query)).toEqual([
+      "drop view `acme-analytics.mart.totals`",
+      "create or replace materialized view `acme-analytics.mart.totals` as (\nselect 1 as id\n)",
+    ]);
+  });
+
+  it("sets the description, labels and column descriptions with tables.patch, keeping every field", async () => {
+    server.tables.set("other-project.mart.orders", {
+      type: "TABLE",
+      schema: {
+        fields: [
+          { name: "order_id", type: "INTEGER", mode: "REQUIRED" },
+          { name: "address", type: "RECORD", fields: [{ name: "city", type: "STRING" }] },
+          { name: "status", type: "STRING" },
+        ],
+      },
+    });
+    const result = await engine.setMetadata(
+      { database: "other-project", schema: "mart", name: "orders" },
+      {
+        description: "One row per order.",
+        columns: [
+          { path: ["order_id"], description: "Order identifier" },
+          { path: ["address", "city"], description: "City of delivery" },
+          { path: ["gone"], description: "Not in the table" },
+        ],
+        labels: { layer: "gold" },
+      },
+      { actionName: "mart.orders" },
+    );
+    expect(result).toEqual({});
+    const [patch] = server.requestsTo("PATCH", /^\/projects\/other-project\/datasets\/mart\/tables\/orders$/);
+    expect(patch.body).toEqual({
+      description: "One row per order.",
+      labels: { layer: "gold" },
+      schema: {
+        fields: [
+          { name: "order_id", type: "INTEGER", mode: "REQUIRED", description: "Order identifier" },
+          { name: "address", type: "RECORD", fields: [{ name: "city", type: "STRING", description: "City of delivery" }] },
+          { name: "status", type: "STRING" },
+        ],
+      },
+    });
+    expect(server.tables.get("other-project.mart.orders")?.description).toBe("One row per order.");
+  });
+
+  it("runs a statement in the action's reservation (config reservation or the project's defaultReservation)", async () => {
+    await engine.execute("select 1", { actionName: "mart.orders", reservation: "projects/acme/locations/EU/reservations/batch" });
+    await engine.execute("select 2", { actionName: "mart.orders" });
+    const configurations = jobInserts().map((request) => (request.body as { configuration: { reservation?: string } }).configuration.reservation);
+    expect(configurations).toEqual(["projects/acme/locations/EU/reservations/batch", undefined]);
+  });
+
+  it("refuses to document a table that does not exist, naming it", async () => {
+    await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" }, { actionName: "mart.missing" })).rejects.toThrow(
+      "mart.missing: cannot set the description of `acme-analytics.mart.missing`: it does not exist",
+    );
   });
 });
 
@@ -189,7 +267,7 @@ describe("BigQuery engine contract: an incremental gold table (merge, then delet
     expect(outcome.merged).toBe(true);
     const queries = jobInserts().map((request) => insertedQuery(request).query);
     expect(queries).toHaveLength(2);
-    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_transactions` as target\nusing \(/);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_transactions` as DATAFORM_DEST\nusing \(/);
     expect(queries[0]).toContain("order_id in (select order_id from `c360-project.c360_changes.affected_orders`)");
     expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_transactions` where /);
     expect(queries[1]).toContain("order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders`");

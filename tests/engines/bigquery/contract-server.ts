@@ -25,6 +25,7 @@ export interface FieldSchema {
   name: string;
   type: string;
   mode?: string;
+  description?: string;
   fields?: FieldSchema[];
 }
 
@@ -43,9 +44,11 @@ export interface JobOutcome {
 }
 
 export interface TableResource {
-  type: "TABLE" | "VIEW";
+  type: "TABLE" | "VIEW" | "MATERIALIZED_VIEW";
   numRows?: string;
   schema: { fields: FieldSchema[] };
+  description?: string;
+  labels?: Record<string, string>;
 }
 
 interface StoredJob {
@@ -230,6 +233,23 @@ export class BigQueryContractServer {
     if ((match = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && method === "GET") {
       const table = this.tables.get(`${match[1]}.${match[2]}.${match[3]}`);
       return table ? send(200, table) : error(404, "notFound", `Not found: Table ${match[1]}:${match[2]}.${match[3]}`);
+    }
+    if ((match = /^\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(path)) && method === "PATCH") {
+      // tables.patch: the fields sent replace the table's (a schema is replaced whole, and
+      // may only add descriptions or columns: a dropped or retyped field is refused).
+      const key = `${match[1]}.${match[2]}.${match[3]}`;
+      const table = this.tables.get(key);
+      if (!table) return error(404, "notFound", `Not found: Table ${match[1]}:${match[2]}.${match[3]}`);
+      const patch = request.body as Partial<TableResource>;
+      const fields = patch.schema?.fields;
+      if (fields) {
+        const sent = new Map(fields.map((field) => [field.name, field]));
+        const changed = table.schema.fields.find((field) => sent.get(field.name)?.type !== field.type);
+        if (changed) return error(400, "invalid", `Provided Schema does not match Table ${key}. Field ${changed.name} is missing or has changed type.`);
+      }
+      const updated = { ...table, ...patch, schema: patch.schema ?? table.schema };
+      this.tables.set(key, updated);
+      return send(200, updated);
     }
     if (/^\/projects\/([^/]+)\/jobs$/.test(path) && method === "POST") {
       const resource = (request.upload?.job ?? request.body) as StoredJob["resource"];

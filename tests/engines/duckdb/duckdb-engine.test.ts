@@ -14,6 +14,40 @@ beforeEach(async () => {
 });
 afterEach(() => engine.close());
 
+describe("three-part names: another project is a catalog of its own", () => {
+  it("keeps another project's tables in its own database file, reads them by three-part name, and finds the file again on reopening", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-projects-"));
+    const file = path.join(folder, "warehouse.duckdb");
+    const archive = { database: "archive-project", schema: "archive", name: "orders" };
+    let projects = await DuckDbEngine.open(file, { projects: ["archive-project"] });
+    try {
+      expect(projects.quoteTable(archive)).toBe('"archive-project"."archive"."orders"');
+      expect(projects.quoteTable({ database: "my-project", schema: "c360", name: "orders" })).toBe('"c360"."orders"');
+      await projects.ensureSchema("archive", "archive-project");
+      await projects.createTableAs(archive, "select 7 as id");
+      await projects.ensureSchema("c360");
+      await projects.createTableAs({ schema: "c360", name: "orders" }, "select 1 as id");
+      expect(await projects.describeTable(archive)).toEqual([{ name: "id", type: "INTEGER" }]);
+      expect(await projects.query("select a.id as archived, o.id as current from `archive-project.archive.orders` a, `my-project.c360.orders` o")).toEqual([
+        { archived: 7, current: 1 },
+      ]);
+    } finally {
+      await projects.close();
+    }
+    expect(fs.existsSync(path.join(folder, "warehouse.archive-project.duckdb"))).toBe(true);
+    projects = await DuckDbEngine.open(file);
+    try {
+      expect(await projects.query("select id from `archive-project.archive.orders`")).toEqual([{ id: 7 }]);
+    } finally {
+      await projects.close();
+    }
+  });
+
+  it("refuses a project id that cannot name a catalog", async () => {
+    await expect(DuckDbEngine.open(":memory:", { projects: ["bad name"] })).rejects.toThrow(/project 'bad name' cannot be a DuckDB catalog/);
+  });
+});
+
 describe("DuckDB engine semantics", () => {
   it("computes in UTC whatever the machine's time zone", async () => {
     const rows = await engine.query("select current_setting('TimeZone') as zone, cast(timestamptz '2024-03-05 14:22:10+01:00' as varchar) as instant");
@@ -41,6 +75,42 @@ describe("DuckDB engine semantics", () => {
       { id: 2, status: "completed" },
       { id: 3, status: "pending" },
     ]);
+  });
+
+  it("incremental: updatePartitionFilter and incrementalPredicates limit the target rows the merge matches, as on BigQuery", async () => {
+    await engine.createTableAs(table, "select 1 as id, date '2023-12-31' as day, 'old' as status union all select 2, date '2024-01-02', 'old'");
+    // Both ids come again; only id 2's target row is inside the filter, so id 1's new row does
+    // not match its old one and is inserted beside it (Dataform's documented behaviour).
+    await engine.mergeInto(table, "select 1 as id, date '2023-12-31' as day, 'new' as status union all select 2, date '2024-01-02', 'new'", ["id"], {
+      filters: { updatePartitionFilter: "day >= date '2024-01-01'", incrementalPredicates: ["DATAFORM_SOURCE.status = 'new'"] },
+    });
+    expect(await engine.query("select id, status from mart.orders order by id, status")).toEqual([
+      { id: 1, status: "new" },
+      { id: 1, status: "old" },
+      { id: 2, status: "new" },
+    ]);
+  });
+
+  it("materialized view: built as a table, with a warning saying so", async () => {
+    const result = await engine.createView({ schema: "mart", name: "totals" }, "select 2 as total", { materialized: true });
+    expect(result.warning).toMatch(/DuckDB has no materialized views: built as a table/);
+    expect(await engine.query("select table_type from information_schema.tables where table_name = 'totals'")).toEqual([{ table_type: "BASE TABLE" }]);
+    expect(engine.capabilities.materializedViews).toBe(false);
+  });
+
+  it("metadata: descriptions as COMMENT ON the table, view and columns; labels reported as not set", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'a' as status");
+    const set = await engine.setMetadata(table, { description: "One row per order", columns: [{ path: ["id"], description: "Order's id" }], labels: { layer: "gold" } });
+    expect(set.warning).toBe("labels not set (layer): DuckDB tables have no labels");
+    expect(await engine.query("select comment from duckdb_tables() where table_name = 'orders'")).toEqual([{ comment: "One row per order" }]);
+    expect(await engine.query("select column_name, comment from duckdb_columns() where table_name = 'orders' order by column_index")).toEqual([
+      { column_name: "id", comment: "Order's id" },
+      { column_name: "status", comment: null },
+    ]);
+    await engine.createView({ schema: "mart", name: "v" }, "select 1 as id");
+    expect(await engine.setMetadata({ schema: "mart", name: "v" }, { description: "A view", columns: [{ path: ["id"], description: "Id" }] })).toEqual({});
+    expect(await engine.query("select comment from duckdb_views() where view_name = 'v'")).toEqual([{ comment: "A view" }]);
+    await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" })).rejects.toThrow(/it does not exist/);
   });
 
   it("incremental: an empty increment changes nothing, and no temporary table outlives a merge", async () => {

@@ -8,6 +8,12 @@ describe("rewriting Dataform references for DuckDB", () => {
     );
   });
 
+  it("keeps the project part of another project's table as its catalog", () => {
+    expect(rewriteDataformReferences("select * from `archive-project.archive.orders` join `my-project.c360.orders` using (id)", new Set(["archive-project"]))).toBe(
+      'select * from "archive-project"."archive"."orders" join "c360"."orders" using (id)',
+    );
+  });
+
   it("leaves single backticked identifiers, strings and unqualified names alone", () => {
     const sql = "select `column`, 'a.b.c' as text from plain_table";
     expect(rewriteDataformReferences(sql)).toBe(sql);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import {
+  commentStatements,
+  createTableAsStatement,
+  createViewStatement,
+  insertStatement,
+  mergeIntoStatement,
+  stageIncrementStatement,
+} from "../../../src/engines/duckdb/statements.js";
+
+describe("DuckDB planner", () => {
+  it("renders table, view, staging and insert statements around the action's query", () => {
+    expect(createTableAsStatement('"mart"."orders"', "select 1")).toBe('create or replace table "mart"."orders" as (\nselect 1\n)');
+    expect(createViewStatement('"mart"."v"', "select 1")).toBe('create or replace view "mart"."v" as (\nselect 1\n)');
+    expect(stageIncrementStatement("increment", "select 1")).toBe("create or replace temp table increment as (\nselect 1\n)");
+    expect(insertStatement('"mart"."orders"', "select 1 as id")).toBe('insert into "mart"."orders" by name (\nselect 1 as id\n)');
+  });
+
+  it("merges on the unique key with Dataform's aliases, updatePartitionFilter and incrementalPredicates", () => {
+    expect(mergeIntoStatement('"mart"."orders"', "increment", ["id"], ["id", "status"])).toBe(
+      'merge into "mart"."orders" as DATAFORM_DEST using increment as DATAFORM_SOURCE on DATAFORM_DEST."id" = DATAFORM_SOURCE."id"\n' +
+        'when matched then update set "id" = DATAFORM_SOURCE."id", "status" = DATAFORM_SOURCE."status"\n' +
+        'when not matched then insert ("id", "status") values (DATAFORM_SOURCE."id", DATAFORM_SOURCE."status")',
+    );
+    const limited = mergeIntoStatement('"mart"."orders"', "increment", ["id", "day"], ["id", "day"], {
+      updatePartitionFilter: "day >= date '2024-01-01'",
+      incrementalPredicates: ["DATAFORM_SOURCE.id > 0", ""],
+    });
+    expect(limited).toContain(
+      'on DATAFORM_DEST."id" = DATAFORM_SOURCE."id" and DATAFORM_DEST."day" = DATAFORM_SOURCE."day" and DATAFORM_DEST.day >= date \'2024-01-01\' and (DATAFORM_SOURCE.id > 0)\n',
+    );
+  });
+
+  it("comments on the object and on the columns it has, quoting text", () => {
+    const metadata = {
+      description: "Orders' table",
+      columns: [
+        { path: ["id"], description: "Identifier" },
+        { path: ["address", "city"], description: "nested: no DuckDB column" },
+        { path: ["dropped"], description: "not in the table" },
+      ],
+      labels: { layer: "gold" },
+    };
+    expect(commentStatements('"mart"."orders"', "view", metadata, ["id", "status"])).toEqual([
+      `comment on view "mart"."orders" is 'Orders'' table'`,
+      `comment on column "mart"."orders"."id" is 'Identifier'`,
+    ]);
+    expect(commentStatements('"mart"."orders"', "table", {}, ["id"])).toEqual([]);
+  });
+});
