@@ -8,7 +8,7 @@
  */
 import { groupHistories } from "../src/models/bgnbd.js";
 import { fitRows } from "../src/models/purchase-models.js";
-import { Prng } from "../src/generator/prng.js";
+import { Prng } from "../tools/generator/prng.js";
 
 const buyersArgument = process.argv.indexOf("--buyers");
 const buyers = buyersArgument > 0 ? Number(process.argv[buyersArgument + 1]) : 100_000;

@@ -10,6 +10,7 @@ import { hideBin } from "yargs/helpers";
 import { formatProcessCompileTiming, timeCompileProcesses } from "../src/bench/compile-timing.js";
 import { formatBenchReport } from "../src/bench/report.js";
 import { runBenchmark } from "../src/bench/run-bench.js";
+import { generatedWorkload } from "../tools/bench/workload.js";
 
 const argv = await yargs(hideBin(process.argv))
   .scriptName("bench")
@@ -53,16 +54,12 @@ if (argv.compileOnly) {
 }
 const report = await runBenchmark({
   repoRoot,
-  persons: argv.persons,
-  seed: argv.seed,
-  asOf: argv.asOf,
+  workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf }),
   threads: argv.threads,
   duckdbThreads: argv.duckdbThreads,
   memoryLimit: argv.memoryLimit,
   storageVersion: argv.storageVersion,
   profileSlowest: argv.profile,
-  // What the incremental run found changed since the full build (definitions/changes/).
-  countAfterIncremental: ["c360_changes.affected_customers", "c360_changes.affected_orders", "c360_changes.affected_interactions", "c360_changes.identity_map_changes"],
   log: (message) => process.stderr.write(`${message}\n`),
 });
 fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });

@@ -8,7 +8,7 @@
  * folder (never inside the landing folder: a build must not read it).
  */
 import { parseArgs } from "node:util";
-import { generateLanding } from "../src/generator/index.js";
+import { generateLanding } from "../tools/generator/index.js";
 
 const { values } = parseArgs({
   options: {

@@ -3,12 +3,6 @@ import { CHECK_KINDS } from "../graph/actions.js";
 import type { CompileTiming } from "./compile-timing.js";
 import type { ActionProfile } from "./operator-profile.js";
 
-/**
- * The layers of ARCHITECTURE.md in build order, as the tags of their actions; "changes" holds
- * what an incremental build diffs against its last saved state (between identity and gold).
- */
-export const LAYERS = ["staging", "identity", "changes", "marts", "reporting"] as const;
-
 export interface PhaseFigure {
   phase: string;
   seconds: number;
@@ -18,7 +12,7 @@ export interface PhaseFigure {
 export interface ActionFigure {
   name: string;
   kind: string;
-  /** staging, identity, marts, reporting (LAYERS), or other for an action tagged with none. */
+  /** The first of the workload's layer tags the action has, or other. */
   layer: string;
   /** success, failed, skipped, or unchanged (--skip-unchanged left it as it was). */
   status: string;
@@ -28,8 +22,8 @@ export interface ActionFigure {
 }
 
 export interface BenchReport {
-  persons: number;
-  seed: number;
+  /** What was built (BenchWorkload.description). */
+  workload: string;
   machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; storageVersion?: string; actionsInParallel?: number };
   phases: PhaseFigure[];
   /** load + compile + run + test of the full build (generation is timed apart). */
@@ -38,8 +32,8 @@ export interface BenchReport {
   overhead: { actionSeconds: number; engineSeconds: number; percent: number; runWallSeconds: number };
   compile: CompileTiming;
   incremental: {
-    newEvents: number;
-    newOrders: number;
+    /** Rows the increment added, by what they are. */
+    newRows: Record<string, number>;
     loadSeconds: number;
     runSeconds: number;
     percentOfFullLoadAndRun: number;
@@ -65,9 +59,9 @@ export interface LayerFigure {
   incrementalSeconds: number;
 }
 
-/** Action seconds summed by layer: which layer a faster build has to come from. */
-export function layerFigures(report: Pick<BenchReport, "actions" | "incremental">): LayerFigure[] {
-  const layers = [...LAYERS, "other"];
+/** Action seconds summed by layer (`layers`: tags in build order): which layer a faster build has to come from. */
+export function layerFigures(report: Pick<BenchReport, "actions" | "incremental">, layerTags: readonly string[]): LayerFigure[] {
+  const layers = [...layerTags, "other"];
   const checks: ReadonlySet<string> = CHECK_KINDS;
   const sum = (figures: ActionFigure[], layer: string, keep: (figure: ActionFigure) => boolean) =>
     figures.filter((figure) => figure.layer === layer && keep(figure)).reduce((total, figure) => total + figure.seconds, 0);
@@ -140,7 +134,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
   const incrementalActions = actionTable("incremental run: action (slowest first)", report.incremental.actions, slowest);
   const { compile, overhead, incremental } = report;
   return [
-    `c360 benchmark: ${report.persons.toLocaleString("en-US")} persons (seed ${report.seed}) on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, node ${report.machine.node}` +
+    `c360 benchmark: ${report.workload} on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, node ${report.machine.node}` +
       (report.machine.storageVersion ? `, DuckDB storage format ${report.machine.storageVersion}` : "") +
       (report.machine.actionsInParallel ? `, ${report.machine.actionsInParallel} action(s) at a time` : ""),
     "",
@@ -149,7 +143,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     `end to end (load + compile + run + test): ${report.endToEndSeconds.toFixed(2)} s; peak RSS ${report.peakRssMiB.toFixed(0)} MiB`,
     `framework overhead: ${overhead.percent.toFixed(2)} % (actions ${overhead.actionSeconds.toFixed(2)} s, engine statements ${overhead.engineSeconds.toFixed(2)} s; run wall ${overhead.runWallSeconds.toFixed(2)} s)`,
     `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`,
-    `incremental: +${incremental.newEvents.toLocaleString("en-US")} events, +${incremental.newOrders.toLocaleString("en-US")} orders: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
+    `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
     ...countLines(incremental.counts),
     "",

@@ -1,6 +1,8 @@
 /**
- * The benchmark: landing files to tested gold on a fresh DuckDB database, then an
- * incremental build after 1 % new events and orders arrive. Generation is timed apart.
+ * The benchmark: a landing folder to tested tables on a fresh DuckDB database, then an
+ * incremental build after new parts arrive. What is built comes from the caller (a
+ * BenchWorkload: the project's landing folder, how it grows, its layers): the framework
+ * times the build, the project says what to build (scripts/bench.ts, tools/bench/).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -8,48 +10,59 @@ import path from "node:path";
 import { loadProject } from "../config/project.js";
 import { DEFAULT_STORAGE_VERSION, DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
 import { UsageError } from "../errors.js";
-import { loadLandingFolder } from "../loader/index.js";
 import type { Action } from "../graph/actions.js";
+import { type BuildOutcome, runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
-import { compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../runner/session.js";
 import { timeCompile } from "./compile-timing.js";
-import { writeIncrement, removeIncrement } from "./increment.js";
-import { cachedLanding } from "./landing-cache.js";
 import { profileActions } from "./operator-profile.js";
-import { LAYERS, layerFigures, type ActionFigure, type BenchReport, type PhaseFigure } from "./report.js";
+import { layerFigures, type ActionFigure, type BenchReport, type PhaseFigure } from "./report.js";
+
+export interface BenchLanding {
+  landingDir: string;
+  /** Seconds spent making it now (0 when it was there already). */
+  seconds: number;
+  cached: boolean;
+}
+
+export interface BenchWorkload {
+  /** What is built, for the report's first line (e.g. "100,000 persons (seed 42)"). */
+  description: string;
+  /** Compile vars over the project's own. */
+  vars: Record<string, string>;
+  /** The landing folder of the full build (timed apart). */
+  landing(): BenchLanding | Promise<BenchLanding>;
+  /** Adds new parts for the incremental build; returns the rows added, by what they are (e.g. { events: 1200 }). */
+  writeIncrement(landingDir: string): Promise<Record<string, number>>;
+  /** Removes what writeIncrement added (always called, also after a failure). */
+  removeIncrement(landingDir: string): void;
+  /** Tags that name the project's layers, in build order: the per-layer figures sum each one's actions. */
+  layers: readonly string[];
+  /** Tables ("schema.name") whose rows are counted after the incremental run: what it found changed. */
+  countAfterIncremental?: string[];
+}
 
 export interface BenchOptions {
   repoRoot: string;
-  persons: number;
-  seed: number;
-  asOf: string;
+  workload: BenchWorkload;
   threads: number;
   duckdbThreads?: number;
   memoryLimit?: string;
   storageVersion?: string;
-  /** Tables ("schema.name") whose rows are counted after the incremental run: what it found changed. */
-  countAfterIncremental?: string[];
   /** Profile the operators of this many of the full build's slowest actions (0: none). */
   profileSlowest?: number;
   log: (message: string) => void;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const started = performance.now();
-  const value = await work();
-  return { value, seconds: (performance.now() - started) / 1000 };
+/** The action's layer: its first tag that names one of the workload's layers. */
+function layerOf(action: Action | undefined, layers: readonly string[]): string {
+  return layers.find((layer) => action?.tags.includes(layer)) ?? "other";
 }
 
-/** The action's layer: its first tag that names one (definitions/<layer>/ and assertions/ tag their actions so). */
-function layerOf(action: Action | undefined): string {
-  return LAYERS.find((layer) => action?.tags.includes(layer)) ?? "other";
-}
-
-function actionFigure(result: ActionResult, actions: Map<string, Action>): ActionFigure {
+function actionFigure(result: ActionResult, actions: Map<string, Action>, layers: readonly string[]): ActionFigure {
   return {
     name: result.name,
     kind: result.kind,
-    layer: layerOf(actions.get(result.name)),
+    layer: layerOf(actions.get(result.name), layers),
     status: result.unchanged ? "unchanged" : result.status,
     seconds: result.seconds,
     engineSeconds: result.engineSeconds,
@@ -76,11 +89,11 @@ async function countRows(engine: DuckDbEngine, tables: string[]): Promise<Record
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
-  const { repoRoot, log } = options;
-  const landing = cachedLanding(repoRoot, options.persons, options.seed, options.asOf);
-  log(landing.cached ? `landing folder: cached at ${path.relative(repoRoot, landing.landingDir)}` : `generated landing folder in ${landing.seconds.toFixed(1)} s`);
+  const { repoRoot, log, workload } = options;
+  const landing = await workload.landing();
+  log(landing.cached ? `landing folder: cached at ${path.relative(repoRoot, landing.landingDir)}` : `made the landing folder in ${landing.seconds.toFixed(1)} s`);
 
-  const context = loadProject({ projectDir: repoRoot, vars: { as_of_date: options.asOf } });
+  const context = loadProject({ projectDir: repoRoot, vars: workload.vars, landing: landing.landingDir });
   const benchDir = path.join(repoRoot, "target", "bench");
   fs.rmSync(benchDir, { recursive: true, force: true });
   fs.mkdirSync(benchDir, { recursive: true });
@@ -90,60 +103,61 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     memoryLimit: options.memoryLimit,
     storageVersion: options.storageVersion,
   });
-  const phases: PhaseFigure[] = [{ phase: "generate (apart)", seconds: landing.seconds }];
+  const phases: PhaseFigure[] = [{ phase: "make landing (apart)", seconds: landing.seconds }];
   try {
-    const load = await timed(() => loadLandingFolder(engine, landing.landingDir, { fullRefresh: true }));
-    const loadedRows = load.value.files.reduce((sum, file) => sum + file.records, 0);
-    phases.push({ phase: "load", seconds: load.seconds, rows: loadedRows });
-    log(`load: ${loadedRows.toLocaleString("en-US")} records in ${load.seconds.toFixed(2)} s`);
-
-    const compile = await timed(async () => compileForTarget(context));
-    phases.push({ phase: "compile", seconds: compile.seconds });
-
     // --skip-unchanged on both runs, as a user running incremental builds would: the full build
     // on a fresh database rebuilds everything and records each table's version; the incremental
-    // run then leaves the tables that the new events and orders do not reach.
-    const run = await timed(() => executeActions(engine, compile.value, RUN_KINDS, { threads: options.threads, fullRefresh: true, skipUnchanged: true }));
-    assertAllPassed("run", run.value);
-    phases.push({ phase: "run", seconds: run.seconds, rows: run.value.reduce((sum, result) => sum + (result.rowsAffected ?? 0), 0) });
-    log(`run: ${run.value.length} actions in ${run.seconds.toFixed(2)} s`);
+    // run then leaves the tables that the new parts do not reach.
+    const full = await runBuild(context, {
+      engine,
+      steps: "run-then-test",
+      load: { fullRefresh: true },
+      execution: { threads: options.threads, fullRefresh: true, skipUnchanged: true },
+      onPhase: (timing) => log(`${timing.phase}: ${timing.seconds.toFixed(2)} s`),
+    });
+    const seconds = (phase: string) => full.phases.find((timing) => timing.phase === phase)?.seconds ?? 0;
+    const loadedRows = (full.load?.files ?? []).reduce((sum, file) => sum + file.records, 0);
+    const { runResults, testResults, project } = full;
+    assertAllPassed("run", runResults);
+    assertAllPassed("test", testResults);
+    phases.push({ phase: "load", seconds: seconds("load"), rows: loadedRows });
+    phases.push({ phase: "compile", seconds: seconds("compile") });
+    phases.push({ phase: "run", seconds: seconds("run"), rows: runResults.reduce((sum, result) => sum + (result.rowsAffected ?? 0), 0) });
+    phases.push({ phase: "test", seconds: seconds("test") });
+    const endToEndSeconds = seconds("load") + seconds("compile") + seconds("run") + seconds("test");
 
-    const test = await timed(() => executeActions(engine, compile.value, TEST_KINDS, { threads: options.threads }));
-    assertAllPassed("test", test.value);
-    phases.push({ phase: "test", seconds: test.seconds });
-    log(`test: ${test.value.length} assertions and unit tests in ${test.seconds.toFixed(2)} s`);
-    const endToEndSeconds = load.seconds + compile.seconds + run.seconds + test.seconds;
-
-    const increment = await writeIncrement(landing.landingDir);
-    let incrementalLoad;
-    let incrementalRun;
+    let newRows: Record<string, number> = {};
+    let incremental: BuildOutcome;
     try {
-      incrementalLoad = await timed(() => loadLandingFolder(engine, landing.landingDir));
-      incrementalRun = await timed(() => executeActions(engine, compile.value, RUN_KINDS, { threads: options.threads, skipUnchanged: true }));
-      assertAllPassed("incremental run", incrementalRun.value);
+      newRows = await workload.writeIncrement(landing.landingDir);
+      incremental = await runBuild(context, { engine, project, steps: "run", load: {}, execution: { threads: options.threads, skipUnchanged: true } });
+      assertAllPassed("incremental run", incremental.runResults);
     } finally {
-      removeIncrement(landing.landingDir);
+      workload.removeIncrement(landing.landingDir);
     }
-    phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: increment.events + increment.orders });
+    const incrementalSeconds = (phase: string) => incremental.phases.find((timing) => timing.phase === phase)?.seconds ?? 0;
+    const incrementalLoad = { seconds: incrementalSeconds("load") };
+    const incrementalRun = { seconds: incrementalSeconds("run"), value: incremental.runResults };
+    phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: Object.values(newRows).reduce((sum, rows) => sum + rows, 0) });
     phases.push({ phase: "incremental run", seconds: incrementalRun.seconds });
     log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s`);
-    const counts = await countRows(engine, options.countAfterIncremental ?? []);
+    const counts = await countRows(engine, workload.countAfterIncremental ?? []);
 
     // After every timed phase: the one 1 M run that profiled before its incremental run took
     // 125.9 s for it, three without took 89.5–103.3 s. The data then holds the 1 % increment too.
-    const slowest = [...run.value].sort((left, right) => right.seconds - left.seconds).slice(0, options.profileSlowest ?? 0);
+    const slowest = [...runResults].sort((left, right) => right.seconds - left.seconds).slice(0, options.profileSlowest ?? 0);
     if (slowest.length > 0) log(`profiling the ${slowest.length} slowest actions of the full build (EXPLAIN ANALYZE)...`);
-    const profiles = await profileActions(engine, compile.value, slowest.map((result) => result.name));
+    const profiles = await profileActions(engine, project, slowest.map((result) => result.name));
 
-    const actionResults = [...run.value, ...test.value];
-    const actions = actionResults.map((result) => actionFigure(result, compile.value.actions));
-    const incremental = {
-      newEvents: increment.events,
-      newOrders: increment.orders,
+    const actionResults = [...runResults, ...testResults];
+    const figure = (result: ActionResult) => actionFigure(result, project.actions, workload.layers);
+    const actions = actionResults.map(figure);
+    const incrementalFigures = {
+      newRows,
       loadSeconds: incrementalLoad.seconds,
       runSeconds: incrementalRun.seconds,
-      percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (load.seconds + run.seconds),
-      actions: incrementalRun.value.map((result) => actionFigure(result, compile.value.actions)),
+      percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds)) / (seconds("load") + seconds("run")),
+      actions: incrementalRun.value.map(figure),
       counts,
     };
     const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
@@ -151,16 +165,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     log("timing compile (in-process vs stock dataform compile)...");
     const compileTiming = timeCompile(repoRoot, context.vars);
     return {
-      persons: options.persons,
-      seed: options.seed,
+      workload: workload.description,
       machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION, actionsInParallel: options.threads },
       phases,
       endToEndSeconds,
       actions,
-      overhead: { actionSeconds, engineSeconds, percent: actionSeconds > 0 ? (100 * (actionSeconds - engineSeconds)) / actionSeconds : 0, runWallSeconds: run.seconds + test.seconds },
+      overhead: { actionSeconds, engineSeconds, percent: actionSeconds > 0 ? (100 * (actionSeconds - engineSeconds)) / actionSeconds : 0, runWallSeconds: seconds("run") + seconds("test") },
       compile: compileTiming,
-      incremental,
-      layers: layerFigures({ actions, incremental }),
+      incremental: incrementalFigures,
+      layers: layerFigures({ actions, incremental: incrementalFigures }, workload.layers),
       profiles,
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
     };

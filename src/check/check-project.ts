@@ -16,6 +16,8 @@ import { BigQueryAnalysisError, BigQueryAnalyzer, BigQueryScriptNotAnalyzed } fr
 import { partitionProblem } from "./bigquery-rules.js";
 import { BigQueryCatalog, describeColumns } from "./catalog.js";
 import type { CheckProblem, CheckReport, SkippedAction } from "./report.js";
+import type { LandingSource } from "../config/landing-sources.js";
+import { loadProject } from "../config/project.js";
 import { lineInFile, readSourceLines } from "./source-location.js";
 import { sourceSchema } from "./source-schemas.js";
 
@@ -27,6 +29,11 @@ export interface CheckOptions {
   projectConfigOverride?: Record<string, unknown>;
   /** A running analyzer to reuse (tests); otherwise one is started and stopped. */
   analyzer?: BigQueryAnalyzer;
+  /**
+   * The project's landing sources (default: its c360.json `sources`): a declaration of one
+   * of their bronze tables has the columns the loader writes.
+   */
+  landingSources?: readonly LandingSource[];
 }
 
 /** Dependencies first; ties keep the compiled graph's order. Tests last: nothing reads them. */
@@ -196,11 +203,12 @@ export async function checkProject(options: CheckOptions): Promise<CheckReport> 
     const catalog = new BigQueryCatalog(graph.projectConfig?.defaultDatabase ?? "project");
     const checker = new ActionChecker(analyzer, catalog);
     const { actions } = buildActionGraph(graph);
+    const landingSources = options.landingSources ?? loadProject({ projectDir: options.projectDir }).landingSources;
     const unknownDeclarations = new Set<string>();
     const declarations = new Map((graph.declarations ?? []).map((declaration) => [`${declaration.target.schema}.${declaration.target.name}`, declaration]));
     for (const action of actions.values()) {
       if (action.kind !== "declaration") continue;
-      const schema = sourceSchema(declarations.get(action.name)!);
+      const schema = sourceSchema(declarations.get(action.name)!, landingSources);
       if (schema.ok) catalog.add(action.target, schema.columns);
       else if ("unknown" in schema) {
         checker.warning(action, "declaration", schema.unknown);

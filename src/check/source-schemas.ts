@@ -1,12 +1,12 @@
 /**
  * The schemas of declared sources, which no SQL in the project produces. A bronze table
- * (raw_<system>.<table> of the landing contract, src/loader/catalog.ts) has exactly the
+ * (the table of one of the project's landing sources, c360.json `sources`) has exactly the
  * columns the loader writes: every field as STRING, bookkeeping columns as the loader types
  * them. Any other declaration has the columns it declares, as STRING (Dataform column
  * descriptors carry no types, and declared sources are raw text in this framework).
  */
 import type { CompiledDeclaration } from "../compile/graph-types.js";
-import { BOOKKEEPING_COLUMNS, bronzeSchema, LANDING_SOURCES, type LandingSource } from "../loader/catalog.js";
+import { BOOKKEEPING_COLUMNS, type LandingSource } from "../loader/catalog.js";
 import type { ColumnTypes } from "./catalog.js";
 
 /** The bookkeeping columns the loader writes as integers (LoadColumn type "integer"); the rest are text. */
@@ -15,8 +15,8 @@ const INTEGER_BOOKKEEPING_COLUMNS: ReadonlySet<string> = new Set(["_record_numbe
 /** A schema, a problem (an error), or unknown (a declaration that lists no columns: a warning; what reads it is not analyzed). */
 export type SourceSchema = { ok: true; columns: ColumnTypes } | { ok: false; problem: string } | { ok: false; unknown: string };
 
-function bronzeSource(declaration: CompiledDeclaration): LandingSource | undefined {
-  return LANDING_SOURCES.find((source) => bronzeSchema(source) === declaration.target.schema && source.table === declaration.target.name);
+function bronzeSource(declaration: CompiledDeclaration, sources: readonly LandingSource[]): LandingSource | undefined {
+  return sources.find((source) => source.schema === declaration.target.schema && source.table === declaration.target.name);
 }
 
 function columnType(name: string): string {
@@ -29,9 +29,9 @@ function declaredColumnNames(declaration: CompiledDeclaration): string[] {
   return [...new Set(names)];
 }
 
-export function sourceSchema(declaration: CompiledDeclaration): SourceSchema {
+export function sourceSchema(declaration: CompiledDeclaration, sources: readonly LandingSource[]): SourceSchema {
   const declared = declaredColumnNames(declaration);
-  const source = bronzeSource(declaration);
+  const source = bronzeSource(declaration, sources);
   if (source) {
     const loaded = [...BOOKKEEPING_COLUMNS, ...source.fields];
     const unknown = declared.filter((name) => !loaded.includes(name));

@@ -53,7 +53,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
     }
     const parser = yargs(argv)
       .scriptName("c360")
-      .usage("$0 <command> [options]\n\nBuild the Customer 360 Dataform project on embedded DuckDB (default) or BigQuery.");
+      .usage("$0 <command> [options]\n\nBuild, test and check a Dataform project on embedded DuckDB (default) or BigQuery.");
     for (const command of await commandsFor(argv)) parser.command(command);
     await parser
       .demandCommand(1, "Name a command; see c360 --help.")

@@ -21,7 +21,7 @@ export function withGlobalOptions<T>(yargs: Argv<T>) {
       type: "string",
       describe: "DuckDB targets: the database file to use instead of the target's (relative to the working directory)",
     })
-    .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars as_of_date=2024-06-30 dialect=duckdb" })
+    .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars start_date=2024-06-30 dialect=duckdb" })
     .option("quiet", { type: "boolean", default: false, alias: "q", describe: "Print only errors and the final summary" })
     .option("log-format", {
       choices: ["text", "json"] as const,

@@ -16,7 +16,7 @@ export type { CompiledGraph } from "./graph-types.js";
 
 export interface CompileOptions {
   projectDir: string;
-  /** Overrides of the project's vars (e.g. dialect, as_of_date). */
+  /** Overrides of the project's vars (e.g. dialect, the var c360 sets to the target's engine). */
   vars?: Record<string, string>;
   /** Overrides of other project settings (defaultDatabase, schemaSuffix, ...). */
   projectConfigOverride?: Record<string, unknown>;

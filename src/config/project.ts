@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import yaml from "js-yaml";
 import { ConfigError, UsageError } from "../errors.js";
+import { bronzeTableName, type LandingSource, type LandingSourceConfig, landingSourcesFrom } from "./landing-sources.js";
+import type { SummaryConfig } from "./summary.js";
 import type { ModelFitConfig } from "../runner/model-fits.js";
 import { readValidatedJson } from "./validate.js";
 
@@ -35,6 +37,10 @@ export type TargetConfig = DuckDbTargetConfig | BigQueryTargetConfig;
 export interface C360Config {
   defaultTarget?: string;
   landing?: string;
+  /** The landing sources the loader reads before a build (none: no load step). */
+  sources?: LandingSourceConfig[];
+  /** What a build prints at the end beyond the generic summary. */
+  summary?: SummaryConfig;
   /** The project's dashboard declaration, relative to the project. */
   dashboard?: string;
   /** The project's docs-site settings, relative to the project. */
@@ -59,6 +65,10 @@ export interface ProjectContext {
   vars: Record<string, string>;
   /** Absolute landing folder. */
   landingDir: string;
+  /** The project's landing sources (c360.json `sources`); empty: the project has no load step. */
+  landingSources: LandingSource[];
+  /** The project's end-of-build summary (c360.json `summary`), if it declares one. */
+  summary?: SummaryConfig;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
   /** c360.json `fits`: models the runner fits after their output table is built. */
@@ -137,11 +147,39 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     target,
     vars: checkedDateVars({ ...projectVars, ...dialectVar(projectVars, target.engine), ...target.vars, ...options.vars }),
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
+    landingSources: checkedLandingSources(c360File, config.sources),
+    summary: config.summary,
     artifactsDir: path.join(projectDir, "target"),
     fits: config.fits ?? [],
     dashboardFile: config.dashboard ? path.resolve(projectDir, config.dashboard) : undefined,
     docsFile: config.docs ? path.resolve(projectDir, config.docs) : undefined,
   };
+}
+
+/**
+ * What JSON Schema cannot say: no two sources read the same file or fill the same table, and
+ * an XML layout maps only the source's own columns to attributes.
+ */
+function checkedLandingSources(file: string, configs: LandingSourceConfig[] | undefined): LandingSource[] {
+  const sources = landingSourcesFrom(configs);
+  const problems: string[] = [];
+  sources.forEach((source, index) => {
+    for (const key of ["recordAttributes", "rootAttributes"] as const) {
+      for (const column of Object.keys(source.xml?.[key] ?? {})) {
+        if (!source.fields.includes(column)) problems.push(`/sources/${index}/xml/${key}/${column}: ${column} is not one of the source's columns (${source.fields.join(", ")})`);
+      }
+    }
+  });
+  const seen = { file: new Map<string, number>(), table: new Map<string, number>() };
+  sources.forEach((source, index) => {
+    for (const [key, value] of [["file", source.file], ["table", bronzeTableName(source)]] as const) {
+      const first = seen[key].get(value);
+      if (first === undefined) seen[key].set(value, index);
+      else problems.push(`/sources/${index}/${key}: ${value} is already the ${key} of /sources/${first}; each source reads its own file into its own table`);
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return sources;
 }
 
 /**

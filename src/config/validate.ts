@@ -42,6 +42,8 @@ export function describeProblem(error: ErrorObject): string {
       return `${where}: missing required key '${String(error.params.missingProperty)}'`;
     case "enum":
       return `${where}: must be one of ${(error.params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`;
+    case "false schema":
+      return `${where}: not allowed here`;
     case "const":
       return `${where}: must be ${JSON.stringify(error.params.allowedValue)}`;
     default:

@@ -1,8 +1,8 @@
 /**
  * dbt's node selection (https://docs.getdbt.com/reference/node-selection/syntax), on the
  * compiled Dataform graph:
- * - a selector is `[@|+|N+]method:value[+|+N]`; a bare value selects by name (`customer_360`,
- *   `c360.customer_360`, `stg_*`);
+ * - a selector is `[@|+|N+]method:value[+|+N]`; a bare value selects by name (`orders`,
+ *   `analytics.orders`, `stg_*`);
  * - methods: `tag:`, `path:` (a definitions folder or file, `*` allowed), `kind:` (table, view,
  *   incremental, operation, assertion, declaration, test), `state:modified` / `state:new`
  *   (against a saved compiled.json, see state.ts);

@@ -7,7 +7,6 @@
  */
 import type { Engine, TableRef } from "../engines/engine.js";
 import { C360Error } from "../errors.js";
-import { bronzeSchema, LANDING_SOURCES } from "./catalog.js";
 import { countRows } from "./loading-tables.js";
 import { MANIFEST_TABLE, readManifest } from "./manifest.js";
 
@@ -32,11 +31,15 @@ export class BronzeManifestMismatchError extends C360Error {
   }
 }
 
-/** The bronze tables that disagree with the manifest; none when there is no manifest (a project without a load step). */
-export async function bronzeDisagreements(engine: Engine): Promise<BronzeDisagreement[]> {
+/**
+ * The bronze tables that disagree with the manifest; none when there is no manifest (a
+ * project without a load step). `bronzeTables` (schema.name of the project's landing
+ * sources) are checked even when the manifest lists no part of theirs.
+ */
+export async function bronzeDisagreements(engine: Engine, bronzeTables: readonly string[] = []): Promise<BronzeDisagreement[]> {
   if (!(await engine.describeTable(MANIFEST_TABLE))) return [];
   const expected = new Map<string, { records: number; parts: number }>();
-  for (const source of LANDING_SOURCES) expected.set(`${bronzeSchema(source)}.${source.table}`, { records: 0, parts: 0 });
+  for (const table of bronzeTables) expected.set(table, { records: 0, parts: 0 });
   for (const entry of await readManifest(engine)) {
     const total = expected.get(entry.bronzeTable) ?? { records: 0, parts: 0 };
     expected.set(entry.bronzeTable, { records: total.records + entry.records, parts: total.parts + 1 });
@@ -46,7 +49,7 @@ export async function bronzeDisagreements(engine: Engine): Promise<BronzeDisagre
     const [schema, name] = table.split(".");
     const ref: TableRef = { schema, name };
     const exists = (await engine.describeTable(ref)) !== undefined;
-    // A catalog table no part was ever loaded into may be absent (a source system not delivered).
+    // A source's table no part was ever loaded into may be absent (a source system not delivered).
     if (!exists && parts === 0) continue;
     const held = exists ? await countRows(engine, ref) : undefined;
     if (held !== records) disagreements.push({ table, expected: records, parts, held });
@@ -54,7 +57,7 @@ export async function bronzeDisagreements(engine: Engine): Promise<BronzeDisagre
   return disagreements;
 }
 
-export async function assertBronzeMatchesManifest(engine: Engine): Promise<void> {
-  const disagreements = await bronzeDisagreements(engine);
+export async function assertBronzeMatchesManifest(engine: Engine, bronzeTables: readonly string[] = []): Promise<void> {
+  const disagreements = await bronzeDisagreements(engine, bronzeTables);
   if (disagreements.length > 0) throw new BronzeManifestMismatchError(disagreements);
 }

@@ -22,7 +22,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Engine, TableRef } from "../engines/engine.js";
 import { LandingFileError } from "../errors.js";
-import { bronzeSchema, LANDING_SOURCES, type LandingSource } from "./catalog.js";
+import type { LandingSource } from "./catalog.js";
 import { digestFile } from "./landing-input.js";
 import { faultPoint } from "../faults.js";
 import { countRows, dropLoadingTables, dropLoadingTablesAfterFailure, loadingTableOf } from "./loading-tables.js";
@@ -88,7 +88,8 @@ export interface LoadOptions {
 
 const DEFAULT_BATCH_ROWS = 100_000;
 
-export async function loadLandingFolder(engine: Engine, landingDir: string, options: LoadOptions = {}): Promise<LoadReport> {
+/** Loads the parts of `sources` (the project's c360.json `sources`) found in `landingDir`. */
+export async function loadLandingFolder(engine: Engine, landingDir: string, sources: readonly LandingSource[], options: LoadOptions = {}): Promise<LoadReport> {
   const started = performance.now();
   const landing = path.resolve(landingDir);
   if (!fs.existsSync(landing) || !fs.statSync(landing).isDirectory()) throw new LandingFileError(landingDir, "folder", "the landing folder does not exist");
@@ -96,9 +97,9 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
   const warn = (message: string) => warnings.push(message);
 
   // Everything that can fail without touching the warehouse is checked first.
-  const partsBySource = new Map(LANDING_SOURCES.map((source) => [source, discoverParts(landing, source)] as const));
+  const partsBySource = new Map(sources.map((source) => [source, discoverParts(landing, source)] as const));
   for (const [source, parts] of partsBySource) {
-    if (source.required && parts.length === 0) throw new LandingFileError(source.file, "file not found", `required reference file is missing from ${landingDir}`);
+    if (source.required && parts.length === 0) throw new LandingFileError(source.file, "file not found", `required file of source system ${source.system} is missing from ${landingDir}`);
   }
   warnAbsentSystems(partsBySource, warn);
 
@@ -111,7 +112,7 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
     fullRefresh = true;
   }
   await engine.ensureSchema(MANIFEST_TABLE.schema);
-  const schemas = [...new Set(LANDING_SOURCES.map(bronzeSchema))];
+  const schemas = [...new Set(sources.map((source) => source.schema))];
   for (const schema of schemas) await engine.ensureSchema(schema);
   // A load killed before its swap leaves its staging tables behind (bronze itself is intact).
   await dropLoadingTables(engine, schemas);
@@ -121,7 +122,7 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
   // Per table: keep what it holds and append new parts to it, or rebuild it beside the old one.
   const plans: TablePlan[] = [];
   for (const [source, parts] of partsBySource) {
-    const table: TableRef = { schema: bronzeSchema(source), name: source.table };
+    const table: TableRef = { schema: source.schema, name: source.table };
     const tableName = `${table.schema}.${table.name}`;
     let loaded = new Map(manifest.filter((entry) => entry.bronzeTable === tableName).map((entry) => [entry.file, entry]));
     const state = fullRefresh ? "rebuild" : await tableState(engine, table, source, loaded);
@@ -219,7 +220,7 @@ async function tableState(engine: Engine, table: TableRef, source: LandingSource
   if (!columns && loaded.size === 0) return "new";
   if (!columns) return { reason: "is missing" };
   const expectedColumns = bronzeColumns(source).map((column) => column.name);
-  if (columns.length !== expectedColumns.length || columns.some((column, index) => column.name !== expectedColumns[index])) return { reason: "has another layout than the catalog" };
+  if (columns.length !== expectedColumns.length || columns.some((column, index) => column.name !== expectedColumns[index])) return { reason: "has another layout than its source declares" };
   const expected = [...loaded.values()].reduce((sum, entry) => sum + entry.records, 0);
   const held = await countRows(engine, table);
   if (held === expected) return "append";

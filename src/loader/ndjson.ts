@@ -1,8 +1,8 @@
 /**
  * NDJSON landing files → bronze records. Each non-blank line is one record and its raw
  * text is the record: bronze keeps the line as it came (without its line ending) and
- * silver extracts fields with the warehouse's JSON functions, so a malformed line still
- * reaches bronze and is quarantined there as invalid_json.
+ * the project's SQL extracts fields with the warehouse's JSON functions, so a malformed line
+ * still reaches bronze, where the project decides what to do with it.
  */
 import type { BronzeRecord } from "./bronze-record.js";
 import type { LandingChunk } from "./landing-input.js";

@@ -3,6 +3,7 @@
  * source's fields), choosing the parser by format.
  */
 import type { LoadColumn } from "../engines/engine.js";
+import { LandingFileError } from "../errors.js";
 import type { BronzeRecord, WarningSink } from "./bronze-record.js";
 import { BOOKKEEPING_COLUMNS, type LandingSource } from "./catalog.js";
 import { parseCsv } from "./csv.js";
@@ -10,7 +11,7 @@ import { parseJsonArray } from "./json-array.js";
 import type { LandingChunk } from "./landing-input.js";
 import { parseNdjson } from "./ndjson.js";
 import type { LandingPart } from "./parts.js";
-import { parseMembersXml } from "./xml.js";
+import { parseXmlRecords } from "./xml.js";
 
 export type BronzeRow = (string | number | null)[];
 
@@ -33,7 +34,8 @@ export function parseRecords(part: LandingPart, chunks: AsyncIterable<LandingChu
     case "json-array":
       return parseJsonArray(chunks, file);
     case "xml":
-      return parseMembersXml(chunks, file, source.fields, warn);
+      if (!source.xml) throw new LandingFileError(file, "source", `the XML source ${source.schema}.${source.table} declares no xml layout (root and record element names)`);
+      return parseXmlRecords(chunks, file, source.fields, source.xml, warn);
   }
 }
 

@@ -1,17 +1,16 @@
 /**
- * The loyalty XML export → bronze records, one per <member> child of the <members> root,
- * streamed through saxes (any well-formed spelling: quotes, CDATA, entities, empty or
- * omitted elements). Fields: the `id` attribute, the text of each child element named in
- * the contract (null when omitted, '' when empty) and the root's `exported_at`.
- * The member element's XML text is kept as the raw record.
+ * An XML landing file → bronze records, one per record element (XmlLayout.record) under the
+ * root element (XmlLayout.root), streamed through saxes (any well-formed spelling: quotes,
+ * CDATA, entities, empty or omitted elements). Fields: the record's attributes and the
+ * root's attributes the layout maps to columns, and the text of each child element named
+ * like a column (null when omitted, '' when empty). The record element's XML text is kept
+ * as the raw record.
  */
 import { SaxesParser, type SaxesTagPlain } from "saxes";
+import type { XmlLayout } from "../config/landing-sources.js";
 import { LandingFileError } from "../errors.js";
 import type { BronzeRecord, WarningSink } from "./bronze-record.js";
 import type { LandingChunk } from "./landing-input.js";
-
-const ROOT = "members";
-const MEMBER = "member";
 
 /**
  * The decoded text saxes has been fed but not finished with. saxes reports positions as
@@ -63,50 +62,58 @@ function countNewlines(text: string, before: number): number {
   return count;
 }
 
-interface OpenMember {
+interface OpenRecord {
   startIndex: number;
   lineNumber: number;
-  id: string | null;
-  /** Field name → text, for the contract's child elements seen so far. */
-  values: Map<string, string>;
+  /** Column → value, for the record's attributes and the child elements seen so far. */
+  values: Map<string, string | null>;
 }
 
-/** `fields` is the bronze field order: member_id, the child element names, exported_at. */
-export async function* parseMembersXml(chunks: AsyncIterable<LandingChunk>, file: string, fields: readonly string[], warn: WarningSink): AsyncGenerator<BronzeRecord> {
-  const childFields = new Set(fields.filter((field) => field !== "member_id" && field !== "exported_at"));
+/** `fields` is the bronze field order; `layout` says which of them are attributes. */
+export async function* parseXmlRecords(
+  chunks: AsyncIterable<LandingChunk>,
+  file: string,
+  fields: readonly string[],
+  layout: XmlLayout,
+  warn: WarningSink,
+): AsyncGenerator<BronzeRecord> {
+  const { root: rootName, record: recordName } = layout;
+  const recordAttributes = Object.entries(layout.recordAttributes);
+  const rootAttributes = Object.entries(layout.rootAttributes);
+  const childFields = new Set(fields.filter((field) => !(field in layout.recordAttributes) && !(field in layout.rootAttributes)));
   const window = new TextWindow();
   const parser = new SaxesParser({ position: true, xmlns: false });
   const ready: BronzeRecord[] = [];
   const ignoredNames = new Set<string>();
   let failure: LandingFileError | undefined;
-  let exportedAt: string | null = null;
+  let rootValues = new Map<string, string | null>();
   let depth = 0;
   let recordNumber = 0;
-  let member: OpenMember | undefined;
+  let current: OpenRecord | undefined;
   let field: { name: string; depth: number; text: string } | undefined;
 
   parser.on("error", (error) => {
     failure ??= new LandingFileError(file, `line ${parser.line}, column ${parser.column}`, `invalid XML: ${error.message.replace(/^\d+:\d+: /, "")}`, { cause: error });
   });
   parser.on("opentagstart", (tag) => {
-    if (depth === 1 && tag.name === MEMBER) {
+    if (depth === 1 && tag.name === recordName) {
       // saxes has read past the name and one delimiter; find the '<' that opened it.
       const startIndex = window.lastIndexOf(`<${tag.name}`, window.indexOf(parser.position));
-      member = { startIndex, lineNumber: window.lineAt(startIndex), id: null, values: new Map() };
+      current = { startIndex, lineNumber: window.lineAt(startIndex), values: new Map() };
     }
   });
   parser.on("opentag", (tag: SaxesTagPlain) => {
     depth++;
     if (depth === 1) {
-      if (tag.name !== ROOT) failure ??= new LandingFileError(file, `line ${parser.line}`, `the root element is <${tag.name}>, expected <${ROOT}>`);
-      exportedAt = attribute(tag, "exported_at");
+      if (tag.name !== rootName) failure ??= new LandingFileError(file, `line ${parser.line}`, `the root element is <${tag.name}>, expected <${rootName}>`);
+      rootValues = new Map(rootAttributes.map(([column, name]) => [column, attribute(tag, name)]));
     } else if (depth === 2) {
-      if (tag.name === MEMBER && member) member.id = attribute(tag, "id");
+      if (tag.name === recordName && current) for (const [column, name] of recordAttributes) current.values.set(column, attribute(tag, name));
       else if (!ignoredNames.has(tag.name)) {
         ignoredNames.add(tag.name);
-        warn(`${file}: ignoring <${tag.name}> elements under <${ROOT}> (only <${MEMBER}> is a record)`);
+        warn(`${file}: ignoring <${tag.name}> elements under <${rootName}> (only <${recordName}> is a record)`);
       }
-    } else if (depth === 3 && member && childFields.has(tag.name) && !member.values.has(tag.name)) {
+    } else if (depth === 3 && current && childFields.has(tag.name) && !current.values.has(tag.name)) {
       field = { name: tag.name, depth, text: "" };
     }
   });
@@ -117,20 +124,20 @@ export async function* parseMembersXml(chunks: AsyncIterable<LandingChunk>, file
   parser.on("cdata", onText);
   parser.on("closetag", (tag) => {
     if (field && depth === field.depth) {
-      member?.values.set(field.name, field.text);
+      current?.values.set(field.name, field.text);
       field = undefined;
     }
-    if (depth === 2 && member && tag.name === MEMBER) {
+    if (depth === 2 && current && tag.name === recordName) {
       const endIndex = window.indexOf(parser.position);
       recordNumber++;
-      const open = member;
+      const open = current;
       ready.push({
         recordNumber,
         lineNumber: open.lineNumber,
-        fields: fields.map((name) => (name === "member_id" ? open.id : name === "exported_at" ? exportedAt : (open.values.get(name) ?? null))),
+        fields: fields.map((name) => (rootValues.has(name) ? rootValues.get(name)! : (open.values.get(name) ?? null))),
         raw: window.slice(open.startIndex, endIndex),
       });
-      member = undefined;
+      current = undefined;
       window.dropBefore(endIndex);
     }
     depth--;
@@ -143,11 +150,11 @@ export async function* parseMembersXml(chunks: AsyncIterable<LandingChunk>, file
     window.append(text);
     parser.write(text);
     if (failure) throw failure;
-    // Between members only text after the last '<' can still be needed (a tag cut by the chunk).
-    if (!member && window.length > 1 << 20) window.dropBefore(window.lastIndexOf("<", window.length));
+    // Between records only text after the last '<' can still be needed (a tag cut by the chunk).
+    if (!current && window.length > 1 << 20) window.dropBefore(window.lastIndexOf("<", window.length));
     yield* ready.splice(0);
   }
-  if (!sawText) throw new LandingFileError(file, "byte 0", `the file is empty: expected a <${ROOT}> document`);
+  if (!sawText) throw new LandingFileError(file, "byte 0", `the file is empty: expected a <${rootName}> document`);
   parser.close();
   if (failure) throw failure;
   yield* ready.splice(0);

@@ -10,7 +10,8 @@
  * - an incremental or an operation's output: a new value at every run (its content depends
  *   on its own history, and its queries may not be idempotent), except an incremental whose
  *   merge changed no row and that has no incremental pre/post operations: it keeps its version;
- * - a bronze table of the landing catalog: a hash of the load manifest's parts for it.
+ * - a bronze table the loader fills (a landing source of the project): a hash of the load
+ *   manifest's parts for it.
  * A table or view is skipped only when its version equals the recorded one and it exists.
  * Never skipped: incrementals, operations, assertions, unit tests, actions with pre/post
  * operations, SQL calling a clock or a random function, and anything reading a declaration
@@ -26,7 +27,6 @@ import type { Engine, LoadColumn, TableRef } from "../engines/engine.js";
 import type { CompiledTable } from "../compile/graph-types.js";
 import { type Action, actionName } from "../graph/actions.js";
 import type { ActionOutcome } from "./execute-action.js";
-import { bronzeSchema, LANDING_SOURCES } from "../loader/catalog.js";
 import { readManifest, sqlText } from "../loader/manifest.js";
 
 export const STATE_TABLE: TableRef = { schema: "c360_meta", name: "action_state" };
@@ -60,7 +60,8 @@ export class BuildState {
   }
 
   /** The state of the warehouse; undefined when there is none to keep (no state table, no flag). */
-  static async open(engine: Engine, actions: Map<string, Action>, options: { skipUnchanged: boolean }): Promise<BuildState | undefined> {
+  /** `bronzeTables`: schema.name of the tables the loader fills (the project's landing sources); their versions come from the load manifest. */
+  static async open(engine: Engine, actions: Map<string, Action>, options: { skipUnchanged: boolean; bronzeTables?: readonly string[] }): Promise<BuildState | undefined> {
     const exists = (await engine.describeTable(STATE_TABLE)) !== undefined;
     if (!exists && !options.skipUnchanged) return undefined;
     if (!exists) {
@@ -70,7 +71,7 @@ export class BuildState {
     const rows = await engine.query(`select action, version from ${engine.quoteTable(STATE_TABLE)}`, { actionName: "read build state" });
     const recorded = new Map(rows.map((row) => [String(row.action), String(row.version)]));
     const existingTables = new Set((await engine.listTables()).map(actionName));
-    return new BuildState(engine, actions, recorded, await bronzeTableVersions(engine), existingTables, options.skipUnchanged);
+    return new BuildState(engine, actions, recorded, await bronzeTableVersions(engine, options.bronzeTables ?? []), existingTables, options.skipUnchanged);
   }
 
   /** Whether the action can be skipped, and the version it has (or will have once built). */
@@ -151,12 +152,12 @@ function noStatements(...lists: (string[] | undefined)[]): boolean {
   return lists.every((statements) => (statements ?? []).every((statement) => !statement.trim()));
 }
 
-/** Bronze tables of the landing catalog, by schema.name: a hash of the parts the manifest lists for each (empty tables included). */
-async function bronzeTableVersions(engine: Engine): Promise<Map<string, string>> {
+/** Bronze tables by schema.name: a hash of the parts the manifest lists for each (empty tables included). */
+async function bronzeTableVersions(engine: Engine, bronzeTables: readonly string[]): Promise<Map<string, string>> {
+  if (bronzeTables.length === 0) return new Map();
   const manifest = await readManifest(engine);
   const versions = new Map<string, string>();
-  for (const source of LANDING_SOURCES) {
-    const table = `${bronzeSchema(source)}.${source.table}`;
+  for (const table of bronzeTables) {
     const parts = manifest
       .filter((entry) => entry.bronzeTable === table)
       .map((entry) => `${entry.file}\t${entry.sha256}\t${entry.records}`)

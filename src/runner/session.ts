@@ -50,6 +50,8 @@ export interface ExecutionOptions {
   failFast?: boolean;
   /** Do not rebuild tables and views whose SQL and inputs are unchanged since their last build (build-state.ts). */
   skipUnchanged?: boolean;
+  /** schema.name of the bronze tables the loader fills (the project's landing sources), for skipUnchanged. */
+  bronzeTables?: readonly string[];
   onStart?: (node: PlanNode, total: number) => void;
   onResult?: (result: ActionResult, done: number, total: number) => void;
 }
@@ -70,7 +72,7 @@ export async function executeActions(
   // Assertions and unit tests write no table: a plan of only those needs no build state.
   const writesTables = plan.some((node) => EXECUTABLE_KINDS.has(node.action.kind));
   const fits = resolveModelFits(project.fits ?? [], project.actions);
-  const buildState = writesTables ? await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false }) : undefined;
+  const buildState = writesTables ? await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false, bronzeTables: options.bronzeTables }) : undefined;
   return runPlan(engine, plan, {
     buildState,
     projectDir: project.projectDir,

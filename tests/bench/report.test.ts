@@ -13,8 +13,7 @@ const action = (name: string, seconds: number, rows?: number, layer = "marts", k
 });
 
 const report: BenchReport = {
-  persons: 1000,
-  seed: 42,
+  workload: "1,000 persons (seed 42)",
   machine: { cpus: 2, memoryGiB: 24, node: "v20", storageVersion: "latest", actionsInParallel: 2 },
   phases: [
     { phase: "load", seconds: 2, rows: 1000 },
@@ -24,7 +23,7 @@ const report: BenchReport = {
   actions: [action("c360.fast", 1, 500), action("c360.slow", 3, 300)],
   overhead: { actionSeconds: 4, engineSeconds: 3.98, percent: 0.5, runWallSeconds: 4 },
   compile: { inProcessColdSeconds: 0.1, inProcessWarmMedianSeconds: 0.05, stockCliMedianSeconds: 2.5, speedupWarm: 50, speedupCold: 25 },
-  incremental: { newEvents: 10, newOrders: 5, loadSeconds: 0.5, runSeconds: 1, percentOfFullLoadAndRun: 25, actions: [action("c360.increment", 0.75, 15)] },
+  incremental: { newRows: { events: 10, orders: 5 }, loadSeconds: 0.5, runSeconds: 1, percentOfFullLoadAndRun: 25, actions: [action("c360.increment", 0.75, 15)] },
   layers: [{ layer: "marts", buildSeconds: 4, testSeconds: 0, incrementalSeconds: 0.75 }],
   profiles: [],
   peakRssMiB: 512,
@@ -71,7 +70,8 @@ describe("formatBenchReport", () => {
 
 describe("layerFigures", () => {
   it("sums the full build's actions, its assertions and tests, and the incremental run's actions by layer, in build order", () => {
-    const figures = layerFigures({
+    const figures = layerFigures(
+      {
       actions: [
         action("c360.customer_360", 3, 10, "marts"),
         action("c360_staging.stg_a", 2, 10, "staging"),
@@ -81,7 +81,9 @@ describe("layerFigures", () => {
         action("c360.untagged", 1, 1, "other"),
       ],
       incremental: { ...report.incremental, actions: [action("c360_staging.stg_b", 0.5, 1, "staging", "incremental"), action("c360.customer_360", 2, 10)] },
-    });
+    },
+      ["staging", "identity", "marts", "reporting"],
+    );
     expect(figures).toEqual([
       { layer: "staging", buildSeconds: 3.5, testSeconds: 0.5, incrementalSeconds: 0.5 },
       { layer: "marts", buildSeconds: 3, testSeconds: 0.25, incrementalSeconds: 2 },

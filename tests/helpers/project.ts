@@ -4,12 +4,24 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileProject } from "../../src/compile/index.js";
+import type { LandingSource } from "../../src/config/landing-sources.js";
+import { loadProject } from "../../src/config/project.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
 import { readModelFits } from "../../src/config/project.js";
 import type { CompiledProject } from "../../src/runner/session.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const EXAMPLE_PROJECT = path.join(REPO_ROOT, "tests/fixtures/projects/example");
+
+/** This project's landing sources, as its c360.json declares them (what `c360 build` loads). */
+export const PROJECT_SOURCES: readonly LandingSource[] = loadProject({ projectDir: REPO_ROOT }).landingSources;
+
+/** The project's landing source that fills bronze table `table` (schema raw_* or any). */
+export function projectSource(table: string): LandingSource {
+  const source = PROJECT_SOURCES.find((candidate) => candidate.table === table);
+  if (!source) throw new Error(`c360.json declares no landing source for table ${table}`);
+  return source;
+}
 
 /** The project compiled as the runner takes it, without the compiled.json that compileForTarget writes. */
 export function compiledProject(projectDir: string, vars: Record<string, string> = {}): CompiledProject {

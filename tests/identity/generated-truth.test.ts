@@ -1,12 +1,12 @@
 /**
  * Identity resolution against the ground truth of a generated landing folder
- * (src/generator): pairwise precision, recall and F1 of the clustering, exact customer
+ * (tools/generator): pairwise precision, recall and F1 of the clustering, exact customer
  * keys, and the per-file accepted / quarantined counts of the truth's summary.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateLanding, type TruthSummary } from "../../src/generator/index.js";
+import { generateLanding, type TruthSummary } from "../../tools/generator/index.js";
 import { SilverBuild, temporaryFolder } from "../staging/silver-harness.js";
 import { identityMap, pairwiseScores } from "./identity-helpers.js";
 

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROJECT_SOURCES } from "../helpers/project.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { InjectedFault } from "../../src/faults.js";
 import { LandingFileError } from "../../src/errors.js";
@@ -55,12 +56,12 @@ function injectError(point: string): void {
 describe("atomic loads", () => {
   it("a full refresh that stops on a truncated file leaves every bronze table and the manifest as they were", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     const before = await snapshot();
     expect((before.manifest as unknown[]).length).toBe(4);
     const xml = path.join(folder, "loyalty/members.xml");
     fs.writeFileSync(xml, LANDING["loyalty/members.xml"].slice(0, 60));
-    const error = await rejection(loadLandingFolder(engine, folder, { fullRefresh: true }));
+    const error = await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true }));
     expect(error).toBeInstanceOf(LandingFileError);
     expect(await snapshot()).toEqual(before);
     expect(await bronzeDisagreements(engine)).toEqual([]);
@@ -70,12 +71,12 @@ describe("atomic loads", () => {
   for (const point of ["load.part:2", "load.part-rows:3", "load.swap:1", "load.swap:5", "load.swap:8", "load.manifest:1", "engine.statement:40"]) {
     it(`a full refresh failing at ${point} changes nothing, and leaves no staging table`, async () => {
       const folder = writeLanding(LANDING);
-      await loadLandingFolder(engine, folder);
+      await loadLandingFolder(engine, folder, PROJECT_SOURCES);
       const before = await snapshot();
       // New content for every delivered file, so that a table swapped in would show.
       writeLanding(CHANGED, folder);
       injectError(point);
-      expect(await rejection(loadLandingFolder(engine, folder, { fullRefresh: true }))).toBeInstanceOf(Error);
+      expect(await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true }))).toBeInstanceOf(Error);
       delete process.env.C360_FAULT_AT;
       expect(await snapshot()).toEqual(before);
     });
@@ -83,9 +84,9 @@ describe("atomic loads", () => {
 
   it("the injected faults are reached (a fault point that is never passed would make the test above vacuous)", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     injectError("load.swap:8");
-    const error = await rejection(loadLandingFolder(engine, folder, { fullRefresh: true }));
+    const error = await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true }));
     expect(error).toBeInstanceOf(InjectedFault);
     expect(error.message).toBe("injected fault at load.swap:8");
   });
@@ -112,9 +113,9 @@ describe("atomic loads", () => {
 
   it("a full refresh that completes swaps in every table and a manifest listing exactly its parts", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     fs.writeFileSync(path.join(folder, "reference/countries.csv"), "alpha2,alpha3,name\nFR,FRA,France\n");
-    const report = await loadLandingFolder(engine, folder, { fullRefresh: true });
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true });
     expect(report.fullRefresh).toBe(true);
     expect(await engine.query("select alpha2 from raw_reference.countries")).toEqual([{ alpha2: "FR" }]);
     expect(await engine.query("select file, records from raw_meta.load_manifest order by file")).toEqual([
@@ -128,24 +129,24 @@ describe("atomic loads", () => {
 
   it("a new part goes in with its manifest row: a failure between the two keeps neither", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     writeLanding({ "web/events-2024-07-01.ndjson": '{"message_id":"m3"}\n' }, folder);
     const before = await snapshot();
     injectError("load.part-rows:1");
-    expect(await rejection(loadLandingFolder(engine, folder))).toBeInstanceOf(InjectedFault);
+    expect(await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES))).toBeInstanceOf(InjectedFault);
     delete process.env.C360_FAULT_AT;
     expect(await snapshot()).toEqual(before);
-    const report = await loadLandingFolder(engine, folder);
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     expect(report.files.filter((file) => file.status === "loaded").map((file) => file.file)).toEqual(["web/events-2024-07-01.ndjson"]);
     expect(await bronzeDisagreements(engine)).toEqual([]);
   });
 
   it("drops the staging tables a killed load left, and rebuilds a table whose rows disagree with the manifest", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     await engine.execute("create table raw_web.events__loading as select * from raw_web.events");
     await engine.execute("delete from raw_loyalty.members where member_id = 'L2'");
-    const report = await loadLandingFolder(engine, folder);
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     expect(report.warnings.filter((warning) => warning.startsWith("raw_"))).toEqual([
       "raw_loyalty.members holds 1 rows where the load manifest records 2 (an earlier load was interrupted, or the table was changed outside c360): reloading all its parts",
     ]);
@@ -157,7 +158,7 @@ describe("atomic loads", () => {
 
 describe("bronze against the manifest (run and test refuse when they disagree)", () => {
   it("names each table that disagrees and says to run c360 build", async () => {
-    await loadLandingFolder(engine, writeLanding(LANDING));
+    await loadLandingFolder(engine, writeLanding(LANDING), PROJECT_SOURCES);
     await engine.execute("delete from raw_web.events where _record_number = 2");
     await engine.execute("drop table raw_loyalty.members");
     const error = await rejection(assertBronzeMatchesManifest(engine));

@@ -5,7 +5,7 @@
  * row by row, the load report, or the error.
  */
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
-import { bronzeSchema, LANDING_SOURCES } from "../../src/loader/catalog.js";
+import { PROJECT_SOURCES } from "../helpers/project.js";
 import { loadLandingFolder, type LoadReport } from "../../src/loader/index.js";
 
 export interface LoadOutcome {
@@ -21,13 +21,13 @@ async function loadOnce(folder: string, engineReader: boolean): Promise<LoadOutc
     let report: LoadReport | undefined;
     let error: LoadOutcome["error"];
     try {
-      report = await loadLandingFolder(engine, folder, { engineReader });
+      report = await loadLandingFolder(engine, folder, PROJECT_SOURCES, { engineReader });
     } catch (caught) {
       error = { name: (caught as Error).name, message: (caught as Error).message };
     }
     const tables: LoadOutcome["tables"] = {};
-    for (const source of LANDING_SOURCES) {
-      const table = { schema: bronzeSchema(source), name: source.table };
+    for (const source of PROJECT_SOURCES) {
+      const table = { schema: source.schema, name: source.table };
       if (!(await engine.describeTable(table))) continue;
       tables[`${table.schema}.${table.name}`] = await engine.query(`select * from ${engine.quoteTable(table)} order by _part_suffix, _source_file, _record_number`);
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_SOURCES } from "../helpers/project.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { loadLandingFolder, type LoadReport } from "../../src/loader/index.js";
 
@@ -7,7 +8,7 @@ let engine: DuckDbEngine;
 let report: LoadReport;
 beforeAll(async () => {
   engine = await DuckDbEngine.open(":memory:", { connections: 1 });
-  report = await loadLandingFolder(engine, "tests/fixtures/landing");
+  report = await loadLandingFolder(engine, "tests/fixtures/landing", PROJECT_SOURCES);
 });
 afterAll(async () => {
   await engine.close();

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROJECT_SOURCES } from "../helpers/project.js";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { LandingFileError } from "../../src/errors.js";
 import { loadLandingFolder, MANIFEST_TABLE, type FileLoadReport } from "../../src/loader/index.js";
@@ -45,7 +46,7 @@ async function snapshot(): Promise<Record<string, unknown>[][]> {
 describe("loadLandingFolder", () => {
   it("loads every format into its bronze table, one row per record, malformed records with their raw text", async () => {
     const seen: FileLoadReport[] = [];
-    const report = await loadLandingFolder(engine, writeLanding(FULL), { onFile: (file) => seen.push(file) });
+    const report = await loadLandingFolder(engine, writeLanding(FULL), PROJECT_SOURCES, { onFile: (file) => seen.push(file) });
     expect(report.warnings).toEqual([]);
     expect(seen.map((file) => [file.file, file.status, file.records])).toEqual([
       ["crm/customers.csv", "loaded", 2],
@@ -78,7 +79,7 @@ describe("loadLandingFolder", () => {
 
   it("gives an absent optional system empty tables and a warning", async () => {
     const { "loyalty/members.xml": _loyalty, "shop/orders.csv": _orders, "shop/order_items.csv": _items, ...rest } = FULL;
-    const report = await loadLandingFolder(engine, writeLanding(rest));
+    const report = await loadLandingFolder(engine, writeLanding(rest), PROJECT_SOURCES);
     expect(report.warnings).toEqual([
       "source system shop is absent: no shop/orders.csv, shop/order_items.csv in the landing folder; its bronze table(s) will be empty",
       "source system loyalty is absent: no loyalty/members.xml in the landing folder; its bronze table(s) will be empty",
@@ -90,7 +91,7 @@ describe("loadLandingFolder", () => {
 
   it("stops when required reference data is missing, before touching the warehouse", async () => {
     const { "reference/countries.csv": _countries, ...rest } = FULL;
-    const error = await rejection(loadLandingFolder(engine, writeLanding(rest)));
+    const error = await rejection(loadLandingFolder(engine, writeLanding(rest), PROJECT_SOURCES));
     expect(error).toBeInstanceOf(LandingFileError);
     expect(error.message).toMatch(/^reference\/countries\.csv \(file not found\)/);
     expect(await engine.listTables()).toEqual([]);
@@ -98,34 +99,34 @@ describe("loadLandingFolder", () => {
 
   it("stops on a broken file naming it and its position, and keeps no row of it", async () => {
     const folder = writeLanding({ ...FULL, "support/tickets.json": '[{"ticket_id": 1},\n {"ticket_id": 2,\n' });
-    const error = (await rejection(loadLandingFolder(engine, folder))) as LandingFileError;
+    const error = (await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES))) as LandingFileError;
     expect(error).toBeInstanceOf(LandingFileError);
     expect(error.file).toBe("support/tickets.json");
     expect(error.position).toMatch(/^line \d+, byte \d+$/);
     expect(await rows("raw_support.tickets")).toEqual([]);
     // Fixing the file and loading again picks up where the failed load stopped.
     fs.writeFileSync(path.join(folder, "support/tickets.json"), '[{"ticket_id": 1}, {"ticket_id": 2}]');
-    const report = await loadLandingFolder(engine, folder);
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     expect(report.files.filter((file) => file.status === "loaded").map((file) => file.file)).toEqual(["support/tickets.json", "loyalty/members.xml", "reference/fx_rates.csv", "reference/countries.csv"]);
     expect(await rows("raw_support.tickets")).toHaveLength(2);
   });
 
   it("loads the same folder twice into the same bronze tables, skipping what it has", async () => {
     const folder = writeLanding(FULL);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     const first = await snapshot();
-    const again = await loadLandingFolder(engine, folder);
+    const again = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     expect(again.files.every((file) => file.status === "unchanged")).toBe(true);
     expect(await snapshot()).toEqual(first);
-    await loadLandingFolder(engine, folder, { fullRefresh: true });
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true });
     expect(await snapshot()).toEqual(first);
   });
 
   it("appends a new part without reloading the old ones", async () => {
     const folder = writeLanding(FULL);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     writeLanding({ "web/events-2024-07-01.ndjson": '{"message_id":"m9"}\n{"message_id":"m10"}\n' }, folder);
-    const report = await loadLandingFolder(engine, folder);
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     expect(report.files.filter((file) => file.status === "loaded")).toMatchObject([{ file: "web/events-2024-07-01.ndjson", records: 2 }]);
     expect((await rows("raw_web.events")).map((event) => event._source_file)).toEqual([
       "web/events.ndjson",
@@ -145,13 +146,13 @@ describe("loadLandingFolder", () => {
 
   it("refuses a part that changed after it was loaded, naming it; a full refresh reloads it", async () => {
     const folder = writeLanding(FULL);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     fs.appendFileSync(path.join(folder, "web/events.ndjson"), '{"message_id":"late"}\n');
-    const error = (await rejection(loadLandingFolder(engine, folder))) as LandingFileError;
+    const error = (await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES))) as LandingFileError;
     expect(error).toBeInstanceOf(LandingFileError);
     expect(error.file).toBe("web/events.ndjson");
     expect(error.message).toContain("changed after it was loaded");
-    const report = await loadLandingFolder(engine, folder, { fullRefresh: true });
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true });
     expect(report.fullRefresh).toBe(true);
     expect(await rows("raw_web.events")).toHaveLength(4);
   });
@@ -174,11 +175,11 @@ describe("loadLandingFolder", () => {
 
     it("trusts a part with the recorded size and modification time; --verify-checksums reads it and finds the change", async () => {
       const folder = writeDeliveredLanding();
-      await loadLandingFolder(engine, folder);
+      await loadLandingFolder(engine, folder, PROJECT_SOURCES);
       rewriteKeepingSizeAndTime(folder);
-      const quick = await loadLandingFolder(engine, folder);
+      const quick = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
       expect(quick.files.find((file) => file.file === EVENTS)?.status).toBe("unchanged");
-      const error = (await rejection(loadLandingFolder(engine, folder, { verifyChecksums: true }))) as LandingFileError;
+      const error = (await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { verifyChecksums: true }))) as LandingFileError;
       expect(error).toBeInstanceOf(LandingFileError);
       expect(error.file).toBe(EVENTS);
       expect(error.message).toContain("changed after it was loaded");
@@ -186,26 +187,26 @@ describe("loadLandingFolder", () => {
 
     it("checksums a part whose modification time moved, and accepts it when its bytes are the same", async () => {
       const folder = writeDeliveredLanding();
-      await loadLandingFolder(engine, folder);
+      await loadLandingFolder(engine, folder, PROJECT_SOURCES);
       const later = new Date(Date.now() + 60_000);
       fs.utimesSync(path.join(folder, EVENTS), later, later);
-      const report = await loadLandingFolder(engine, folder);
+      const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
       expect(report.files.every((file) => file.status === "unchanged")).toBe(true);
       // The new time is recorded: a change that keeps it goes unread, like any quick check.
       const [{ modified_at: recorded }] = await engine.query(`select modified_at from ${engine.quoteTable(MANIFEST_TABLE)} where file = '${EVENTS}'`);
       expect(String(recorded)).toBe(fs.statSync(path.join(folder, EVENTS), { bigint: true }).mtimeNs.toString());
       // Moved again with other bytes: read, and refused.
       rewriteKeepingSizeAndTime(folder);
-      const error = (await rejection(loadLandingFolder(engine, folder))) as LandingFileError;
+      const error = (await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES))) as LandingFileError;
       expect(error.file).toBe(EVENTS);
     });
 
     it("upgrades a manifest written before modification times were recorded, and checksums its parts", async () => {
       const folder = writeDeliveredLanding();
-      await loadLandingFolder(engine, folder);
+      await loadLandingFolder(engine, folder, PROJECT_SOURCES);
       await engine.execute(`alter table ${engine.quoteTable(MANIFEST_TABLE)} drop column modified_at`);
       rewriteKeepingSizeAndTime(folder);
-      const error = (await rejection(loadLandingFolder(engine, folder))) as LandingFileError;
+      const error = (await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES))) as LandingFileError;
       expect(error.file).toBe(EVENTS);
       const columns = (await engine.describeTable(MANIFEST_TABLE))?.map((column) => column.name);
       expect(columns).toContain("modified_at");
@@ -213,8 +214,8 @@ describe("loadLandingFolder", () => {
   });
 
   it("reloads everything when pointed at another landing folder", async () => {
-    await loadLandingFolder(engine, writeLanding(FULL));
-    const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": '{"message_id":"x"}\n' }));
+    await loadLandingFolder(engine, writeLanding(FULL), PROJECT_SOURCES);
+    const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": '{"message_id":"x"}\n' }), PROJECT_SOURCES);
     expect(report.fullRefresh).toBe(true);
     expect(report.warnings.filter((warning) => /^bronze was loaded from .*; reloading everything from /.test(warning))).toHaveLength(1);
     expect(await rows("raw_web.events")).toHaveLength(1);
@@ -223,7 +224,7 @@ describe("loadLandingFolder", () => {
 
   it("batches rows into several engine.load calls", async () => {
     const lines = Array.from({ length: 25 }, (_, index) => `{"message_id":"m${index}"}`).join("\n");
-    const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": lines }), { batchRows: 10, engineReader: false });
+    const report = await loadLandingFolder(engine, writeLanding({ ...REFERENCE, "web/events.ndjson": lines }), PROJECT_SOURCES, { batchRows: 10, engineReader: false });
     expect(report.files.find((file) => file.file === "web/events.ndjson")?.records).toBe(25);
     expect((await rows("raw_web.events")).map((event) => event._record_number)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
   });

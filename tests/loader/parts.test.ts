@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LANDING_SOURCES } from "../../src/loader/catalog.js";
+import { projectSource } from "../helpers/project.js";
 import { comparePartSuffixes, discoverParts, partSuffix } from "../../src/loader/parts.js";
 import { writeLanding } from "./helpers.js";
 
-const events = LANDING_SOURCES.find((source) => source.table === "events")!;
-const orders = LANDING_SOURCES.find((source) => source.table === "orders")!;
+const events = projectSource("events");
+const orders = projectSource("orders");
 
 describe("parts", () => {
   it("recognises the plain file and <stem>-<suffix>.<ext>, nothing else", () => {

@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LANDING_SOURCES } from "../../src/loader/catalog.js";
+import { PROJECT_SOURCES } from "../helpers/project.js";
 import { discoverParts, type LandingPart } from "../../src/loader/parts.js";
 import { StagingQueue } from "../../src/loader/staging-queue.js";
 import { writeLanding } from "./helpers.js";
 
 function partsOf(folder: string): LandingPart[] {
-  return LANDING_SOURCES.flatMap((source) => discoverParts(folder, source));
+  return PROJECT_SOURCES.flatMap((source) => discoverParts(folder, source));
 }
 
 const EVENTS = Object.fromEntries(Array.from({ length: 4 }, (_, index) => [`web/events-2024-0${index + 1}-01.ndjson`, `{"n":${index}}\n`.repeat(50)]));

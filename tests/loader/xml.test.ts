@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { LandingFileError } from "../../src/errors.js";
-import { LANDING_SOURCES } from "../../src/loader/catalog.js";
-import { parseMembersXml } from "../../src/loader/xml.js";
+import { parseXmlRecords } from "../../src/loader/xml.js";
+import { projectSource } from "../helpers/project.js";
 import { chunksOf, collect, rejection } from "./helpers.js";
 
-const FIELDS = LANDING_SOURCES.find((source) => source.format === "xml")!.fields;
+const MEMBERS = projectSource("members");
+const FIELDS = MEMBERS.fields;
 
 async function parse(content: string, chunkBytes?: number) {
   const warnings: string[] = [];
-  const records = await collect(parseMembersXml(chunksOf(content, chunkBytes), "loyalty/members.xml", FIELDS, (message) => warnings.push(message)));
+  const records = await collect(parseXmlRecords(chunksOf(content, chunkBytes), "loyalty/members.xml", FIELDS, MEMBERS.xml!, (message) => warnings.push(message)));
   return { records, warnings };
 }
 
@@ -29,7 +30,7 @@ const DOCUMENT = `<?xml version="1.0" encoding="UTF-8"?>
 </members>
 `;
 
-describe("parseMembersXml", () => {
+describe("parseXmlRecords", () => {
   it("reads one record per <member>: id, child texts (null omitted, '' empty), exported_at and raw XML", async () => {
     const { records, warnings } = await parse(DOCUMENT);
     // Field order: member_id, email, phone, tier, points, joined_on, exported_at.
@@ -67,5 +68,22 @@ describe("parseMembersXml", () => {
     expect(error.position).toMatch(/^line 2, column \d+$/);
     expect((await rejection(parse("<people><member id='1'/></people>"))).message).toContain("the root element is <people>, expected <members>");
     expect((await rejection(parse("  \n"))).message).toContain("the file is empty");
+  });
+});
+
+describe("parseXmlRecords with another layout", () => {
+  it("takes the root and record element names, and the attributes mapped to columns, from the source's xml layout", async () => {
+    const layout = { root: "catalog", record: "item", recordAttributes: { sku: "code", kind: "type" }, rootAttributes: { region: "region" } };
+    const document = `<catalog region="EU">\n  <item code="A1" type="book"><title>Dune</title><price>9.50</price></item>\n  <item code="B2"><price/></item>\n  <member id="x"/>\n</catalog>\n`;
+    const warnings: string[] = [];
+    const records = await collect(parseXmlRecords(chunksOf(document), "catalog.xml", ["sku", "title", "price", "kind", "region"], layout, (message) => warnings.push(message)));
+    expect(records.map((record) => [record.recordNumber, record.lineNumber, record.fields])).toEqual([
+      [1, 2, ["A1", "Dune", "9.50", "book", "EU"]],
+      [2, 3, ["B2", null, "", null, "EU"]],
+    ]);
+    expect(records[1].raw).toBe('<item code="B2"><price/></item>');
+    expect(warnings).toEqual(["catalog.xml: ignoring <member> elements under <catalog> (only <item> is a record)"]);
+    const wrongRoot = await rejection(collect(parseXmlRecords(chunksOf("<members/>"), "catalog.xml", ["sku"], layout, () => {})));
+    expect((wrongRoot as Error).message).toContain("the root element is <members>, expected <catalog>");
   });
 });

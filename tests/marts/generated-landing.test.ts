@@ -1,5 +1,5 @@
 /**
- * Gold against the generator's ground truth: a generated landing folder (src/generator) is
+ * Gold against the generator's ground truth: a generated landing folder (tools/generator) is
  * built through the real DAG on DuckDB, and each customer's order_count, total_revenue_usd,
  * recency_days, support_tickets, web_sessions and touchpoints are compared with the truth's
  * customers.csv. The shares are printed; among the customers whose identity is right (the
@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateLanding } from "../../src/generator/index.js";
+import { generateLanding } from "../../tools/generator/index.js";
 import { GoldBuild } from "./gold-harness.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "c360-gold-generated-"));

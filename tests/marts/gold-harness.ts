@@ -10,7 +10,7 @@ import type { IndirectSelection } from "../../src/graph/selection.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
-import { compiledProject, REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
 
 export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
 
@@ -43,7 +43,7 @@ export class GoldBuild {
   static async build(landingDir: string, vars: Record<string, string> = {}): Promise<GoldBuild> {
     const build = await GoldBuild.open();
     try {
-      await loadLandingFolder(build.engine, landingDir, { fullRefresh: true });
+      await loadLandingFolder(build.engine, landingDir, PROJECT_SOURCES, { fullRefresh: true });
       const failures = (await build.run({ vars })).filter((result) => result.status !== "success");
       if (failures.length > 0) throw new Error(`build failed:\n${failures.map(describeFailure).join("\n")}`);
       return build;

@@ -8,8 +8,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { PROJECT_SOURCES } from "../helpers/project.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
-import { generateLanding } from "../../src/generator/index.js";
+import { generateLanding } from "../../tools/generator/index.js";
 import { executeActions, BUILD_KINDS } from "../../src/runner/session.js";
 import { crmCsv, eventsNdjson, itemsCsv, membersXml, ordersCsv, referenceFiles, ticketsJson } from "../staging/landing-builder.js";
 import { describeFailure, GoldBuild } from "./gold-harness.js";
@@ -45,7 +46,7 @@ async function openBuild(): Promise<GoldBuild> {
 
 /** Loads the folder's new parts and builds every action (incrementally when the tables exist); throws on any failure. */
 async function buildOnce(build: GoldBuild, landing: string, vars: Record<string, string> = {}, fullRefresh = false): Promise<void> {
-  await loadLandingFolder(build.engine, landing, { fullRefresh });
+  await loadLandingFolder(build.engine, landing, PROJECT_SOURCES, { fullRefresh });
   const results = await executeActions(build.engine, build.compile(vars), BUILD_KINDS, { threads: 1, fullRefresh });
   const failures = results.filter((result) => result.status !== "success");
   if (failures.length > 0) throw new Error(`build failed:\n${failures.map(describeFailure).join("\n")}`);

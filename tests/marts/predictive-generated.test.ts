@@ -1,5 +1,5 @@
 /**
- * The predictive columns end to end: a generated landing folder (src/generator) built through
+ * The predictive columns end to end: a generated landing folder (tools/generator) built through
  * the real DAG on DuckDB with as_of_date 2024-03-31 (the orders after it are ignored by the
  * build and serve as the holdout). Checked against a separate computation in TypeScript:
  * each buyer's (x, t_x, T, m̄) derived here from customer_transactions, a refit of both models
@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateLanding } from "../../src/generator/index.js";
+import { generateLanding } from "../../tools/generator/index.js";
 import { type BgNbdParameters, expectedPurchases, probabilityAlive, probabilityNoPurchase } from "../../src/models/bgnbd.js";
 import { expectedOrderValue, type GammaGammaParameters } from "../../src/models/gamma-gamma.js";
 import { fitRows } from "../../src/models/purchase-models.js";

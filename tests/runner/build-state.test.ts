@@ -8,7 +8,7 @@ import type { ActionResult } from "../../src/runner/results.js";
 import { executeActions, RUN_KINDS } from "../../src/runner/session.js";
 import { compiledProject } from "../helpers/project.js";
 import { writeLanding } from "../loader/helpers.js";
-import { REFERENCE_LANDING as REFERENCE, writeStateProject as writeProject } from "../helpers/state-project.js";
+import { REFERENCE_LANDING as REFERENCE, STATE_BRONZE_TABLES, STATE_SOURCES, writeStateProject as writeProject } from "../helpers/state-project.js";
 
 /** Names of the actions the run did not rebuild. */
 function unchanged(results: ActionResult[]): string[] {
@@ -23,12 +23,14 @@ beforeEach(async () => {
   engine = await DuckDbEngine.open(":memory:", { connections: 1 });
   projectDir = writeProject();
   landing = writeLanding(REFERENCE);
-  await loadLandingFolder(engine, landing);
+  await loadLandingFolder(engine, landing, STATE_SOURCES);
   await engine.execute("create schema elsewhere; create table elsewhere.lookup as select 1 as entry");
 });
 afterEach(() => engine.close());
 
-const run = (options: { skipUnchanged?: boolean } = { skipUnchanged: true }) => executeActions(engine, compiledProject(projectDir), RUN_KINDS, { threads: 1, ...options });
+/** As `c360 build` runs it: the bronze tables of the project's landing sources are tracked. */
+const run = (options: { skipUnchanged?: boolean } = { skipUnchanged: true }) =>
+  executeActions(engine, compiledProject(projectDir), RUN_KINDS, { threads: 1, bronzeTables: STATE_BRONZE_TABLES, ...options });
 
 describe("--skip-unchanged", () => {
   it("rebuilds nothing the second time but what reads a clock or an untracked table", async () => {
@@ -40,7 +42,7 @@ describe("--skip-unchanged", () => {
   it("rebuilds what a newly loaded part reaches, with its new rows", async () => {
     await run();
     writeLanding({ "reference/countries-2024-07-01.csv": "alpha2,alpha3,name\nFR,FRA,France\n" }, landing);
-    await loadLandingFolder(engine, landing);
+    await loadLandingFolder(engine, landing, STATE_SOURCES);
     expect(unchanged(await run())).toEqual([]);
     expect(await engine.query("select countries from marts.country_count")).toEqual([{ countries: 3 }]);
     expect(await engine.query("select countries from marts.loaded_count")).toEqual([{ countries: 3 }]);

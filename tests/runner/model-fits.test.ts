@@ -12,7 +12,7 @@ import { readValidatedJson } from "../../src/config/validate.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import { type ModelFitConfig, resolveModelFits, updateStatement } from "../../src/runner/model-fits.js";
-import { compiledProject, REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
 import { FIXTURE_LANDING, GOLD_VARS, GoldBuild } from "../marts/gold-harness.js";
 
 const FIT: ModelFitConfig = {
@@ -57,7 +57,7 @@ describe("a build whose as_of_date is before every order", () => {
 
   it("succeeds, warns no_model_fit on the parameters action, and predicts nothing (no NaN, no Infinity)", async () => {
     gold = await GoldBuild.open();
-    await loadLandingFolder(gold.engine, FIXTURE_LANDING, { fullRefresh: true });
+    await loadLandingFolder(gold.engine, FIXTURE_LANDING, PROJECT_SOURCES, { fullRefresh: true });
     const results = await gold.run({ vars: { as_of_date: "2020-01-01" } });
     expect(results.filter((result) => result.status !== "success").map((result) => result.name)).toEqual([]);
     const fit = results.find((result) => result.name === "c360.customer_model_parameters")!;

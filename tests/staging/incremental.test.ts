@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateLanding } from "../../src/generator/index.js";
+import { generateLanding } from "../../tools/generator/index.js";
 import { eventsNdjson, itemsCsv, ordersCsv, referenceFiles } from "./landing-builder.js";
 import { buildsClosedAfterEachTest, type SilverBuild, temporaryFolder, writeLanding } from "./silver-harness.js";
 

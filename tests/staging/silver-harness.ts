@@ -14,7 +14,7 @@ import type { Row } from "../../src/engines/engine.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
-import { compiledProject, REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
 
 export const SILVER_VARS = {
   dialect: "duckdb",
@@ -109,7 +109,7 @@ export class SilverBuild {
 
   /** Loads the landing folder (new parts only unless fullRefresh) into bronze. */
   async load(landingDir: string, fullRefresh = false): Promise<void> {
-    await loadLandingFolder(this.engine, landingDir, { fullRefresh });
+    await loadLandingFolder(this.engine, landingDir, PROJECT_SOURCES, { fullRefresh });
   }
 
   compile(vars: Record<string, string> = {}): CompiledProject {

@@ -40,10 +40,10 @@ export const diffCommand: CommandModule<object, DiffArguments> = {
       .option("sample", { type: "number", default: DEFAULT_SAMPLE_SIZE, describe: "Rows or keys shown per difference (counts are always complete)" })
       .option("tolerance", { type: "number", describe: "Floating-point values within this absolute difference count as equal (keyed comparison; default exact)" })
       .option("format", { choices: ["text", "json"] as const, default: "text" as const, describe: "Output format" })
-      .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars as_of_date=2024-06-30" })
+      .option("vars", { type: "array", string: true, describe: "Override compile vars: --vars start_date=2024-06-30" })
       .example("$0 diff --a target/main.duckdb --b target/branch.duckdb", "Two DuckDB builds")
       .example("$0 diff --target-a prod --target-b dev --format json", "Two BigQuery targets, as JSON")
-      .example("$0 diff --a a.duckdb --b b.duckdb --select customer_360 --sample 20", "One table, more examples") as never,
+      .example("$0 diff --a a.duckdb --b b.duckdb --select my_model --sample 20", "One table, more examples") as never,
   handler: async (argv) => {
     const report = await runDiff({
       projectDir: argv.projectDir,

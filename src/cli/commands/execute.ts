@@ -3,14 +3,15 @@ import path from "node:path";
 import type { ArgumentsCamelCase, CommandModule } from "yargs";
 import type { ProjectContext } from "../../config/project.js";
 import { openEngine } from "../../engines/open-engine.js";
-import { type Action, type ActionKind, otherProjects } from "../../graph/actions.js";
+import { type Action, otherProjects } from "../../graph/actions.js";
+import { type BuildSteps, runBuild } from "../../runner/build.js";
 import { bigQueryOnlyHint, DIALECT_FAILURE } from "../../runner/dialect-hint.js";
+import { compileForTarget } from "../../runner/session.js";
 import { type ActionResult, writeRunResults } from "../../runner/results.js";
-import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
 import { dashboardAfterBuild } from "./dashboard.js";
-import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
+import { NO_SOURCES_MESSAGE, reportedLoadStep, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
 import { createReporter, describeActionCounts, formatSummary, progressHandlers, summaryEvent } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
 import { type SelectionArguments, savedStateFrom, selectionOptions } from "../selection-options.js";
@@ -26,35 +27,49 @@ interface ExecuteArguments extends GlobalArguments, SelectionArguments {
   dashboard?: boolean;
 }
 
-async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
+/** `steps` is also the command's name (build, run, test). */
+async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclude<BuildSteps, "run-then-test">): Promise<void> {
+  const command = steps;
   const started = performance.now();
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
   const saved = savedStateFrom(argv);
+  // Compiled before the engine opens: the selection reads the compiled actions and the saved state.
   const project = compileForTarget(context);
   for (const warning of project.warnings ?? []) reporter.warn(warning);
-  reporter.info(`Compiled ${describeActionCounts(project.graph, project.actions.values())} in ${project.seconds.toFixed(2)}s (target ${context.targetName}, as_of_date ${context.vars.as_of_date ?? "unset"})`);
+  reporter.info(`Compiled ${describeActionCounts(project.graph, project.actions.values())} in ${project.seconds.toFixed(2)}s (target ${context.targetName}${varsNote(context)})`);
   const threads = argv.threads ?? context.target.threads ?? 2;
+  const loadFirst = steps === "build";
+  if (loadFirst && context.landingSources.length === 0) reporter.info(`${NO_SOURCES_MESSAGE} Building without a load step.`);
+  const load = loadFirst ? reportedLoadStep(reporter, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false }) : undefined;
   const engine = await openEngine(context, { threads, dryRun: argv.dryRun, projects: otherProjects(project.graph) });
   let results: ActionResult[] = [];
   let summary: string | undefined;
   await reporter.startLiveLine();
   try {
-    if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false, reporter });
-    else if (!argv.dryRun) await refuseIncompleteLoad(engine);
-    results = await executeActions(engine, project, kinds, {
-      select: argv.select,
-      exclude: argv.exclude,
-      selection: selectionOptions(argv, project.actions, saved),
-      threads,
-      fullRefresh: argv.fullRefresh,
-      failFast: argv.failFast,
-      skipUnchanged: argv.skipUnchanged,
-      ...progressHandlers(reporter),
+    const outcome = await runBuild(context, {
+      engine,
+      project,
+      steps,
+      load: load?.step ?? false,
+      // A dry run reads nothing, so it has no bronze to check.
+      checkBronze: !argv.dryRun,
+      execution: {
+        select: argv.select,
+        exclude: argv.exclude,
+        selection: selectionOptions(argv, project.actions, saved),
+        threads,
+        fullRefresh: argv.fullRefresh,
+        failFast: argv.failFast,
+        skipUnchanged: argv.skipUnchanged,
+        ...progressHandlers(reporter),
+      },
+      onLoaded: load?.onLoaded,
     });
+    results = outcome.results;
     if (command === "build" && !argv.quiet && !argv.dryRun && results.every((result) => result.status === "success")) {
-      summary = await customerSummary(engine, context);
+      summary = await declaredSummary(engine, context, outcome.project.actions);
     }
   } finally {
     reporter.close();
@@ -71,6 +86,12 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   }
   if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/** The vars the project was compiled with, so that a person sees what the build used. */
+function varsNote(context: ProjectContext): string {
+  const vars = Object.entries(context.vars);
+  return vars.length > 0 ? `, vars ${vars.map(([key, value]) => `${key}=${value}`).join(" ")}` : "";
 }
 
 /**
@@ -94,19 +115,12 @@ async function explainBigQueryOnlyFailures(results: ActionResult[], actions: Map
   }
 }
 
-/** `run` and `test` read bronze only when it holds what the load manifest says (ARCHITECTURE.md "Loads are atomic"). */
-async function refuseIncompleteLoad(engine: Engine): Promise<void> {
-  const { assertBronzeMatchesManifest } = await import("../../loader/consistency.js");
-  await assertBronzeMatchesManifest(engine);
-}
-
-/** What a person wants to see after a build: the Customer 360 in a few lines (when the project has it). */
-async function customerSummary(engine: Engine, context: ProjectContext): Promise<string | undefined> {
-  const gold = await engine.describeTable({ schema: "c360", name: "kpi_summary" });
-  if (!gold) return undefined;
-  const { buildSummary } = await import("../../reporting/build-summary.js");
+/** The project's own end-of-build summary (c360.json `summary`), when it declares one. */
+async function declaredSummary(engine: Engine, context: ProjectContext, actions: Map<string, Action>): Promise<string | undefined> {
+  if (!context.summary) return undefined;
+  const { projectSummary } = await import("../../reporting/project-summary.js");
   const location = context.target.engine === "duckdb" ? path.relative(process.cwd(), path.resolve(context.projectDir, context.target.database)) : `BigQuery project ${context.target.project}`;
-  return buildSummary(engine, { location });
+  return projectSummary(engine, actions, context.summary, { location });
 }
 
 async function printDryRunReport(engine: Engine): Promise<void> {
@@ -122,12 +136,12 @@ export const runCommand: CommandModule<object, ExecuteArguments> = {
       .option("dry-run", { type: "boolean", default: false, describe: "BigQuery: dry-run every statement and report bytes processed and cost" })
       .example("$0 run", "Build every action on the default (local DuckDB) target")
       .example("$0 run --target prod --dry-run", "Bytes each action would process on BigQuery, and the on-demand cost")
-      .example("$0 run --select +customer_360", "customer_360 and everything it reads")
-      .example("$0 run --select tag:staging --full-refresh", "Rebuild the staging models from scratch")
-      .example("$0 run --select path:definitions/marts --exclude customer_360", "The marts folder but one model")
+      .example("$0 run --select +my_model", "my_model and everything it reads")
+      .example("$0 run --select tag:staging --full-refresh", "Rebuild the models tagged staging from scratch")
+      .example("$0 run --select path:definitions/marts --exclude my_model", "The marts folder but one model")
       .example("$0 run --select state:modified+ --state prod-target", "What changed since the compiled.json saved in prod-target/, and its downstream")
       .example("$0 run --skip-unchanged", "Rebuild only what an edit or newly loaded data changed") as never,
-  handler: (argv) => execute(argv, "run", RUN_KINDS, false),
+  handler: (argv) => execute(argv, "run"),
 };
 
 export const testCommand: CommandModule<object, ExecuteArguments> = {
@@ -136,23 +150,23 @@ export const testCommand: CommandModule<object, ExecuteArguments> = {
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .example("$0 test", "Every assertion and unit test")
-      .example("$0 test --select customer_360", "The assertions and unit tests of customer_360")
-      .example("$0 test --select tag:marts", "The tests of every model tagged marts")
+      .example("$0 test --select my_model", "The assertions and unit tests of my_model")
+      .example("$0 test --select tag:daily", "The tests of every model tagged daily")
       .example("$0 test --select kind:assertion,path:assertions/gold", "Only the standalone assertions under assertions/gold") as never,
-  handler: (argv) => execute(argv, "test", TEST_KINDS, false),
+  handler: (argv) => execute(argv, "test"),
 };
 
 export const buildCommand: CommandModule<object, ExecuteArguments> = {
   command: "build",
-  describe: "Load the landing folder, then run every action and its tests in DAG order",
+  describe: "Load the landing folder (when the project declares sources), then run every action and its tests in DAG order",
   builder: (yargs) =>
     withRunOptions(withGlobalOptions(yargs))
       .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
       .option("dashboard", { type: "boolean", default: true, describe: "Draw the project's dashboard at the end (--no-dashboard to skip)" })
-      .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
-      .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date")
-      .example("$0 build --select customer_360", "Load, then build customer_360 and run its tests")
-      .example("$0 build --select 1+customer_360", "customer_360, the models it reads directly, and their tests") as never,
-  handler: (argv) => execute(argv, "build", BUILD_KINDS, true),
+      .example("$0 build", "Load the landing folder, build and test everything on local DuckDB")
+      .example("$0 build --seeds ~/exports --vars key=value", "Another landing folder, with a var of the project set")
+      .example("$0 build --select my_model", "Load, then build my_model and run its tests")
+      .example("$0 build --select 1+my_model", "my_model, the models it reads directly, and their tests") as never,
+  handler: (argv) => execute(argv, "build"),
 };

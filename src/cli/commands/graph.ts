@@ -14,7 +14,7 @@ export const graphCommand: CommandModule<object, GraphArguments> = {
   builder: (yargs) =>
     withSelectionOptions(withGlobalOptions(yargs))
       .option("format", { choices: ["text", "dot"] as const, default: "text" as const })
-      .example("$0 graph --select +customer_360", "What customer_360 is built from")
+      .example("$0 graph --select +my_model", "What my_model is built from")
       .example("$0 graph --format dot | dot -Tsvg > dag.svg", "Render the DAG with Graphviz") as never,
   handler: (argv) => {
     const saved = savedStateFrom(argv);

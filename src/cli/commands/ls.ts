@@ -21,7 +21,7 @@ export const lsCommand: CommandModule<object, LsArguments> = {
   builder: (yargs) =>
     withSelectionOptions(withGlobalOptions(yargs))
       .option("format", { choices: ["text", "json"] as const, default: "text" as const, describe: "text: one name per line; json: one JSON object per line (name, kind, file, tags, dependencies)" })
-      .example("$0 ls --select customer_360", "customer_360 and the assertions that check it")
+      .example("$0 ls --select my_model", "my_model and the assertions that check it")
       .example("$0 ls --select kind:incremental", "Every incremental table")
       .example("$0 ls --select tag:staging,kind:assertion", "Assertions tagged staging")
       .example("$0 ls --select state:modified+ --state prod-target", "What a change touches, against the compiled.json in prod-target/")

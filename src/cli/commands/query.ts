@@ -17,14 +17,14 @@ export const queryCommand: CommandModule<object, QueryArguments> = {
   describe: "Run a SQL query on the target and print the rows",
   builder: (yargs) =>
     withGlobalOptions(yargs)
-      .positional("sql", { type: "string", demandOption: true, describe: "The query (schema-qualified names, e.g. c360.customer_360)" })
+      .positional("sql", { type: "string", demandOption: true, describe: "The query (schema-qualified names, e.g. analytics.orders)" })
       .option("format", {
         choices: ["table", "json", "csv"] as const,
         default: "table" as const,
         describe: "Output format. json: numbers as JSON numbers, except a decimal or integer a double would not carry exactly, which stays an exact string",
       })
-      .example("$0 query \"select rfm_segment, count(*) as customers from c360.customer_360 group by 1 order by 2 desc\"", "Customers per RFM segment")
-      .example("$0 query \"select * from c360.kpi_summary\" --format json", "The KPIs as JSON") as never,
+      .example("$0 query \"select status, count(*) as orders from analytics.orders group by 1 order by 2 desc\"", "Rows per status of a table")
+      .example("$0 query \"select * from analytics.daily_totals\" --format json", "A table as JSON") as never,
   handler: async (argv) => {
     const context = projectFrom(argv);
     const { target } = context;

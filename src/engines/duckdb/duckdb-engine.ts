@@ -173,9 +173,9 @@ export class DuckDbEngine implements Engine {
     // ./.tmp of whatever folder the command runs in; spill beside the database file instead.
     if (databasePath !== ":memory:") config.temp_directory = `${path.resolve(databasePath)}.tmp`;
     const instance = await DuckDBInstance.create(":memory:", config);
-    // A database file opened directly becomes a catalog named after the file (c360.duckdb
-    // -> "c360"), and `c360.customer_360` is then ambiguous between that catalog and the
-    // schema c360. Attached under a fixed alias, schema-qualified names are unambiguous.
+    // A database file opened directly becomes a catalog named after the file (sales.duckdb
+    // -> "sales"), and `sales.orders` is then ambiguous between that catalog and a schema
+    // named sales. Attached under a fixed alias, schema-qualified names are unambiguous.
     const setup = ["set TimeZone = 'UTC'"];
     if (databasePath !== ":memory:") {
       await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION, options.readOnly ?? false);

@@ -9,6 +9,7 @@
  */
 import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { PROJECT_SOURCES } from "../../helpers/project.js";
 import { type BigQueryEngine, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { ExecutionError } from "../../../src/errors.js";
 import { bronzeDisagreements } from "../../../src/loader/consistency.js";
@@ -112,7 +113,7 @@ describe("BigQuery: atomic loads", () => {
 
   it("a load job failing halfway through a full refresh leaves the previous tables and manifest in place", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     const before = snapshot();
     expect(before[`${PROJECT}.raw_loyalty.members`]).toHaveLength(2);
     expect(before[`${PROJECT}.raw_meta.load_manifest`]).toHaveLength(4);
@@ -124,7 +125,7 @@ describe("BigQuery: atomic loads", () => {
       (configuration.load as { destinationTable?: { tableId: string } } | undefined)?.destinationTable?.tableId === "members__loading"
         ? { error: { reason: "invalid", message: "Error while reading data, error message: scripted failure" } }
         : {};
-    const error = await rejection(loadLandingFolder(engine, folder, { fullRefresh: true }));
+    const error = await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true }));
     expect(error).toBeInstanceOf(ExecutionError);
     expect(error.message).toContain("scripted failure");
     expect(destinationsOf("load")).toEqual(["raw_web.events__loading", "raw_loyalty.members__loading"]);
@@ -136,10 +137,10 @@ describe("BigQuery: atomic loads", () => {
 
   it("a full refresh that completes replaces each table by a copy job and writes the manifest last", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     writeLanding(CHANGED, folder);
     server.jobs.clear();
-    await loadLandingFolder(engine, folder, { fullRefresh: true });
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true });
     const order = [...server.jobs.values()]
       .map((job) => job.resource.configuration)
       .filter((configuration) => configuration.copy || configuration.load)
@@ -160,14 +161,14 @@ describe("BigQuery: atomic loads", () => {
 
   it("a failure after some tables were replaced, before the manifest, is seen by run/test's check and repaired by the next load", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     writeLanding({ "web/events-2024-07-01.ndjson": '{"message_id":"m3"}\n' }, folder);
     process.env.C360_FAULT_AT = "load.swap:5"; // four tables replaced (the 4th: web events, now with the new part), the manifest still the old one
     process.env.C360_FAULT_MODE = "error";
-    await rejection(loadLandingFolder(engine, folder, { fullRefresh: true }));
+    await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true }));
     delete process.env.C360_FAULT_AT;
     expect((await bronzeDisagreements(engine)).map((item) => [item.table, item.held, item.expected])).toEqual([["raw_web.events", 3, 2]]);
-    const report = await loadLandingFolder(engine, folder);
+    const report = await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     expect(report.warnings.filter((warning) => warning.startsWith("raw_"))).toEqual([
       "raw_web.events holds 3 rows where the load manifest records 2 (an earlier load was interrupted, or the table was changed outside c360): reloading all its parts",
     ]);

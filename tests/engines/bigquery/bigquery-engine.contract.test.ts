@@ -14,7 +14,7 @@ import { ExecutionError, UnsupportedCapabilityError } from "../../../src/errors.
 import { BuildState } from "../../../src/runner/build-state.js";
 import { executeAction } from "../../../src/runner/execute-action.js";
 import { compiledProject, REPO_ROOT } from "../../helpers/project.js";
-import { writeStateProject } from "../../helpers/state-project.js";
+import { STATE_BRONZE_TABLES, writeStateProject } from "../../helpers/state-project.js";
 import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
 
 const TARGET = { project: "acme-analytics", location: "EU" };
@@ -575,7 +575,7 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
   it("creates c360_meta.action_state, records a built table's version with BigQuery quoting, and skips it the next time", async () => {
     const actions = stateProjectActions();
     const countryNames = actions.get("marts.country_names")!;
-    const first = (await BuildState.open(engine, actions, { skipUnchanged: true }))!;
+    const first = (await BuildState.open(engine, actions, { skipUnchanged: true, bronzeTables: STATE_BRONZE_TABLES }))!;
     expect(stateStatements()[0]).toBe(
       "create or replace table `acme-analytics.c360_meta.action_state` (`action` STRING, `version` STRING, `built_at` STRING)",
     );
@@ -595,7 +595,7 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
       sql.startsWith("select action, version from")
         ? { schema: [{ name: "action", type: "STRING" }, { name: "version", type: "STRING" }], rows: [["marts.country_names", decision.version]] }
         : {};
-    const second = (await BuildState.open(engine, actions, { skipUnchanged: true }))!;
+    const second = (await BuildState.open(engine, actions, { skipUnchanged: true, bronzeTables: STATE_BRONZE_TABLES }))!;
     expect(second.decide(countryNames)).toEqual({ skip: true, version: decision.version });
     // A table that reads it but was never built is not skipped.
     expect(second.decide(actions.get("marts.country_count")!)).toMatchObject({ skip: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { convertToUsdCents, normaliseEmail, normalisePhone, parseDecimal, parseTimestamp } from "../../src/generator/contract-rules.js";
-import { countryCode } from "../../src/generator/countries.js";
+import { convertToUsdCents, normaliseEmail, normalisePhone, parseDecimal, parseTimestamp } from "../../../tools/generator/contract-rules.js";
+import { countryCode } from "../../../tools/generator/countries.js";
 
 describe("contract rules (SOURCES.md Normalisation)", () => {
   it("validates emails as the contract says", () => {

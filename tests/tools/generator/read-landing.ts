@@ -3,20 +3,20 @@
  * the generator's ground truth can be computed for folders it did not write, such as the
  * hand-written fixture. One batch holds every record, so every value is counted globally.
  */
-import { GeneratorContext } from "../../src/generator/context.js";
-import { parseIsoDate } from "../../src/generator/contract-rules.js";
-import { emptyBatch, type RecordBatch } from "../../src/generator/model.js";
-import { GroundTruth, type TruthSummary } from "../../src/generator/truth.js";
-import { FxLookup } from "../../src/generator/truth-records.js";
-import { LANDING_SOURCES } from "../../src/loader/catalog.js";
-import { openLandingInput } from "../../src/loader/landing-input.js";
-import { parseRecords } from "../../src/loader/part-rows.js";
-import { discoverParts } from "../../src/loader/parts.js";
+import { GeneratorContext } from "../../../tools/generator/context.js";
+import { parseIsoDate } from "../../../tools/generator/contract-rules.js";
+import { emptyBatch, type RecordBatch } from "../../../tools/generator/model.js";
+import { GroundTruth, type TruthSummary } from "../../../tools/generator/truth.js";
+import { FxLookup } from "../../../tools/generator/truth-records.js";
+import { PROJECT_SOURCES } from "../../helpers/project.js";
+import { openLandingInput } from "../../../src/loader/landing-input.js";
+import { parseRecords } from "../../../src/loader/part-rows.js";
+import { discoverParts } from "../../../src/loader/parts.js";
 
 export async function readLandingBatch(landingDir: string): Promise<{ batch: RecordBatch; fx: FxLookup }> {
   const batch = emptyBatch();
   const fx = new FxLookup();
-  for (const source of LANDING_SOURCES) {
+  for (const source of PROJECT_SOURCES) {
     const parts = discoverParts(landingDir, source);
     for (const [part, landingPart] of parts.entries()) {
       for await (const record of parseRecords(landingPart, openLandingInput(landingPart.absolutePath, landingPart.file).chunks, () => {})) {

@@ -1,6 +1,7 @@
 /**
  * Generated landing folders for the benchmark, cached by size and seed under
- * .cache/landing/ so that generating (timed apart) is paid once per size.
+ * .cache/landing/ so that generating (timed apart) is paid once per size. The generator
+ * runs in a process of its own, so that its memory does not count in the build's peak.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";

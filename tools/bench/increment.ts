@@ -33,12 +33,7 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-export interface IncrementReport {
-  events: number;
-  orders: number;
-}
-
-export async function writeIncrement(landingDir: string): Promise<IncrementReport> {
+export async function writeIncrement(landingDir: string): Promise<{ events: number; orders: number }> {
   let events = 0;
   const eventLines: string[] = [];
   for (const file of partsOf(landingDir, "web", "events", "ndjson")) {

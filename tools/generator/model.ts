@@ -3,9 +3,7 @@
  * the file. `part` is the index of the record's part in part order (0 = the plain file),
  * so the ground truth can apply "later in part order wins" without reading files back.
  */
-import type { LANDING_SOURCES } from "../loader/catalog.js";
-
-export type SourceTable = (typeof LANDING_SOURCES)[number]["table"];
+export type { SourceTable } from "./sources.js";
 
 export interface Placed {
   /** Index into the source's part list (0 = plain file). */

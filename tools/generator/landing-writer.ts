@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { LANDING_SOURCES } from "../loader/catalog.js";
+import { landingSource } from "./sources.js";
 import type { MemberRecord, RecordBatch, SourceTable } from "./model.js";
 
 const FLUSH_CHARS = 1 << 16;
@@ -51,7 +51,7 @@ export class LandingWriter {
 
   /** Path of part `part` of a source table, inside the landing folder. */
   partPath(table: SourceTable, part: number): string {
-    const source = LANDING_SOURCES.find((candidate) => candidate.table === table)!;
+    const source = landingSource(table);
     const suffix = this.partSuffixes[part];
     if (suffix === "") return source.file;
     const extension = path.posix.extname(source.file);
@@ -87,7 +87,7 @@ export class LandingWriter {
   private async writeCsv(table: SourceTable, part: number, record: object): Promise<void> {
     const row = record as Record<string, unknown>;
     const file = await this.open(table, part);
-    const source = LANDING_SOURCES.find((candidate) => candidate.table === table)!;
+    const source = landingSource(table);
     // Parts alternate CRLF and LF line endings; some rows quote every field.
     const newline = part % 2 === 0 ? "\r\n" : "\n";
     const raw = row.rawLine as string | undefined;
@@ -102,7 +102,7 @@ export class LandingWriter {
     if (file) return file;
     file = new PartFile(path.join(this.landingDir, this.partPath(table, part)));
     this.files.set(key, file);
-    const source = LANDING_SOURCES.find((candidate) => candidate.table === table)!;
+    const source = landingSource(table);
     if (source.format === "csv") await file.write(source.fields.join(",") + (part % 2 === 0 ? "\r\n" : "\n"));
     if (source.format === "json-array") await file.write("[\n");
     if (source.format === "xml") {
