@@ -14,9 +14,8 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
-import { bronzeSchema, LANDING_SOURCES } from "../../src/loader/catalog.js";
 import { bronzeDisagreements } from "../../src/loader/consistency.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
 
 export type Scenario = "full-build" | "full-refresh" | "incremental";
 export type FaultMode = "kill" | "error" | "corrupt" | "external-kill";
@@ -74,7 +73,7 @@ interface CliRun {
   seconds: number;
 }
 
-const BRONZE_TABLES = LANDING_SOURCES.map((source) => `${bronzeSchema(source)}.${source.table}`);
+const BRONZE_TABLES = PROJECT_SOURCES.map((source) => `${source.schema}.${source.table}`);
 /** Manifest columns that say what was loaded (not when, from which folder or file time). */
 const MANIFEST_CONTENT = "file, bronze_table, part_suffix, size_bytes, sha256, records";
 /** Parts of the seeds an incremental build brings (the first build sees the folder without them). */

@@ -93,11 +93,11 @@ describe("atomic loads", () => {
 
   it("a part corrupted after its first half was read fails the full refresh, which changes nothing; delivered again, it loads", async () => {
     const folder = writeLanding(LANDING);
-    await loadLandingFolder(engine, folder);
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES);
     const before = await snapshot();
     process.env.C360_FAULT_AT = "load.read-half:3"; // the third part read
     process.env.C360_FAULT_MODE = "corrupt";
-    const error = await rejection(loadLandingFolder(engine, folder, { fullRefresh: true }));
+    const error = await rejection(loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true }));
     delete process.env.C360_FAULT_AT;
     expect(error).toBeInstanceOf(LandingFileError);
     const corrupted = (error as LandingFileError).file as keyof typeof LANDING;
@@ -105,7 +105,7 @@ describe("atomic loads", () => {
     expect(fs.readFileSync(path.join(folder, corrupted)).includes(0xff)).toBe(true);
     expect(await snapshot()).toEqual(before);
     writeLanding({ [corrupted]: LANDING[corrupted] }, folder);
-    await loadLandingFolder(engine, folder, { fullRefresh: true });
+    await loadLandingFolder(engine, folder, PROJECT_SOURCES, { fullRefresh: true });
     const after = await snapshot();
     for (const table of BRONZE) expect(after[table]).toEqual(before[table]);
     expect(await bronzeDisagreements(engine)).toEqual([]);
