@@ -1,6 +1,7 @@
 /**
  * The c360 command line. Exit codes: 0 all passed, 1 an action or assertion failed,
- * 2 usage, config or compile error.
+ * 2 usage, config or compile error. main() returns the code instead of exiting, so tests can
+ * run the CLI in-process; scripts/c360.ts sets it as the process's exit code.
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
@@ -16,7 +17,11 @@ import { queryCommand } from "./commands/query.js";
 import { seedCommand } from "./commands/seed.js";
 import { validateCommand } from "./commands/validate.js";
 
-export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
+/** Thrown by yargs' fail handler once it has printed a usage mistake. */
+class UsageReported extends Error {}
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  process.exitCode = undefined;
   try {
     await yargs(argv)
       .scriptName("c360")
@@ -39,15 +44,19 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
       .help()
       .alias("help", "h")
       .version(false)
+      // --help returns instead of exiting the process (main is also called in-process by tests).
+      .exitProcess(false)
       .wrap(Math.min(110, process.stdout.columns || 110))
       .fail((message, error) => {
         if (error) throw error;
         process.stderr.write(`${message}\nRun c360 --help for usage.\n`);
-        process.exit(2);
+        throw new UsageReported(message);
       })
       .parseAsync();
+    return Number(process.exitCode ?? 0);
   } catch (error) {
+    if (error instanceof UsageReported) return 2;
     process.stderr.write(`error: ${errorMessage(error)}\n`);
-    process.exitCode = error instanceof C360Error ? error.exitCode : 2;
+    return error instanceof C360Error ? error.exitCode : 2;
   }
 }
