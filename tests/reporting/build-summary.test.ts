@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSummary } from "../../src/reporting/build-summary.js";
-import { FIXTURE_LANDING, GoldBuild } from "../marts/gold-harness.js";
+import { GoldBuild } from "../marts/gold-harness.js";
 
 let gold: GoldBuild;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
 });
 afterAll(() => gold?.close());
 
