@@ -31,6 +31,8 @@ export const GOLD_TABLES = [
   "kpi_summary",
 ] as const;
 
+const compiledRepository = new Map<string, CompiledProject>();
+
 export class GoldBuild {
   private constructor(readonly engine: DuckDbEngine) {}
 
@@ -60,8 +62,13 @@ export class GoldBuild {
     }
   }
 
+  /** The repository compiled with these vars (memoized: tests never change the repository's files). */
   compile(vars: Record<string, string> = {}): CompiledProject {
-    return compiledProject(REPO_ROOT, { ...GOLD_VARS, ...vars });
+    const allVars = { ...GOLD_VARS, ...vars };
+    const key = JSON.stringify(Object.entries(allVars).sort());
+    let project = compiledRepository.get(key);
+    if (!project) compiledRepository.set(key, (project = compiledProject(REPO_ROOT, allVars)));
+    return project;
   }
 
   /** Runs the selected actions (all by default) and returns every result, failed or not. */

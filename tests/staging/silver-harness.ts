@@ -29,11 +29,17 @@ export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
 const LAYERS = ["definitions/sources", "definitions/staging", "definitions/identity", "assertions/staging", "assertions/identity"];
 
 let temporaryRoot: string | undefined;
+/** One copy of the silver layers per test file: no test changes it, every build compiles it. */
+let sharedProject: string | undefined;
+/** Compiled projects by folder and vars: compiling is the slowest step of a small build. */
+const compiled = new Map<string, CompiledProject>();
 
 // Registered while the importing test file is collected: its temporary folders go when its tests end.
 afterAll(() => {
   if (temporaryRoot) fs.rmSync(temporaryRoot, { recursive: true, force: true });
   temporaryRoot = undefined;
+  sharedProject = undefined;
+  compiled.clear();
 });
 
 /** A fresh folder under one temporary root per test file, removed after the file's tests. */
@@ -95,7 +101,7 @@ export class SilverBuild {
     readonly projectDir: string,
   ) {}
 
-  static async open(projectDir = copySilverProject()): Promise<SilverBuild> {
+  static async open(projectDir = (sharedProject ??= copySilverProject())): Promise<SilverBuild> {
     return new SilverBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }), projectDir);
   }
 
@@ -112,8 +118,13 @@ export class SilverBuild {
     await loadLandingFolder(this.engine, landingDir, { fullRefresh });
   }
 
+  /** The project compiled with these vars (memoized: the copied project never changes). */
   compile(vars: Record<string, string> = {}): CompiledProject {
-    return compiledProject(this.projectDir, { ...SILVER_VARS, ...vars });
+    const allVars = { ...SILVER_VARS, ...vars };
+    const key = JSON.stringify([this.projectDir, Object.entries(allVars).sort()]);
+    let project = compiled.get(key);
+    if (!project) compiled.set(key, (project = compiledProject(this.projectDir, allVars)));
+    return project;
   }
 
   /** Runs the selected actions (default: staging and identity, with their assertions) and returns every result. */
