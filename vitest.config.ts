@@ -61,6 +61,8 @@ export default defineConfig({
           exclude: [...EXCLUDED, ...SLOW],
           // The seeds database is built once per run, in the run's temporary folder.
           globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
+          // A beforeAll may wait for that build: on a busy machine it takes more than a minute.
+          hookTimeout: 300_000,
           sequence: { groupOrder: 1 },
         },
       },
@@ -71,6 +73,7 @@ export default defineConfig({
           include: SLOW,
           exclude: EXCLUDED,
           globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
+          hookTimeout: 300_000,
           sequence: { groupOrder: 2 },
         },
       },

@@ -1,29 +1,47 @@
 /**
- * Vitest global setup of the integration project: builds the seeds database (see
- * seeds-database.ts) once per run, in the run's temporary folder. The build starts here and
- * goes on in the background while the first test files run; the files that need it wait for
- * its marker. Teardown waits for the build, so no DuckDB work outlives the run.
+ * Vitest global setup of the integration project: builds the shared databases (see
+ * seeds-database.ts) once per run, in the run's temporary folder. The builds start here and
+ * go on in the background, side by side, while the first test files run; the files
+ * that need one wait for its marker. Teardown waits for them, so no DuckDB work outlives
+ * the run.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { FIXTURE_LANDING, GoldBuild } from "../marts/gold-harness.js";
-import { failedMarker, readyMarker } from "./seeds-database.js";
+import { buildSilverDatabase, SILVER_SELECTION, writeSilverProject } from "../staging/silver-project.js";
+import { failedMarker, readyMarker, SHARED_DATABASES, type SharedDatabase } from "./seeds-database.js";
+
+const BUILDS: Record<SharedDatabase, (databaseFile: string, folder: string) => Promise<void>> = {
+  seeds: async (databaseFile) => {
+    const gold = await GoldBuild.build(FIXTURE_LANDING, {}, databaseFile);
+    await gold.close();
+  },
+  silver: (databaseFile, folder) => buildSilverDatabase(silverProject(folder), databaseFile, SILVER_SELECTION),
+  silverStaging: (databaseFile, folder) => buildSilverDatabase(silverProject(folder), databaseFile, ["tag:staging"]),
+};
+
+function silverProject(folder: string): string {
+  return writeSilverProject(fs.mkdtempSync(path.join(folder, "silver-project-")));
+}
 
 export default function setup(project: TestProject): () => Promise<void> {
-  const databaseFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "c360-seeds-")), "seeds.duckdb");
-  project.provide("seedsDatabase", databaseFile);
-  const building = build(databaseFile);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-shared-databases-"));
+  const files = Object.fromEntries(SHARED_DATABASES.map((name) => [name, path.join(folder, `${name}.duckdb`)])) as Record<SharedDatabase, string>;
+  project.provide("sharedDatabases", files);
+  // Side by side: each runs DuckDB on one thread, and the first files wait for the one they need.
+  const building = Promise.all(SHARED_DATABASES.map((name) => build(() => BUILDS[name](files[name], folder), files[name])));
   return async () => {
     await building;
+    fs.rmSync(folder, { recursive: true, force: true });
   };
 }
 
-async function build(databaseFile: string): Promise<void> {
+/** Runs one build and leaves its marker: ready, or failed with the error. */
+async function build(run: () => Promise<void>, databaseFile: string): Promise<void> {
   try {
-    const gold = await GoldBuild.build(FIXTURE_LANDING, {}, databaseFile);
-    await gold.close();
+    await run();
     fs.writeFileSync(readyMarker(databaseFile), "");
   } catch (error) {
     fs.writeFileSync(failedMarker(databaseFile), error instanceof Error ? (error.stack ?? error.message) : String(error));
