@@ -217,8 +217,43 @@ function md5Hex(expression, dialect) {
  * every line; the helpers below read the text and write what they return minified.
  */
 function parseJson(text, dialect) {
+    const d = current(dialect);
+    const strict = strictJsonCondition(text, d);
     // BigQuery's default wide_number_mode 'exact' rejects numbers a float64 cannot hold exactly.
-    return current(dialect) === "duckdb" ? `case when json_valid(${text}) then ${text} end` : `safe.parse_json(${text}, wide_number_mode => 'round')`;
+    return d === "duckdb" ? `case when json_valid(${text}) and ${strict} then ${text} end` : `case when ${strict} then safe.parse_json(${text}, wide_number_mode => 'round') end`;
+}
+/** JSON whitespace (RFC 8259), and NaN or Infinity in any case, signed or not, as DuckDB's json_valid takes them. */
+const JSON_SPACE = String.raw `[ \t\n\r]*`;
+const NAN_OR_INFINITY = String.raw `-?([Nn][Aa][Nn]|[Ii][Nn][Ff])`;
+/**
+ * What a lenient parser accepts and RFC 8259 does not, once the text is otherwise JSON: a
+ * comma before a closing bracket, and NaN or Infinity where a value goes (DuckDB's
+ * json_valid takes both). Comments, single quotes and the other extensions are refused by
+ * both engines' parsers already (tests/staging/strict-json.test.ts). One pattern per
+ * character a match starts with: RE2 then skips to that character, and the check costs about
+ * as much as json_valid itself; one pattern starting with any of them cost 5 times as much.
+ */
+const LENIENT_JSON_PATTERNS = [
+    String.raw `,${JSON_SPACE}([\]}]|${NAN_OR_INFINITY})`,
+    String.raw `:${JSON_SPACE}${NAN_OR_INFINITY}`,
+    String.raw `\[${JSON_SPACE}${NAN_OR_INFINITY}`,
+    String.raw `^${JSON_SPACE}${NAN_OR_INFINITY}`,
+];
+/**
+ * A JSON string literal (escapes included): its content cannot hold structure. The
+ * backslash is spelled \x5c: a doubled backslash would be read as an escape where SQL
+ * written for BigQuery runs on DuckDB (src/engines/duckdb/references.ts).
+ */
+const JSON_STRING = String.raw `"(\x5c.|[^"\x5c])*"`;
+/**
+ * True when the text holds none of the lenient extras outside its string literals (on every
+ * engine alike, so no engine's lenient parser decides what is JSON: SOURCES.md). Only a
+ * line where an extra's pattern appears at all, nearly always inside a string, has its
+ * strings blanked and is looked at again.
+ */
+function strictJsonCondition(text, dialect) {
+    const anyLenient = (expression) => `(${LENIENT_JSON_PATTERNS.map((pattern) => regexpContains(expression, pattern, dialect)).join(" or ")})`;
+    return `(not ${anyLenient(text)} or not ${anyLenient(regexpReplace(text, JSON_STRING, '""', dialect))})`;
 }
 function jsonPathLiteral(path, dialect) {
     if (!/^\$(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path))

@@ -1,7 +1,7 @@
 // Generated from includes/ts/metrics.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.sessionize = exports.engagementScore = exports.churnRisk = exports.cltv = exports.RUN_RATE_DEFAULTS = exports.rfm = void 0;
+exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.cltv = exports.rfm = void 0;
 exports.asOfDate = asOfDate;
 /**
  * Metric helpers of the gold layer (METRICS.md; formulas in docs/metrics.md). Each helper
@@ -90,94 +90,143 @@ exports.rfm = {
         return caseOf(branches, "null");
     },
 };
-/** Defaults checked on CDNOW's holdout (docs/metrics.md "CLTV on CDNOW"). */
-exports.RUN_RATE_DEFAULTS = { minObservedDays: 90, lapseDays: 180, priorOrders: 0.5 };
-/**
- * run_rate: the customer keeps placing repeat orders at the rate observed since the first
- * order ((n − 1 + prior) / max(days since first order, minObserved)), each worth the average
- * order value (total / n), over the horizon, times a survival that falls linearly from 1
- * (ordered today) to 0 (no order for lapseDays):
- *   round(total / n × (n − 1 + prior) / max(days_since_first, min) × horizon × max(0, lapse − recency) / lapse, 2),
- * computed as one exact division on integers and decimals; 0 without a completed order.
- */
-function runRateModel(inputs, horizonDays, overrides) {
-    const { minObservedDays, lapseDays, priorOrders } = { ...exports.RUN_RATE_DEFAULTS, ...overrides };
-    const priorHundredths = Math.round(priorOrders * 100);
-    if (priorOrders < 0 || priorOrders > 1 || Math.abs(priorHundredths - priorOrders * 100) > 1e-9) {
-        throw new Error(`run_rate priorOrders must be in 0..1 in hundredths, got ${priorOrders}`);
-    }
-    for (const [name, value] of [["minObservedDays", minObservedDays], ["lapseDays", lapseDays]]) {
-        if (!Number.isInteger(value) || value < 1)
-            throw new Error(`run_rate ${name} must be a positive integer, got ${value}`);
-    }
-    const d = inputs.dialect;
-    const orders = `(100 * (${inputs.orderCount} - 1) + ${priorHundredths})`;
-    const numerator = `${(0, dialect_js_1.cast)(inputs.totalRevenue, "decimal", d)} * ${orders} * ${horizonDays} * greatest(${lapseDays} - ${inputs.recencyDays}, 0)`;
-    const denominator = `100 * ${inputs.orderCount} * greatest(${inputs.daysSinceFirstOrder}, ${minObservedDays}) * ${lapseDays}`;
-    // The denominator is an integer: roundedDivideByInteger, a third of the HUGEINT work on DuckDB.
-    return `case when ${inputs.orderCount} >= 1 then ${(0, dialect_js_1.roundedDivideByInteger)(numerator, denominator, 2, d)} else ${(0, dialect_js_1.cast)("0", "decimal", d)} end`;
-}
-const PREDICTION_MODELS = { run_rate: runRateModel };
+// ---------------------------------------------------------------------------------------
+// CLTV and churn risk: BG/NBD + Gamma-Gamma (METRICS.md "Predictive metrics")
 exports.cltv = {
-    MODELS: Object.keys(PREDICTION_MODELS),
-    DEFAULT_MODEL: "run_rate",
     /** cltv_historical_usd: the completed revenue so far. */
     historical(options) {
         return (0, dialect_js_1.cast)(options.totalRevenue, "decimal", options.dialect);
     },
-    /** Expected revenue over the next `horizonDays` (exact decimal, cents), by the named model. */
-    predicted(options) {
-        var _a, _b, _c;
-        const model = (_a = options.model) !== null && _a !== void 0 ? _a : "run_rate";
-        const render = PREDICTION_MODELS[model];
-        if (render === undefined)
-            throw new Error(`unknown CLTV model "${model}"; known: ${Object.keys(PREDICTION_MODELS).join(", ")}`);
-        const horizonDays = (_b = options.horizonDays) !== null && _b !== void 0 ? _b : 365;
-        if (!Number.isInteger(horizonDays) || horizonDays < 1)
-            throw new Error(`horizonDays must be a positive integer, got ${horizonDays}`);
-        return render(options, horizonDays, (_c = options.parameters) !== null && _c !== void 0 ? _c : {});
-    },
-    /** cltv_predicted_12m_usd: predicted() over the next 365 days. */
-    predicted12m(options) {
-        return exports.cltv.predicted({ ...options, horizonDays: 365 });
-    },
 };
-// ---------------------------------------------------------------------------------------
-// Churn risk
-/** Usual days between orders assumed for customers with fewer than two completed orders. */
-const DEFAULT_CADENCE_DAYS = 90;
-/** Floor on a customer's own cadence, so bursts of same-week orders do not make every pause look like churn. */
-const MIN_CADENCE_DAYS = 7;
-exports.churnRisk = {
-    DEFAULT_CADENCE_DAYS,
-    MIN_CADENCE_DAYS,
+/** Parameter names of the fitted models, as customer_model_parameters holds them. */
+const MODEL_PARAMETERS = [
+    ["bgnbd", "r"],
+    ["bgnbd", "alpha"],
+    ["bgnbd", "a"],
+    ["bgnbd", "b"],
+    ["gamma_gamma", "p"],
+    ["gamma_gamma", "q"],
+    ["gamma_gamma", "gamma"],
+];
+/**
+ * The hypergeometric series of E[Y(t)] as a recursive CTE, summed in blocks of BLOCK_TERMS
+ * terms per step (Horner form: linear SQL size, expression depth BLOCK_TERMS; 8 already
+ * exceeds the nesting ZetaSQL's analyzer accepts), under BigQuery's limit of 500 recursion
+ * steps: 450 blocks, 2,700 terms, enough to 1e-15 for z ≤ 0.987 (α ≥ 4.8 days at t = 365).
+ * Convergence rule: a history stops after the first block whose last term is at most
+ * TOLERANCE × |sum|; one still going after MAX_BLOCKS blocks gets no row (its prediction
+ * is null). Mirrored by src/models/special-functions.ts hypergeometric2F1Series.
+ */
+const SERIES = { BLOCK_TERMS: 6, MAX_BLOCKS: 450, TOLERANCE: "1e-15" };
+exports.purchaseModels = {
+    PARAMETERS: MODEL_PARAMETERS,
+    SERIES,
+    /** Days ahead of expected_purchases_12m and cltv_predicted_12m_usd. */
+    HORIZON_DAYS: 365,
+    /** Days ahead of churn_risk (no purchase occasion in this many days). */
+    CHURN_DAYS: 90,
     BANDS: ["low", "medium", "high"],
-    /** Lower bounds of the medium and high bands (one and three usual cadences of idleness). */
     MEDIUM_FROM: 0.5,
-    HIGH_FROM: 0.75,
+    HIGH_FROM: 0.8,
     /**
-     * idle / (idle + cadence), rounded to 4 decimals: 0 when active today, 0.5 after one
-     * usual gap, 0.75 after three. cadence = max(order_span_days, 7 × (n − 1)) / (n − 1)
-     * for n ≥ 2 completed orders, else 90. Every operand is an integer (days, orders), so the
-     * division runs in BIGINT on DuckDB (roundedDivideIntegers).
+     * A query of one row over the parameters table: r, alpha, a, b, p, q, gamma as FLOAT64,
+     * all null unless every parameter converged (METRICS.md: when a fit cannot be made every
+     * predictive column is null).
      */
-    score(options) {
-        const { idleDays, orderCount, orderSpanDays, dialect } = options;
-        const gaps = `(${orderCount} - 1)`;
-        const ownCadence = (0, dialect_js_1.roundedDivideIntegers)(`${idleDays} * ${gaps}`, `${idleDays} * ${gaps} + greatest(${orderSpanDays}, ${MIN_CADENCE_DAYS} * ${gaps})`, 4, dialect);
-        const defaultCadence = (0, dialect_js_1.roundedDivideIntegers)(idleDays, `${idleDays} + ${DEFAULT_CADENCE_DAYS}`, 4, dialect);
-        return `case when ${orderCount} >= 2 then ${ownCadence} else ${defaultCadence} end`;
+    parameters(options) {
+        const allConverged = `count(case when converged and value is not null then 1 end) = ${MODEL_PARAMETERS.length}`;
+        const columns = MODEL_PARAMETERS.map(([model, parameter]) => `${(0, dialect_js_1.cast)(`case when ${allConverged} then max(case when model = '${model}' and parameter = '${parameter}' then value end) end`, "float64", options.dialect)} as ${parameter}`);
+        return `select ${columns.join(", ")} from ${options.from}`;
     },
-    /** low below 0.5, medium below 0.75, high from 0.75. */
+    /** P(alive | x, t_x, T) = 1 / (1 + [x > 0] a/(b + x − 1) ((α + T)/(α + t_x))^(r + x)), in logs (no overflow; exp capped at e^700); null without parameters. */
+    pAlive(inputs) {
+        const { x, tx, T } = inputs;
+        const [r, alpha, a, b] = names(inputs, ["r", "alpha", "a", "b"]);
+        const logOdds = `ln(${a}) - ln(${b} + ${x} - 1) + (${r} + ${x}) * (ln(${alpha} + ${T}) - ln(${alpha} + ${tx}))`;
+        // Null parameters give null first: DuckDB's least() skips nulls where BigQuery's returns null.
+        return `case when ${r} is null then null when ${x} = 0 then ${(0, dialect_js_1.cast)("1", "float64", inputs.dialect)} else 1 / (1 + exp(least(${logOdds}, 700))) end`;
+    },
+    /** ((α + T)/(α + T + t))^(r + x): P(no purchase in t | alive). */
+    noPurchaseIfAlive(inputs, days) {
+        const { x, T } = inputs;
+        const [r, alpha] = names(inputs, ["r", "alpha"]);
+        return `exp((${r} + ${x}) * (ln(${alpha} + ${T}) - ln(${alpha} + ${T} + ${days})))`;
+    },
+    /** churn_risk = 1 − p_alive × (1 − ((α + T)/(α + T + 90))^(r + x)). */
+    churnRisk(inputs) {
+        return `1 - ${inputs.pAlive} * (1 - ${exports.purchaseModels.noPurchaseIfAlive(inputs, exports.purchaseModels.CHURN_DAYS)})`;
+    },
+    /** low below 0.5, medium below 0.8, high from 0.8; null when the risk is null. */
     band(options) {
-        const { score, dialect } = options;
+        const { risk, dialect } = options;
         return caseOf([
-            [`${score} >= ${exports.churnRisk.HIGH_FROM}`, (0, dialect_js_1.stringLiteral)("high", dialect)],
-            [`${score} >= ${exports.churnRisk.MEDIUM_FROM}`, (0, dialect_js_1.stringLiteral)("medium", dialect)],
-            [`${score} >= 0`, (0, dialect_js_1.stringLiteral)("low", dialect)],
+            [`${risk} >= ${exports.purchaseModels.HIGH_FROM}`, (0, dialect_js_1.stringLiteral)("high", dialect)],
+            [`${risk} >= ${exports.purchaseModels.MEDIUM_FROM}`, (0, dialect_js_1.stringLiteral)("medium", dialect)],
+            [`${risk} >= 0`, (0, dialect_js_1.stringLiteral)("low", dialect)],
         ], "null");
     },
+    /** z = t/(α + T + t): the argument of the hypergeometric function. */
+    seriesArgument(inputs, days) {
+        var _a;
+        return `${days} / (${(_a = inputs.parameters) !== null && _a !== void 0 ? _a : ""}alpha + ${inputs.T} + ${days})`;
+    },
+    /**
+     * The recursive CTE body of the series S = 2F1(a + b − 1 − r, a − 1; a + b + x − 1; z)
+     * for each row of `from` (columns x, T, A = a + b − 1 − r, B = a − 1, C = a + b + x − 1, z):
+     * rows (x, T, A, B, C, z, block, term, total); the converged sum is the row where
+     * abs(term) <= TOLERANCE × abs(total). `self` is the CTE's own name.
+     */
+    seriesCte(options) {
+        const { from, self, dialect } = options;
+        const float = (expression) => (0, dialect_js_1.cast)(expression, "float64", dialect);
+        const ratio = (j) => `(z * (A + block * ${SERIES.BLOCK_TERMS} + ${j}) * (B + block * ${SERIES.BLOCK_TERMS} + ${j}) / ((C + block * ${SERIES.BLOCK_TERMS} + ${j}) * (block * ${SERIES.BLOCK_TERMS} + ${j + 1})))`;
+        let horner = "1";
+        for (let j = SERIES.BLOCK_TERMS - 1; j >= 1; j--)
+            horner = j === SERIES.BLOCK_TERMS - 1 ? `(1 + ${ratio(j)})` : `(1 + ${ratio(j)} * ${horner})`;
+        const blockSum = `term * ${ratio(0)} * ${horner}`;
+        const lastTerm = `term * ${Array.from({ length: SERIES.BLOCK_TERMS }, (_, j) => ratio(j)).join(" * ")}`;
+        return [
+            `select x, T, A, B, C, z, 0 as block, ${float("1")} as term, ${float("1")} as total from ${from}`,
+            `union all`,
+            `select x, T, A, B, C, z, block + 1 as block, ${lastTerm} as term, total + ${blockSum} as total`,
+            `from ${self}`,
+            `where abs(term) > ${SERIES.TOLERANCE} * abs(total) and block < ${SERIES.MAX_BLOCKS}`,
+        ].join("\n");
+    },
+    /**
+     * The value when finite, else null: a comparison both engines make false for NaN and ±∞
+     * (DuckDB orders NaN above every number, BigQuery compares it false), so a non-finite
+     * prediction never reaches a cast to NUMERIC (which fails on both).
+     */
+    finite(expression) {
+        return `case when abs(${expression}) < 1e300 then ${expression} end`;
+    },
+    /** The converged rows of seriesCte: `select ... where` the stopping rule holds. */
+    SERIES_CONVERGED: `abs(term) <= ${SERIES.TOLERANCE} * abs(total)`,
+    /**
+     * E[Y(t) | x, t_x, T] (Fader, Hardie & Lee 2005, eq. 10) after Euler's transformation:
+     * (a + b + x − 1)/(a − 1) × (1 − (1 − z)^(a − 1) × S) × p_alive, S the series' sum.
+     */
+    expectedPurchases(inputs) {
+        const { x } = inputs;
+        const [a, b] = names(inputs, ["a", "b"]);
+        return `(${a} + ${b} + ${x} - 1) / nullif(${a} - 1, 0) * (1 - power(1 - ${inputs.z}, ${a} - 1) * ${inputs.series}) * ${inputs.pAlive}`;
+    },
+    /** E[spend per occasion] = p (γ + x m̄)/(p x + q − 1) for x ≥ 1; p γ/(q − 1) for x = 0. */
+    expectedOrderValue(inputs) {
+        const [p, q, gamma] = names(inputs, ["p", "q", "gamma"]);
+        const { x, meanValue } = inputs;
+        return `case when ${x} = 0 then ${p} * ${gamma} / (${q} - 1) else ${p} * (${gamma} + ${x} * ${meanValue}) / (${p} * ${x} + ${q} - 1) end`;
+    },
+    /** cltv_predicted_12m_usd = round(expected purchases × expected order value, 2), exact decimal (the product taken to 9 decimals first, then rounded half away from zero). */
+    cltv(options) {
+        const exact = (0, dialect_js_1.cast)(`${options.expectedPurchases} * ${options.expectedOrderValue}`, "decimal", options.dialect);
+        return (0, dialect_js_1.cast)(`round(${exact}, 2)`, "decimal", options.dialect);
+    },
 };
+function names(inputs, parameters) {
+    return parameters.map((name) => { var _a; return `${(_a = inputs.parameters) !== null && _a !== void 0 ? _a : ""}${name}`; });
+}
 // ---------------------------------------------------------------------------------------
 // Engagement
 /** Points per unit and the cap of each component; the caps add up to 100. */

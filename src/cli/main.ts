@@ -8,6 +8,7 @@ import { hideBin } from "yargs/helpers";
 import { C360Error, errorMessage } from "../errors.js";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand } from "./commands/compile.js";
+import { dashboardCommand } from "./commands/dashboard.js";
 import { diffCommand } from "./commands/diff.js";
 import { docsCommand } from "./commands/docs.js";
 import { buildCommand, runCommand, testCommand } from "./commands/execute.js";
@@ -38,6 +39,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       .command(diffCommand)
       .command(graphCommand)
       .command(docsCommand)
+      .command(dashboardCommand)
       .demandCommand(1, "Name a command; see c360 --help.")
       .strict()
       .recommendCommands()

@@ -47,6 +47,7 @@ export function formatSummary(results: ActionResult[], elapsedSeconds: number): 
     lines.push(`  FAIL ${result.name}${result.fileName ? ` (${result.fileName})` : ""}: ${result.error ?? "failed"}`);
     for (const row of result.sample ?? []) lines.push(`       ${JSON.stringify(row)}`);
   }
+  for (const result of results) for (const warning of result.warnings ?? []) lines.push(`  WARN ${result.name}: ${warning}`);
   for (const result of results.filter((candidate) => candidate.status === "skipped")) {
     lines.push(`  SKIP ${result.name}: ${result.skippedBecause?.startsWith("--") ? result.skippedBecause : `upstream ${result.skippedBecause} failed`}`);
   }

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import type { ModelFitConfig } from "../runner/model-fits.js";
 import { readValidatedJson } from "./validate.js";
 
 export interface DuckDbTargetConfig {
@@ -33,7 +34,13 @@ export type TargetConfig = DuckDbTargetConfig | BigQueryTargetConfig;
 export interface C360Config {
   defaultTarget?: string;
   landing?: string;
+  /** The project's dashboard declaration, relative to the project. */
+  dashboard?: string;
+  /** The project's docs-site settings, relative to the project. */
+  docs?: string;
   targets: Record<string, TargetConfig>;
+  /** Models fitted in TypeScript on every build (runner/model-fits.ts). */
+  fits?: ModelFitConfig[];
 }
 
 export interface DataformSettings {
@@ -53,11 +60,16 @@ export interface ProjectContext {
   landingDir: string;
   /** Absolute folder for artifacts (compiled.json, run_results.json, the local database). */
   artifactsDir: string;
+  /** c360.json `fits`: models the runner fits after their output table is built. */
+  fits: ModelFitConfig[];
+  /** Absolute paths of the project's dashboard declaration and docs-site settings, when c360.json names them. */
+  dashboardFile?: string;
+  docsFile?: string;
 }
 
 const DEFAULT_CONFIG: C360Config = {
   defaultTarget: "local",
-  targets: { local: { engine: "duckdb", database: "target/c360.duckdb", vars: { dialect: "duckdb" } } },
+  targets: { local: { engine: "duckdb", database: "target/c360_warehouse.duckdb", vars: { dialect: "duckdb" } } },
 };
 
 export interface ProjectOptions {
@@ -95,6 +107,9 @@ export function loadProject(options: ProjectOptions): ProjectContext {
     vars: { ...settings?.vars, ...defaultDialect, ...target.vars, ...options.vars },
     landingDir: options.landing ? path.resolve(options.landing) : path.resolve(projectDir, config.landing ?? "seeds"),
     artifactsDir: path.join(projectDir, "target"),
+    fits: config.fits ?? [],
+    dashboardFile: config.dashboard ? path.resolve(projectDir, config.dashboard) : undefined,
+    docsFile: config.docs ? path.resolve(projectDir, config.docs) : undefined,
   };
 }
 
@@ -104,6 +119,12 @@ function withDatabaseFile(target: TargetConfig, targetName: string, database: st
   if (target.engine !== "duckdb") throw new UsageError(`--database chooses a DuckDB file, but target '${targetName}' runs on ${target.engine}.`);
   if (!database.trim()) throw new UsageError("--database expects a file path.");
   return { ...target, database: path.resolve(database) };
+}
+
+/** The `fits` of a project's c360.json (validated), or none when it has no c360.json. */
+export function readModelFits(projectDir: string): ModelFitConfig[] {
+  const c360File = path.join(path.resolve(projectDir), "c360.json");
+  return fs.existsSync(c360File) ? (readValidatedJson<C360Config>(c360File, "c360").fits ?? []) : [];
 }
 
 /** Parses `--vars a=1 b=2` into a record; `=` and `,` inside a value are kept. */

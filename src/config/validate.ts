@@ -7,7 +7,7 @@ import { ConfigError } from "../errors.js";
 const ajv = new Ajv({ allErrors: true, strict: true });
 const validators = new Map<string, ValidateFunction>();
 
-export type SchemaName = "c360" | "dataform";
+export type SchemaName = "c360" | "dataform" | "dashboard" | "docs-site";
 
 function validatorFor(schema: SchemaName): ValidateFunction {
   let validator = validators.get(schema);

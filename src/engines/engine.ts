@@ -20,6 +20,12 @@ export interface ColumnInfo {
   type: string;
 }
 
+/** A query's rows with the type of each result column (as describeTable names types). */
+export interface QueryResult {
+  columns: ColumnInfo[];
+  rows: Row[];
+}
+
 export interface StatementResult {
   /** Rows inserted/updated/deleted, where the warehouse reports it. */
   rowsAffected?: number;
@@ -90,8 +96,19 @@ export interface TableLayout {
   clusterBy?: string[];
 }
 
+/** What an engine can do, declared rather than pretended (ARCHITECTURE.md "Engines"). */
+export interface EngineCapabilities {
+  /**
+   * true: transaction() is real: every statement, load and DDL inside it (several tables
+   * included) commits together or not at all, also when the process is killed. false: it
+   * only runs the work, each statement atomic on its own.
+   */
+  transactions: boolean;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
+  readonly capabilities: EngineCapabilities;
   /** Table action: create or replace from a query, atomically (a failure keeps the old table). */
   createTableAs(table: TableRef, query: string, layout?: TableLayout, options?: StatementOptions): Promise<StatementResult>;
   /** View action: create or replace view. */
@@ -104,6 +121,8 @@ export interface Engine {
   execute(sql: string, options?: StatementOptions): Promise<StatementResult>;
   /** Runs a query and returns its rows as plain JavaScript values. */
   query(sql: string, options?: StatementOptions): Promise<Row[]>;
+  /** Runs a query and returns its rows and the result's column types (for output that must know a decimal from text). */
+  queryWithColumns(sql: string, options?: StatementOptions): Promise<QueryResult>;
   /** Columns of a table or view, or undefined when it does not exist. */
   describeTable(table: TableRef): Promise<ColumnInfo[] | undefined>;
   /** Tables and views in a schema (all schemas when omitted). */
@@ -119,11 +138,17 @@ export interface Engine {
    * reader. Returns the number of rows written. Engines without it get rows via `load`.
    */
   loadStagedFile?(request: StagedFileLoad): Promise<number>;
+  /**
+   * Replaces `target` (its columns and rows) with the table `source`, which is gone afterwards.
+   * Each replacement is atomic (readers see the old table or the new one); several commit
+   * together only inside a real transaction() (capabilities.transactions).
+   */
+  replaceTable(target: TableRef, source: TableRef, options?: StatementOptions): Promise<void>;
   /** Renders a table reference in this warehouse's SQL. */
   quoteTable(table: TableRef): string;
   /** Rewrites the fully qualified references Dataform renders into this engine's names. */
   rewriteReferences(sql: string): string;
-  /** Runs statements atomically where the warehouse supports transactions. */
+  /** Runs statements atomically where the warehouse supports transactions (capabilities.transactions says whether it does). */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

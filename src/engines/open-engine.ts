@@ -9,6 +9,8 @@ export interface OpenEngineOptions {
   dryRun?: boolean;
   /** Label of the run (BigQuery job labels). */
   runId?: string;
+  /** DuckDB: open the database file read-only (it must exist); other readers may share it. */
+  readOnly?: boolean;
 }
 
 export async function openEngine(context: ProjectContext, options: OpenEngineOptions = {}): Promise<Engine> {
@@ -22,6 +24,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       threads: target.duckdbThreads,
       memoryLimit: target.memoryLimit,
       storageVersion: target.storageVersion,
+      readOnly: options.readOnly,
     });
   }
   const { openBigQueryEngine } = await import("./bigquery/index.js");

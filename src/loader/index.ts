@@ -4,8 +4,14 @@
  *
  * Incremental by default: the load manifest lists the parts already in bronze, and only
  * the others are appended, each in one transaction with its manifest row. `fullRefresh`
- * empties every bronze table and reloads all parts. A listed part whose bytes changed is
- * an error; a part that left the folder keeps its rows (landing zones are often archived).
+ * reloads all parts. A listed part whose bytes changed is an error; a part that left the
+ * folder keeps its rows (landing zones are often archived).
+ *
+ * Atomic (ARCHITECTURE.md "Loads are atomic"): a table rebuilt — every table on a full
+ * refresh, or one whose layout changed or whose rows disagree with the manifest — is
+ * loaded into a staging table beside it (loading-tables.ts) and swapped in with the new
+ * manifest only when every part has loaded. A failed or killed load leaves bronze and the
+ * manifest as they were.
  *
  * Reading: the framework's parsers are the reference and work on every engine. Where the
  * engine has its own bulk reader (Engine.loadStagedFile), CSV and NDJSON parts are staged
@@ -18,7 +24,9 @@ import type { Engine, TableRef } from "../engines/engine.js";
 import { LandingFileError } from "../errors.js";
 import { bronzeSchema, LANDING_SOURCES, type LandingSource } from "./catalog.js";
 import { digestFile } from "./landing-input.js";
-import { forgetBronzeTable, MANIFEST_TABLE, readManifest, recordModificationTime, resetManifest, upgradeManifest, type ManifestEntry } from "./manifest.js";
+import { faultPoint } from "../faults.js";
+import { countRows, dropLoadingTables, dropLoadingTablesAfterFailure, loadingTableOf } from "./loading-tables.js";
+import { MANIFEST_TABLE, readManifest, recordModificationTime, upgradeManifest, writeManifest, type ManifestEntry } from "./manifest.js";
 import { loadParsedPart, loadStagedPart, manifestEntry, type LoadedPart, type PartLoadContext } from "./part-load.js";
 import { bronzeColumns } from "./part-rows.js";
 import { discoverParts, type LandingPart } from "./parts.js";
@@ -101,32 +109,31 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
     fullRefresh = true;
   }
   await engine.ensureSchema(MANIFEST_TABLE.schema);
-  if (fullRefresh) {
-    await resetManifest(engine);
-    manifest = [];
-  } else {
-    await verifyLoadedParts(engine, manifest, partsBySource, options.verifyChecksums ?? false);
-  }
+  const schemas = [...new Set(LANDING_SOURCES.map(bronzeSchema))];
+  for (const schema of schemas) await engine.ensureSchema(schema);
+  // A load killed before its swap leaves its staging tables behind (bronze itself is intact).
+  await dropLoadingTables(engine, schemas);
+  if (fullRefresh) manifest = [];
+  else await verifyLoadedParts(engine, manifest, partsBySource, options.verifyChecksums ?? false);
 
-  // Per table: start it afresh or keep what it holds; then which parts to read.
+  // Per table: keep what it holds and append new parts to it, or rebuild it beside the old one.
   const plans: TablePlan[] = [];
   for (const [source, parts] of partsBySource) {
     const table: TableRef = { schema: bronzeSchema(source), name: source.table };
     const tableName = `${table.schema}.${table.name}`;
     let loaded = new Map(manifest.filter((entry) => entry.bronzeTable === tableName).map((entry) => [entry.file, entry]));
-    await engine.ensureSchema(table.schema);
-    const reset = fullRefresh || !(await hasBronzeLayout(engine, table, source));
-    if (reset) {
-      if (!fullRefresh && loaded.size > 0) warn(`${tableName} is missing or has another layout than the catalog: reloading all its parts`);
-      await engine.load({ target: table, columns: bronzeColumns(source), rows: [], mode: "replace" });
-      if (!fullRefresh) await forgetBronzeTable(engine, tableName);
-      loaded = new Map();
-    }
+    const state = fullRefresh ? "rebuild" : await tableState(engine, table, source, loaded);
+    if (typeof state === "object") warn(`${tableName} ${state.reason}: reloading all its parts`);
+    const reset = state !== "append" && state !== "new";
+    const target = reset ? loadingTableOf(table) : table;
+    // A new table has nothing to protect: it is created now and takes its parts one transaction at a time.
+    if (state !== "append") await engine.load({ target, columns: bronzeColumns(source), rows: [], mode: "replace" });
+    if (reset) loaded = new Map();
     const present = new Set(parts.map((part) => part.file));
     for (const entry of loaded.values()) {
       if (!present.has(entry.file)) warn(`${entry.file} was loaded earlier but is no longer in the landing folder: its rows stay in ${tableName} (a full refresh drops them)`);
     }
-    plans.push({ table, tableName, parts, loaded, reset });
+    plans.push({ table, target, tableName, parts, loaded, reset });
   }
 
   // The engine's own reader takes staged files where it can (much faster than rows one value at a time).
@@ -134,38 +141,108 @@ export async function loadLandingFolder(engine: Engine, landingDir: string, opti
   const staging = engine.loadStagedFile && options.engineReader !== false ? new StagingQueue(toRead) : undefined;
   const files: FileLoadReport[] = [];
   const tables: TableLoadReport[] = [];
+  /** Manifest rows of the parts loaded into rebuilt tables: written when those tables are swapped in. */
+  const rebuiltEntries: ManifestEntry[] = [];
   try {
-    for (const { table, tableName, parts, loaded, reset } of plans) {
-      const context: PartLoadContext = { engine, table, landing, mayHoldOrphans: !reset, warn };
+    for (const { table, target, tableName, parts, loaded, reset } of plans) {
+      const context: PartLoadContext = {
+        engine,
+        table: target,
+        bronzeTable: tableName,
+        landing,
+        withManifestRow: !reset,
+        // Where transactions are real, a part's rows never outlive a missing manifest row.
+        mayHoldOrphans: !reset && !engine.capabilities.transactions,
+        warn,
+      };
       for (const part of parts) {
         const previous = loaded.get(part.file);
-        const report: FileLoadReport = previous
-          ? { file: part.file, table: tableName, partSuffix: part.suffix, status: "unchanged", records: previous.records, sizeBytes: previous.sizeBytes, seconds: 0 }
-          : await loadPart(context, part, staging, options.batchRows ?? DEFAULT_BATCH_ROWS);
-        if (!previous) loaded.set(part.file, { ...manifestEntry(part, tableName, landing, { records: report.records, sizeBytes: report.sizeBytes, sha256: "" }) });
+        let report: FileLoadReport;
+        if (previous) {
+          report = { file: part.file, table: tableName, partSuffix: part.suffix, status: "unchanged", records: previous.records, sizeBytes: previous.sizeBytes, seconds: 0 };
+        } else {
+          const result = await loadPart(context, part, staging, options.batchRows ?? DEFAULT_BATCH_ROWS);
+          report = result.report;
+          loaded.set(part.file, result.entry);
+          if (reset) rebuiltEntries.push(result.entry);
+        }
         files.push(report);
         options.onFile?.(report);
       }
       const records = [...loaded.values()].reduce((sum, entry) => sum + entry.records, 0);
       tables.push({ table: tableName, parts: parts.length, records });
     }
+    const rebuilt = plans.filter((plan) => plan.reset);
+    if (rebuilt.length > 0) await swapIn(engine, rebuilt, rebuiltEntries, fullRefresh);
+  } catch (error) {
+    await dropLoadingTablesAfterFailure(engine, schemas, error);
+    throw error;
   } finally {
     await staging?.close();
   }
   return { landingDir: landing, fullRefresh, files, tables, warnings, seconds: (performance.now() - started) / 1000 };
 }
 
+/**
+ * The rebuilt tables replace the live ones, and the manifest then lists exactly their new
+ * parts (with the other tables' rows kept, unless a full refresh). Where transactions are
+ * real this is one transaction; elsewhere each table is replaced atomically and the
+ * manifest, written last in one job, is the record of what is complete: until it is
+ * written, `run` and `test` see bronze disagree with it and refuse, and the next load
+ * rebuilds the tables that disagree.
+ */
+async function swapIn(engine: Engine, rebuilt: TablePlan[], entries: ManifestEntry[], fullRefresh: boolean): Promise<void> {
+  const swap = async (): Promise<void> => {
+    for (const plan of rebuilt) {
+      faultPoint("load.swap");
+      await engine.replaceTable(plan.table, plan.target, { actionName: `load ${plan.tableName}` });
+    }
+    faultPoint("load.manifest");
+    const rebuiltNames = new Set(rebuilt.map((plan) => plan.tableName));
+    const kept = fullRefresh ? [] : (await readManifest(engine)).filter((entry) => !rebuiltNames.has(entry.bronzeTable));
+    await writeManifest(engine, [...kept, ...entries]);
+  };
+  if (engine.capabilities.transactions) await engine.transaction(swap);
+  else await swap();
+}
+
+/**
+ * What a load does with a table: append new parts to it; create it ("new": absent, and the
+ * manifest lists nothing for it); or rebuild it beside the old one, for the reason given
+ * (another layout, or rows that disagree with the manifest).
+ */
+async function tableState(engine: Engine, table: TableRef, source: LandingSource, loaded: Map<string, ManifestEntry>): Promise<"append" | "new" | { reason: string }> {
+  const columns = await engine.describeTable(table);
+  if (!columns && loaded.size === 0) return "new";
+  if (!columns) return { reason: "is missing" };
+  const expectedColumns = bronzeColumns(source).map((column) => column.name);
+  if (columns.length !== expectedColumns.length || columns.some((column, index) => column.name !== expectedColumns[index])) return { reason: "has another layout than the catalog" };
+  const expected = [...loaded.values()].reduce((sum, entry) => sum + entry.records, 0);
+  const held = await countRows(engine, table);
+  if (held === expected) return "append";
+  return { reason: `holds ${held} rows where the load manifest records ${expected} (an earlier load was interrupted, or the table was changed outside c360)` };
+}
+
 interface TablePlan {
+  /** The live bronze table. */
   table: TableRef;
+  /** Where its new parts go: the live table, or its staging table when it is rebuilt. */
+  target: TableRef;
   tableName: string;
   parts: LandingPart[];
   /** Parts already in the table, by file. */
   loaded: Map<string, ManifestEntry>;
-  /** The table was (re)created empty by this load. */
+  /** The table is rebuilt in its staging table and swapped in at the end. */
   reset: boolean;
 }
 
-async function loadPart(context: PartLoadContext, part: LandingPart, staging: StagingQueue | undefined, batchRows: number): Promise<FileLoadReport> {
+async function loadPart(
+  context: PartLoadContext,
+  part: LandingPart,
+  staging: StagingQueue | undefined,
+  batchRows: number,
+): Promise<{ report: FileLoadReport; entry: ManifestEntry }> {
+  faultPoint("load.part");
   const staged = await staging?.take(part);
   // Staging may have run ahead while the part before loaded: count its own seconds, not the wait.
   const started = performance.now();
@@ -180,10 +257,9 @@ async function loadPart(context: PartLoadContext, part: LandingPart, staging: St
     loaded = await loadParsedPart(context, part, batchRows);
   }
   const seconds = (staged?.seconds ?? 0) + (performance.now() - started) / 1000;
-  const { table } = context;
-  return {
+  const report: FileLoadReport = {
     file: part.file,
-    table: `${table.schema}.${table.name}`,
+    table: context.bronzeTable,
     partSuffix: part.suffix,
     status: "loaded",
     records: loaded.records,
@@ -191,6 +267,7 @@ async function loadPart(context: PartLoadContext, part: LandingPart, staging: St
     seconds,
     reader: staged ? "engine" : "framework",
   };
+  return { report, entry: manifestEntry(part, context.bronzeTable, context.landing, loaded) };
 }
 
 /**
@@ -222,13 +299,6 @@ async function verifyLoadedParts(engine: Engine, manifest: ManifestEntry[], part
     }
   }
   for (const part of retimed) await recordModificationTime(engine, part.file, part.modifiedAt);
-}
-
-async function hasBronzeLayout(engine: Engine, table: TableRef, source: LandingSource): Promise<boolean> {
-  const existing = await engine.describeTable(table);
-  if (!existing) return false;
-  const expected = bronzeColumns(source).map((column) => column.name);
-  return existing.length === expected.length && existing.every((column, index) => column.name === expected[index]);
 }
 
 function warnAbsentSystems(partsBySource: Map<LandingSource, LandingPart[]>, warn: (message: string) => void): void {

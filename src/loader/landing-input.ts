@@ -9,6 +9,7 @@ import { isUtf8 } from "node:buffer";
 import { createHash, type Hash } from "node:crypto";
 import fs from "node:fs";
 import { LandingFileError } from "../errors.js";
+import { faultPoint } from "../faults.js";
 
 /** Read size: large enough for throughput, small enough to keep memory flat. */
 const CHUNK_BYTES = 1 << 20;
@@ -56,7 +57,10 @@ async function* validatedChunks(
   hash: Hash,
   onEnd: (sizeBytes: number) => void,
 ): AsyncGenerator<LandingChunk> {
+  // A part that changes while it is read would be loaded half old, half new: compared at the end.
+  const before = statOf(absolutePath, displayPath);
   const stream = fs.createReadStream(absolutePath, { highWaterMark: chunkBytes });
+  let halfPassed = false;
   // Bytes of a character split across two reads wait here for the rest of it.
   let carry = Buffer.alloc(0);
   let offset = 0;
@@ -68,6 +72,10 @@ async function* validatedChunks(
       let bytes = carry.length > 0 ? Buffer.concat([carry, read]) : read;
       let chunkOffset = offset - carry.length;
       offset += read.length;
+      if (!halfPassed && offset * 2 >= Number(before.size)) {
+        halfPassed = true;
+        faultPoint("load.read-half", absolutePath);
+      }
       if (first) {
         if (bytes.length < 3 && UTF8_BOM.subarray(0, bytes.length).equals(bytes)) {
           carry = Buffer.from(bytes); // maybe a BOM cut by the read size: decide with more bytes
@@ -93,6 +101,14 @@ async function* validatedChunks(
     throw new LandingFileError(displayPath, "byte 0", `cannot read the file: ${(error as Error).message}`, { cause: error });
   } finally {
     stream.destroy();
+  }
+  const after = statOf(absolutePath, displayPath);
+  if (after.size !== before.size || after.mtimeNs !== before.mtimeNs || offset !== Number(before.size)) {
+    throw new LandingFileError(
+      displayPath,
+      `byte ${offset}`,
+      `the file changed while it was read (${before.size} bytes when opened, ${after.size} now): nothing of it was loaded. Deliver parts complete (write, then move into the landing folder) and load again`,
+    );
   }
   if (carry.length > 0) {
     // The file ends inside a multi-byte character: truncated or not UTF-8.
@@ -165,6 +181,14 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /** sha256 (hex) and size of a file, streamed (to check that a loaded part is unchanged). */
+function statOf(absolutePath: string, displayPath: string): fs.BigIntStats {
+  try {
+    return fs.statSync(absolutePath, { bigint: true });
+  } catch (error) {
+    throw new LandingFileError(displayPath, "byte 0", `cannot read the file: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export async function digestFile(absolutePath: string, displayPath: string): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash("sha256");
   let sizeBytes = 0;

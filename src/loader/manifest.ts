@@ -64,14 +64,17 @@ export async function upgradeManifest(engine: Engine): Promise<void> {
   }
 }
 
-/** Empties the manifest (full refresh), creating it when missing. */
-export async function resetManifest(engine: Engine): Promise<void> {
-  await engine.load({ target: MANIFEST_TABLE, columns: MANIFEST_COLUMNS, rows: [], mode: "replace" });
+/** Replaces the manifest with exactly these entries (one statement: one load job on BigQuery). */
+export async function writeManifest(engine: Engine, entries: ManifestEntry[]): Promise<void> {
+  await engine.load({ target: MANIFEST_TABLE, columns: MANIFEST_COLUMNS, rows: entries.map(manifestRow), mode: "replace" });
 }
 
 export async function appendManifestEntry(engine: Engine, entry: ManifestEntry): Promise<void> {
-  const row = [entry.file, entry.bronzeTable, entry.partSuffix, entry.sizeBytes, entry.sha256, entry.records, entry.loadedAt, entry.landingDir, entry.modifiedAt];
-  await engine.load({ target: MANIFEST_TABLE, columns: MANIFEST_COLUMNS, rows: [row], mode: "append" });
+  await engine.load({ target: MANIFEST_TABLE, columns: MANIFEST_COLUMNS, rows: [manifestRow(entry)], mode: "append" });
+}
+
+function manifestRow(entry: ManifestEntry): (string | number)[] {
+  return [entry.file, entry.bronzeTable, entry.partSuffix, entry.sizeBytes, entry.sha256, entry.records, entry.loadedAt, entry.landingDir, entry.modifiedAt];
 }
 
 /** A loaded part read again and found unchanged: its current modification time, so the next load need not read it. */
@@ -80,14 +83,6 @@ export async function recordModificationTime(engine: Engine, file: string, modif
     `update ${engine.quoteTable(MANIFEST_TABLE)} set modified_at = ${sqlText(engine, modifiedAt)} where file = ${sqlText(engine, file)}`,
     { actionName: "update load manifest" },
   );
-}
-
-/** Drops the manifest rows of one bronze table (its parts are about to be reloaded). */
-export async function forgetBronzeTable(engine: Engine, bronzeTable: string): Promise<void> {
-  if (!(await engine.describeTable(MANIFEST_TABLE))) return;
-  await engine.execute(`delete from ${engine.quoteTable(MANIFEST_TABLE)} where bronze_table = ${sqlText(engine, bronzeTable)}`, {
-    actionName: "update load manifest",
-  });
 }
 
 /** A string literal in the engine's SQL (BigQuery escapes with backslashes, DuckDB doubles quotes). */

@@ -1,10 +1,12 @@
 /**
- * Loads one landing part into its bronze table, atomically with its manifest row: either
+ * Loads one landing part into its bronze table, atomically with its manifest row (or into
+ * the staging table of a table being rebuilt, whose manifest rows are written at the swap): either
  * through the framework's parsers and engine.load (the reference, every engine), or from a
  * staged file through the engine's own reader (engine.loadStagedFile), which gives the same
  * rows (tests/loader/fast-load.test.ts).
  */
 import type { Engine, TableRef } from "../engines/engine.js";
+import { faultPoint } from "../faults.js";
 import type { WarningSink } from "./bronze-record.js";
 import { openLandingInput } from "./landing-input.js";
 import { appendManifestEntry, sqlText, type ManifestEntry } from "./manifest.js";
@@ -14,7 +16,12 @@ import type { StagedPart } from "./staged-part.js";
 
 export interface PartLoadContext {
   engine: Engine;
+  /** Where the rows go: the bronze table, or its staging table. */
   table: TableRef;
+  /** schema.table of the bronze table (what the manifest records). */
+  bronzeTable: string;
+  /** true: the part's manifest row is written with its rows, in one transaction; false: the caller writes it later. */
+  withManifestRow: boolean;
   /** Absolute landing folder (recorded in the manifest). */
   landing: string;
   /** The table may hold rows of an earlier load of this part that died before its manifest row. */
@@ -31,7 +38,12 @@ export interface LoadedPart {
 /** Runs `load` in one transaction with the part's manifest row, after dropping orphaned rows. */
 async function inManifestTransaction(context: PartLoadContext, part: LandingPart, load: () => Promise<LoadedPart>): Promise<LoadedPart> {
   const { engine, table } = context;
-  const tableName = `${table.schema}.${table.name}`;
+  const tableName = context.bronzeTable;
+  if (!context.withManifestRow) {
+    const loaded = await load();
+    faultPoint("load.part-rows");
+    return loaded;
+  }
   let loaded: LoadedPart | undefined;
   await engine.transaction(async () => {
     if (context.mayHoldOrphans) {
@@ -40,6 +52,7 @@ async function inManifestTransaction(context: PartLoadContext, part: LandingPart
       await engine.execute(`delete from ${engine.quoteTable(table)} where _source_file = ${sqlText(engine, part.file)}`, { actionName: `load ${tableName}` });
     }
     loaded = await load();
+    faultPoint("load.part-rows");
     await appendManifestEntry(engine, manifestEntry(part, tableName, context.landing, loaded));
   });
   return loaded as LoadedPart;

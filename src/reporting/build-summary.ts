@@ -11,7 +11,7 @@ export interface BuildSummaryOptions {
   goldSchema?: string;
   /** Schema of silver's *_quarantine tables; default c360_staging. */
   stagingSchema?: string;
-  /** Where the tables live, for the reader (e.g. target/c360.duckdb or a BigQuery project). */
+  /** Where the tables live, for the reader (e.g. target/c360_warehouse.duckdb or a BigQuery project). */
   location?: string;
 }
 

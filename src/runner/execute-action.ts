@@ -17,6 +17,8 @@ export interface ActionOutcome {
   /** For assertions: how many rows violated it, and a sample of them. */
   failingRows?: number;
   sample?: Record<string, unknown>[];
+  /** What the user should know although the action succeeded (e.g. a model that could not be fitted). */
+  warnings?: string[];
 }
 
 export interface ExecuteOptions {

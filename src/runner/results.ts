@@ -21,6 +21,8 @@ export interface ActionResult {
   /** For assertions: number of violating rows and a few of them. */
   failingRows?: number;
   sample?: Record<string, unknown>[];
+  /** Warnings of an action that succeeded (e.g. a model fit that could not be made: its columns are null). */
+  warnings?: string[];
 }
 
 export interface RunResults {

@@ -5,6 +5,7 @@
  */
 import type { Engine } from "../engines/engine.js";
 import { actionErrorMessage } from "../errors.js";
+import type { Action } from "../graph/actions.js";
 import type { BuildState } from "./build-state.js";
 import { executeAction, type ActionOutcome } from "./execute-action.js";
 import type { PlanNode } from "./plan.js";
@@ -20,6 +21,8 @@ export interface RunPlanOptions {
   onResult?: (result: ActionResult, done: number, total: number) => void;
   /** Called as each action starts. */
   onStart?: (node: PlanNode) => void;
+  /** Work that completes an action once its statements ran (a model fit filling in its table, model-fits.ts); its warnings land in the result. */
+  completeAction?: (action: Action) => Promise<{ warnings: string[] } | undefined>;
 }
 
 export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
@@ -28,12 +31,17 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
   const running = new Map<string, Promise<void>>();
   let stopScheduling = false;
   const { buildState } = options;
+  const executeAndComplete = async (action: Action): Promise<ActionOutcome> => {
+    const outcome = await executeAction(engine, action, { fullRefresh: options.fullRefresh });
+    const completion = await options.completeAction?.(action);
+    return completion ? { ...outcome, warnings: completion.warnings } : outcome;
+  };
   const execute = async (node: PlanNode): Promise<ActionOutcome & { unchanged?: boolean }> => {
-    if (!buildState) return executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+    if (!buildState) return executeAndComplete(node.action);
     const decision = buildState.decide(node.action);
     if (decision.skip) return { engineSeconds: 0, unchanged: true };
     const previousVersion = await buildState.forget(node.action);
-    const outcome = await executeAction(engine, node.action, { fullRefresh: options.fullRefresh });
+    const outcome = await executeAndComplete(node.action);
     await buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
     return outcome;
   };
@@ -61,6 +69,7 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
           failingRows: outcome.failingRows,
           sample: assertionFailed ? outcome.sample : undefined,
           unchanged: outcome.unchanged,
+          warnings: outcome.warnings?.length ? outcome.warnings : undefined,
           error: assertionFailed ? `assertion failed: ${outcome.failingRows} row(s) violate it` : undefined,
         });
       })

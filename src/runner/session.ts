@@ -10,6 +10,7 @@ import type { Engine } from "../engines/engine.js";
 import { type Action, type ActionKind, buildActionGraph, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
 import { selectActions } from "../graph/selection.js";
 import { BuildState } from "./build-state.js";
+import { type ModelFitConfig, resolveModelFits, runModelFit } from "./model-fits.js";
 import { buildPlan, type PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 import { runPlan } from "./run-plan.js";
@@ -18,6 +19,8 @@ export interface CompiledProject {
   graph: CompiledGraph;
   actions: Map<string, Action>;
   seconds: number;
+  /** Model fits the project declares (c360.json `fits`), run after their output table is built. */
+  fits?: readonly ModelFitConfig[];
 }
 
 export function compileForTarget(context: ProjectContext): CompiledProject {
@@ -30,7 +33,7 @@ export function compileForTarget(context: ProjectContext): CompiledProject {
   const seconds = (performance.now() - started) / 1000;
   fs.mkdirSync(context.artifactsDir, { recursive: true });
   fs.writeFileSync(path.join(context.artifactsDir, "compiled.json"), JSON.stringify(graph, null, 2) + "\n");
-  return { graph, actions: buildActionGraph(graph).actions, seconds };
+  return { graph, actions: buildActionGraph(graph).actions, seconds, fits: context.fits };
 }
 
 export interface ExecutionOptions {
@@ -60,6 +63,7 @@ export async function executeActions(
   const plan = buildPlan(project.actions, selected, kinds);
   // Assertions and unit tests write no table: a plan of only those needs no build state.
   const writesTables = plan.some((node) => EXECUTABLE_KINDS.has(node.action.kind));
+  const fits = resolveModelFits(project.fits ?? [], project.actions);
   const buildState = writesTables ? await BuildState.open(engine, project.actions, { skipUnchanged: options.skipUnchanged ?? false }) : undefined;
   return runPlan(engine, plan, {
     buildState,
@@ -68,5 +72,9 @@ export async function executeActions(
     failFast: options.failFast ?? false,
     onStart: options.onStart,
     onResult: options.onResult,
+    completeAction: async (action) => {
+      const fit = fits.get(action.name);
+      return fit ? runModelFit(engine, action, fit.fit, fit.input) : undefined;
+    },
   });
 }

@@ -53,7 +53,7 @@ describe("c360 CLI end to end (example project)", () => {
     const table = await runCliInProcess(["query", "select customer_id, revenue from shop.customer_revenue order by customer_id", "--project-dir", projectDir]);
     expect(table.stdout).toContain("customer_id | revenue");
     const json = await runCliInProcess(["query", "select total_revenue from shop.revenue_report", "--format", "json", "--project-dir", projectDir]);
-    expect(JSON.parse(json.stdout)).toEqual([{ total_revenue: "17.51" }]);
+    expect(JSON.parse(json.stdout)).toEqual([{ total_revenue: 17.51 }]);
     const csv = await runCliInProcess(["query", "select 'a,b' as text", "--format", "csv", "--project-dir", projectDir]);
     expect(csv.stdout).toBe('text\n"a,b"\n');
   });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileProject } from "../../src/compile/index.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
+import { readModelFits } from "../../src/config/project.js";
 import type { CompiledProject } from "../../src/runner/session.js";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -13,7 +14,7 @@ export const EXAMPLE_PROJECT = path.join(REPO_ROOT, "tests/fixtures/projects/exa
 /** The project compiled as the runner takes it, without the compiled.json that compileForTarget writes. */
 export function compiledProject(projectDir: string, vars: Record<string, string> = {}): CompiledProject {
   const graph = compileProject({ projectDir, vars });
-  return { graph, actions: buildActionGraph(graph).actions, seconds: 0 };
+  return { graph, actions: buildActionGraph(graph).actions, seconds: 0, fits: readModelFits(projectDir) };
 }
 
 /** Copies a project (without node_modules and target/) to a fresh temporary folder. */

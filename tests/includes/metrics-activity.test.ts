@@ -1,42 +1,29 @@
 /**
- * includes/ts/metrics.ts, activity metrics: churnRisk, engagementScore and sessionize, their
+ * includes/ts/metrics.ts, activity metrics: the churn risk band, engagementScore and sessionize, their
  * DuckDB renderings executed on hand-worked cases, their BigQuery renderings analyzed.
  */
 import { describe, expect, it } from "vitest";
-import { asOfDate, churnRisk, engagementScore, sessionize } from "../../includes/ts/metrics.js";
+import { asOfDate, engagementScore, purchaseModels, sessionize } from "../../includes/ts/metrics.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
 const harness = MacroHarness.forTestFile();
 
-describe("churnRisk", () => {
-  // idle_days, order_count, order_span_days → score, band
-  const cases: [number, number, number, string, string][] = [
-    [0, 0, 0, "0.000000000", "low"], // active today
-    [45, 1, 0, "0.333300000", "low"], // 45 / (45 + 90)
-    [90, 1, 0, "0.500000000", "medium"], // one default cadence idle
-    [269, 1, 0, "0.749300000", "medium"], // 269 / 359 = 0.74930…
-    [270, 1, 0, "0.750000000", "high"], // three default cadences
-    [30, 3, 60, "0.500000000", "medium"], // own cadence 60 / 2 = 30
-    [7, 3, 4, "0.500000000", "medium"], // cadence floored at 7 days
-    [1, 2, 100, "0.009900000", "low"], // 1 / 101 = 0.00990…
-    [20, 4, 10, "0.740700000", "medium"], // 60 / (60 + 21) = 0.74074…
-    [1000, 0, 0, "0.917400000", "high"], // 1000 / 1090 = 0.91743…
-  ];
-  const types = ["bigint", "bigint", "bigint"];
-
-  it("scores idle / (idle + cadence) to 4 decimals and bands it at 0.5 and 0.75", async () => {
-    const score = (idle: string, orders: string, span: string) => churnRisk.score({ idleDays: idle, orderCount: orders, orderSpanDays: span, dialect: "duckdb" });
-    const rows = cases.map(([idle, orders, span]) => [idle, orders, span]);
-    expect(await harness.evaluate(score, rows, types)).toEqual(cases.map((row) => row[3]));
-    const band = (idle: string, orders: string, span: string) => churnRisk.band({ score: score(idle, orders, span), dialect: "duckdb" });
-    expect(await harness.evaluate(band, rows, types)).toEqual(cases.map((row) => row[4]));
+describe("churn risk bands", () => {
+  it("bands churn_risk at 0.5 and 0.8; null stays null", async () => {
+    const risks: [number | null, string | null][] = [[0, "low"], [0.4999, "low"], [0.5, "medium"], [0.7999, "medium"], [0.8, "high"], [1, "high"], [null, null]];
+    const band = (risk: string) => purchaseModels.band({ risk, dialect: "duckdb" });
+    expect(await harness.evaluate(band, risks.map(([risk]) => [risk]), ["double"])).toEqual(risks.map(([, expected]) => expected));
   });
 
-  it("renders BigQuery NUMERIC and STRING the analyzer accepts", async () => {
-    const score = (idle: string, orders: string, span: string) => churnRisk.score({ idleDays: idle, orderCount: orders, orderSpanDays: span, dialect: "bigquery" });
-    expect(await bigQueryType(score, ["INT64", "INT64", "INT64"])).toBe("NUMERIC");
-    expect(await bigQueryType((s) => churnRisk.band({ score: s, dialect: "bigquery" }), ["NUMERIC"])).toBe("STRING");
+  it("renders a BigQuery STRING the analyzer accepts", async () => {
+    expect(await bigQueryType((risk) => purchaseModels.band({ risk, dialect: "bigquery" }), ["FLOAT64"])).toBe("STRING");
+  });
+
+  it("finite(): NaN and ±∞ become null, finite values pass", async () => {
+    const values = await harness.evaluate((value) => purchaseModels.finite(value), [["nan"], ["inf"], ["-inf"], ["1.5"], [null]], ["double"]);
+    expect(values).toEqual([null, null, null, 1.5, null]);
+    expect(await bigQueryType((value) => purchaseModels.finite(value), ["FLOAT64"])).toBe("FLOAT64");
   });
 });
 

@@ -74,56 +74,8 @@ describe("rfm scores", () => {
 });
 
 describe("cltv", () => {
-  const inputs = (dialect: "duckdb" | "bigquery", [total, orders, recency, sinceFirst]: string[]) => ({
-    totalRevenue: total,
-    orderCount: orders,
-    recencyDays: recency,
-    daysSinceFirstOrder: sinceFirst,
-    dialect,
-  });
-  // total, order_count, recency_days, days_since_first_order → expected 12-month prediction
-  // = total / n × (n − 1 + 0.5) / max(days since first, 90) × 365 × max(0, 180 − recency) / 180
-  const cases: [string, number, number | null, number | null, string][] = [
-    ["100.00", 1, 0, 0, "202.780000000"], // 100 × 0.5 / 90 × 365 = 202.777… (the minimum window)
-    ["100.00", 2, 65, 365, "47.920000000"], // 50 × 1.5 / 365 × 365 × 115 / 180 = 47.9166…
-    ["100.00", 3, 180, 400, "0.000000000"], // lapsed: 180 days without an order
-    ["250.00", 2, 400, 800, "0.000000000"], // lapsed longer: never negative
-    ["1.02", 1, 90, 365, "0.260000000"], // 1.02 × 0.5 × 90 / 180 = 0.255 exactly: half away from zero
-    ["0.00", 0, null, null, "0.000000000"], // no purchases
-  ];
-  const types = ["decimal(38, 9)", "bigint", "bigint", "bigint"];
-
-  it("run_rate: repeat-order rate × average order value × horizon × linear survival, to cents", async () => {
-    const results = await harness.evaluate(
-      (total, orders, recency, sinceFirst) => cltv.predicted12m({ model: "run_rate", ...inputs("duckdb", [total, orders, recency, sinceFirst]) }),
-      cases.map(([total, orders, recency, sinceFirst]) => [total, orders, recency, sinceFirst]),
-      types,
-    );
-    expect(results).toEqual(cases.map(([, , , , expected]) => expected));
-  });
-
-  it("takes another horizon and parameters (the CDNOW check predicts 273 days)", async () => {
-    const nineMonths = await harness.evaluate((t, o, r, s) => cltv.predicted({ ...inputs("duckdb", [t, o, r, s]), horizonDays: 273 }), [["100.00", 1, 0, 0]], types);
-    const otherParameters = await harness.evaluate(
-      (t, o, r, s) => cltv.predicted({ ...inputs("duckdb", [t, o, r, s]), parameters: { lapseDays: 100, minObservedDays: 10, priorOrders: 1 } }),
-      [["100.00", 1, 50, 20]],
-      types,
-    );
-    expect(nineMonths).toEqual(["151.670000000"]); // 100 × 0.5 / 90 × 273
-    expect(otherParameters).toEqual(["912.500000000"]); // 100 × 1 / 20 × 365 × 50 / 100
-    expect(() => cltv.predicted({ ...inputs("duckdb", ["t", "o", "r", "s"]), parameters: { priorOrders: 0.125 } })).toThrow(/hundredths/);
-    expect(() => cltv.predicted({ ...inputs("duckdb", ["t", "o", "r", "s"]), parameters: { lapseDays: 0 } })).toThrow(/positive integer/);
-  });
-
-  it("historical is the completed revenue; unknown models and horizons are rejected", async () => {
+  it("historical is the completed revenue (predictions: metrics-purchase-models.test.ts)", async () => {
     expect(await harness.evaluate((total) => cltv.historical({ totalRevenue: total, dialect: "duckdb" }), [["12.34"]])).toEqual(["12.340000000"]);
-    expect(cltv.MODELS).toEqual(["run_rate"]);
-    expect(() => cltv.predicted12m({ model: "bg_nbd", ...inputs("duckdb", ["t", "o", "r", "s"]) })).toThrow(/unknown CLTV model "bg_nbd"/);
-    expect(() => cltv.predicted({ horizonDays: 0, ...inputs("duckdb", ["t", "o", "r", "s"]) })).toThrow(/positive integer/);
-  });
-
-  it("renders BigQuery NUMERIC the analyzer accepts", async () => {
-    expect(await bigQueryType((t, o, r, s) => cltv.predicted12m(inputs("bigquery", [t, o, r, s])), ["NUMERIC", "INT64", "INT64", "INT64"])).toBe("NUMERIC");
     expect(await bigQueryType((t) => cltv.historical({ totalRevenue: t, dialect: "bigquery" }), ["NUMERIC"])).toBe("NUMERIC");
   });
 });

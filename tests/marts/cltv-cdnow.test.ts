@@ -1,129 +1,156 @@
 /**
- * The 12-month CLTV predictor (metrics.cltv, run_rate model) checked on CDNOW: calibrate
- * on 1997-01-01 … 1997-09-30, predict the 39-week holdout 1997-10-01 … 1998-06-30 (273
- * days, the same SQL with horizonDays = 273, run on DuckDB), and compare with the actual
- * holdout revenue and with BG/NBD + Gamma-Gamma at their published parameters.
- * Reads ../shared/data (not part of the repository); skipped where it is absent.
+ * The predictive metrics validated on CDNOW (../shared/data, read in place; skipped where
+ * absent): BG/NBD + Gamma-Gamma fitted as the build fits them (days, same-day purchases
+ * merged, src/models/purchase-models.ts) on a calibration period, against what happened
+ * next. Baselines: the former run_rate CLTV model and predicting nothing; recency for churn.
+ * The figures are printed and recorded in docs/metrics.md.
  */
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cltv } from "../../includes/ts/metrics.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
-import {
-  bgNbdExpectedTransactions,
-  bgNbdLogLikelihood,
-  CDNOW_SAMPLE,
-  gammaGammaExpectedSpend,
-  PUBLISHED_BG_NBD,
-  PUBLISHED_GAMMA_GAMMA,
-  readCdnowCustomerDays,
-} from "./cdnow.js";
+import { describe, expect, it } from "vitest";
+import { expectedPurchases, probabilityNoPurchase } from "../../src/models/bgnbd.js";
+import { expectedOrderValue } from "../../src/models/gamma-gamma.js";
+import { fitRows } from "../../src/models/purchase-models.js";
+import { CDNOW_SAMPLE, readCdnowCustomerDays } from "./cdnow.js";
 
-const CALIBRATION_END = "1997-09-30";
-const HOLDOUT_END = "1998-06-30";
-const HOLDOUT_DAYS = 273;
-const HOLDOUT_WEEKS = 39;
+const DAY_MS = 86_400_000;
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS);
+const addDays = (date: string, count: number) => new Date(Date.parse(date) + count * DAY_MS).toISOString().slice(0, 10);
 
-interface CustomerOutcome {
-  customer_id: string;
-  repeat_transactions: number;
-  recency_weeks: number;
-  observed_weeks: number;
-  repeat_mean_usd: number;
-  run_rate_prediction: number;
-  holdout_transactions: number;
-  holdout_revenue: number;
+interface Customer {
+  x: number;
+  tx: number;
+  T: number;
+  /** Mean of the repeat customer-days (null without one). */
+  repeatMean: number | null;
+  revenue: number;
+  occasions: number;
+  recency: number;
+  holdoutOccasions: number;
+  holdoutRevenue: number;
+  /** A purchase in the 90 days after the calibration end. */
+  boughtIn90: boolean;
 }
 
-let engine: DuckDbEngine;
-let outcomes: CustomerOutcome[] = [];
-
-describe.skipIf(!fs.existsSync(CDNOW_SAMPLE))("cltv on CDNOW (calibration through 1997-09-30, 39-week holdout)", () => {
-  beforeAll(async () => {
-    engine = await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 });
-    const values = readCdnowCustomerDays().map((day) => `('${day.customerId}', date '${day.day}', cast('${day.dollars}' as decimal(38, 9)))`);
-    await engine.execute(`create table customer_days as select * from (values ${values.join(", ")}) as days (customer_id, day, dollars)`);
-    const prediction = cltv.predicted({
-      model: "run_rate",
-      horizonDays: HOLDOUT_DAYS,
-      totalRevenue: "calibration.revenue",
-      orderCount: "calibration.transactions",
-      recencyDays: `date_diff('day', calibration.last_day, date '${CALIBRATION_END}')`,
-      daysSinceFirstOrder: `date_diff('day', calibration.first_day, date '${CALIBRATION_END}')`,
-      dialect: "duckdb",
+/** Customers first seen by `calibrationEnd`, their calibration summary and what they did in the next `horizon` days. */
+function split(calibrationEnd: string, horizon: number): Customer[] {
+  const byCustomer = new Map<string, { day: string; dollars: number }[]>();
+  for (const day of readCdnowCustomerDays()) byCustomer.set(day.customerId, [...(byCustomer.get(day.customerId) ?? []), { day: day.day, dollars: Number(day.dollars) }]);
+  const holdoutEnd = addDays(calibrationEnd, horizon);
+  const churnEnd = addDays(calibrationEnd, 90);
+  const customers: Customer[] = [];
+  for (const purchases of byCustomer.values()) {
+    purchases.sort((left, right) => left.day.localeCompare(right.day));
+    const calibration = purchases.filter((purchase) => purchase.day <= calibrationEnd);
+    if (calibration.length === 0) continue;
+    const holdout = purchases.filter((purchase) => purchase.day > calibrationEnd && purchase.day <= holdoutEnd);
+    const first = calibration[0].day;
+    const last = calibration[calibration.length - 1].day;
+    const revenue = calibration.reduce((sum, purchase) => sum + purchase.dollars, 0);
+    customers.push({
+      x: calibration.length - 1,
+      tx: days(first, last),
+      T: days(first, calibrationEnd),
+      repeatMean: calibration.length > 1 ? (revenue - calibration[0].dollars) / (calibration.length - 1) : null,
+      revenue,
+      occasions: calibration.length,
+      recency: days(last, calibrationEnd),
+      holdoutOccasions: holdout.length,
+      holdoutRevenue: holdout.reduce((sum, purchase) => sum + purchase.dollars, 0),
+      boughtIn90: purchases.some((purchase) => purchase.day > calibrationEnd && purchase.day <= churnEnd),
     });
-    const rows = await engine.query(`
-      with calibration as (
-        select customer_id, count(*) as transactions, sum(dollars) as revenue, min(day) as first_day, max(day) as last_day,
-          sum(dollars) - arg_min(dollars, day) as repeat_revenue
-        from customer_days where day <= date '${CALIBRATION_END}' group by customer_id
-      ),
-      holdout as (
-        select customer_id, count(*) as transactions, sum(dollars) as revenue
-        from customer_days where day > date '${CALIBRATION_END}' and day <= date '${HOLDOUT_END}' group by customer_id
-      )
-      select
-        calibration.customer_id,
-        calibration.transactions - 1 as repeat_transactions,
-        date_diff('day', calibration.first_day, calibration.last_day) / 7 as recency_weeks,
-        date_diff('day', calibration.first_day, date '${CALIBRATION_END}') / 7 as observed_weeks,
-        cast(case when calibration.transactions > 1 then calibration.repeat_revenue / (calibration.transactions - 1) else 0 end as double) as repeat_mean_usd,
-        cast(${prediction} as double) as run_rate_prediction,
-        coalesce(holdout.transactions, 0) as holdout_transactions,
-        cast(coalesce(holdout.revenue, 0) as double) as holdout_revenue
-      from calibration left join holdout on holdout.customer_id = calibration.customer_id
-      order by calibration.customer_id`);
-    outcomes = rows as unknown as CustomerOutcome[];
-  });
-  afterAll(() => engine?.close());
+  }
+  return customers;
+}
 
-  it("reproduces the data set's published facts and the BG/NBD log-likelihood", () => {
-    expect(outcomes.length).toBe(2357);
-    expect(outcomes.reduce((sum, customer) => sum + customer.repeat_transactions, 0)).toBe(2457);
-    expect(outcomes.filter((customer) => customer.repeat_transactions > 0).length).toBe(946);
-    expect(outcomes.reduce((sum, customer) => sum + customer.holdout_transactions, 0)).toBe(1882);
-    const logLikelihood = outcomes.reduce(
-      (sum, customer) => sum + bgNbdLogLikelihood(PUBLISHED_BG_NBD, { x: customer.repeat_transactions, tx: customer.recency_weeks, T: customer.observed_weeks }),
-      0,
-    );
-    expect(logLikelihood).toBeCloseTo(-9582.43, 1);
-    // The paper's worked example: x = 2, t_x = 30.43, T = 38.86 → 1.226 expected transactions in the next 39 weeks.
-    expect(bgNbdExpectedTransactions(PUBLISHED_BG_NBD, { x: 2, tx: 30.43, T: 38.86 }, 39)).toBeCloseTo(1.226, 3);
-  });
+/** The former run_rate model (kept as a baseline): total / n × (n − 1 + 0.5) / max(days since first, 90) × horizon × max(0, 180 − recency) / 180. */
+function runRate(customer: Customer, horizon: number): number {
+  return ((customer.revenue / customer.occasions) * (customer.occasions - 1 + 0.5) / Math.max(customer.T, 90)) * horizon * Math.max(0, 180 - customer.recency) / 180;
+}
 
-  it("predicts the holdout revenue; errors reported next to BG/NBD + Gamma-Gamma", () => {
-    const bgNbd = outcomes.map(
-      (customer) =>
-        bgNbdExpectedTransactions(PUBLISHED_BG_NBD, { x: customer.repeat_transactions, tx: customer.recency_weeks, T: customer.observed_weeks }, HOLDOUT_WEEKS) *
-        gammaGammaExpectedSpend(PUBLISHED_GAMMA_GAMMA, customer.repeat_transactions, customer.repeat_mean_usd),
-    );
-    const expectedTransactions = outcomes.reduce(
-      (sum, customer) => sum + bgNbdExpectedTransactions(PUBLISHED_BG_NBD, { x: customer.repeat_transactions, tx: customer.recency_weeks, T: customer.observed_weeks }, HOLDOUT_WEEKS),
-      0,
-    );
-    console.log(`BG/NBD expected holdout transactions ${expectedTransactions.toFixed(1)}, actual 1882`);
-    const actual = outcomes.map((customer) => customer.holdout_revenue);
-    const runRate = outcomes.map((customer) => customer.run_rate_prediction);
-    const report = (name: string, predicted: number[]) => {
-      const total = predicted.reduce((sum, value) => sum + value, 0);
-      const actualTotal = actual.reduce((sum, value) => sum + value, 0);
-      const mae = predicted.reduce((sum, value, index) => sum + Math.abs(value - actual[index]), 0) / predicted.length;
-      const rmse = Math.sqrt(predicted.reduce((sum, value, index) => sum + (value - actual[index]) ** 2, 0) / predicted.length);
-      return { name, total, totalError: (total - actualTotal) / actualTotal, mae, rmse, actualTotal };
+/** Area under the ROC curve of `score` for `positive` (ties count half). */
+function auc(scores: number[], positive: boolean[]): number {
+  const order = scores.map((score, index) => ({ score, positive: positive[index] })).sort((left, right) => left.score - right.score);
+  let rankSum = 0;
+  let positives = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end < order.length && order[end].score === order[start].score) end++;
+    const averageRank = (start + 1 + end) / 2;
+    for (let index = start; index < end; index++) if (order[index].positive) {
+      rankSum += averageRank;
+      positives++;
+    }
+    start = end;
+  }
+  const negatives = order.length - positives;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+const rmse = (predicted: number[], actual: number[]) => Math.sqrt(predicted.reduce((sum, value, index) => sum + (value - actual[index]) ** 2, 0) / predicted.length);
+const BANDS = [["low", 0, 0.5], ["medium", 0.5, 0.8], ["high", 0.8, Infinity]] as const;
+
+function validate(calibrationEnd: string, horizon: number) {
+  const customers = split(calibrationEnd, horizon);
+  const fit = fitRows(
+    customers.map((customer) => ({ x: customer.x, tx: customer.tx, T: customer.T, customers: 1 })),
+    customers.filter((customer) => customer.x >= 1 && customer.repeatMean! > 0).map((customer) => ({ x: customer.x, meanValue: customer.repeatMean!, customers: 1 })),
+    { minimumRepeatBuyers: 20, horizon: 365 },
+  );
+  const bgNbd = fit.bgNbd!.parameters;
+  const gammaGamma = fit.gammaGamma!.parameters;
+  const purchases = customers.map((customer) => expectedPurchases(bgNbd, customer, horizon));
+  const models = customers.map((customer, index) => purchases[index] * expectedOrderValue(gammaGamma, customer.x, customer.repeatMean));
+  const actual = customers.map((customer) => customer.holdoutRevenue);
+  const risk = customers.map((customer) => probabilityNoPurchase(bgNbd, customer, 90));
+  const noPurchase = customers.map((customer) => !customer.boughtIn90);
+  const bands = BANDS.map(([name, from, to]) => {
+    const members = customers.map((_, index) => index).filter((index) => risk[index] >= from && risk[index] < to);
+    return {
+      name,
+      customers: members.length,
+      meanRisk: members.reduce((sum, index) => sum + risk[index], 0) / members.length,
+      observed: members.filter((index) => noPurchase[index]).length / members.length,
     };
-    const figures = [report("run_rate (metrics.cltv)", runRate), report("BG/NBD + Gamma-Gamma (published parameters)", bgNbd), report("zero (predict nothing)", actual.map(() => 0))];
-    console.log(
-      `CDNOW holdout revenue (2357 customers, actual USD ${figures[0].actualTotal.toFixed(2)}):\n` +
-        figures
-          .map((figure) => `  ${figure.name.padEnd(45)} total ${figure.total.toFixed(2).padStart(10)} (${(100 * figure.totalError).toFixed(1).padStart(6)} %)  MAE ${figure.mae.toFixed(2)}  RMSE ${figure.rmse.toFixed(2)}`)
-          .join("\n"),
-    );
-    const [runRateFigures, bgNbdFigures, zeroFigures] = figures;
-    // The run-rate model must get the total within 10 %, beat predicting nothing in RMSE, and stay within 30 % of
-    // BG/NBD's RMSE (figures in docs/metrics.md). MAE favours predicting 0: most customers buy nothing in the holdout.
-    expect(Math.abs(runRateFigures.totalError)).toBeLessThan(0.1);
-    expect(runRateFigures.rmse).toBeLessThan(zeroFigures.rmse);
-    expect(runRateFigures.rmse).toBeLessThan(bgNbdFigures.rmse * 1.3);
-    expect(Math.abs(bgNbdFigures.totalError)).toBeLessThan(0.25);
+  });
+  const figures = {
+    calibrationEnd,
+    horizon,
+    customers: customers.length,
+    warnings: fit.warnings,
+    parameters: { ...bgNbd, ...gammaGamma },
+    converged: fit.rows.every((row) => row.converged),
+    rmse: { models: rmse(models, actual), runRate: rmse(customers.map((customer) => runRate(customer, horizon)), actual), zero: rmse(actual.map(() => 0), actual) },
+    purchases: { predicted: purchases.reduce((sum, value) => sum + value, 0), actual: customers.reduce((sum, customer) => sum + customer.holdoutOccasions, 0) },
+    revenue: { predicted: models.reduce((sum, value) => sum + value, 0), actual: actual.reduce((sum, value) => sum + value, 0) },
+    auc: { churnRisk: auc(risk, noPurchase), recency: auc(customers.map((customer) => customer.recency), noPurchase) },
+    bands,
+  };
+  console.log(`CDNOW calibrated to ${calibrationEnd}, ${horizon}-day holdout:\n${JSON.stringify(figures, null, 1)}`);
+  return figures;
+}
+
+describe.skipIf(!fs.existsSync(CDNOW_SAMPLE))("predictive metrics on CDNOW", () => {
+  // The issue's split (weeks 1–39 → 40–78) holds churn_risk to recency's AUC − 0.005; on the
+  // second split churn_risk's AUC is reported (0.796 against recency's 0.801, docs/metrics.md), not held.
+  for (const [calibrationEnd, horizon, holdsAuc] of [["1997-09-30", 273, true], ["1997-12-31", 181, false]] as const) {
+    it(`calibrated to ${calibrationEnd}, predicting ${horizon} days: beats run_rate and nothing; churn_risk ranks and is calibrated`, () => {
+      const figures = validate(calibrationEnd, horizon);
+      expect(figures.converged).toBe(true);
+      expect(figures.rmse.models).toBeLessThan(figures.rmse.runRate);
+      expect(figures.rmse.models).toBeLessThan(figures.rmse.zero);
+      if (holdsAuc) expect(figures.auc.churnRisk).toBeGreaterThanOrEqual(figures.auc.recency - 0.005);
+      else expect(figures.auc.churnRisk).toBeGreaterThan(0.75);
+      for (const band of figures.bands.filter((candidate) => candidate.customers >= 100)) {
+        expect(Math.abs(band.observed - band.meanRisk), `band ${band.name}`).toBeLessThanOrEqual(0.08);
+      }
+    });
+  }
+
+  it("the 39-week calibration holds the data set's published facts (2,357 customers, Σx 2,457, 946 repeaters, 1,882 holdout purchases)", () => {
+    const customers = split("1997-09-30", 273);
+    expect(customers.length).toBe(2357);
+    expect(customers.reduce((sum, customer) => sum + customer.x, 0)).toBe(2457);
+    expect(customers.filter((customer) => customer.x > 0).length).toBe(946);
+    expect(customers.reduce((sum, customer) => sum + customer.holdoutOccasions, 0)).toBe(1882);
   });
 });

@@ -21,9 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => gold?.close());
 
-type Kind = "string" | "int" | "decimal" | "timestamp" | "date" | "bool" | "strings" | "ints";
+type Kind = "string" | "int" | "decimal" | "float" | "timestamp" | "date" | "bool" | "strings" | "ints";
 const DUCKDB_TYPES: Record<Kind, string> = {
   string: "VARCHAR",
+  float: "DOUBLE",
   int: "BIGINT",
   decimal: "DECIMAL(38,9)",
   timestamp: "TIMESTAMP",
@@ -34,6 +35,7 @@ const DUCKDB_TYPES: Record<Kind, string> = {
 };
 const BIGQUERY_TYPES: Record<Kind, string> = {
   string: "STRING",
+  float: "FLOAT64",
   int: "INT64",
   decimal: "NUMERIC",
   timestamp: "TIMESTAMP",
@@ -55,8 +57,9 @@ const METRICS: [string, Kind][] = [
   ["customer_key", "string"], ["order_count", "int"], ["total_revenue_usd", "decimal"], ["avg_order_value_usd", "decimal"],
   ["first_order_at", "timestamp"], ["last_order_at", "timestamp"], ["recency_days", "int"], ["tenure_days", "int"], ["refund_rate", "decimal"],
   ["web_sessions", "int"], ["touchpoints", "int"], ["support_tickets", "int"], ["avg_satisfaction", "decimal"], ["r_score", "int"],
-  ["f_score", "int"], ["m_score", "int"], ["rfm_segment", "string"], ["cltv_historical_usd", "decimal"], ["cltv_predicted_12m_usd", "decimal"],
-  ["churn_risk", "decimal"], ["churn_risk_band", "string"], ["engagement_score", "int"],
+  ["f_score", "int"], ["m_score", "int"], ["rfm_segment", "string"], ["cltv_historical_usd", "decimal"], ["p_alive", "float"],
+  ["expected_purchases_12m", "float"], ["expected_order_value_usd", "float"], ["cltv_predicted_12m_usd", "decimal"],
+  ["churn_risk", "float"], ["churn_risk_band", "string"], ["engagement_score", "int"],
 ];
 const CONTRACT: Record<(typeof GOLD_TABLES)[number], [string, Kind][]> = {
   customer_information: INFORMATION,
@@ -74,7 +77,12 @@ const CONTRACT: Record<(typeof GOLD_TABLES)[number], [string, Kind][]> = {
   kpi_summary: [
     ["as_of_date", "date"], ["customers", "int"], ["known_customers", "int"], ["customers_with_orders", "int"], ["completed_orders", "int"],
     ["revenue_usd", "decimal"], ["avg_order_value_usd", "decimal"], ["avg_cltv_historical_usd", "decimal"],
-    ["avg_cltv_predicted_12m_usd", "decimal"], ["churn_rate", "decimal"], ["avg_satisfaction", "decimal"], ["quarantined_records", "int"],
+    ["avg_cltv_predicted_12m_usd", "decimal"], ["churn_rate", "decimal"], ["lapsed_rate", "decimal"], ["avg_satisfaction", "decimal"],
+    ["quarantined_records", "int"],
+  ],
+  customer_model_parameters: [
+    ["model", "string"], ["parameter", "string"], ["value", "float"], ["log_likelihood", "float"], ["customers", "int"], ["converged", "bool"],
+    ["as_of_date", "date"],
   ],
 };
 

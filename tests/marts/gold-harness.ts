@@ -29,6 +29,7 @@ export const GOLD_TABLES = [
   "customer_aggregated_metrics",
   "customer_360",
   "kpi_summary",
+  "customer_model_parameters",
 ] as const;
 
 const compiledRepository = new Map<string, CompiledProject>();

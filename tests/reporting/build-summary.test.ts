@@ -14,7 +14,7 @@ afterAll(() => gold?.close());
 
 describe("buildSummary", () => {
   it("tells customers, buyers, revenue, segments, quarantine per file and where the tables are", async () => {
-    const summary = await buildSummary(gold.engine, { location: "target/c360.duckdb" });
+    const summary = await buildSummary(gold.engine, { location: "target/c360_warehouse.duckdb" });
     const lines = summary.split("\n");
     expect(lines.slice(0, 6)).toEqual([
       "Customer 360 as of 2024-06-30",
@@ -25,7 +25,7 @@ describe("buildSummary", () => {
       "  Quarantined    30 records (see the *_quarantine tables for each record and its reason)",
     ]);
     expect(lines.slice(-2)).toEqual([
-      "  Tables         c360.customer_360, c360.customer_information, c360.customer_transactions, c360.customer_interactions, c360.customer_aggregated_metrics, c360.kpi_summary in target/c360.duckdb",
+      "  Tables         c360.customer_360, c360.customer_information, c360.customer_transactions, c360.customer_interactions, c360.customer_aggregated_metrics, c360.kpi_summary in target/c360_warehouse.duckdb",
       '  Try            npm run c360 -- query "select rfm_segment, count(*) as customers from c360.customer_360 group by 1 order by 2 desc"',
     ]);
     // One line per landing file with quarantined records (the README's counts), its reasons adding up to it.

@@ -23,8 +23,10 @@ describe("kpi_summary on the hand-written fixture", () => {
         revenue_usd: "336.810000000", // 167.70 + 101.28 + 45.50 + 9.99 + 12.34
         avg_order_value_usd: "48.120000000", // 336.81 / 7 = 48.1157
         avg_cltv_historical_usd: "67.360000000", // 336.81 / 5 = 67.362
-        avg_cltv_predicted_12m_usd: "120.890000000", // (425.07 + 53.95 + 22.94 + 92.26 + 10.24) / 5 = 604.46 / 5 = 120.892
-        churn_rate: "0.200000000", // only Bob (recency 118) is over 90 days: 1 / 5
+        // 5 buyers, 1 with a repeat occasion: fewer than the 20 a model fit needs, so no prediction (METRICS.md).
+        avg_cltv_predicted_12m_usd: null,
+        churn_rate: null,
+        lapsed_rate: "0.200000000", // only Bob (recency 118) is over 90 days: 1 / 5
         avg_satisfaction: "3.500000000", // rated tickets 5001 (5) and 5002 (2); 5003's 6 is out of range
         quarantined_records: 30, // 3 + 9 + 4 + 8 + 4 + 2
       },

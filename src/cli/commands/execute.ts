@@ -8,6 +8,7 @@ import { type ActionResult, writeRunResults } from "../../runner/results.js";
 import { BUILD_KINDS, compileForTarget, executeActions, RUN_KINDS, TEST_KINDS } from "../../runner/session.js";
 import { UsageError } from "../../errors.js";
 import type { Engine } from "../../engines/engine.js";
+import { dashboardAfterBuild } from "./dashboard.js";
 import { loadLanding, VERIFY_CHECKSUMS_OPTION } from "./seed.js";
 import { createReporter, formatSummary, progressHandlers } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions, withRunOptions } from "../options.js";
@@ -22,6 +23,7 @@ interface ExecuteArguments extends GlobalArguments {
   seeds?: string;
   dryRun: boolean;
   verifyChecksums?: boolean;
+  dashboard?: boolean;
 }
 
 async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: string, kinds: ReadonlySet<ActionKind>, loadFirst: boolean): Promise<void> {
@@ -37,6 +39,7 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   let summary: string | undefined;
   try {
     if (loadFirst) await loadLanding(engine, context, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false, reporter });
+    else if (!argv.dryRun) await refuseIncompleteLoad(engine);
     results = await executeActions(engine, project, kinds, {
       select: argv.select,
       exclude: argv.exclude,
@@ -57,7 +60,14 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, command: stri
   process.stdout.write(formatSummary(results, elapsedSeconds) + "\n");
   if (argv.dryRun) await printDryRunReport(engine);
   if (summary) process.stdout.write(`\n${summary}\n`);
+  if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/** `run` and `test` read bronze only when it holds what the load manifest says (ARCHITECTURE.md "Loads are atomic"). */
+async function refuseIncompleteLoad(engine: Engine): Promise<void> {
+  const { assertBronzeMatchesManifest } = await import("../../loader/consistency.js");
+  await assertBronzeMatchesManifest(engine);
 }
 
 /** What a person wants to see after a build: the Customer 360 in a few lines (when the project has it). */
@@ -105,6 +115,7 @@ export const buildCommand: CommandModule<object, ExecuteArguments> = {
     withRunOptions(withGlobalOptions(yargs))
       .option("seeds", { type: "string", describe: "Landing folder (default: c360.json landing, else seeds/)" })
       .option("verify-checksums", VERIFY_CHECKSUMS_OPTION)
+      .option("dashboard", { type: "boolean", default: true, describe: "Draw the project's dashboard at the end (--no-dashboard to skip)" })
       .example("$0 build", "The whole Customer 360 from the shipped seeds on local DuckDB")
       .example("$0 build --seeds ~/exports --vars as_of_date=2024-12-31", "Your own exports, as of a date") as never,
   handler: (argv) => execute(argv, "build", BUILD_KINDS, true),

@@ -6,7 +6,8 @@
  * config); incrementals MERGE on their unique key; bronze rows arrive by load job.
  */
 import { C360Error, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import { faultPoint } from "../../faults.js";
+import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, QueryResult, Row, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
 import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
@@ -43,6 +44,8 @@ export interface BigQueryEngineSettings {
 
 export class BigQueryEngine implements Engine {
   readonly dialect = "bigquery" as const;
+  /** No multi-statement transaction covers DDL or load jobs here: see transaction(). */
+  readonly capabilities: EngineCapabilities = { transactions: false };
   private readonly knownDatasets = new Set<string>();
   private readonly dryRuns = new DryRunRecorder();
   private readonly closeHooks: (() => void)[] = [];
@@ -65,9 +68,13 @@ export class BigQueryEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     const job = await this.run(sql, options);
-    if (this.settings.dryRun) return [];
-    return this.jobs.readRows(job.jobReference);
+    if (this.settings.dryRun) return { columns: [], rows: [] };
+    return this.jobs.readResult(job.jobReference);
   }
 
   async createTableAs(table: TableRef, query: string, layout: TableLayout = {}, options: StatementOptions = {}): Promise<StatementResult> {
@@ -180,7 +187,8 @@ export class BigQueryEngine implements Engine {
         await this.execute(createEmptyTableStatement(this.quoteTable(target), typed, request.mode === "replace"), { actionName });
         return 0;
       }
-      const destinationTable = { projectId: target.database ?? this.settings.project, datasetId: target.schema, tableId: target.name };
+      const destinationTable = this.tableReference(target);
+      faultPoint("engine.statement");
       const job = await this.jobs.runJob(
         actionName,
         (jobReference: JobReference) => ({
@@ -206,6 +214,30 @@ export class BigQueryEngine implements Engine {
     } finally {
       removeStaged(staged);
     }
+  }
+
+  /**
+   * A copy job with WRITE_TRUNCATE (atomic, no bytes billed: BigQuery copies storage, not
+   * rows through a query), then the source is dropped. A kill between the two leaves the
+   * source behind: the loader drops leftover staging tables at its next run.
+   */
+  async replaceTable(target: TableRef, source: TableRef, options: StatementOptions = {}): Promise<void> {
+    const actionName = options.actionName ?? `replace ${target.schema}.${target.name}`;
+    if (this.settings.dryRun) return;
+    faultPoint("engine.statement");
+    await this.jobs.runJob(actionName, (jobReference: JobReference) => ({
+      jobReference,
+      configuration: {
+        copy: {
+          sourceTables: [this.tableReference(source)],
+          destinationTable: this.tableReference(target),
+          writeDisposition: "WRITE_TRUNCATE",
+          createDisposition: "CREATE_IF_NEEDED",
+        },
+        labels: this.jobs.labels(actionName),
+      },
+    }));
+    await this.execute(`drop table if exists ${this.quoteTable(source)}`, { actionName });
   }
 
   quoteTable(table: TableRef): string {
@@ -241,7 +273,12 @@ export class BigQueryEngine implements Engine {
     for (const hook of this.closeHooks.splice(0)) hook();
   }
 
+  private tableReference(table: TableRef): { projectId: string; datasetId: string; tableId: string } {
+    return { projectId: table.database ?? this.settings.project, datasetId: table.schema, tableId: table.name };
+  }
+
   private async run(sql: string, options: StatementOptions): Promise<JobResource> {
+    faultPoint("engine.statement");
     const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun });
     if (this.settings.dryRun) {
       const bytes = job.statistics?.query?.totalBytesProcessed ?? job.statistics?.totalBytesProcessed ?? "0";

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { ExecutionError } from "../../errors.js";
-import type { Row } from "../engine.js";
+import type { ColumnInfo, QueryResult, Row } from "../engine.js";
 import { type ApiErrorShape, type BigQueryRest, isAlreadyExists } from "./rest.js";
 import { backoffDelayMs, isRetryableReason, sleep } from "./retry.js";
-import { convertRows, type TableFieldSchema } from "./values.js";
+import { convertRows, schemaToColumns, type TableFieldSchema } from "./values.js";
 
 export interface JobReference {
   projectId: string;
@@ -173,8 +173,9 @@ export class JobRunner {
   }
 
   /** All rows of a finished query job, page by page. */
-  async readRows(reference: JobReference): Promise<Row[]> {
+  async readResult(reference: JobReference): Promise<QueryResult> {
     const rows: Row[] = [];
+    let columns: ColumnInfo[] = [];
     let pageToken: string | undefined;
     do {
       const page = await this.rest.request<QueryResultsPage>({
@@ -183,9 +184,10 @@ export class JobRunner {
         qs: { location: reference.location, maxResults: ROWS_PER_PAGE, pageToken, "formatOptions.useInt64Timestamp": true },
       });
       rows.push(...convertRows(page.schema?.fields ?? [], page.rows));
+      columns = schemaToColumns(page.schema?.fields ?? []);
       pageToken = page.pageToken;
     } while (pageToken);
-    return rows;
+    return { columns, rows };
   }
 
   /** Asks BigQuery to cancel every running job; returns the ids it could not cancel, with why. */

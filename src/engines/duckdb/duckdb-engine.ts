@@ -5,8 +5,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { errorMessage, ExecutionError } from "../../errors.js";
-import type { ColumnInfo, Engine, LoadColumn, LoadRequest, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
+import { C360Error, errorMessage, ExecutionError } from "../../errors.js";
+import { faultPoint } from "../../faults.js";
+import type { ColumnInfo, Engine, EngineCapabilities, LoadColumn, LoadRequest, QueryResult, Row, StagedFileLoad, StatementOptions, StatementResult, TableLayout, TableRef } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
@@ -21,6 +22,8 @@ export interface DuckDbOptions {
   memoryLimit?: string;
   /** Storage format of a database file DuckDB creates (ATTACH ... STORAGE_VERSION): "latest" (the default) or e.g. "v1.0.0". */
   storageVersion?: string;
+  /** Open an existing file for reading only: other readers may share it (a writer may not). */
+  readOnly?: boolean;
 }
 
 /**
@@ -39,15 +42,27 @@ const WAREHOUSE_CATALOG = "c360_warehouse";
 /** The temporary table (private to its connection) that holds an incremental build's rows before they are merged. */
 const MERGE_SOURCE = "c360_merge_source";
 
-/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it). */
-async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string): Promise<void> {
+/** Another process holds the database file: DuckDB lets one writer, or several readers, open a file. */
+export class DatabaseBusyError extends C360Error {}
+
+/** Attaches the database file as WAREHOUSE_CATALOG, in `storageVersion` format (an older file is upgraded to it), or read-only. */
+async function attachWarehouse(instance: DuckDBInstance, file: string, storageVersion: string, readOnly: boolean): Promise<void> {
   const bootstrap = await instance.connect();
+  const mode = readOnly ? "read_only" : `storage_version ${sqlString(storageVersion)}`;
   try {
-    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (storage_version ${sqlString(storageVersion)})`);
+    await bootstrap.run(`attach ${sqlString(file)} as ${quoteIdentifier(WAREHOUSE_CATALOG)} (${mode})`);
   } catch (error) {
     bootstrap.closeSync();
     instance.closeSync();
     const message = errorMessage(error);
+    const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(message);
+    if (/Could not set lock on file/i.test(message)) {
+      throw new DatabaseBusyError(
+        `${file} is in use by another process${holder ? ` (PID ${holder[1]})` : ""}: a c360 build, run, test or seed is writing it` +
+          `${readOnly ? "" : " (or a query is reading it)"}. Wait for it to finish, then try again.`,
+        { cause: error },
+      );
+    }
     const hint = message.includes("cannot be lowered")
       ? ` The target's storageVersion in c360.json ("${storageVersion}") is older than the format the file already has: raise it, or delete the file and build again to write it in that format.`
       : "";
@@ -58,6 +73,8 @@ async function attachWarehouse(instance: DuckDBInstance, file: string, storageVe
 
 export class DuckDbEngine implements Engine {
   readonly dialect = "duckdb" as const;
+  /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
+  readonly capabilities: EngineCapabilities = { transactions: true };
   private readonly schemasCreated = new Map<string, Promise<void>>();
 
   private constructor(
@@ -80,7 +97,7 @@ export class DuckDbEngine implements Engine {
     // schema c360. Attached under a fixed alias, schema-qualified names are unambiguous.
     const setup = ["set TimeZone = 'UTC'"];
     if (databasePath !== ":memory:") {
-      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION);
+      await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION, options.readOnly ?? false);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
     // Results must not depend on the machine: every session computes in UTC.
@@ -97,10 +114,15 @@ export class DuckDbEngine implements Engine {
   }
 
   async query(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return (await this.queryWithColumns(sql, options)).rows;
+  }
+
+  async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     return this.pool.with(async (connection) => {
       try {
+        faultPoint("engine.statement");
         const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
-        return readerToRows(reader);
+        return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
       } catch (error) {
         throw new ExecutionError(options.actionName ?? "query", errorMessage(error), { cause: error });
       }
@@ -130,6 +152,7 @@ export class DuckDbEngine implements Engine {
     return this.pool.pin(async (connection) => {
       const started = performance.now();
       await this.run(connection, `create or replace temp table ${MERGE_SOURCE} as (\n${query}\n)`, options);
+      faultPoint("merge.staged");
       let rowsAffected = 0;
       if ((await this.countRows(MERGE_SOURCE)) > 0) {
         const merged = await this.run(
@@ -141,6 +164,7 @@ export class DuckDbEngine implements Engine {
         );
         rowsAffected = Number(merged.rowsChanged);
       }
+      faultPoint("merge.done");
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
       // one, the connection's next merge replaces it.
@@ -224,6 +248,7 @@ export class DuckDbEngine implements Engine {
         // Staged rows carry their record and line numbers, so their physical order is free:
         // unordered inserts compress and write row groups on every thread, about twice as fast.
         await connection.run("set session preserve_insertion_order = false");
+        faultPoint("engine.statement");
         written = (await connection.run(sql)).rowsChanged;
       } catch (error) {
         failure = new ExecutionError(actionName, `cannot read staged file ${request.file}: ${errorMessage(error)}`, { cause: error });
@@ -240,6 +265,15 @@ export class DuckDbEngine implements Engine {
         throw new ExecutionError(actionName, `read ${written} rows from staged file ${request.file}, which holds ${request.rows}`);
       }
       return written;
+    });
+  }
+
+  async replaceTable(target: TableRef, source: TableRef, options: StatementOptions = {}): Promise<void> {
+    if (source.schema !== target.schema) throw new ExecutionError(options.actionName ?? target.name, `cannot replace ${target.schema}.${target.name} by a table of another schema (${source.schema})`);
+    // Metadata only (no rows copied): inside transaction() it commits with everything else.
+    await this.pool.pin(async (connection) => {
+      await this.run(connection, `drop table if exists ${this.quoteTable(target)}`, options);
+      await this.run(connection, `alter table ${this.quoteTable(source)} rename to ${quoteIdentifier(target.name)}`, options);
     });
   }
 
@@ -273,6 +307,7 @@ export class DuckDbEngine implements Engine {
 
   private async run(connection: DuckDBConnection, sql: string, options: StatementOptions) {
     try {
+      faultPoint("engine.statement");
       return await connection.run(this.rewriteReferences(sql));
     } catch (error) {
       throw new ExecutionError(options.actionName ?? "statement", errorMessage(error), { cause: error });

@@ -6,6 +6,7 @@
  * `c360 check`, offline) or computes the right rows (only a real project shows that).
  */
 import type { BigQueryOptions } from "@google-cloud/bigquery";
+import { jsonRows } from "../../../src/cli/json-rows.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { ExecutionError } from "../../../src/errors.js";
@@ -54,13 +55,7 @@ afterAll(async () => {
   await server.stop();
 });
 beforeEach(async () => {
-  server.requests.length = 0;
-  server.datasets.clear();
-  server.tables.clear();
-  server.jobs.clear();
-  server.failures.length = 0;
-  server.onQuery = () => ({});
-  server.loseNextInsertAnswer = false;
+  server.reset();
   logs.length = 0;
   engine = await open();
 });
@@ -217,6 +212,27 @@ describe("BigQuery engine contract: reading", () => {
     const pages = server.requestsTo("GET", /\/queries\//).filter((request) => request.query.maxResults !== "0");
     expect(pages.map((request) => request.query.pageToken)).toEqual([undefined, "10000"]);
     expect(pages[0].query["formatOptions.useInt64Timestamp"]).toBe("true");
+  });
+
+  it("gives the result's column types in GoogleSQL names with the rows (query --format json needs them)", async () => {
+    server.onQuery = () => ({
+      schema: [
+        { name: "amount", type: "NUMERIC" },
+        { name: "big", type: "INTEGER" },
+        { name: "tags", type: "STRING", mode: "REPEATED" },
+      ],
+      rows: [["12.50", "9007199254740993", ["a"]]],
+    });
+    const result = await engine.queryWithColumns("select amount, big, tags from somewhere");
+    expect(result).toEqual({
+      columns: [
+        { name: "amount", type: "NUMERIC" },
+        { name: "big", type: "INT64" },
+        { name: "tags", type: "ARRAY<STRING>" },
+      ],
+      rows: [{ amount: "12.50", big: "9007199254740993", tags: ["a"] }],
+    });
+    expect(jsonRows(result.columns, result.rows)).toEqual([{ amount: 12.5, big: "9007199254740993", tags: ["a"] }]);
   });
 
   it("describes tables with GoogleSQL type names and lists tables across pages", async () => {

@@ -1,8 +1,9 @@
 /**
  * A contract-test double of the BigQuery REST API: only the calls the engine makes
  * (datasets get/insert/list, tables get/list, jobs insert/get/cancel, getQueryResults,
- * multipart load-job upload), on 127.0.0.1, recording every request. It does not run
- * SQL: each test says what a statement's job returns. Contract tests check that the
+ * multipart load-job upload, copy jobs), on 127.0.0.1, recording every request. It does not
+ * run SQL: each test says what a statement's job returns. Load and copy jobs do change its
+ * tables (tableRows), as BigQuery would when they succeed, so that a test can follow a load. Contract tests check that the
  * engine speaks BigQuery's REST protocol as documented; only a real project can show that
  * BigQuery accepts the SQL and computes the right rows.
  */
@@ -52,6 +53,28 @@ interface StoredJob {
   outcome: JobOutcome;
   polls: number;
   cancelled: boolean;
+  /** Its effect on the tables (load, copy) was applied when it finished. */
+  applied?: boolean;
+  /** Load jobs: the uploaded rows. */
+  uploaded?: Record<string, unknown>[];
+}
+
+interface TableReference {
+  projectId: string;
+  datasetId: string;
+  tableId: string;
+}
+
+interface LoadConfiguration {
+  destinationTable: TableReference;
+  schema: { fields: FieldSchema[] };
+  writeDisposition: "WRITE_TRUNCATE" | "WRITE_APPEND";
+}
+
+interface CopyConfiguration {
+  sourceTables: TableReference[];
+  destinationTable: TableReference;
+  writeDisposition: "WRITE_TRUNCATE" | "WRITE_APPEND" | "WRITE_EMPTY";
 }
 
 interface ScriptedFailure {
@@ -62,7 +85,11 @@ interface ScriptedFailure {
   message: string;
 }
 
-const MAX_REQUESTS = 500;
+const MAX_REQUESTS = 3000;
+
+function tableKey(reference: TableReference): string {
+  return `${reference.projectId}.${reference.datasetId}.${reference.tableId}`;
+}
 
 function restCell(value: unknown): { v: unknown } {
   if (value === null || value === undefined) return { v: null };
@@ -88,8 +115,12 @@ export class BigQueryContractServer {
   readonly tables = new Map<string, TableResource>();
   readonly jobs = new Map<string, StoredJob>();
   readonly failures: ScriptedFailure[] = [];
+  /** Rows of the tables that load and copy jobs wrote, by project.dataset.table (as objects). */
+  readonly tableRows = new Map<string, Record<string, unknown>[]>();
   /** Decides each query job's outcome from its SQL (default: success, no rows). */
   onQuery: (sql: string) => JobOutcome = () => ({});
+  /** Decides each load or copy job's outcome from its configuration (default: success). */
+  onOtherJob: (configuration: Record<string, unknown>) => JobOutcome = () => ({});
   /** The next job insert is stored, but answered with a 502 as if the answer were lost. */
   loseNextInsertAnswer = false;
   private server?: http.Server;
@@ -110,6 +141,19 @@ export class BigQueryContractServer {
 
   async stop(): Promise<void> {
     await new Promise<void>((resolve, reject) => this.server?.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Forgets every request, dataset, table, job and scripted answer (between tests). */
+  reset(): void {
+    this.requests.length = 0;
+    this.datasets.clear();
+    this.tables.clear();
+    this.tableRows.clear();
+    this.jobs.clear();
+    this.failures.length = 0;
+    this.onQuery = () => ({});
+    this.onOtherJob = () => ({});
+    this.loseNextInsertAnswer = false;
   }
 
   /** The next `times` requests matching method and path get this error answer. */
@@ -197,8 +241,14 @@ export class BigQueryContractServer {
         const bytes = String(outcome.totalBytesProcessed ?? 0);
         return send(200, { ...resource, status: { state: "DONE" }, statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } } });
       }
-      const outcome: JobOutcome = request.upload ? { rows: request.upload.data.split("\n").filter(Boolean).map((line) => [line]) } : this.onQuery((resource.configuration.query as { query: string }).query);
-      this.jobs.set(jobId, { resource, outcome, polls: 0, cancelled: false });
+      const lines = request.upload ? request.upload.data.split("\n").filter(Boolean) : [];
+      const outcome: JobOutcome = request.upload
+        ? { rows: lines.map((line) => [line]), ...this.onOtherJob(resource.configuration) }
+        : resource.configuration.query
+          ? this.onQuery((resource.configuration.query as { query: string }).query)
+          : this.onOtherJob(resource.configuration);
+      const uploaded = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      this.jobs.set(jobId, { resource, outcome, polls: 0, cancelled: false, uploaded });
       if (this.loseNextInsertAnswer) {
         this.loseNextInsertAnswer = false;
         return error(502, "backendError", "answer lost on the way back");
@@ -241,6 +291,25 @@ export class BigQueryContractServer {
     error(400, "invalid", `contract server does not implement ${method} ${path}`);
   }
 
+  /** What a finished load or copy job does to the tables. */
+  private applyJob(job: StoredJob): void {
+    const { load, copy } = job.resource.configuration as { load?: LoadConfiguration; copy?: CopyConfiguration };
+    if (load) {
+      const key = tableKey(load.destinationTable);
+      const kept = load.writeDisposition === "WRITE_APPEND" ? (this.tableRows.get(key) ?? []) : [];
+      const rows = [...kept, ...(job.uploaded ?? [])];
+      this.tableRows.set(key, rows);
+      this.tables.set(key, { type: "TABLE", numRows: String(rows.length), schema: load.schema });
+    }
+    if (copy) {
+      const [source] = copy.sourceTables;
+      const resource = this.tables.get(tableKey(source));
+      if (!resource) throw new Error(`copy job: no table ${tableKey(source)}`);
+      this.tables.set(tableKey(copy.destinationTable), { ...resource });
+      this.tableRows.set(tableKey(copy.destinationTable), [...(this.tableRows.get(tableKey(source)) ?? [])]);
+    }
+  }
+
   private isDone(job: StoredJob): boolean {
     return job.cancelled || job.polls >= (job.outcome.pendingPolls ?? 0);
   }
@@ -256,6 +325,10 @@ export class BigQueryContractServer {
     if (done && !failure && job.outcome.creates) {
       const { dataset, table, resource } = job.outcome.creates;
       this.tables.set(`${job.resource.jobReference.projectId}.${dataset}.${table}`, resource);
+    }
+    if (done && !failure && !job.applied) {
+      job.applied = true;
+      this.applyJob(job);
     }
     const load = job.resource.configuration.load ? { outputRows: String(job.outcome.rows?.length ?? 0) } : undefined;
     return {

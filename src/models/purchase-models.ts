@@ -1,0 +1,125 @@
+/**
+ * The `bgnbd_gamma_gamma` fit a project declares in c360.json (`fits`): reads each buyer's
+ * (x, t_x, T, m̄) from the input action's table, fits BG/NBD and Gamma-Gamma by maximum
+ * likelihood, and returns one row per parameter. A fit that cannot be made gives null
+ * values, converged false and a warning that says why; it never throws for the data.
+ */
+import type { Engine, TableRef } from "../engines/engine.js";
+import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit } from "./bgnbd.js";
+import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
+import { hypergeometric2F1Series } from "./special-functions.js";
+
+/** Input columns of the fit, named by the project. */
+export interface PurchaseModelColumns {
+  /** x: repeat purchase occasions (occasions − 1). */
+  repeatOccasions: string;
+  /** t_x: time from the first to the last occasion. */
+  recency: string;
+  /** T: time from the first occasion to the end of observation. */
+  age: string;
+  /** m̄: mean value of the repeat occasions (null or ≤ 0 leaves the customer out of Gamma-Gamma). */
+  repeatMeanValue: string;
+}
+
+export interface PurchaseModelOptions {
+  columns: PurchaseModelColumns;
+  /** Fewer customers with x ≥ 1 than this: no fit (the estimates would mean nothing). */
+  minimumRepeatBuyers: number;
+  /** The prediction horizon the scoring uses (same time unit); the fit warns when its hypergeometric series would not converge in SQL. */
+  horizon?: number;
+}
+
+export interface ParameterRow {
+  model: "bgnbd" | "gamma_gamma";
+  parameter: string;
+  /** Null when the model was not fitted. */
+  value: number | null;
+  logLikelihood: number | null;
+  /** Customers the model was fitted on (or would have been). */
+  customers: number;
+  converged: boolean;
+}
+
+export interface PurchaseModelResult {
+  rows: ParameterRow[];
+  warnings: string[];
+  bgNbd?: BgNbdFit;
+  gammaGamma?: GammaGammaFit;
+}
+
+const BGNBD_PARAMETERS = ["r", "alpha", "a", "b"] as const;
+const GAMMA_GAMMA_PARAMETERS = ["p", "q", "gamma"] as const;
+
+/** Reads the input table (grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run) and fits both models. */
+export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
+  const { repeatOccasions, recency, age, repeatMeanValue } = options.columns;
+  const table = engine.quoteTable(input);
+  const histories = await engine.query(
+    `select ${repeatOccasions} as x, ${recency} as tx, ${age} as t, count(*) as customers from ${table} group by 1, 2, 3 order by 1, 2, 3`,
+    { actionName },
+  );
+  const spends = await engine.query(
+    `select ${repeatOccasions} as x, ${repeatMeanValue} as m, count(*) as customers from ${table} where ${repeatOccasions} >= 1 and ${repeatMeanValue} > 0 group by 1, 2 order by 1, 2`,
+    { actionName },
+  );
+  return fitRows(
+    histories.map((row) => ({ x: Number(row.x), tx: Number(row.tx), T: Number(row.t), customers: Number(row.customers) })),
+    spends.map((row) => ({ x: Number(row.x), meanValue: Number(row.m), customers: Number(row.customers) })),
+    options,
+  );
+}
+
+/** The fit on histories already read (exported for tests and the benchmark). */
+export function fitRows(
+  histories: { x: number; tx: number; T: number; customers: number }[],
+  spends: { x: number; meanValue: number; customers: number }[],
+  options: Omit<PurchaseModelOptions, "columns">,
+): PurchaseModelResult {
+  const warnings: string[] = [];
+  const buyers = histories.reduce((sum, history) => sum + history.customers, 0);
+  const repeatBuyers = histories.reduce((sum, history) => sum + (history.x >= 1 ? history.customers : 0), 0);
+  const spenders = spends.reduce((sum, spend) => sum + spend.customers, 0);
+  const invalid = histories.find((history) => ![history.x, history.tx, history.T].every(Number.isFinite) || history.x < 0 || history.tx < 0 || history.T < history.tx);
+  const notFitted = (reason: string): PurchaseModelResult => {
+    warnings.push(`no_model_fit: ${reason}; the predictive columns are null`);
+    return { rows: [...rowsOf("bgnbd", BGNBD_PARAMETERS, null, null, buyers), ...rowsOf("gamma_gamma", GAMMA_GAMMA_PARAMETERS, null, null, spenders)], warnings };
+  };
+  if (invalid) return notFitted(`a history is not a valid (x, t_x, T): ${JSON.stringify(invalid)}`);
+  if (repeatBuyers < options.minimumRepeatBuyers || spenders < options.minimumRepeatBuyers) {
+    return notFitted(`${buyers} buyer(s), ${repeatBuyers} with a repeat purchase occasion, ${spenders} with repeat spend; a fit needs at least ${options.minimumRepeatBuyers} of each`);
+  }
+  const bgNbd = fitBgNbd(groupHistories(histories));
+  const gammaGamma = fitGammaGamma(spends);
+  if (bgNbd.regularised) warnings.push(`bgnbd_regularised: ${bgNbd.regularised}`);
+  if (!bgNbd.converged) warnings.push(`bgnbd_not_converged: ${bgNbd.reason}`);
+  if (!gammaGamma.converged) warnings.push(`gamma_gamma_not_converged: ${gammaGamma.reason}`);
+  if (bgNbd.converged && options.horizon !== undefined) {
+    // The worst case of the scoring's series: a one-time buyer seen today (T = 0, x = 0) has the largest z.
+    const { r, alpha, a, b } = bgNbd.parameters;
+    const series = hypergeometric2F1Series(a + b - 1 - r, a - 1, a + b - 1, options.horizon / (alpha + options.horizon));
+    if (!series.converged) warnings.push(`hypergeometric_series_capped: with α = ${alpha.toPrecision(4)} the series of E[Y(${options.horizon})] does not converge within its cap for recent buyers; their expected purchases are null`);
+  }
+  if (bgNbd.converged && options.horizon !== undefined) {
+    // Every distinct (x, T) the scoring will meet, evaluated as the SQL does: a value that is not finite is null there.
+    const pairs = new Map(histories.map((history) => [`${history.x}|${history.T}`, history]));
+    const failing = [...pairs.values()].filter((history) => !Number.isFinite(expectedPurchases(bgNbd.parameters, history, options.horizon!))).length;
+    if (failing > 0) warnings.push(`prediction_not_finite: E[Y(${options.horizon})] is not finite for ${failing} of ${pairs.size} distinct (x, T); those customers' expected purchases and CLTV are null`);
+  }
+  const bothFitted = bgNbd.converged && gammaGamma.converged;
+  if (!bothFitted) warnings.push("no_model_fit: a model did not converge; the predictive columns are null");
+  const { r, alpha, a, b } = bgNbd.parameters;
+  const { p, q, gamma } = gammaGamma.parameters;
+  return {
+    rows: [
+      ...rowsOf("bgnbd", BGNBD_PARAMETERS, bgNbd.converged ? [r, alpha, a, b] : null, bgNbd.converged ? bgNbd.logLikelihood : null, buyers),
+      ...rowsOf("gamma_gamma", GAMMA_GAMMA_PARAMETERS, gammaGamma.converged ? [p, q, gamma] : null, gammaGamma.converged ? gammaGamma.logLikelihood : null, spenders),
+    ],
+    warnings,
+    bgNbd,
+    gammaGamma,
+  };
+}
+
+function rowsOf(model: ParameterRow["model"], names: readonly string[], values: number[] | null, logLikelihood: number | null, customers: number): ParameterRow[] {
+  return names.map((parameter, index) => ({ model, parameter, value: values ? values[index] : null, logLikelihood, customers, converged: values !== null }));
+}

@@ -1,0 +1,81 @@
+/**
+ * BG/NBD and Gamma-Gamma fitted on the CDNOW sample (../shared/data, read in place) against
+ * the published estimates, and the fit's behaviour on degenerate data.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { expectedPurchases, fitBgNbd, groupHistories, probabilityAlive } from "../../src/models/bgnbd.js";
+import { fitGammaGamma } from "../../src/models/gamma-gamma.js";
+import { fitRows } from "../../src/models/purchase-models.js";
+import { REPO_ROOT } from "../helpers/project.js";
+
+const SUMMARY = path.resolve(REPO_ROOT, "../shared/data/cdnow_customers_summary_with_transactions.csv");
+
+function readSummary() {
+  return fs
+    .readFileSync(SUMMARY, "utf8")
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => line.split(",").map(Number))
+    .map(([, x, tx, T, zbar]) => ({ x, tx, T, zbar }));
+}
+
+const within = (value: number, published: number, tolerance = 0.01) => Math.abs(value / published - 1) < tolerance;
+
+describe.skipIf(!fs.existsSync(SUMMARY))("the fits on CDNOW (weeks, same-day purchases merged)", () => {
+  it("BG/NBD comes within 1 % of r 0.2426, α 4.4135, a 0.7929, b 2.4258 (LL −9582.4)", () => {
+    const fit = fitBgNbd(groupHistories(readSummary()));
+    expect(fit.converged).toBe(true);
+    expect(fit.regularised).toBeUndefined();
+    const { r, alpha, a, b } = fit.parameters;
+    expect([within(r, 0.2426), within(alpha, 4.4135), within(a, 0.7929), within(b, 2.4258)]).toEqual([true, true, true, true]);
+    expect(fit.logLikelihood).toBeCloseTo(-9582.43, 1);
+    // The paper's worked example: x = 2, t_x = 30.43, T = 38.86 → 1.226 purchases in the next 39 weeks.
+    expect(expectedPurchases(fit.parameters, { x: 2, tx: 30.43, T: 38.86 }, 39)).toBeCloseTo(1.226, 2);
+  });
+
+  it("Gamma-Gamma on the 946 repeat buyers comes within 1 % of p 6.25, q 3.74, γ 15.44", () => {
+    const spends = readSummary()
+      .filter((customer) => customer.x > 0)
+      .map((customer) => ({ x: customer.x, meanValue: customer.zbar }));
+    expect(spends.length).toBe(946);
+    const fit = fitGammaGamma(spends);
+    expect(fit.converged).toBe(true);
+    expect([within(fit.parameters.p, 6.2488), within(fit.parameters.q, 3.7446), within(fit.parameters.gamma, 15.4477)]).toEqual([true, true, true]);
+  });
+
+  it("is deterministic: the same estimates on every run", () => {
+    const histories = groupHistories(readSummary());
+    expect(fitBgNbd(histories).parameters).toEqual(fitBgNbd(histories).parameters);
+  });
+});
+
+describe("bad input: a named warning and null parameters, never NaN or a throw", () => {
+  const options = { minimumRepeatBuyers: 20, horizon: 365 };
+  const expectNoFit = (result: ReturnType<typeof fitRows>) => {
+    expect(result.warnings.some((warning) => warning.startsWith("no_model_fit:"))).toBe(true);
+    expect(result.rows).toHaveLength(7);
+    for (const row of result.rows) {
+      expect(row.value).toBeNull();
+      expect(row.converged).toBe(false);
+    }
+  };
+
+  it("one buyer", () => expectNoFit(fitRows([{ x: 3, tx: 40, T: 100, customers: 1 }], [{ x: 3, meanValue: 20, customers: 1 }], options)));
+  it("nobody with a repeat purchase", () => expectNoFit(fitRows([{ x: 0, tx: 0, T: 100, customers: 500 }], [], options)));
+  it("every purchase on the same day", () => expectNoFit(fitRows([{ x: 0, tx: 0, T: 0, customers: 500 }], [], options)));
+  it("an as_of_date before all orders (no buyer at all)", () => expectNoFit(fitRows([], [], options)));
+  it("a history that is not valid (T < t_x)", () => expectNoFit(fitRows([{ x: 1, tx: 50, T: 10, customers: 30 }], [], options)));
+
+  it("data without dropout get a regularised, converged fit and a warning that says so", () => {
+    // Everyone, at rates from 1 to 30 purchases a year, bought in the last few days: the likelihood is highest at b → ∞.
+    const histories = Array.from({ length: 100 }, (_, index) => ({ x: 1 + (index % 30), tx: 365 - (index % 4), T: 365, customers: 1 }));
+    const result = fitRows(histories, histories.map((history, index) => ({ x: history.x, meanValue: 20 + index, customers: 1 })), options);
+    expect(result.warnings.some((warning) => warning.startsWith("bgnbd_regularised:"))).toBe(true);
+    expect(result.rows.filter((row) => row.model === "bgnbd").every((row) => row.converged && row.value !== null && Number.isFinite(row.value))).toBe(true);
+    const parameters = result.bgNbd!.parameters;
+    expect(probabilityAlive(parameters, { x: 12, tx: 363, T: 365 })).toBeGreaterThan(0.9);
+  });
+});
