@@ -2,4 +2,4 @@
 /** Entry point of the c360 CLI (see src/cli/main.ts). */
 import { main } from "../src/cli/main.js";
 
-await main();
+process.exitCode = await main();

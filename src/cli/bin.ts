@@ -2,4 +2,4 @@
 /** Entry point of the installed `c360` bin: the compiled CLI (dist/cli/bin.js), no tsx. */
 import { main } from "./main.js";
 
-await main();
+process.exitCode = await main();

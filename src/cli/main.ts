@@ -1,6 +1,7 @@
 /**
  * The c360 command line. Exit codes: 0 all passed, 1 an action or assertion failed,
- * 2 usage, config or compile error.
+ * 2 usage, config or compile error. main() returns the code instead of exiting, so tests can
+ * run the CLI in-process; scripts/c360.ts sets it as the process's exit code.
  */
 import fs from "node:fs";
 import type { CommandModule } from "yargs";
@@ -45,11 +46,15 @@ async function commandsFor(argv: string[]): Promise<CommandModule<object, never>
   return Promise.all(Object.values(COMMANDS).map((loadCommand) => loadCommand()));
 }
 
-export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
+/** Thrown by yargs' fail handler once it has printed a usage mistake. */
+class UsageReported extends Error {}
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  process.exitCode = undefined;
   try {
     if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
       process.stdout.write(`${packageVersion()}\n`);
-      return;
+      return 0;
     }
     const parser = yargs(argv)
       .scriptName("c360")
@@ -62,17 +67,21 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<void
       .help()
       .alias("help", "h")
       .version("version", "Print the c360 version", packageVersion())
+      // --help returns instead of exiting the process (main is also called in-process by tests).
+      .exitProcess(false)
       // Wrapping measures every help line; yargs prepares the help of the command it runs
       // even when no one asks, so measure only when help is asked for.
       .wrap(argv.includes("--help") || argv.includes("-h") || argv.length === 0 ? Math.min(110, process.stdout.columns || 110) : null)
       .fail((message, error) => {
         if (error) throw error;
         process.stderr.write(`${message}\nRun c360 --help for usage.\n`);
-        process.exit(2);
+        throw new UsageReported(message);
       })
       .parseAsync();
+    return Number(process.exitCode ?? 0);
   } catch (error) {
+    if (error instanceof UsageReported) return 2;
     process.stderr.write(`error: ${errorMessage(error)}\n`);
-    process.exitCode = error instanceof C360Error ? error.exitCode : 2;
+    return error instanceof C360Error ? error.exitCode : 2;
   }
 }

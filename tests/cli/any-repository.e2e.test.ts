@@ -1,24 +1,24 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { copyProject, REPO_ROOT } from "../helpers/project.js";
 import os from "node:os";
 import path from "node:path";
 
 describe("c360 on any Dataform repository", () => {
-  it("builds a Dataform 3 project (workflow_settings.yaml, actions.yaml, .js) without a c360.json", () => {
+  it("builds a Dataform 3 project (workflow_settings.yaml, actions.yaml, .js) without a c360.json", async () => {
     const projectDir = copyProject(path.join(REPO_ROOT, "tests/fixtures/projects/workflow-settings"));
-    const run = runCli(["run", "--project-dir", projectDir]);
+    const run = await runCliInProcess(["run", "--project-dir", projectDir]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("2 action(s)");
-    const rows = runCli(["query", "select order_id, amount from analytics.big_orders", "--format", "json", "--project-dir", projectDir]);
+    const rows = await runCliInProcess(["query", "select order_id, amount from analytics.big_orders", "--format", "json", "--project-dir", projectDir]);
     expect(JSON.parse(rows.stdout)).toEqual([{ order_id: 2, amount: 8 }]);
   });
 
-  it("builds a repository that declares no landing sources: compile, run and test, with no load step", () => {
+  it("builds a repository that declares no landing sources: compile, run and test, with no load step", async () => {
     // The example project has a c360.json without `sources`, assertions and a unit test.
     const projectDir = copyProject(path.join(REPO_ROOT, "tests/fixtures/projects/example"));
-    const build = runCli(["build", "--project-dir", projectDir]);
+    const build = await runCliInProcess(["build", "--project-dir", projectDir]);
     expect(build.stderr).toBe("");
     expect(build.status).toBe(0);
     expect(build.stdout).toContain("declares no landing sources");
@@ -31,24 +31,24 @@ describe("c360 on any Dataform repository", () => {
     expect(results.results.every((action) => action.status === "success")).toBe(true);
     // Without c360.json at all (Dataform 3 settings): the same.
     const bare = copyProject(path.join(REPO_ROOT, "tests/fixtures/projects/workflow-settings"));
-    const bareBuild = runCli(["build", "--project-dir", bare]);
+    const bareBuild = await runCliInProcess(["build", "--project-dir", bare]);
     expect(bareBuild.status).toBe(0);
     expect(bareBuild.stdout).toContain("2 passed, 0 failed");
     // seed has nothing to do there, and says so.
-    const seed = runCli(["seed", "--project-dir", bare]);
+    const seed = await runCliInProcess(["seed", "--project-dir", bare]);
     expect(seed.status).toBe(2);
     expect(seed.stderr).toContain("declares no landing sources");
   });
 });
 
 describe("c360 run on a repository using Dataform's wider features (tests/fixtures/projects/parity)", () => {
-  it("builds it on DuckDB: packages and folder requires, JiT, three-part names, descriptions; says what it substituted or skipped", () => {
+  it("builds it on DuckDB: packages and folder requires, JiT, three-part names, descriptions; says what it substituted or skipped", async () => {
     // With its own node_modules (the local package), which copyProject leaves out.
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "c360-parity-run-"));
     fs.cpSync(path.join(REPO_ROOT, "tests/fixtures/projects/parity"), projectDir, { recursive: true });
-    const compiled = runCli(["compile", "--project-dir", projectDir]);
+    const compiled = await runCliInProcess(["compile", "--project-dir", projectDir]);
     expect(compiled.stdout).toContain("Compiled 8 action(s) (and 1 declaration(s), 1 test(s), 1 notebook(s))");
-    const run = runCli(["run", "--project-dir", projectDir]);
+    const run = await runCliInProcess(["run", "--project-dir", projectDir]);
     expect(run.stdout).toContain("9 action(s)");
     expect(run.stdout).toContain("8 passed, 0 failed, 1 skipped");
     expect(run.stdout).toContain("SKIP parity.explore_orders: notebook not run: c360 runs SQL only");
@@ -57,9 +57,9 @@ describe("c360 run on a repository using Dataform's wider features (tests/fixtur
     expect(run.status).toBe(1);
     // One query (each CLI call starts a process): the JiT table, the package's labels, the
     // folder require's view, the other project's catalog, and a column's description.
-    const checks = runCli(["query", PARITY_CHECKS, "--format", "json", "--project-dir", projectDir]);
+    const checks = await runCliInProcess(["query", PARITY_CHECKS, "--format", "json", "--project-dir", projectDir]);
     expect(JSON.parse(checks.stdout)).toEqual([{ jit_orders: "1,3", labels: "paid,open,paid", currency: "EUR", archived: 3, archive_total: 60, status_comment: "p = paid" }]);
-    const test = runCli(["test", "--project-dir", projectDir]);
+    const test = await runCliInProcess(["test", "--project-dir", projectDir]);
     expect(test.stdout).toContain("1 passed, 0 failed");
   }, 240_000);
 });

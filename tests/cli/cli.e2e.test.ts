@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/runner/results.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCliInProcess } from "../helpers/cli.js";
 import { copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
 import { REFERENCE_LANDING, writeStateProject } from "../helpers/state-project.js";
 import { writeLanding } from "../loader/helpers.js";
@@ -14,15 +14,15 @@ function readResults(projectDir: string): RunResults {
 describe("c360 CLI end to end (example project)", () => {
   const projectDir = copyProject(EXAMPLE_PROJECT);
 
-  it("compile lists the actions and writes target/compiled.json", () => {
-    const result = runCli(["compile", "--project-dir", projectDir]);
+  it("compile lists the actions and writes target/compiled.json", async () => {
+    const result = await runCliInProcess(["compile", "--project-dir", projectDir]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("incremental shop.fct_orders [marts]");
     expect(fs.existsSync(path.join(projectDir, "target/compiled.json"))).toBe(true);
   });
 
-  it("run builds the DAG (exit 0) and records every action in run_results.json", () => {
-    const result = runCli(["run", "--project-dir", projectDir]);
+  it("run builds the DAG (exit 0) and records every action in run_results.json", async () => {
+    const result = await runCliInProcess(["run", "--project-dir", projectDir]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("5 action(s)");
@@ -38,9 +38,9 @@ describe("c360 CLI end to end (example project)", () => {
     expect(results.results.find((action) => action.name === "shop.fct_orders")?.rowsAffected).toBe(3);
   });
 
-  it("test runs assertions and unit tests (exit 0), and exits 1 when an assertion fails", () => {
-    expect(runCli(["test", "--project-dir", projectDir]).status).toBe(0);
-    const failing = runCli(["test", "--project-dir", projectDir, "--vars", "fail_amount_check=true"]);
+  it("test runs assertions and unit tests (exit 0), and exits 1 when an assertion fails", async () => {
+    expect((await runCliInProcess(["test", "--project-dir", projectDir])).status).toBe(0);
+    const failing = await runCliInProcess(["test", "--project-dir", projectDir, "--vars", "fail_amount_check=true"]);
     expect(failing.status).toBe(1);
     expect(failing.stdout).toContain("FAIL shop_assertions.assert_revenue_positive");
     expect(readResults(projectDir).results.find((action) => action.name === "shop_assertions.assert_revenue_positive")).toMatchObject({
@@ -49,78 +49,94 @@ describe("c360 CLI end to end (example project)", () => {
     });
   });
 
-  it("query prints a table, JSON or CSV", () => {
-    const table = runCli(["query", "select customer_id, revenue from shop.customer_revenue order by customer_id", "--project-dir", projectDir]);
+  it("query prints a table, JSON or CSV", async () => {
+    const table = await runCliInProcess(["query", "select customer_id, revenue from shop.customer_revenue order by customer_id", "--project-dir", projectDir]);
     expect(table.stdout).toContain("customer_id | revenue");
-    const json = runCli(["query", "select total_revenue from shop.revenue_report", "--format", "json", "--project-dir", projectDir]);
+    const json = await runCliInProcess(["query", "select total_revenue from shop.revenue_report", "--format", "json", "--project-dir", projectDir]);
     expect(JSON.parse(json.stdout)).toEqual([{ total_revenue: 17.51 }]);
-    const csv = runCli(["query", "select 'a,b' as text", "--format", "csv", "--project-dir", projectDir]);
+    const csv = await runCliInProcess(["query", "select 'a,b' as text", "--format", "csv", "--project-dir", projectDir]);
     expect(csv.stdout).toBe('text\n"a,b"\n');
   });
 
-  it("graph prints text and DOT", () => {
-    expect(runCli(["graph", "--select", "+customer_revenue", "--project-dir", projectDir]).stdout).toContain("shop.customer_revenue (table)\n  <- shop.fct_orders");
-    expect(runCli(["graph", "--format", "dot", "--project-dir", projectDir]).stdout).toContain('"shop.stg_orders" -> "shop.fct_orders";');
+  it("graph prints text and DOT", async () => {
+    expect((await runCliInProcess(["graph", "--select", "+customer_revenue", "--project-dir", projectDir])).stdout).toContain("shop.customer_revenue (table)\n  <- shop.fct_orders");
+    expect((await runCliInProcess(["graph", "--format", "dot", "--project-dir", projectDir])).stdout).toContain('"shop.stg_orders" -> "shop.fct_orders";');
   });
 
-  it("exits 2 with the file and JSON path on an invalid config, and on usage errors", () => {
+  it("exits 2 with the file and JSON path on an invalid config, and on usage errors", async () => {
     const broken = copyProject(EXAMPLE_PROJECT);
     fs.writeFileSync(path.join(broken, "c360.json"), JSON.stringify({ targets: { local: { engine: "duckdb", database: "x", threads: "two" } } }));
-    const result = runCli(["run", "--project-dir", broken]);
+    const result = await runCliInProcess(["run", "--project-dir", broken]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("c360.json is invalid");
     expect(result.stderr).toContain("/targets/local/threads: must be integer");
-    expect(runCli(["run", "--project-dir", projectDir, "--select", "nothing_like_this"]).status).toBe(2);
-    expect(runCli(["frobnicate"]).status).toBe(2);
+    expect((await runCliInProcess(["run", "--project-dir", projectDir, "--select", "nothing_like_this"])).status).toBe(2);
+    expect((await runCliInProcess(["frobnicate"])).status).toBe(2);
   });
 
-  it("exits 2 with file and message on a compile error", () => {
+  it("exits 2 with file and message on a compile error", async () => {
     const broken = copyProject(EXAMPLE_PROJECT);
     fs.writeFileSync(path.join(broken, "definitions/bad.sqlx"), 'config { type: "table" }\nselect ${ref("missing_model")}\n');
-    const result = runCli(["compile", "--project-dir", broken]);
+    const result = await runCliInProcess(["compile", "--project-dir", broken]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("definitions/bad.sqlx");
     expect(result.stderr).toContain("missing_model");
   });
 
-  it("format --check passes on formatted files and fails (exit 1) on unformatted ones", () => {
-    expect(runCli(["format", "--check", "--project-dir", projectDir]).status).toBe(0);
+  it("format --check passes on formatted files and fails (exit 1) on unformatted ones", async () => {
+    expect((await runCliInProcess(["format", "--check", "--project-dir", projectDir])).status).toBe(0);
     fs.writeFileSync(path.join(projectDir, "definitions/ugly.sqlx"), 'config { type: "view" }\nSELECT 1 AS ONE\n');
-    const check = runCli(["format", "--check", "--project-dir", projectDir]);
+    const check = await runCliInProcess(["format", "--check", "--project-dir", projectDir]);
     expect(check.status).toBe(1);
     expect(check.stdout).toContain("definitions/ugly.sqlx");
-    expect(runCli(["format", "--project-dir", projectDir]).status).toBe(0);
+    expect((await runCliInProcess(["format", "--project-dir", projectDir])).status).toBe(0);
     expect(fs.readFileSync(path.join(projectDir, "definitions/ugly.sqlx"), "utf8")).toBe('config { type: "view" }\n\nselect\n  1 as ONE\n');
   });
 
-  it("format takes folders (every .sqlx beneath) and names a path that does not exist", () => {
+  it("format takes folders (every .sqlx beneath) and names a path that does not exist", async () => {
     fs.writeFileSync(path.join(projectDir, "definitions/ugly.sqlx"), 'config { type: "view" }\nSELECT 2 AS TWO\n');
-    const folder = runCli(["format", path.join(projectDir, "definitions"), "--project-dir", projectDir]);
+    const folder = await runCliInProcess(["format", path.join(projectDir, "definitions"), "--project-dir", projectDir]);
     expect(folder.status).toBe(0);
     expect(fs.readFileSync(path.join(projectDir, "definitions/ugly.sqlx"), "utf8")).toBe('config { type: "view" }\n\nselect\n  2 as TWO\n');
-    const missing = runCli(["format", path.join(projectDir, "nowhere"), "--project-dir", projectDir]);
+    const missing = await runCliInProcess(["format", path.join(projectDir, "nowhere"), "--project-dir", projectDir]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("nowhere does not exist");
   });
 
-  it("--help of every command has examples", () => {
+  it("--help of every command has examples", async () => {
     for (const command of ["build", "run", "test", "seed", "compile", "format", "validate", "query", "graph"]) {
-      const help = runCli([command, "--help"]);
+      const help = await runCliInProcess([command, "--help"]);
       expect(help.status, command).toBe(0);
       expect(help.stdout, command).toContain("Examples:");
     }
   });
+
+  // The rest runs main() in-process; these run the bin as a user does, for what only a process shows.
+  it("the bin, as a subprocess: exit 0 on success, 1 on a failed assertion, 2 on a usage error, 0 after --help", () => {
+    const compile = runCli(["compile", "--project-dir", projectDir]);
+    expect(compile.status).toBe(0);
+    expect(compile.stdout).toContain("incremental shop.fct_orders [marts]");
+    const failing = runCli(["test", "--project-dir", projectDir, "--vars", "fail_amount_check=true"]);
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toContain("FAIL shop_assertions.assert_revenue_positive");
+    const unknown = runCli(["frobnicate"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("Run c360 --help for usage.");
+    const help = runCli(["run", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("Examples:");
+  });
 });
 
 describe("c360 build --skip-unchanged end to end", () => {
-  it("rebuilds only what newly loaded data reaches, and says what it left", () => {
+  it("rebuilds only what newly loaded data reaches, and says what it left", async () => {
     const projectDir = writeStateProject();
     // Only the tables over the landing folder (the lookup table lives outside it).
     for (const file of ["lookup.sqlx", "with_lookup.sqlx"]) fs.rmSync(path.join(projectDir, "definitions", file));
     const landing = writeLanding(REFERENCE_LANDING);
-    const build = () => runCli(["build", "--project-dir", projectDir, "--seeds", landing, "--skip-unchanged"]);
-    expect(build().stdout).toContain("6 action(s)");
-    const again = build();
+    const build = () => runCliInProcess(["build", "--project-dir", projectDir, "--seeds", landing, "--skip-unchanged"]);
+    expect((await build()).stdout).toContain("6 action(s)");
+    const again = await build();
     expect(again.status).toBe(0);
     expect(again.stdout).toContain("6 passed (4 unchanged, not rebuilt)");
     expect(readResults(projectDir).results.filter((action) => action.unchanged).map((action) => action.name).sort()).toEqual([
@@ -130,6 +146,6 @@ describe("c360 build --skip-unchanged end to end", () => {
       "marts.loaded_count",
     ]);
     writeLanding({ "reference/countries-2024-07-01.csv": "alpha2,alpha3,name\nFR,FRA,France\n" }, landing);
-    expect(build().stdout).toContain("6 passed, 0 failed");
+    expect((await build()).stdout).toContain("6 passed, 0 failed");
   });
 });

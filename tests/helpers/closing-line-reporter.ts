@@ -16,7 +16,10 @@ export default class ClosingLineReporter implements Reporter {
         else if (state === "failed") failed++;
         else skipped++;
       }
-      if (testModule.state() === "failed" && [...testModule.children.allTests()].length === 0) failed++;
+      // A file that failed outside its tests (an import, a beforeAll) counts once as failed:
+      // its tests were skipped, and the line must not read "0 failed".
+      const moduleFailed = testModule.state() === "failed";
+      if (moduleFailed && ![...testModule.children.allTests()].some((testCase) => testCase.result().state === "failed")) failed++;
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }

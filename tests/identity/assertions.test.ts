@@ -7,7 +7,7 @@ import { SilverBuild } from "../staging/silver-harness.js";
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.ofFixture();
+  build = await SilverBuild.ofSharedFixture();
 });
 afterAll(async () => {
   await build.close();

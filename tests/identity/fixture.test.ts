@@ -10,7 +10,7 @@ import { clusters, identityMap, type MappedIdentifier, md5 } from "./identity-he
 let build: SilverBuild;
 let map: Map<string, MappedIdentifier>;
 beforeAll(async () => {
-  build = await SilverBuild.ofFixture();
+  build = await SilverBuild.ofSharedFixture();
   map = await identityMap(build);
 });
 afterAll(async () => {

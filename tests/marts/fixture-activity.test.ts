@@ -4,11 +4,11 @@
  * worked out by hand from the records (as_of_date 2024-06-30).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_LANDING, GoldBuild } from "./gold-harness.js";
+import { GoldBuild } from "./gold-harness.js";
 
 let gold: GoldBuild;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
 });
 afterAll(() => gold?.close());
 

@@ -10,11 +10,11 @@
  * m: 9.99, 12.34, 45.50, 101.28, 167.70 → 1..5.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_LANDING, GoldBuild } from "./gold-harness.js";
+import { GoldBuild } from "./gold-harness.js";
 
 let gold: GoldBuild;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
 });
 afterAll(() => gold?.close());
 

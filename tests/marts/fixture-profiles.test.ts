@@ -5,11 +5,11 @@
  * an invalid email or phone counts as null; CRM contacts by updated_at descending).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_LANDING, GoldBuild } from "./gold-harness.js";
+import { GoldBuild } from "./gold-harness.js";
 
 let gold: GoldBuild;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
 });
 afterAll(() => gold?.close());
 

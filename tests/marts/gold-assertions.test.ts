@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ActionResult } from "../../src/runner/results.js";
-import { FIXTURE_LANDING, GoldBuild } from "./gold-harness.js";
+import { GoldBuild } from "./gold-harness.js";
 
 let gold: GoldBuild;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
   await gold.engine.execute("create schema if not exists assertion_test_snapshots");
 });
 afterAll(() => gold?.close());

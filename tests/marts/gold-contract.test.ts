@@ -11,12 +11,12 @@ import { checkProject, type CheckReport } from "../../src/check/index.js";
 import type { CompiledTable } from "../../src/compile/graph-types.js";
 import { compileProject } from "../../src/compile/index.js";
 import { REPO_ROOT } from "../helpers/project.js";
-import { FIXTURE_LANDING, GOLD_TABLES, GOLD_VARS, GoldBuild } from "./gold-harness.js";
+import { GOLD_TABLES, GOLD_VARS, GoldBuild } from "./gold-harness.js";
 
 let gold: GoldBuild;
 let bigQueryCheck: CheckReport;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
   bigQueryCheck = await checkProject({ projectDir: REPO_ROOT, vars: { as_of_date: GOLD_VARS.as_of_date } });
 });
 afterAll(() => gold?.close());

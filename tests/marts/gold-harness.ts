@@ -11,6 +11,7 @@ import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
 import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
+import { openSeedsDatabase } from "../helpers/seeds-database.js";
 
 export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
 
@@ -32,16 +33,26 @@ export const GOLD_TABLES = [
   "customer_model_parameters",
 ] as const;
 
+const compiledRepository = new Map<string, CompiledProject>();
+
 export class GoldBuild {
   private constructor(readonly engine: DuckDbEngine) {}
 
-  static async open(): Promise<GoldBuild> {
-    return new GoldBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }));
+  static async open(databasePath = ":memory:"): Promise<GoldBuild> {
+    return new GoldBuild(await DuckDbEngine.open(databasePath, { connections: 1, threads: 1 }));
   }
 
-  /** Opens an engine, loads the landing folder and builds every action; throws when any action fails. */
-  static async build(landingDir: string, vars: Record<string, string> = {}): Promise<GoldBuild> {
-    const build = await GoldBuild.open();
+  /**
+   * The fixture landing folder built, from the seeds database the test run builds once
+   * (tests/helpers/seeds-database.ts): an in-memory copy, so a test may change it freely.
+   */
+  static async ofSeeds(): Promise<GoldBuild> {
+    return new GoldBuild(await openSeedsDatabase());
+  }
+
+  /** Opens an engine (in memory unless a file is named), loads the landing folder and builds every action; throws when any action fails. */
+  static async build(landingDir: string, vars: Record<string, string> = {}, databasePath = ":memory:"): Promise<GoldBuild> {
+    const build = await GoldBuild.open(databasePath);
     try {
       await loadLandingFolder(build.engine, landingDir, PROJECT_SOURCES, { fullRefresh: true });
       const failures = (await build.run({ vars })).filter((result) => result.status !== "success");
@@ -53,8 +64,13 @@ export class GoldBuild {
     }
   }
 
+  /** The repository compiled with these vars (memoized: tests never change the repository's files). */
   compile(vars: Record<string, string> = {}): CompiledProject {
-    return compiledProject(REPO_ROOT, { ...GOLD_VARS, ...vars });
+    const allVars = { ...GOLD_VARS, ...vars };
+    const key = JSON.stringify(Object.entries(allVars).sort());
+    let project = compiledRepository.get(key);
+    if (!project) compiledRepository.set(key, (project = compiledProject(REPO_ROOT, allVars)));
+    return project;
   }
 
   /** Runs the selected actions (all by default) and returns every result, failed or not. */

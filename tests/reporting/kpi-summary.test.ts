@@ -3,11 +3,11 @@
  * the real DAG on DuckDB, with every KPI worked out by hand.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE_LANDING, GoldBuild } from "../marts/gold-harness.js";
+import { GoldBuild } from "../marts/gold-harness.js";
 
 let gold: GoldBuild;
 beforeAll(async () => {
-  gold = await GoldBuild.build(FIXTURE_LANDING);
+  gold = await GoldBuild.ofSeeds();
 });
 afterAll(() => gold?.close());
 

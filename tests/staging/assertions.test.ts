@@ -7,7 +7,7 @@ import { SilverBuild } from "./silver-harness.js";
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.ofFixture({ select: ["tag:staging"] });
+  build = await SilverBuild.ofSharedFixture("staging");
 });
 afterAll(async () => {
   await build.close();

@@ -15,7 +15,7 @@ const SILVER_SCHEMAS: Record<string, string> = { c360_staging: "staging", c360_i
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.ofFixture();
+  build = await SilverBuild.ofSharedFixture();
 });
 afterAll(async () => {
   await build.close();

@@ -14,26 +14,24 @@ import type { Row } from "../../src/engines/engine.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
-import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, PROJECT_SOURCES } from "../helpers/project.js";
+import { openSharedDatabase } from "../helpers/seeds-database.js";
+import { FIXTURE_LANDING, SILVER_SELECTION, SILVER_VARS, writeSilverProject } from "./silver-project.js";
 
-export const SILVER_VARS = {
-  dialect: "duckdb",
-  as_of_date: "2024-06-30",
-  max_accounts_per_identifier: "3",
-  identity_max_iterations: "12",
-} as const;
-
-/** The hand-written landing folder whose outputs tests/fixtures/landing.README.md works out. */
-export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
-
-const LAYERS = ["definitions/sources", "definitions/staging", "definitions/identity", "assertions/staging", "assertions/identity"];
+export { FIXTURE_LANDING, SILVER_VARS } from "./silver-project.js";
 
 let temporaryRoot: string | undefined;
+/** One copy of the silver layers per test file: no test changes it, every build compiles it. */
+let sharedProject: string | undefined;
+/** Compiled projects by folder and vars: compiling is the slowest step of a small build. */
+const compiled = new Map<string, CompiledProject>();
 
 // Registered while the importing test file is collected: its temporary folders go when its tests end.
 afterAll(() => {
   if (temporaryRoot) fs.rmSync(temporaryRoot, { recursive: true, force: true });
   temporaryRoot = undefined;
+  sharedProject = undefined;
+  compiled.clear();
 });
 
 /** A fresh folder under one temporary root per test file, removed after the file's tests. */
@@ -44,21 +42,7 @@ export function temporaryFolder(prefix: string): string {
 
 /** A temporary copy of the repository's silver layers; returns its folder. */
 export function copySilverProject(): string {
-  const destination = temporaryFolder("project-");
-  for (const layer of LAYERS) {
-    const source = path.join(REPO_ROOT, layer);
-    if (fs.existsSync(source)) fs.cpSync(source, path.join(destination, layer), { recursive: true });
-  }
-  fs.mkdirSync(path.join(destination, "includes"), { recursive: true });
-  for (const file of fs.readdirSync(path.join(REPO_ROOT, "includes"))) {
-    if (file.endsWith(".js")) fs.copyFileSync(path.join(REPO_ROOT, "includes", file), path.join(destination, "includes", file));
-  }
-  fs.copyFileSync(path.join(REPO_ROOT, "dataform.json"), path.join(destination, "dataform.json"));
-  // Only the requires of the copied layers: other layers' assertions are not in the copy.
-  const assertionsJs = fs.readFileSync(path.join(REPO_ROOT, "definitions/assertions.js"), "utf8");
-  const kept = assertionsJs.split("\n").filter((line) => !line.startsWith("require(") || /assertions\/(staging|identity)\//.test(line));
-  fs.writeFileSync(path.join(destination, "definitions/assertions.js"), kept.join("\n"));
-  return destination;
+  return writeSilverProject(temporaryFolder("project-"));
 }
 
 /** Writes a landing folder (paths relative to it → file content). */
@@ -95,7 +79,7 @@ export class SilverBuild {
     readonly projectDir: string,
   ) {}
 
-  static async open(projectDir = copySilverProject()): Promise<SilverBuild> {
+  static async open(projectDir = (sharedProject ??= copySilverProject())): Promise<SilverBuild> {
     return new SilverBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }), projectDir);
   }
 
@@ -107,20 +91,34 @@ export class SilverBuild {
     return build;
   }
 
+  /**
+   * The fixture landing folder's silver build (staging and identity, or staging alone), built
+   * once per run in the global setup (tests/helpers/seeds-database.ts): an in-memory copy,
+   * equal to ofFixture() or ofFixture({ select: ["tag:staging"] }), which a test may change.
+   */
+  static async ofSharedFixture(layers: "silver" | "staging" = "silver"): Promise<SilverBuild> {
+    return new SilverBuild(await openSharedDatabase(layers === "silver" ? "silver" : "silverStaging"), sharedProject ??= copySilverProject());
+  }
+
   /** Loads the landing folder (new parts only unless fullRefresh) into bronze. */
   async load(landingDir: string, fullRefresh = false): Promise<void> {
     await loadLandingFolder(this.engine, landingDir, PROJECT_SOURCES, { fullRefresh });
   }
 
+  /** The project compiled with these vars (memoized: the copied project never changes). */
   compile(vars: Record<string, string> = {}): CompiledProject {
-    return compiledProject(this.projectDir, { ...SILVER_VARS, ...vars });
+    const allVars = { ...SILVER_VARS, ...vars };
+    const key = JSON.stringify([this.projectDir, Object.entries(allVars).sort()]);
+    let project = compiled.get(key);
+    if (!project) compiled.set(key, (project = compiledProject(this.projectDir, allVars)));
+    return project;
   }
 
   /** Runs the selected actions (default: staging and identity, with their assertions) and returns every result. */
   async results(options: BuildOptions = {}): Promise<ActionResult[]> {
     const project = this.compile(options.vars);
     return executeActions(this.engine, project, BUILD_KINDS, {
-      select: options.select ?? ["tag:staging", "tag:identity"],
+      select: options.select ?? SILVER_SELECTION,
       // Only the tests whose every input is selected: eager selection would add gold
       // assertions that also read staging tables, and the harness builds no gold.
       selection: { indirect: "cautious" },
