@@ -113,13 +113,14 @@ describe.skipIf(!CHROMIUM_PATH && !BROWSER_REQUIRED)("the pages in headless Chro
     expect(headings[0]).toBe("Published tables");
     expect(headings.slice(-2)).toEqual(["Lineage graph", "Metric definitions"]);
     const published = await page.locator("main > h2#published ~ section.entry").evaluateAll((sections) =>
-      sections.slice(0, 7).map((section) => section.id),
+      sections.slice(0, 8).map((section) => section.id),
     );
     expect(published).toEqual([
       "action-c360-customer_identity_map",
-      "action-c360-customer_information",
       "action-c360-customer_interactions",
       "action-c360-customer_transactions",
+      "action-c360-customer_information",
+      "action-c360-customer_model_parameters",
       "action-c360-customer_aggregated_metrics",
       "action-c360-customer_360",
       "action-c360-kpi_summary",
@@ -129,8 +130,8 @@ describe.skipIf(!CHROMIUM_PATH && !BROWSER_REQUIRED)("the pages in headless Chro
     expect(await customer360.locator("table.columns tbody tr").count()).toBeGreaterThan(40);
     // The metric column links to its definition's heading, inlined from docs/metrics.md.
     const definition = await customer360.locator('tr:has(code:text-is("churn_risk")) a.metric').getAttribute("href");
-    expect(definition).toMatch(/^#metric-churn-risk/);
-    expect(await page.locator(`#metrics ~ .metrics-doc ${definition}`).textContent()).toMatch(/^Churn risk/);
+    expect(definition).toMatch(/^#metric-predictive-metrics/);
+    expect(await page.locator(`#metrics ~ .metrics-doc ${definition}`).textContent()).toMatch(/^Predictive metrics/);
     expect(await customer360.locator("details.tests summary").textContent()).toMatch(/^Tests: \d+ \(\d+ passed in the last run\)$/);
 
     await page.fill("#search", "churn_risk_band");
