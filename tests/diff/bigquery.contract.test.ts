@@ -6,11 +6,11 @@
  * rows it returns are scripted per query (sql.test.ts has the analyzer resolve that SQL).
  */
 import type { BigQueryOptions } from "@google-cloud/bigquery";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { diffTables } from "../../src/diff/compare.js";
 import { bigQueryConnection, type DiffConnection } from "../../src/diff/sides.js";
 import { openBigQueryEngine } from "../../src/engines/bigquery/index.js";
-import { BigQueryContractServer, type JobOutcome } from "../engines/bigquery/contract-server.js";
+import { contractServerForFile, type JobOutcome } from "../engines/bigquery/contract-server.js";
 
 const staticToken = { getRequestHeaders: async () => new Headers({ authorization: "Bearer diff-token" }) } as unknown as BigQueryOptions["authClient"];
 const FIELDS = [
@@ -20,20 +20,10 @@ const FIELDS = [
 const TABLE_A = "`main-proj.mart.accounts`";
 const TABLE_B = "`dev-proj.mart_dev.accounts`";
 
-let server: BigQueryContractServer;
+const server = contractServerForFile();
 let connection: DiffConnection;
 
-beforeAll(async () => {
-  server = new BigQueryContractServer();
-  await server.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
 beforeEach(async () => {
-  server.requests.length = 0;
-  server.tables.clear();
-  server.jobs.clear();
   const engine = await openBigQueryEngine(
     { project: "main-proj", location: "EU" },
     { apiEndpoint: server.endpoint, authClient: staticToken, runId: "diff-1", pollTimeoutMs: 50, cancelOnInterrupt: false, log: () => {} },

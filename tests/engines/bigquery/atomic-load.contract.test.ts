@@ -8,14 +8,14 @@
  * any other fails the test.)
  */
 import type { BigQueryOptions } from "@google-cloud/bigquery";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_SOURCES } from "../../helpers/project.js";
 import { type BigQueryEngine, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { ExecutionError } from "../../../src/errors.js";
 import { bronzeDisagreements } from "../../../src/loader/consistency.js";
 import { loadLandingFolder } from "../../../src/loader/index.js";
 import { rejection, writeLanding } from "../../loader/helpers.js";
-import { BigQueryContractServer, type FieldSchema, type JobOutcome } from "./contract-server.js";
+import { contractServerForFile, type FieldSchema, type JobOutcome } from "./contract-server.js";
 
 const PROJECT = "acme-analytics";
 const staticToken = { getRequestHeaders: async () => new Headers({ authorization: "Bearer t" }) } as unknown as BigQueryOptions["authClient"];
@@ -33,18 +33,10 @@ const CHANGED = {
   "loyalty/members.xml": '<members exported_at="2024-07-30T23:00:00Z"><member id="L9"/></members>',
 };
 
-let server: BigQueryContractServer;
+const server = contractServerForFile();
 let engine: BigQueryEngine;
 
-beforeAll(async () => {
-  server = new BigQueryContractServer();
-  await server.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
 beforeEach(async () => {
-  server.reset();
   server.onQuery = runStatement;
   engine = await openBigQueryEngine(
     { project: PROJECT, location: "EU" },

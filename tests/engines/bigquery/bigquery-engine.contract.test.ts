@@ -7,7 +7,7 @@
  */
 import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { jsonRows } from "../../../src/cli/json-rows.js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BigQueryCredentialsError, type BigQueryEngine, type BigQueryEngineOptions, openBigQueryEngine } from "../../../src/engines/bigquery/index.js";
 import { runAtomically } from "../../../src/engines/engine.js";
 import { ExecutionError, UnsupportedCapabilityError } from "../../../src/errors.js";
@@ -15,14 +15,14 @@ import { BuildState } from "../../../src/runner/build-state.js";
 import { executeAction } from "../../../src/runner/execute-action.js";
 import { compiledProject, REPO_ROOT } from "../../helpers/project.js";
 import { STATE_BRONZE_TABLES, writeStateProject } from "../../helpers/state-project.js";
-import { BigQueryContractServer, type RecordedRequest } from "./contract-server.js";
+import { contractServerForFile, type RecordedRequest } from "./contract-server.js";
 
 const TARGET = { project: "acme-analytics", location: "EU" };
 const TOKEN = "contract-test-token";
 /** Fake credentials: a fixed bearer token, no application-default credentials lookup. */
 const staticToken = { getRequestHeaders: async () => new Headers({ authorization: `Bearer ${TOKEN}` }) } as unknown as BigQueryOptions["authClient"];
 
-let server: BigQueryContractServer;
+const server = contractServerForFile();
 let engine: BigQueryEngine;
 const logs: string[] = [];
 
@@ -49,15 +49,7 @@ function insertedQuery(request: RecordedRequest): { query: string; labels: Recor
   return { query: body.configuration.query.query, labels: body.configuration.labels, jobId: body.jobReference.jobId, location: body.jobReference.location, dryRun: body.configuration.dryRun };
 }
 
-beforeAll(async () => {
-  server = new BigQueryContractServer();
-  await server.start();
-});
-afterAll(async () => {
-  await server.stop();
-});
 beforeEach(async () => {
-  server.reset();
   logs.length = 0;
   engine = await open();
 });

@@ -9,6 +9,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export interface RecordedRequest {
   method: string;
@@ -369,4 +370,17 @@ export class BigQueryContractServer {
       },
     };
   }
+}
+
+/**
+ * One server for the test file that calls it: started before its tests, stopped after them,
+ * and reset before each test, so every test starts from an empty double. Call it before the
+ * file's own beforeEach hooks (they run in the order they are registered).
+ */
+export function contractServerForFile(): BigQueryContractServer {
+  const server = new BigQueryContractServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => server.reset());
+  return server;
 }
