@@ -12,7 +12,7 @@ import { PROJECT_SOURCES } from "../helpers/project.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import { generateLanding } from "../../tools/generator/index.js";
 import { executeActions, BUILD_KINDS } from "../../src/runner/session.js";
-import { crmCsv, eventsNdjson, itemsCsv, membersXml, ordersCsv, referenceFiles, ticketsJson } from "../staging/landing-builder.js";
+import { copyParts, crmCsv, eventsNdjson, itemsCsv, membersXml, ordersCsv, referenceFiles, ticketsJson } from "../staging/landing-builder.js";
 import { describeFailure, GoldBuild } from "./gold-harness.js";
 
 /** Every table METRICS.md publishes. */
@@ -83,19 +83,6 @@ async function count(build: GoldBuild, table: string): Promise<number> {
   return Number((await build.query(`select count(*) as n from ${table}`))[0].n);
 }
 
-/** Copies the parts of `source` whose suffix (text after `<stem>-`, '' for plain files) passes `keep`. */
-function copyParts(source: string, destination: string, keep: (suffix: string) => boolean): void {
-  for (const entry of fs.readdirSync(source, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const suffix = /-(\d{4}-\d{2}-\d{2})\.[a-z]+$/.exec(entry.name)?.[1] ?? "";
-    if (!keep(suffix)) continue;
-    const from = path.join(entry.parentPath, entry.name);
-    const to = path.join(destination, path.relative(source, from));
-    if (fs.existsSync(to)) continue;
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(from, to);
-  }
-}
 
 describe("incremental gold equals a full refresh", () => {
   it("on a generated landing folder delivered in three rounds of parts", async () => {

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateLanding } from "../../tools/generator/index.js";
-import { eventsNdjson, itemsCsv, ordersCsv, referenceFiles } from "./landing-builder.js";
+import { copyParts, eventsNdjson, itemsCsv, ordersCsv, referenceFiles } from "./landing-builder.js";
 import { buildsClosedAfterEachTest, type SilverBuild, temporaryFolder, writeLanding } from "./silver-harness.js";
 
 const SNAPSHOT_TABLES = [
@@ -37,19 +37,6 @@ async function snapshot(build: SilverBuild): Promise<Record<string, unknown[]>> 
   return tables;
 }
 
-/** Copies the parts of `source` whose suffix (text after `<stem>-`, '' for plain files) passes `keep`. */
-function copyParts(source: string, destination: string, keep: (suffix: string) => boolean): void {
-  for (const entry of fs.readdirSync(source, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const suffix = /-(\d{4}-\d{2}-\d{2})\.[a-z]+$/.exec(entry.name)?.[1] ?? "";
-    if (!keep(suffix)) continue;
-    const from = path.join(entry.parentPath, entry.name);
-    const to = path.join(destination, path.relative(source, from));
-    if (fs.existsSync(to)) continue;
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(from, to);
-  }
-}
 
 const openBuild = buildsClosedAfterEachTest();
 

@@ -3,6 +3,8 @@
  * landing folder shaped for one case (long chains, shared values, parts) rather than the
  * hand-written fixture.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { COUNTRIES_CSV } from "./silver-harness.js";
 
 export const CRM_COLUMNS = [
@@ -110,4 +112,18 @@ export function membersXml(members: MemberSpec[], exportedAt = "2024-06-30T23:00
 /** The required reference files: the test countries and EUR/GBP rates from 2024-01-02. */
 export function referenceFiles(fxRates = "date,currency,rate_to_usd\n2024-01-02,EUR,1.10\n2024-01-02,GBP,1.25\n"): Record<string, string> {
   return { "reference/countries.csv": COUNTRIES_CSV, "reference/fx_rates.csv": fxRates };
+}
+
+/** Copies the parts of `source` whose suffix (text after `<stem>-`, '' for plain files) passes `keep`. */
+export function copyParts(source: string, destination: string, keep: (suffix: string) => boolean): void {
+  for (const entry of fs.readdirSync(source, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const suffix = /-(\d{4}-\d{2}-\d{2})\.[a-z]+$/.exec(entry.name)?.[1] ?? "";
+    if (!keep(suffix)) continue;
+    const from = path.join(entry.parentPath, entry.name);
+    const to = path.join(destination, path.relative(source, from));
+    if (fs.existsSync(to)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
 }
