@@ -83,7 +83,6 @@ async function count(build: GoldBuild, table: string): Promise<number> {
   return Number((await build.query(`select count(*) as n from ${table}`))[0].n);
 }
 
-
 describe("incremental gold equals a full refresh", () => {
   it("on a generated landing folder delivered in three rounds of parts", async () => {
     const work = fs.mkdtempSync(path.join(workRoot, "generated-"));

@@ -37,7 +37,6 @@ async function snapshot(build: SilverBuild): Promise<Record<string, unknown[]>> 
   return tables;
 }
 
-
 const openBuild = buildsClosedAfterEachTest();
 
 describe("incremental builds equal a full refresh", () => {
