@@ -4,6 +4,7 @@
  * predictions the SQL scoring also computes. Time may be in any unit (days in c360's
  * builds, weeks in the paper); α is in that unit.
  */
+import { indexDistinct } from "./distinct-values.js";
 import { maximizeLikelihood } from "./maximize.js";
 import { hypergeometric2F1Series, logBeta, logGamma } from "./special-functions.js";
 
@@ -21,7 +22,12 @@ export interface PurchaseHistory {
   T: number;
 }
 
-/** Histories with how many customers share each, so the likelihood runs once per distinct (x, t_x, T). */
+/**
+ * Histories with how many customers share each, so the likelihood runs once per distinct
+ * (x, t_x, T), and with each row's index into the distinct x, t_x and T values, so that the
+ * terms that depend on one of them alone (ln Γ, ln B, ln(α + T), ln(α + t_x)) are computed
+ * once per distinct value and evaluation rather than once per row.
+ */
 export interface GroupedHistories {
   x: Float64Array;
   tx: Float64Array;
@@ -29,9 +35,16 @@ export interface GroupedHistories {
   customers: Float64Array;
   /** Number of customers (the sum of `customers`). */
   total: number;
+  /** The distinct values of x, t_x and T, and each row's index into them. */
+  distinctX: Float64Array;
+  distinctTx: Float64Array;
+  distinctT: Float64Array;
+  xIndex: Int32Array;
+  txIndex: Int32Array;
+  tIndex: Int32Array;
 }
 
-/** Groups identical histories (a million customers are a few hundred thousand distinct triples). */
+/** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
   const counts = new Map<string, { history: PurchaseHistory; customers: number }>();
   for (const history of histories) {
@@ -41,42 +54,64 @@ export function groupHistories(histories: Iterable<PurchaseHistory & { customers
     else counts.set(key, { history, customers: history.customers ?? 1 });
   }
   const size = counts.size;
-  const grouped: GroupedHistories = { x: new Float64Array(size), tx: new Float64Array(size), T: new Float64Array(size), customers: new Float64Array(size), total: 0 };
+  const x = new Float64Array(size);
+  const tx = new Float64Array(size);
+  const T = new Float64Array(size);
+  const customers = new Float64Array(size);
+  let total = 0;
   let index = 0;
-  for (const { history, customers } of counts.values()) {
-    grouped.x[index] = history.x;
-    grouped.tx[index] = history.tx;
-    grouped.T[index] = history.T;
-    grouped.customers[index] = customers;
-    grouped.total += customers;
+  for (const entry of counts.values()) {
+    x[index] = entry.history.x;
+    tx[index] = entry.history.tx;
+    T[index] = entry.history.T;
+    customers[index] = entry.customers;
+    total += entry.customers;
     index++;
   }
-  return grouped;
+  const [distinctX, xIndex] = indexDistinct(x);
+  const [distinctTx, txIndex] = indexDistinct(tx);
+  const [distinctT, tIndex] = indexDistinct(T);
+  return { x, tx, T, customers, total, distinctX, distinctTx, distinctT, xIndex, txIndex, tIndex };
+}
+
+/** ln(α + v) for each of `values`. */
+function logShifted(alpha: number, values: Float64Array): Float64Array {
+  const logs = new Float64Array(values.length);
+  for (let index = 0; index < values.length; index++) logs[index] = Math.log(alpha + values[index]);
+  return logs;
 }
 
 /**
  * Σ over customers of ln L(r, α, a, b | x, t_x, T) (the paper's equation 6):
  * L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / Γ(r) · [(α + T)^−(r+x) + [x > 0] a/(b + x − 1) (α + t_x)^−(r+x)].
+ * The bracket is summed in log space as max + ln(1 + e^(min − max)); every row's term is the
+ * same double whatever the order of rows, and the rows are added in their given order.
  */
 export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories): number {
-  const byX = new Map<number, { constant: number; repeatWeight: number }>();
+  const { distinctX, xIndex, txIndex, tIndex, customers } = histories;
   const base = -logGamma(r) + r * Math.log(alpha) - logBeta(a, b);
+  const constant = new Float64Array(distinctX.length);
+  const repeatWeight = new Float64Array(distinctX.length);
+  const shape = new Float64Array(distinctX.length);
+  for (let index = 0; index < distinctX.length; index++) {
+    const x = distinctX[index];
+    constant[index] = base + logGamma(r + x) + logBeta(a, b + x);
+    repeatWeight[index] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
+    shape[index] = r + x;
+  }
+  const logAlphaT = logShifted(alpha, histories.distinctT);
+  const logAlphaTx = logShifted(alpha, histories.distinctTx);
   let total = 0;
-  for (let index = 0; index < histories.x.length; index++) {
-    const x = histories.x[index];
-    let perX = byX.get(x);
-    if (!perX) {
-      perX = { constant: base + logGamma(r + x) + logBeta(a, b + x), repeatWeight: x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0 };
-      byX.set(x, perX);
-    }
-    const survived = -(r + x) * Math.log(alpha + histories.T[index]);
+  for (let index = 0; index < customers.length; index++) {
+    const xi = xIndex[index];
+    const survived = -shape[xi] * logAlphaT[tIndex[index]];
     let value = survived;
-    if (x > 0) {
-      const dropped = perX.repeatWeight - (r + x) * Math.log(alpha + histories.tx[index]);
-      const largest = Math.max(survived, dropped);
-      value = largest + Math.log(Math.exp(survived - largest) + Math.exp(dropped - largest));
+    if (distinctX[xi] > 0) {
+      const dropped = repeatWeight[xi] - shape[xi] * logAlphaTx[txIndex[index]];
+      // The larger term's exponential is e^0 = 1 exactly.
+      value = survived >= dropped ? survived + Math.log(1 + Math.exp(dropped - survived)) : dropped + Math.log(Math.exp(survived - dropped) + 1);
     }
-    total += histories.customers[index] * (perX.constant + value);
+    total += customers[index] * (constant[xi] + value);
   }
   return total;
 }

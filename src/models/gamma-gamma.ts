@@ -3,6 +3,7 @@
  * 2005; Colombo & Jiang 1999): its log-likelihood over the customers with repeat
  * occasions, its maximum-likelihood fit, and the expected spend per future occasion.
  */
+import { indexDistinct } from "./distinct-values.js";
 import { maximizeLikelihood } from "./maximize.js";
 import { logGamma } from "./special-functions.js";
 
@@ -19,20 +20,48 @@ export interface SpendHistory {
   customers?: number;
 }
 
+/** Spends as columns, with ln m̄ computed once and each row's index into the distinct x, so that a likelihood evaluation computes ln Γ once per distinct x and one logarithm per row. */
+export interface PreparedSpends {
+  x: Float64Array;
+  meanValue: Float64Array;
+  logMeanValue: Float64Array;
+  customers: Float64Array;
+  distinctX: Float64Array;
+  xIndex: Int32Array;
+}
+
+/** The spends as the likelihood reads them (rows in the given order). */
+export function prepareSpends(spends: readonly SpendHistory[]): PreparedSpends {
+  const size = spends.length;
+  const x = new Float64Array(size);
+  const meanValue = new Float64Array(size);
+  const logMeanValue = new Float64Array(size);
+  const customers = new Float64Array(size);
+  spends.forEach((spend, index) => {
+    x[index] = spend.x;
+    meanValue[index] = spend.meanValue;
+    logMeanValue[index] = Math.log(spend.meanValue);
+    customers[index] = spend.customers ?? 1;
+  });
+  const [distinctX, xIndex] = indexDistinct(x);
+  return { x, meanValue, logMeanValue, customers, distinctX, xIndex };
+}
+
 /**
  * Σ ln L(p, q, γ | x, m̄) = Σ [ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ + (px − 1) ln m̄ + px ln x − (px + q) ln(γ + x m̄)].
  */
-export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParameters, spends: readonly SpendHistory[]): number {
-  const byX = new Map<number, number>();
+export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParameters, spends: PreparedSpends): number {
+  const { distinctX, xIndex, x, meanValue, logMeanValue, customers } = spends;
+  const perX = new Float64Array(distinctX.length);
+  for (let index = 0; index < distinctX.length; index++) {
+    const value = distinctX[index];
+    perX[index] = logGamma(p * value + q) - logGamma(p * value) + p * value * Math.log(value);
+  }
   const constant = -logGamma(q) + q * Math.log(gamma);
   let total = 0;
-  for (const { x, meanValue, customers = 1 } of spends) {
-    let perX = byX.get(x);
-    if (perX === undefined) {
-      perX = logGamma(p * x + q) - logGamma(p * x) + p * x * Math.log(x);
-      byX.set(x, perX);
-    }
-    total += customers * (constant + perX + (p * x - 1) * Math.log(meanValue) - (p * x + q) * Math.log(gamma + x * meanValue));
+  for (let index = 0; index < customers.length; index++) {
+    const px = p * x[index];
+    total += customers[index] * (constant + perX[xIndex[index]] + (px - 1) * logMeanValue[index] - (px + q) * Math.log(gamma + x[index] * meanValue[index]));
   }
   return total;
 }
@@ -52,7 +81,8 @@ export function fitGammaGamma(spends: readonly SpendHistory[]): GammaGammaFit {
     customers += count;
     spend += count * meanValue;
   }
-  const fit = maximizeLikelihood(([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, spends), [2, 2, Math.max(spend / customers, 1e-6)]);
+  const prepared = prepareSpends(spends);
+  const fit = maximizeLikelihood(([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, prepared), [2, 2, Math.max(spend / customers, 1e-6)]);
   const [p, q, gamma] = fit.values;
   const result = { parameters: { p, q, gamma }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason };
   if (fit.converged && q <= 1) return { ...result, converged: false, reason: `q = ${q.toPrecision(4)} ≤ 1: the population's mean spend per occasion is infinite` };

@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectedPurchases, fitBgNbd, groupHistories, probabilityAlive } from "../../src/models/bgnbd.js";
-import { fitGammaGamma } from "../../src/models/gamma-gamma.js";
+import { bgNbdLogLikelihood, expectedPurchases, fitBgNbd, groupHistories, probabilityAlive } from "../../src/models/bgnbd.js";
+import { fitGammaGamma, gammaGammaLogLikelihood, prepareSpends } from "../../src/models/gamma-gamma.js";
 import { fitRows } from "../../src/models/purchase-models.js";
+import { logBeta, logGamma } from "../../src/models/special-functions.js";
 import { REPO_ROOT } from "../helpers/project.js";
 
 const SUMMARY = path.resolve(REPO_ROOT, "../shared/data/cdnow_customers_summary_with_transactions.csv");
@@ -77,5 +78,45 @@ describe("bad input: a named warning and null parameters, never NaN or a throw",
     expect(result.rows.filter((row) => row.model === "bgnbd").every((row) => row.converged && row.value !== null && Number.isFinite(row.value))).toBe(true);
     const parameters = result.bgNbd!.parameters;
     expect(probabilityAlive(parameters, { x: 12, tx: 363, T: 365 })).toBeGreaterThan(0.9);
+  });
+});
+
+describe("the likelihoods, computed once per distinct value, equal the per-customer formulas", () => {
+  // Repeated histories, x = 0 among them, and values shared across rows in different combinations.
+  const histories = [
+    { x: 0, tx: 0, T: 30 },
+    { x: 2, tx: 10, T: 30 },
+    { x: 2, tx: 10, T: 30 },
+    { x: 2, tx: 25, T: 40 },
+    { x: 5, tx: 25, T: 30 },
+    { x: 0, tx: 0, T: 40 },
+    { x: 1, tx: 39, T: 40 },
+  ];
+  const spends = [
+    { x: 2, meanValue: 12.5, customers: 2 },
+    { x: 2, meanValue: 40 },
+    { x: 5, meanValue: 12.5 },
+    { x: 1, meanValue: 7.25 },
+  ];
+
+  it("BG/NBD: Σ ln[B(a, b + x)/B(a, b) · Γ(r + x) α^r/Γ(r) · ((α + T)^−(r+x) + [x > 0] a/(b + x − 1) (α + t_x)^−(r+x))]", () => {
+    const [r, alpha, a, b] = [0.7, 12, 0.9, 3.1];
+    const direct = histories.reduce((sum, { x, tx, T }) => {
+      const bracket = Math.pow(alpha + T, -(r + x)) + (x > 0 ? (a / (b + x - 1)) * Math.pow(alpha + tx, -(r + x)) : 0);
+      return sum + logBeta(a, b + x) - logBeta(a, b) + logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + Math.log(bracket);
+    }, 0);
+    const grouped = groupHistories(histories);
+    expect(grouped.x).toHaveLength(6);
+    expect(bgNbdLogLikelihood({ r, alpha, a, b }, grouped) / direct).toBeCloseTo(1, 12);
+  });
+
+  it("Gamma-Gamma: Σ [ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ + (px − 1) ln m̄ + px ln x − (px + q) ln(γ + x m̄)]", () => {
+    const [p, q, gamma] = [4, 3, 20];
+    const direct = spends.reduce(
+      (sum, { x, meanValue, customers = 1 }) =>
+        sum + customers * (logGamma(p * x + q) - logGamma(p * x) - logGamma(q) + q * Math.log(gamma) + (p * x - 1) * Math.log(meanValue) + p * x * Math.log(x) - (p * x + q) * Math.log(gamma + x * meanValue)),
+      0,
+    );
+    expect(gammaGammaLogLikelihood({ p, q, gamma }, prepareSpends(spends)) / direct).toBeCloseTo(1, 12);
   });
 });
