@@ -43,6 +43,11 @@ export class ConnectionPool {
     }
   }
 
+  /** True inside pin(): statements issued here run on the pinned connection (in its transaction, if it opened one). */
+  isPinned(): boolean {
+    return this.pinned.getStore() !== undefined;
+  }
+
   closeAll(): void {
     for (const connection of this.all) connection.closeSync();
     this.all.length = 0;

@@ -257,7 +257,14 @@ export class DuckDbEngine implements Engine {
     const kind = await this.objectKind(table);
     if (!kind) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
     const columns = (await this.describeTable(table))?.map((column) => column.name) ?? [];
-    for (const statement of commentStatements(this.quoteTable(table), kind, metadata, columns)) await this.execute(statement, options);
+    const statements = commentStatements(this.quoteTable(table), kind, metadata, columns);
+    // One commit for all of them (a commit per COMMENT cost about 4 times as much: a wide
+    // table's 50 column descriptions, 0.12 s against 0.03 s), and all set or none. Inside a
+    // transaction already (a pinned connection), they join it.
+    const setAll = async () => {
+      for (const statement of statements) await this.execute(statement, options);
+    };
+    if (statements.length > 0) await (this.pool.isPinned() ? setAll() : this.transaction(setAll));
     const labels = Object.keys(metadata.labels ?? {});
     return labels.length > 0 ? { warning: `labels not set (${labels.join(", ")}): DuckDB tables have no labels` } : {};
   }

@@ -113,6 +113,22 @@ describe("DuckDB engine semantics", () => {
     await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" })).rejects.toThrow(/it does not exist/);
   });
 
+  it("metadata: set inside a transaction, the descriptions join it (a rollback undoes them)", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'a' as status");
+    await engine.setMetadata(table, { description: "Before", columns: [{ path: ["id"], description: "Id before" }] });
+    await expect(
+      engine.transaction(async () => {
+        await engine.setMetadata(table, { description: "After", columns: [{ path: ["id"], description: "Id after" }, { path: ["status"], description: "Status after" }] });
+        await engine.execute("select error('after the comments')");
+      }),
+    ).rejects.toThrow(/after the comments/);
+    expect(await engine.query("select comment from duckdb_tables() where table_name = 'orders'")).toEqual([{ comment: "Before" }]);
+    expect(await engine.query("select column_name, comment from duckdb_columns() where table_name = 'orders' order by column_index")).toEqual([
+      { column_name: "id", comment: "Id before" },
+      { column_name: "status", comment: null },
+    ]);
+  });
+
   it("incremental: an empty increment changes nothing, and no temporary table outlives a merge", async () => {
     await engine.createTableAs(table, "select 1 as id, 'pending' as status");
     const merged = await engine.mergeInto(table, "select id, status from mart.orders where id > 1", ["id"]);
