@@ -1,0 +1,141 @@
+/**
+ * Estimates what a BigQuery dry run reports as totalBytesProcessed, from real data: the
+ * ZetaSQL analyzer (the SQL front end BigQuery is built on, as `c360 check` runs it) says
+ * which columns of which tables a statement references, and each column's logical size
+ * (size-rules.ts, summed from a local copy of the table) is added up the way BigQuery bills
+ * on-demand queries:
+ * - a query, CREATE TABLE … AS SELECT or INSERT … SELECT: every referenced column of every
+ *   table it reads, once per table however often it is read;
+ * - UPDATE, DELETE, and MERGE with an UPDATE or DELETE clause: that, plus the changed table
+ *   whole (all its columns: "q + t" in BigQuery's DML size calculation). The target's own
+ *   referenced columns are part of the whole, not added again;
+ * - CREATE VIEW and DDL without a query: nothing.
+ * Partition pruning is not modelled: a partitioned table is counted whole. Each statement
+ * whose filter compares a partition column with a constant (where BigQuery would prune) is
+ * reported in `unprunedFilters`, so that a figure that overstates is visible.
+ * It knows no project: tables, their sizes and partition columns are given to it.
+ */
+import { C360Error } from "../../src/errors.js";
+import { BigQueryCatalog, type ColumnTypes } from "../../src/check/catalog.js";
+import { BIGQUERY_ANALYZER_OPTIONS } from "../../src/check/zetasql/bigquery-language.js";
+import type { AnalyzerOptionsProto, SimpleCatalogProto } from "../../src/check/zetasql/protos.js";
+import { ZetaSqlRejection, ZetaSqlService } from "../../src/check/zetasql/service.js";
+import { statementReads } from "./referenced-columns.js";
+
+/** BigQuery's on-demand minimum: 10 MB per table a query references, and per query. */
+export const MINIMUM_BILLED_BYTES_PER_TABLE = 10 * 1024 * 1024;
+
+export interface SizedTable {
+  /** project, dataset, table. */
+  database: string;
+  schema: string;
+  name: string;
+  columns: ColumnTypes;
+  /** Logical bytes of each column (size-rules.ts), by column name. */
+  columnBytes: Record<string, number>;
+  /** The column a partitioned table is partitioned by (partitionBy's column), if any. */
+  partitionColumn?: string;
+}
+
+export interface TableRead {
+  table: string;
+  /** Columns billed: those referenced, or every column when the table is changed whole. */
+  columns: string[];
+  bytes: number;
+  whole: boolean;
+}
+
+export interface StatementEstimate {
+  kind: string;
+  /** What a dry run reports: totalBytesProcessed. */
+  bytes: number;
+  /** With the on-demand minimum of 10 MB per table referenced (what would be billed). */
+  billedBytes: number;
+  reads: TableRead[];
+  /** Partition columns filtered with a constant, where BigQuery would prune and this estimate does not. */
+  unprunedFilters: { table: string; column: string }[];
+}
+
+/** The analyzer's table names, as their full project.dataset.table, so that a scan says which table it read. */
+function withFullNames(catalog: SimpleCatalogProto, defaultProject: string, path: string[] = []): SimpleCatalogProto {
+  const table = catalog.table.map((entry) => {
+    const parts = [...path, ...entry.name.split(".")];
+    const fullName = (parts.length === 2 ? [defaultProject, ...parts] : parts).join(".");
+    return { ...entry, fullName };
+  });
+  return { ...catalog, table, catalog: catalog.catalog.map((child) => withFullNames(child, defaultProject, [...path, child.name])) };
+}
+
+const NOT_BILLED = new Set(["CreateViewStmt", "DropStmt", "CreateTableStmt", "AlterTableStmt", "CreateSchemaStmt"]);
+
+export class DryRunBytesEstimator {
+  private readonly tables = new Map<string, SizedTable>();
+  private readonly catalog: BigQueryCatalog;
+  private proto?: SimpleCatalogProto;
+
+  private constructor(
+    private readonly service: ZetaSqlService,
+    readonly defaultProject: string,
+  ) {
+    this.catalog = new BigQueryCatalog(defaultProject);
+  }
+
+  static async start(defaultProject: string): Promise<DryRunBytesEstimator> {
+    return new DryRunBytesEstimator(await ZetaSqlService.start(), defaultProject);
+  }
+
+  addTable(table: SizedTable): void {
+    const missing = Object.keys(table.columns).filter((column) => table.columnBytes[column] === undefined);
+    if (missing.length > 0) throw new C360Error(`${table.database}.${table.schema}.${table.name}: no size for column(s) ${missing.join(", ")}`);
+    this.tables.set(BigQueryCatalog.key(table, this.defaultProject), table);
+    this.catalog.add(table, table.columns);
+    this.proto = undefined;
+  }
+
+  /** The logical bytes of a table, all columns (what BigQuery shows as its size). */
+  tableBytes(fullName: string): number {
+    const table = this.tables.get(fullName.toLowerCase());
+    return table ? Object.values(table.columnBytes).reduce((sum, bytes) => sum + bytes, 0) : 0;
+  }
+
+  async estimate(sql: string): Promise<StatementEstimate> {
+    this.proto ??= withFullNames(this.catalog.toProto(), this.defaultProject);
+    const options = { ...BIGQUERY_ANALYZER_OPTIONS, pruneUnusedColumns: true } as AnalyzerOptionsProto;
+    let response;
+    try {
+      response = await this.service.analyze({ options, simpleCatalog: this.proto, sqlStatement: sql });
+    } catch (error) {
+      if (error instanceof ZetaSqlRejection) throw new C360Error(`The bytes estimator's analyzer rejected the statement: ${error.message}\n${sql}`, { cause: error });
+      throw error;
+    }
+    const reads = statementReads(response.resolvedStatement!);
+    if (NOT_BILLED.has(reads.kind)) return { kind: reads.kind, bytes: 0, billedBytes: 0, reads: [], unprunedFilters: [] };
+    const tableReads: TableRead[] = [];
+    const sized = (fullName: string): SizedTable => {
+      const table = this.tables.get(fullName);
+      if (!table) throw new C360Error(`The bytes estimator has no sizes for table ${fullName}, which this statement reads:\n${sql}`);
+      return table;
+    };
+    for (const scan of reads.scanned) {
+      if (scan.table === reads.changedWhole) continue;
+      const table = sized(scan.table);
+      tableReads.push({ table: scan.table, columns: scan.columns, bytes: scan.columns.reduce((sum, column) => sum + table.columnBytes[column], 0), whole: false });
+    }
+    if (reads.changedWhole) {
+      const table = sized(reads.changedWhole);
+      tableReads.push({ table: reads.changedWhole, columns: Object.keys(table.columns), bytes: this.tableBytes(reads.changedWhole), whole: true });
+    }
+    const unprunedFilters = [...reads.constantFilters].flatMap(([table, columns]) => {
+      const partitionColumn = this.tables.get(table)?.partitionColumn;
+      return partitionColumn && columns.has(partitionColumn) ? [{ table, column: partitionColumn }] : [];
+    });
+    const bytes = tableReads.reduce((sum, read) => sum + read.bytes, 0);
+    const billedBytes =
+      tableReads.length === 0 ? 0 : Math.max(MINIMUM_BILLED_BYTES_PER_TABLE, tableReads.reduce((sum, read) => sum + Math.max(MINIMUM_BILLED_BYTES_PER_TABLE, read.bytes), 0));
+    return { kind: reads.kind, bytes, billedBytes, reads: tableReads, unprunedFilters };
+  }
+
+  async close(): Promise<void> {
+    await this.service.stop();
+  }
+}
