@@ -10,6 +10,9 @@
  *   whole (all its columns: "q + t" in BigQuery's DML size calculation). The target's own
  *   referenced columns are part of the whole, not added again;
  * - CREATE VIEW and DDL without a query: nothing.
+ * A view holds no data: reading one reads the columns its query references for the columns
+ * read from it (the view is expanded, as BigQuery does), counted with the statement's own
+ * reads of the same tables.
  * Partition pruning is not modelled: a partitioned table is counted whole. Each statement
  * whose filter compares a partition column with a constant (where BigQuery would prune) is
  * reported in `unprunedFilters`, so that a figure that overstates is visible.
@@ -20,7 +23,7 @@ import { BigQueryCatalog, type ColumnTypes } from "../../src/check/catalog.js";
 import { BIGQUERY_ANALYZER_OPTIONS } from "../../src/check/zetasql/bigquery-language.js";
 import type { AnalyzerOptionsProto, SimpleCatalogProto } from "../../src/check/zetasql/protos.js";
 import { ZetaSqlRejection, ZetaSqlService } from "../../src/check/zetasql/service.js";
-import { statementReads } from "./referenced-columns.js";
+import { type StatementReads, statementReads } from "./referenced-columns.js";
 
 /** BigQuery's on-demand minimum: 10 MB per table a query references, and per query. */
 export const MINIMUM_BILLED_BYTES_PER_TABLE = 10 * 1024 * 1024;
@@ -35,6 +38,15 @@ export interface SizedTable {
   columnBytes: Record<string, number>;
   /** The column a partitioned table is partitioned by (partitionBy's column), if any. */
   partitionColumn?: string;
+}
+
+export interface SqlView {
+  database: string;
+  schema: string;
+  name: string;
+  columns: ColumnTypes;
+  /** Its query, as BigQuery would expand it. */
+  query: string;
 }
 
 export interface TableRead {
@@ -70,6 +82,7 @@ const NOT_BILLED = new Set(["CreateViewStmt", "DropStmt", "CreateTableStmt", "Al
 
 export class DryRunBytesEstimator {
   private readonly tables = new Map<string, SizedTable>();
+  private readonly views = new Map<string, SqlView>();
   private readonly catalog: BigQueryCatalog;
   private proto?: SimpleCatalogProto;
 
@@ -92,13 +105,20 @@ export class DryRunBytesEstimator {
     this.proto = undefined;
   }
 
+  addView(view: SqlView): void {
+    this.views.set(BigQueryCatalog.key(view, this.defaultProject), view);
+    this.catalog.add(view, view.columns);
+    this.proto = undefined;
+  }
+
   /** The logical bytes of a table, all columns (what BigQuery shows as its size). */
   tableBytes(fullName: string): number {
     const table = this.tables.get(fullName.toLowerCase());
     return table ? Object.values(table.columnBytes).reduce((sum, bytes) => sum + bytes, 0) : 0;
   }
 
-  async estimate(sql: string): Promise<StatementEstimate> {
+  /** What one statement reads: its scans, with every view it reads expanded into the scans of its query. */
+  private async resolveReads(sql: string, depth = 0): Promise<StatementReads> {
     this.proto ??= withFullNames(this.catalog.toProto(), this.defaultProject);
     const options = { ...BIGQUERY_ANALYZER_OPTIONS, pruneUnusedColumns: true } as AnalyzerOptionsProto;
     let response;
@@ -109,6 +129,30 @@ export class DryRunBytesEstimator {
       throw error;
     }
     const reads = statementReads(response.resolvedStatement!);
+    if (NOT_BILLED.has(reads.kind) || !reads.scanned.some((scan) => this.views.has(scan.table))) return reads;
+    if (depth > 20) throw new C360Error(`Views nested more than 20 deep in:\n${sql}`);
+    const scanned = new Map<string, Set<string>>();
+    const add = (table: string, columns: string[]) => {
+      const set = scanned.get(table) ?? new Set<string>();
+      for (const column of columns) set.add(column);
+      scanned.set(table, set);
+    };
+    for (const scan of reads.scanned) {
+      const view = this.views.get(scan.table);
+      if (!view) {
+        add(scan.table, scan.columns);
+        continue;
+      }
+      const selected = scan.columns.length > 0 ? scan.columns.map((column) => `\`${column}\``).join(", ") : "count(*)";
+      const expanded = await this.resolveReads(`select ${selected} from (\n${view.query}\n)`, depth + 1);
+      for (const inner of expanded.scanned) add(inner.table, inner.columns);
+      for (const [table, columns] of expanded.constantFilters) for (const column of columns) (reads.constantFilters.get(table) ?? reads.constantFilters.set(table, new Set()).get(table)!).add(column);
+    }
+    return { ...reads, scanned: [...scanned].map(([table, columns]) => ({ table, columns: [...columns].sort() })) };
+  }
+
+  async estimate(sql: string): Promise<StatementEstimate> {
+    const reads = await this.resolveReads(sql);
     if (NOT_BILLED.has(reads.kind)) return { kind: reads.kind, bytes: 0, billedBytes: 0, reads: [], unprunedFilters: [] };
     const tableReads: TableRead[] = [];
     const sized = (fullName: string): SizedTable => {

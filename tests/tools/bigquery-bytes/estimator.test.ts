@@ -21,6 +21,13 @@ beforeAll(async () => {
     columns: { customer_id: "STRING", total: "NUMERIC" },
     columnBytes: { customer_id: 50000, total: 600000 },
   });
+  estimator.addView({
+    database: "proj",
+    schema: "mart",
+    name: "big_orders",
+    columns: { order_id: "STRING", total: "NUMERIC" },
+    query: "select order_id, total from `proj.shop.orders` where total > 100",
+  });
 });
 
 afterAll(async () => {
@@ -72,6 +79,13 @@ describe("DryRunBytesEstimator", () => {
     expect(pruned.bytes).toBe(34);
     const notConstant = await estimator.estimate("select total from shop.orders where order_date >= (select max(order_date) from shop.orders)");
     expect(notConstant.unprunedFilters).toEqual([]);
+  });
+
+  it("reading a view reads what its query references for the columns read, counted with the statement's own reads", async () => {
+    // order_id, and total for the view's filter.
+    expect((await estimator.estimate("select order_id from mart.big_orders")).bytes).toBe(1030);
+    const withTable = await estimator.estimate("select v.order_id, o.customer_id from mart.big_orders as v join shop.orders as o using (order_id)");
+    expect(withTable.reads).toEqual([{ table: "proj.shop.orders", columns: ["customer_id", "order_id", "total"], bytes: 1230, whole: false }]);
   });
 
   it("a table without sizes is an error naming it", async () => {
