@@ -298,7 +298,7 @@ export function formatBytesReport(report: BytesReport): string {
   lines.push(
     filters.length === 0
       ? "partition pruning: no statement filters a partition column with a constant, so BigQuery prunes nothing and the figures need no pruning"
-      : `partition pruning NOT modelled for: ${[...new Set(filters.map((filter) => `${filter.action} (${filter.table}.${filter.column})`))].join(", ")}: those figures overstate`,
+      : `constant filters on a partition column (pruning is not modelled: these actions' figures are upper bounds, exact when no partition falls outside the filter): ${[...new Set(filters.map((filter) => `${filter.action} (${filter.table}.${filter.column})`))].join(", ")}`,
   );
   for (const failure of [...report.full.failed, ...report.incremental.failed]) lines.push(`FAILED dry run: ${failure.action}: ${failure.error}`);
   if (report.typedFromDuckDb.length > 0) lines.push(`typed from DuckDB (not actions of the project): ${report.typedFromDuckDb.join(", ")}`);
