@@ -290,6 +290,13 @@ export function formatBytesReport(report: BytesReport): string {
   for (const [name, row] of [...byAction].sort(([left], [right]) => left.localeCompare(right))) {
     lines.push(`  ${name.padEnd(width)}  ${row.kind.padEnd(11)}  ${cell(row.full?.bytes)}  ${cell(row.incremental?.bytes)}`);
   }
+  const group = (figures: DryRunFigures, kinds: (kind: string) => boolean) => figures.actions.filter((action) => kinds(action.kind)).reduce((sum, action) => sum + action.bytes, 0);
+  const groups: [string, (kind: string) => boolean][] = [
+    ["  tables, incrementals, operations", (kind) => kind !== "assertion" && kind !== "framework"],
+    ["  assertions", (kind) => kind === "assertion"],
+    ["  loader (deletes before new parts)", (kind) => kind === "framework"],
+  ];
+  for (const [label, kinds] of groups) lines.push(`  ${label.padEnd(width)}  ${"".padEnd(11)}  ${cell(group(report.full, kinds))}  ${cell(group(report.incremental, kinds))}`);
   lines.push(`  ${"total processed".padEnd(width)}  ${"".padEnd(11)}  ${cell(report.full.totalBytes)}  ${cell(report.incremental.totalBytes)}`);
   lines.push(`  ${"total billed (10 MB min/table)".padEnd(width)}  ${"".padEnd(11)}  ${cell(report.full.totalBilledBytes)}  ${cell(report.incremental.totalBilledBytes)}`);
   lines.push("");
