@@ -27,7 +27,7 @@ import { runBuild } from "../../src/runner/build.js";
 import { compileForTarget } from "../../src/runner/session.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BigQueryContractServer } from "../../tests/engines/bigquery/contract-server.js";
-import { columnBytesInDuckDb } from "../bigquery-bytes/duckdb-sizes.js";
+import { columnBytesInDuckDb, type PartitionGranularity, partitionBytesInDuckDb } from "../bigquery-bytes/duckdb-sizes.js";
 import { answerDryRunsWithEstimates, seedSizedTable } from "../bigquery-bytes/double.js";
 import { DryRunBytesEstimator, type SizedTable, type SqlView, type StatementEstimate } from "../bigquery-bytes/estimator.js";
 import { removeIncrement, writeIncrement } from "./increment.js";
@@ -60,6 +60,8 @@ export interface DryRunFigures {
   failed: { action: string; error: string }[];
   /** Statements that filter a partition column with a constant: BigQuery would prune, the estimate does not. */
   unprunedFilters: { action: string; table: string; column: string }[];
+  /** Reads whose partitions were pruned: action, table, partitions read of the table's. */
+  prunedReads: { action: string; table: string; read: number; total: number }[];
 }
 
 export interface BytesReport {
@@ -119,6 +121,13 @@ function bigQueryTypeOfDuckDb(type: string): string {
   return mapped;
 }
 
+/** The time unit of a column partitioning: date_trunc(x, MONTH) → MONTH, date(x) or a plain column → DAY; undefined for range_bucket. */
+export function partitionGranularityOf(partitionBy: string | undefined): PartitionGranularity | undefined {
+  if (!partitionBy || /^\s*range_bucket\s*\(/i.test(partitionBy)) return undefined;
+  const unit = /,\s*(HOUR|DAY|MONTH|YEAR)\s*\)\s*$/i.exec(partitionBy)?.[1];
+  return (unit?.toUpperCase() as PartitionGranularity | undefined) ?? "DAY";
+}
+
 /** The column a partitioning expression partitions by: order_date in date_trunc(order_date, month), interaction_ts in date(interaction_ts). */
 export function partitionColumnOf(partitionBy: string | undefined): string | undefined {
   if (!partitionBy) return undefined;
@@ -132,7 +141,7 @@ function tableKey(table: TableRef): string {
 
 /** Every table of the DuckDB build, sized by BigQuery's rules and typed as the BigQuery dialect types it. */
 async function sizedTables(duck: DuckDbEngine, bigQueryProject: { actions: Map<string, Action> }, schemas: Record<string, ColumnTypes>, project: string) {
-  const bigQueryTables = new Map<string, { types?: ColumnTypes; partitionColumn?: string }>();
+  const bigQueryTables = new Map<string, { types?: ColumnTypes; partitionColumn?: string; granularity?: PartitionGranularity }>();
   const views: SqlView[] = [];
   const viewNames = new Set<string>();
   for (const action of bigQueryProject.actions.values()) {
@@ -145,7 +154,8 @@ async function sizedTables(duck: DuckDbEngine, bigQueryProject: { actions: Map<s
       continue;
     }
     const compiled = action.compiled as { bigquery?: { partitionBy?: string } };
-    bigQueryTables.set(tableKey(action.target), { types: schemas[action.name], partitionColumn: partitionColumnOf(compiled.bigquery?.partitionBy) });
+    const partitionBy = compiled.bigquery?.partitionBy;
+    bigQueryTables.set(tableKey(action.target), { types: schemas[action.name], partitionColumn: partitionColumnOf(partitionBy), granularity: partitionGranularityOf(partitionBy) });
   }
   const tables: SizedTable[] = [];
   const typedFromDuckDb: string[] = [];
@@ -159,7 +169,9 @@ async function sizedTables(duck: DuckDbEngine, bigQueryProject: { actions: Map<s
       typedFromDuckDb.push(tableKey(table));
     }
     const columnBytes = await columnBytesInDuckDb(duck, table, columns);
-    tables.push({ database: project, schema: table.schema, name: table.name, columns, columnBytes, partitionColumn: known?.partitionColumn });
+    const partitionColumn = known?.partitionColumn;
+    const partitions = partitionColumn && known?.granularity ? await partitionBytesInDuckDb(duck, table, columns, partitionColumn, known.granularity) : undefined;
+    tables.push({ database: project, schema: table.schema, name: table.name, columns, columnBytes, partitionColumn, partitions });
   }
   return { tables, views, typedFromDuckDb };
 }
@@ -200,6 +212,7 @@ async function dryRunBuild(context: ProjectContext, sized: { tables: SizedTable[
     // Billed bytes per action: the double saw each statement with its job's c360_action label.
     const billed = new Map<string, number>();
     const unprunedFilters: DryRunFigures["unprunedFilters"] = [];
+    const prunedReads: DryRunFigures["prunedReads"] = [];
     for (const request of server.requestsTo("POST", /\/jobs$/)) {
       const configuration = (request.body as { configuration?: { dryRun?: boolean; query?: { query: string }; labels?: Record<string, string> } })?.configuration;
       if (!configuration?.dryRun || !configuration.query) continue;
@@ -208,6 +221,7 @@ async function dryRunBuild(context: ProjectContext, sized: { tables: SizedTable[
       if (!estimate) continue;
       billed.set(label, (billed.get(label) ?? 0) + estimate.billedBytes);
       for (const filter of estimate.unprunedFilters) unprunedFilters.push({ action: label, ...filter });
+      for (const read of estimate.reads) if (read.partitions) prunedReads.push({ action: label, table: read.table, ...read.partitions });
     }
     const kinds = new Map([...compiled.actions.values()].map((action) => [action.name, action.kind as string]));
     const actions = report.actions.map((action) => ({
@@ -224,6 +238,7 @@ async function dryRunBuild(context: ProjectContext, sized: { tables: SizedTable[
       totalBilledBytes: actions.reduce((sum, action) => sum + action.billedBytes, 0),
       failed,
       unprunedFilters,
+      prunedReads,
     };
   } finally {
     await estimator.close();
@@ -302,10 +317,14 @@ export function formatBytesReport(report: BytesReport): string {
   lines.push("");
   lines.push(`incremental / full: ${report.incrementalPercent.toFixed(1)} % of bytes processed, ${report.incrementalBilledPercent.toFixed(1)} % of bytes billed on demand`);
   const filters = [...report.full.unprunedFilters, ...report.incremental.unprunedFilters];
+  if (filters.length > 0) {
+    lines.push(`constant filters on a partition column of a table without partition sizes (counted whole: upper bounds): ${[...new Set(filters.map((filter) => `${filter.action} (${filter.table}.${filter.column})`))].join(", ")}`);
+  }
+  const pruned = [...report.full.prunedReads, ...report.incremental.prunedReads];
   lines.push(
-    filters.length === 0
-      ? "partition pruning: no statement filters a partition column with a constant, so BigQuery prunes nothing and the figures need no pruning"
-      : `constant filters on a partition column (pruning is not modelled: these actions' figures are upper bounds, exact when no partition falls outside the filter): ${[...new Set(filters.map((filter) => `${filter.action} (${filter.table}.${filter.column})`))].join(", ")}`,
+    pruned.length === 0
+      ? "partition pruning: no statement bounds a partition column with constants, so BigQuery prunes no partition"
+      : `partition pruning: ${[...new Set(pruned.map((read) => `${read.action} reads ${read.read} of ${read.total} partitions of ${read.table}`))].join("; ")}`,
   );
   for (const failure of [...report.full.failed, ...report.incremental.failed]) lines.push(`FAILED dry run: ${failure.action}: ${failure.error}`);
   if (report.typedFromDuckDb.length > 0) lines.push(`typed from DuckDB (not actions of the project): ${report.typedFromDuckDb.join(", ")}`);

@@ -13,9 +13,14 @@
  * A view holds no data: reading one reads the columns its query references for the columns
  * read from it (the view is expanded, as BigQuery does), counted with the statement's own
  * reads of the same tables.
- * Partition pruning is not modelled: a partitioned table is counted whole. Each statement
- * whose filter compares a partition column with a constant (where BigQuery would prune) is
- * reported in `unprunedFilters`, so that a figure that overstates is visible.
+ * Partition pruning, as BigQuery does it for a table partitioned by a DATE or TIMESTAMP column:
+ * when every scan of the table in the statement has a WHERE conjunct comparing its partition
+ * column with a constant (=, <, <=, >, >=, BETWEEN), only the partitions whose range can meet
+ * those bounds are counted (the table's sizes given per partition). Not modelled, so counted
+ * whole: bounds that reach the column through a function, a view or a join condition, and the
+ * target of a DML statement (pruned in BigQuery only by a constant filter in its ON or WHERE).
+ * A statement whose filter compares a partition column with a constant on a table given
+ * without partition sizes is reported in `unprunedFilters`, so that an overstated figure shows.
  * It knows no project: tables, their sizes and partition columns are given to it.
  */
 import { C360Error } from "../../src/errors.js";
@@ -23,7 +28,7 @@ import { BigQueryCatalog, type ColumnTypes } from "../../src/check/catalog.js";
 import { BIGQUERY_ANALYZER_OPTIONS } from "../../src/check/zetasql/bigquery-language.js";
 import type { AnalyzerOptionsProto, SimpleCatalogProto } from "../../src/check/zetasql/protos.js";
 import { ZetaSqlRejection, ZetaSqlService } from "../../src/check/zetasql/service.js";
-import { type StatementReads, statementReads } from "./referenced-columns.js";
+import { type ColumnBound, type StatementReads, statementReads } from "./referenced-columns.js";
 
 /** BigQuery's on-demand minimum: 10 MB per table a query references, and per query. */
 export const MINIMUM_BILLED_BYTES_PER_TABLE = 10 * 1024 * 1024;
@@ -38,6 +43,15 @@ export interface SizedTable {
   columnBytes: Record<string, number>;
   /** The column a partitioned table is partitioned by (partitionBy's column), if any. */
   partitionColumn?: string;
+  /** Its partitions' ranges and sizes, for pruning (without them the table is counted whole). */
+  partitions?: PartitionBytes[];
+}
+
+/** One partition: [startMicros, endMicros) in microseconds since 1970 UTC; null bounds for the NULL partition. */
+export interface PartitionBytes {
+  startMicros: number | null;
+  endMicros: number | null;
+  columnBytes: Record<string, number>;
 }
 
 export interface SqlView {
@@ -55,6 +69,8 @@ export interface TableRead {
   columns: string[];
   bytes: number;
   whole: boolean;
+  /** When partitions were pruned: how many were read, of how many. */
+  partitions?: { read: number; total: number };
 }
 
 export interface StatementEstimate {
@@ -79,6 +95,40 @@ function withFullNames(catalog: SimpleCatalogProto, defaultProject: string, path
 }
 
 const NOT_BILLED = new Set(["CreateViewStmt", "DropStmt", "CreateTableStmt", "AlterTableStmt", "CreateSchemaStmt"]);
+
+function meets(bound: ColumnBound, start: number, end: number): boolean {
+  // Some instant x in [start, end) with x op bound.micros.
+  switch (bound.op) {
+    case "<":
+      return start < bound.micros;
+    case "<=":
+      return start <= bound.micros;
+    case ">":
+      return end - 1 > bound.micros;
+    case ">=":
+      return end - 1 >= bound.micros;
+    case "=":
+      return start <= bound.micros && bound.micros < end;
+  }
+}
+
+/**
+ * The partitions a statement reads of a partitioned table, or undefined when it reads them all
+ * (a scan without a bound on the partition column, or no partition sizes).
+ */
+export function keptPartitions(table: SizedTable, scans: ColumnBound[][]): PartitionBytes[] | undefined {
+  const column = table.partitionColumn;
+  if (!column || !table.partitions || scans.length === 0) return undefined;
+  const perScan = scans.map((bounds) => bounds.filter((bound) => bound.column === column));
+  if (perScan.some((bounds) => bounds.length === 0)) return undefined;
+  // A comparison is never true for NULL: the NULL partition is pruned by any bound.
+  return table.partitions.filter(
+    (partition) =>
+      partition.startMicros !== null &&
+      partition.endMicros !== null &&
+      perScan.some((bounds) => bounds.every((bound) => meets(bound, partition.startMicros!, partition.endMicros!))),
+  );
+}
 
 export class DryRunBytesEstimator {
   private readonly tables = new Map<string, SizedTable>();
@@ -146,6 +196,7 @@ export class DryRunBytesEstimator {
       const selected = scan.columns.length > 0 ? scan.columns.map((column) => `\`${column}\``).join(", ") : "count(*)";
       const expanded = await this.resolveReads(`select ${selected} from (\n${view.query}\n)`, depth + 1);
       for (const inner of expanded.scanned) add(inner.table, inner.columns);
+      for (const [table, bounds] of expanded.scanBounds) reads.scanBounds.set(table, [...(reads.scanBounds.get(table) ?? []), ...bounds]);
       for (const [table, columns] of expanded.constantFilters) for (const column of columns) (reads.constantFilters.get(table) ?? reads.constantFilters.set(table, new Set()).get(table)!).add(column);
     }
     return { ...reads, scanned: [...scanned].map(([table, columns]) => ({ table, columns: [...columns].sort() })) };
@@ -163,15 +214,22 @@ export class DryRunBytesEstimator {
     for (const scan of reads.scanned) {
       if (scan.table === reads.changedWhole) continue;
       const table = sized(scan.table);
-      tableReads.push({ table: scan.table, columns: scan.columns, bytes: scan.columns.reduce((sum, column) => sum + table.columnBytes[column], 0), whole: false });
+      const kept = keptPartitions(table, reads.scanBounds.get(scan.table) ?? []);
+      const bytesOf = (columnBytes: Record<string, number>) => scan.columns.reduce((sum, column) => sum + (columnBytes[column] ?? 0), 0);
+      tableReads.push(
+        kept
+          ? { table: scan.table, columns: scan.columns, bytes: kept.reduce((sum, partition) => sum + bytesOf(partition.columnBytes), 0), whole: false, partitions: { read: kept.length, total: table.partitions!.length } }
+          : { table: scan.table, columns: scan.columns, bytes: bytesOf(table.columnBytes), whole: false },
+      );
     }
     if (reads.changedWhole) {
       const table = sized(reads.changedWhole);
       tableReads.push({ table: reads.changedWhole, columns: Object.keys(table.columns), bytes: this.tableBytes(reads.changedWhole), whole: true });
     }
     const unprunedFilters = [...reads.constantFilters].flatMap(([table, columns]) => {
-      const partitionColumn = this.tables.get(table)?.partitionColumn;
-      return partitionColumn && columns.has(partitionColumn) ? [{ table, column: partitionColumn }] : [];
+      const sizedTable = this.tables.get(table);
+      const partitionColumn = sizedTable?.partitionColumn;
+      return partitionColumn && !sizedTable.partitions && columns.has(partitionColumn) ? [{ table, column: partitionColumn }] : [];
     });
     const bytes = tableReads.reduce((sum, read) => sum + read.bytes, 0);
     const billedBytes =

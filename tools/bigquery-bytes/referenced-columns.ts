@@ -23,6 +23,19 @@ export interface StatementReads {
   changedWhole?: string;
   /** Scanned columns that some filter compares with a constant, by table ("table" → columns). */
   constantFilters: Map<string, Set<string>>;
+  /**
+   * For each table, one entry per scan of it: the constant bounds that a WHERE (a filter scan's
+   * top-level conjuncts) puts on the scan's DATE and TIMESTAMP columns — what partition
+   * pruning can use. A scan without any bound has an empty list.
+   */
+  scanBounds: Map<string, ColumnBound[][]>;
+}
+
+/** column op value, the value in microseconds since 1970-01-01 UTC (DATE: its midnight). */
+export interface ColumnBound {
+  column: string;
+  op: "<" | "<=" | ">" | ">=" | "=";
+  micros: number;
 }
 
 interface ColumnProto {
@@ -87,25 +100,41 @@ export function statementReads(statement: ResolvedNode): StatementReads {
   }
 
   const columnsByTable = new Map<string, Set<string>>();
-  const tableOfColumn = new Map<string, { table: string; name: string }>();
+  const tableOfColumn = new Map<string, { table: string; name: string; scan: number }>();
+  const scanTables: string[] = [];
+  const bounds: ColumnBound[][] = [];
   const constantFilters = new Map<string, Set<string>>();
   const visitScan = (scan: TableScanFields): void => {
     const table = fullNameOf(scan);
     const columns = columnsByTable.get(table) ?? new Set<string>();
+    const index = scanTables.push(table) - 1;
+    bounds.push([]);
     for (const column of scan.parent?.columnList ?? []) {
       columns.add(column.name);
-      tableOfColumn.set(column.columnId, { table, name: column.name });
+      tableOfColumn.set(column.columnId, { table, name: column.name, scan: index });
     }
     columnsByTable.set(table, columns);
   };
   const comparisons: ResolvedNode[] = [];
+  const filters: ResolvedNode[] = [];
   // A DML statement's own target is its plain `tableScan` field, not a wrapped scan node: it is
   // billed whole (or, for INSERT, not at all), never by its referenced columns. A query inside
   // the statement that reads the target again is a wrapped scan, and counted.
   walk(fields, (key, node) => {
     if (key === "resolvedTableScanNode") visitScan(node as unknown as TableScanFields);
     if (key === "resolvedFunctionCallNode") comparisons.push(node);
+    if (key === "resolvedFilterScanNode" && node.filterExpr) filters.push(node.filterExpr as ResolvedNode);
   });
+  for (const filter of filters) {
+    for (const conjunct of conjuncts(filter)) {
+      for (const bound of boundsOf(conjunct)) {
+        const column = tableOfColumn.get(bound.columnId);
+        if (column) bounds[column.scan].push({ column: column.name, op: bound.op, micros: bound.micros });
+      }
+    }
+  }
+  const scanBounds = new Map<string, ColumnBound[][]>();
+  scanTables.forEach((table, index) => scanBounds.set(table, [...(scanBounds.get(table) ?? []), bounds[index]]));
 
   for (const call of comparisons) {
     const base = (call.parent ?? {}) as { function?: { name?: string }; argumentList?: ResolvedNode[] };
@@ -125,5 +154,62 @@ export function statementReads(statement: ResolvedNode): StatementReads {
   }
 
   const scanned = [...columnsByTable].map(([table, columns]) => ({ table, columns: [...columns].sort() }));
-  return { kind, scanned, changedWhole, constantFilters };
+  return { kind, scanned, changedWhole, constantFilters, scanBounds };
+}
+
+function functionCall(node: ResolvedNode): { name: string; arguments: ResolvedNode[] } | undefined {
+  const { kind, fields } = concrete(node);
+  if (kind !== "resolvedFunctionCallNode") return undefined;
+  const base = (fields.parent ?? {}) as { function?: { name?: string }; argumentList?: ResolvedNode[] };
+  return { name: base.function?.name?.replace(/^ZetaSQL:/, "") ?? "", arguments: base.argumentList ?? [] };
+}
+
+/** The top-level AND-ed parts of a condition. */
+function conjuncts(condition: ResolvedNode): ResolvedNode[] {
+  const call = functionCall(condition);
+  return call?.name === "$and" ? call.arguments.flatMap(conjuncts) : [condition];
+}
+
+const MICROS_PER_DAY = 86_400_000_000;
+
+/** A DATE or TIMESTAMP literal in microseconds since 1970-01-01 UTC; undefined for any other value. */
+function literalMicros(node: ResolvedNode): number | undefined {
+  const { kind, fields } = concrete(node);
+  if (kind !== "resolvedLiteralNode") return undefined;
+  const value = (fields.value as { value?: Record<string, unknown> } | undefined)?.value;
+  if (!value) return undefined;
+  if (typeof value.dateValue === "number" && value.value === "dateValue") return value.dateValue * MICROS_PER_DAY;
+  const timestamp = value.timestampValue as { seconds?: string | number; nanos?: number } | undefined;
+  if (timestamp && value.value === "timestampValue") return Number(timestamp.seconds ?? 0) * 1_000_000 + Math.floor((timestamp.nanos ?? 0) / 1000);
+  return undefined;
+}
+
+const FLIPPED = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=" } as const;
+const OPERATORS: Record<string, ColumnBound["op"]> = { $less: "<", $less_or_equal: "<=", $greater: ">", $greater_or_equal: ">=", $equal: "=" };
+
+/** column op literal (either way round), or column between two literals. */
+function boundsOf(condition: ResolvedNode): { columnId: string; op: ColumnBound["op"]; micros: number }[] {
+  const call = functionCall(condition);
+  if (!call) return [];
+  const columnId = (argument: ResolvedNode | undefined) => {
+    if (!argument) return undefined;
+    const { kind, fields } = concrete(argument);
+    return kind === "resolvedColumnRefNode" ? (fields.column as ColumnProto).columnId : undefined;
+  };
+  if (call.name === "$between" && call.arguments.length === 3) {
+    const id = columnId(call.arguments[0]);
+    const low = literalMicros(call.arguments[1]);
+    const high = literalMicros(call.arguments[2]);
+    return id !== undefined && low !== undefined && high !== undefined ? [{ columnId: id, op: ">=", micros: low }, { columnId: id, op: "<=", micros: high }] : [];
+  }
+  const op = OPERATORS[call.name];
+  if (!op || call.arguments.length !== 2) return [];
+  const [left, right] = call.arguments;
+  const leftId = columnId(left);
+  const rightMicros = literalMicros(right);
+  if (leftId !== undefined && rightMicros !== undefined) return [{ columnId: leftId, op, micros: rightMicros }];
+  const rightId = columnId(right);
+  const leftMicros = literalMicros(left);
+  if (rightId !== undefined && leftMicros !== undefined) return [{ columnId: rightId, op: FLIPPED[op], micros: leftMicros }];
+  return [];
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
-import { columnBytesInDuckDb } from "../../../tools/bigquery-bytes/duckdb-sizes.js";
+import { columnBytesInDuckDb, partitionBytesInDuckDb } from "../../../tools/bigquery-bytes/duckdb-sizes.js";
 
 let engine: DuckDbEngine;
 
@@ -60,6 +60,16 @@ describe("columnBytesInDuckDb (BigQuery's data size rules)", () => {
       // (2 + 1) + (2 + 2).
       tags: 7,
     });
+  });
+
+  it("sizes each partition of a month-partitioned DATE column, NULLs in a partition of their own", async () => {
+    await engine.execute("create table sized.orders as select * from (values ('o1', date '2024-05-31'), ('o22', date '2024-06-01'), ('o3', date '2024-06-30'), ('o4', null)) as t(order_id, order_date)");
+    const partitions = await partitionBytesInDuckDb(engine, { schema: "sized", name: "orders" }, { order_id: "STRING", order_date: "DATE" }, "order_date", "MONTH");
+    expect(partitions).toEqual([
+      { startMicros: null, endMicros: null, columnBytes: { order_id: 4, order_date: 0 } },
+      { startMicros: Date.UTC(2024, 4, 1) * 1000, endMicros: Date.UTC(2024, 5, 1) * 1000, columnBytes: { order_id: 4, order_date: 8 } },
+      { startMicros: Date.UTC(2024, 5, 1) * 1000, endMicros: Date.UTC(2024, 6, 1) * 1000, columnBytes: { order_id: 5 + 4, order_date: 16 } },
+    ]);
   });
 
   it("an empty table is 0 bytes per column", async () => {

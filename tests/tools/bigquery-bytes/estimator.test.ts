@@ -21,6 +21,22 @@ beforeAll(async () => {
     columns: { customer_id: "STRING", total: "NUMERIC" },
     columnBytes: { customer_id: 50000, total: 600000 },
   });
+  const may = Date.UTC(2024, 4, 1) * 1000;
+  const june = Date.UTC(2024, 5, 1) * 1000;
+  const july = Date.UTC(2024, 6, 1) * 1000;
+  estimator.addTable({
+    database: "proj",
+    schema: "shop",
+    name: "orders_by_month",
+    columns: { order_id: "STRING", order_date: "DATE" },
+    columnBytes: { order_id: 111, order_date: 24 },
+    partitionColumn: "order_date",
+    partitions: [
+      { startMicros: null, endMicros: null, columnBytes: { order_id: 1, order_date: 0 } },
+      { startMicros: may, endMicros: june, columnBytes: { order_id: 10, order_date: 8 } },
+      { startMicros: june, endMicros: july, columnBytes: { order_id: 100, order_date: 16 } },
+    ],
+  });
   estimator.addView({
     database: "proj",
     schema: "mart",
@@ -86,6 +102,21 @@ describe("DryRunBytesEstimator", () => {
     expect((await estimator.estimate("select order_id from mart.big_orders")).bytes).toBe(1030);
     const withTable = await estimator.estimate("select v.order_id, o.customer_id from mart.big_orders as v join shop.orders as o using (order_id)");
     expect(withTable.reads).toEqual([{ table: "proj.shop.orders", columns: ["customer_id", "order_id", "total"], bytes: 1230, whole: false }]);
+  });
+
+  it("prunes the partitions a constant bound on the partition column excludes, as BigQuery does", async () => {
+    const bytes = async (sql: string) => (await estimator.estimate(sql)).bytes;
+    // June only: order_id 100 + order_date 16.
+    expect(await bytes("select order_id from shop.orders_by_month where order_date >= date '2024-06-01'")).toBe(116);
+    expect(await bytes("select order_id from shop.orders_by_month where date '2024-06-01' > order_date")).toBe(18);
+    expect(await bytes("select order_id from shop.orders_by_month where order_date between date '2024-05-31' and date '2024-06-01' and order_id != 'x'")).toBe(134);
+    expect((await estimator.estimate("select order_id from shop.orders_by_month where order_date = date '2024-06-15'")).reads[0].partitions).toEqual({ read: 1, total: 3 });
+    // Bounds outside every partition read nothing.
+    expect(await bytes("select order_id from shop.orders_by_month where order_date > date '2024-12-31'")).toBe(0);
+    // An OR, a bound through a function, or another scan without a bound: every partition (and the NULL one).
+    expect(await bytes("select order_id from shop.orders_by_month where order_date >= date '2024-06-01' or order_id = 'x'")).toBe(135);
+    expect(await bytes("select order_id from shop.orders_by_month where date_add(order_date, interval 1 day) >= date '2024-06-01'")).toBe(135);
+    expect(await bytes("select order_id from shop.orders_by_month where order_date >= date '2024-06-01' union all select order_id from shop.orders_by_month")).toBe(135);
   });
 
   it("a table without sizes is an error naming it", async () => {
