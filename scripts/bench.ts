@@ -33,7 +33,13 @@ const argv = await yargs(hideBin(process.argv))
   .option("compile-timing", { type: "boolean", default: true, describe: "After the builds, time compilation against the stock dataform compile (--no-compile-timing skips it)" })
   .option("compile-only", { type: "boolean", default: false, describe: "Only time whole-process c360 compile (the built bin) against the stock dataform compile, in alternating rounds" })
   .option("runs", { type: "number", default: 7, describe: "Rounds of --compile-only" })
+  .option("bigquery-bytes", {
+    type: "boolean",
+    default: false,
+    describe: "Only estimate BigQuery bytes processed: dry-run the full and the incremental build of the BigQuery dialect against the contract-test double, sized from a DuckDB build",
+  })
   .example("$0 --persons 1000000", "The 1 M-person benchmark")
+  .example("$0 --bigquery-bytes --persons 10000", "Bytes a full and an incremental build would process on BigQuery")
   .example("$0 --compile-only --runs 9", "c360 compile against dataform compile, as whole processes")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
@@ -52,6 +58,14 @@ if (argv.compileOnly) {
   fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
   fs.writeFileSync(path.join(repoRoot, "target", "bench-compile.json"), JSON.stringify(timing, null, 2) + "\n");
   process.stdout.write(formatProcessCompileTiming(timing) + "\n\nfigures written to target/bench-compile.json\n");
+  process.exit(0);
+}
+if (argv.bigqueryBytes) {
+  const { formatBytesReport, measureBigQueryBytes } = await import("../tools/bench/bigquery-bytes.js");
+  const bytes = await measureBigQueryBytes({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf, log: (message) => process.stderr.write(`${message}\n`) });
+  fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
+  fs.writeFileSync(path.join(repoRoot, "target", "bench-bigquery-bytes.json"), JSON.stringify(bytes, null, 2) + "\n");
+  process.stdout.write(formatBytesReport(bytes) + "\n\nfigures written to target/bench-bigquery-bytes.json\n");
   process.exit(0);
 }
 const report = await runBenchmark({
