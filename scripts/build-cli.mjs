@@ -2,7 +2,8 @@
 // per lazily loaded command), so `c360` starts without tsx and loads few files. Plain Node (no
 // tsx): npm runs it as the root package's `prepare`, on `npm install` and `npm ci`.
 // Packages with native code, data files or heavy start-up stay external and load on demand.
-import { chmodSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 const EXTERNAL = [
@@ -35,3 +36,11 @@ await build({
 });
 // Executable, for running dist/cli/bin.js directly (npm's bin link makes its own).
 chmodSync(new URL("../dist/cli/bin.js", import.meta.url), 0o755);
+// The identity of this build (src/compile/code-identity.ts): what one build stored on disk
+// (a compiled graph) is reused by that build only.
+const outputs = new URL("../dist/cli/", import.meta.url);
+const buildHash = createHash("sha256");
+for (const file of readdirSync(outputs).filter((name) => name.endsWith(".js")).sort()) {
+  buildHash.update(file).update("\0").update(readFileSync(new URL(file, outputs))).update("\0");
+}
+writeFileSync(new URL("build-id.json", outputs), JSON.stringify({ id: buildHash.digest("hex") }) + "\n");
