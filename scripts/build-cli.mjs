@@ -19,6 +19,36 @@ const EXTERNAL = [
   "sql-formatter",
 ];
 
+/**
+ * yargs measures its help text with string-width on every command (it prepares the help before
+ * running a handler), and string-width builds an Intl.Segmenter and Unicode regular expressions
+ * when loaded: tens of milliseconds of every start-up. Each `import "string-width"` gets a stand-in
+ * that answers printable ASCII (all of c360's help) itself, as every string-width version does
+ * (its length), and loads the real module, the version the importer would get, only for other
+ * text: esbuild evaluates a module that is require()d only when first required.
+ */
+const lazyStringWidth = {
+  name: "lazy-string-width",
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData?.real) return undefined;
+      const real = await pluginBuild.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { real: true } });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: "lazy-string-width" };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-string-width" }, (args) => ({
+      resolveDir: process.cwd(),
+      contents: `let real;
+export default function stringWidth(input, options) {
+  if (typeof input === "string" && /^[\\x20-\\x7E]*$/.test(input)) return input.length;
+  real ??= require(${JSON.stringify(args.path)}).default;
+  return real(input, options);
+}
+`,
+    }));
+  },
+};
+
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli/bin.ts"],
@@ -32,6 +62,7 @@ await build({
   external: EXTERNAL,
   // Bundled CommonJS dependencies call require(); give the ES module output one.
   banner: { js: "import { createRequire as __c360CreateRequire } from 'node:module'; const require = __c360CreateRequire(import.meta.url);" },
+  plugins: [lazyStringWidth],
   logLevel: "warning",
 });
 // Executable, for running dist/cli/bin.js directly (npm's bin link makes its own).
