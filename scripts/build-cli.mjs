@@ -14,6 +14,7 @@ const EXTERNAL = [
   "@streamparser/json",
   "ajv",
   "csv-parse",
+  "js-yaml",
   "protobufjs",
   "saxes",
   "sql-formatter",

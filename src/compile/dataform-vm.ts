@@ -11,7 +11,7 @@ import vm from "node:vm";
 import { cacheKey, readCache, writeCache } from "./disk-cache.js";
 import { guardDeterminism } from "./determinism-guard.js";
 import { FsObserver, type FsObservationRecord, observationsHold } from "./fs-observations.js";
-import yaml from "js-yaml";
+import { loadYaml } from "../config/yaml.js";
 import { UsageError } from "../errors.js";
 
 type CompileSource = (code: string, filePath: string) => string;
@@ -56,7 +56,7 @@ function assertPinnedCoreMatches(projectDir: string, bundledCore: string, observ
   if (observer.kind(settingsFile) === "none") return;
   let pinned: unknown;
   try {
-    pinned = (yaml.load(observer.readText(settingsFile)) as { dataformCoreVersion?: unknown } | null)?.dataformCoreVersion;
+    pinned = (loadYaml(observer.readText(settingsFile)) as { dataformCoreVersion?: unknown } | null)?.dataformCoreVersion;
   } catch {
     return; // core reports an unreadable settings file itself, with its own message
   }
