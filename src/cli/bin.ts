@@ -3,6 +3,7 @@
 import module from "node:module";
 import path from "node:path";
 import { cacheDir } from "../compile/disk-cache.js";
+import { asksForVersion, packageVersion } from "./version.js";
 
 // Node >= 22.1 can keep V8's compiled code of the CLI's own modules on disk, beside c360's
 // other caches; Node 20 has no such cache for ES modules. main.js is imported after this, so
@@ -17,5 +18,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const { main } = await import("./main.js");
-process.exitCode = await main();
+// The version needs none of the command line's modules.
+if (asksForVersion(process.argv.slice(2))) {
+  process.stdout.write(`${packageVersion()}\n`);
+} else {
+  const { main } = await import("./main.js");
+  process.exitCode = await main();
+}

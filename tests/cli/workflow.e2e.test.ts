@@ -27,6 +27,9 @@ describe("c360 selection, progress and errors end to end (example project)", () 
     const result = spawnSync(process.execPath, [bin, "ls", "--select", "customer_revenue", "--project-dir", projectDir], { encoding: "utf8" });
     expect(result.status).toBe(0);
     expect(result.stdout.trim().split("\n")).toEqual(REVENUE_AND_TESTS);
+    // The bin answers --version before loading the command line.
+    const version = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")).version as string;
+    expect(spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" })).toMatchObject({ status: 0, stdout: `${version}\n` });
   });
 
   it("ls prints what a selection selects, as names or JSON lines", () => {
