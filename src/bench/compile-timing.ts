@@ -116,8 +116,8 @@ function listSqlx(dir: string): string[] {
 
 /**
  * Whole processes, side by side: in each round the stock `dataform compile`, then `c360 compile`
- * (the compiled bin, no tsx) just after one .sqlx changed, then again with nothing changed (the
- * graph cache answers), then with its disk cache off; one uncounted warm-up round first. All
+ * (the compiled bin, no tsx) of the unchanged project (the graph cache answers), then again just
+ * after one .sqlx changed, then with its disk cache off; one uncounted warm-up round first. All
  * compile the same staged copy of the project.
  */
 export function timeCompileProcesses(options: { repoRoot: string; projectDir: string; stagingDir: string; runs: number; log?: (message: string) => void }): ProcessCompileTiming {
@@ -131,9 +131,11 @@ export function timeCompileProcesses(options: { repoRoot: string; projectDir: st
   dataform();
   c360();
   const rounds = Array.from({ length: options.runs }, (_, round) => {
-    const stockSeconds = dataform();
+    // Unchanged: the project as the last compile (the warm-up's or the previous round's edit) left it.
+    const figures = { stock: dataform(), c360: c360(), c360AfterEdit: 0, c360NoCache: 0 };
     editOneModel(project, round + 1);
-    const figures = { stock: stockSeconds, c360AfterEdit: c360(), c360: c360(), c360NoCache: c360NoCache() };
+    figures.c360AfterEdit = c360();
+    figures.c360NoCache = c360NoCache();
     options.log?.(
       `round ${round + 1}: stock ${figures.stock.toFixed(2)} s, c360 ${figures.c360.toFixed(2)} s, after an edit ${figures.c360AfterEdit.toFixed(2)} s, without cache ${figures.c360NoCache.toFixed(2)} s`,
     );

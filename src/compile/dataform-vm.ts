@@ -10,7 +10,7 @@ import path from "node:path";
 import vm from "node:vm";
 import { cacheKey, readCache, writeCache } from "./disk-cache.js";
 import { guardDeterminism } from "./determinism-guard.js";
-import { FsObserver, type FsObservationRecord, observationsHold } from "./fs-observations.js";
+import { contentHash, FsObserver, type FsObservationRecord, observationsHold } from "./fs-observations.js";
 import { loadYaml } from "../config/yaml.js";
 import { UsageError } from "../errors.js";
 
@@ -100,6 +100,8 @@ export class DataformVm {
 
   /** What choosing and reading the core bundle observed: part of every compile's inputs. */
   private readonly coreObservations: FsObservationRecord;
+  /** sha256 of the core bundle: what core's SQLX compiler is (a rebuilt core may keep its version). */
+  private readonly coreHash: string;
   /** The current compile's file system observations (graph-cache.ts). */
   private observer = new FsObserver();
   /** Why the current compile's graph may not be reused (it read the clock, drew a random number, logged). */
@@ -115,7 +117,8 @@ export class DataformVm {
     const coreObserver = new FsObserver();
     const bundlePath = resolveCoreBundle(projectDir, coreObserver);
     const bundle = fs.readFileSync(bundlePath);
-    coreObserver.noteRead(bundlePath, bundle);
+    this.coreHash = contentHash(bundle);
+    coreObserver.noteRead(bundlePath, this.coreHash);
     this.coreObservations = coreObserver.record();
     const source = bundle.toString("utf8");
     const key = cacheKey("core-code", process.version, bundlePath, source);
@@ -273,7 +276,7 @@ export class DataformVm {
     const cached = this.compiledSourceCache.get(filePath);
     if (cached && cached.source === source) return cached.code;
     // Core's SQLX compiler depends only on the source, the path and core itself.
-    const key = cacheKey("sqlx", this.coreExports.version, filePath, source);
+    const key = cacheKey("sqlx", this.coreHash, filePath, source);
     const stored = readCache("sqlx", key)?.toString("utf8");
     const code = stored ?? this.coreExports.compiler(source, filePath);
     if (stored === undefined) writeCache("sqlx", key, code);

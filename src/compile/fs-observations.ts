@@ -59,13 +59,13 @@ export class FsObserver {
 
   readText(filePath: string): string {
     const content = fs.readFileSync(filePath);
-    this.noteRead(filePath, content);
+    this.noteRead(filePath, contentHash(content));
     return content.toString("utf8");
   }
 
-  /** A file read elsewhere (e.g. the core bundle, read once per process). */
-  noteRead(filePath: string, content: Buffer): void {
-    this.read.set(filePath, contentHash(content));
+  /** A file read elsewhere (e.g. the core bundle, read once per process), by its content's contentHash(). */
+  noteRead(filePath: string, hash: string): void {
+    this.read.set(filePath, hash);
   }
 
   /** The folder's entries, sorted by name. */
