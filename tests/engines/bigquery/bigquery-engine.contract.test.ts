@@ -289,6 +289,43 @@ describe.each(INCREMENTAL_GOLD)("BigQuery engine contract: the incremental gold 
   });
 });
 
+describe("BigQuery engine contract: incremental identity (merge the recomputed identifiers, delete the gone ones; save the state row last)", () => {
+  const action = (name: string) => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get(name)!;
+  beforeEach(() => {
+    server.tables.set("c360-project.c360.customer_identity_map", { type: "TABLE", schema: { fields: ["source_system", "source_id", "customer_key", "rule"].map((name) => ({ name, type: "STRING" })) } });
+  });
+
+  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted, as two jobs", async () => {
+    const outcome = await executeAction(engine, action("c360.customer_identity_map"), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = jobInserts().map((request) => insertedQuery(request).query);
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_identity_map` as DATAFORM_DEST\nusing \(/);
+    expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");
+    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where not exists \(/);
+  });
+
+  it("saves the identity state with the state row deleted first and written back last, so a failed save leaves none", async () => {
+    await executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false });
+    const verbs = jobInserts().map((request) => insertedQuery(request).query.trim().split(/\s+/).slice(0, 3).join(" "));
+    expect(verbs).toEqual([
+      "delete from `c360-project.c360_identity.identity_state`",
+      "delete from `c360-project.c360_identity.identity_state_links`",
+      "insert into `c360-project.c360_identity.identity_state_links`",
+      "delete from `c360-project.c360_identity.identity_state_components`",
+      "insert into `c360-project.c360_identity.identity_state_components`",
+      "insert into `c360-project.c360_identity.identity_state`",
+    ]);
+
+    server.reset();
+    server.onQuery = (sql) => (sql.startsWith("insert into `c360-project.c360_identity.identity_state_components`") ? { error: { reason: "invalidQuery", message: "scripted save failure" } } : {});
+    await expect(executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false })).rejects.toThrow("scripted save failure");
+    const sent = jobInserts().map((request) => insertedQuery(request).query);
+    expect(sent[0]).toMatch(/^delete from `c360-project\.c360_identity\.identity_state` where true/);
+    expect(sent.some((sql) => sql.startsWith("insert into `c360-project.c360_identity.identity_state` "))).toBe(false);
+  });
+});
+
 describe("BigQuery engine contract: reading", () => {
   it("reads query results page by page as plain values", async () => {
     server.onQuery = () => ({
