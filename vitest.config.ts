@@ -52,6 +52,9 @@ export default defineConfig({
           include: ["tests/**/*.test.ts"],
           exclude: [...EXCLUDED, ...INTEGRATION, ...SLOW],
           globalSetup: ["./tests/helpers/temporary-folder-setup.ts"],
+          // Each worker imports the framework once for all its unit files rather than once per
+          // file (about three times faster); unit files change no global state they do not restore.
+          isolate: false,
           // Runs first: a broken unit fails the run in seconds.
           sequence: { groupOrder: 0 },
         },
@@ -66,6 +69,9 @@ export default defineConfig({
           globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
           // A beforeAll may wait for that build: on a busy machine it takes more than a minute.
           hookTimeout: 300_000,
+          // As for the unit files: one import of the framework, the engines and the harnesses'
+          // compiled projects per worker, shared by its files (each still opens its own databases).
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },

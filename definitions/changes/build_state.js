@@ -67,7 +67,7 @@ for (const [name, state] of Object.entries(STATE_TABLES)) {
 }
 
 /** The incremental gold tables that read the change tables: the state is saved after them. */
-const READERS = ["customer_transactions", "customer_interactions", "customer_information"];
+const READERS = ["customer_transactions", "customer_interactions", "customer_information", "customer_activity"];
 
 operate("save_build_state")
   .schema(SCHEMA)

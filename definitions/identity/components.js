@@ -23,7 +23,9 @@
  * one (raise identity_max_iterations then).
  */
 const SCHEMA = "c360_identity";
-const TAGS = ["identity"];
+// "per_build": these tables hold this build's work (every node, or only the affected ones on an
+// incremental build), so they differ between an incremental build and a clean one by design.
+const TAGS = ["identity", "per_build"];
 
 function maxIterations() {
   const value = String(dataform.projectConfig.vars.identity_max_iterations ?? "12");

@@ -30,7 +30,8 @@ export interface BenchReport {
   endToEndSeconds: number;
   actions: ActionFigure[];
   overhead: { actionSeconds: number; engineSeconds: number; percent: number; runWallSeconds: number };
-  compile: CompileTiming;
+  /** Absent when the run was told not to time compilation (--no-compile-timing). */
+  compile?: CompileTiming;
   incremental: {
     /** Rows the increment added, by what they are. */
     newRows: Record<string, number>;
@@ -142,7 +143,9 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     "",
     `end to end (load + compile + run + test): ${report.endToEndSeconds.toFixed(2)} s; peak RSS ${report.peakRssMiB.toFixed(0)} MiB`,
     `framework overhead: ${overhead.percent.toFixed(2)} % (actions ${overhead.actionSeconds.toFixed(2)} s, engine statements ${overhead.engineSeconds.toFixed(2)} s; run wall ${overhead.runWallSeconds.toFixed(2)} s)`,
-    `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`,
+    compile
+      ? `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`
+      : "compile: not timed against the stock dataform compile (--no-compile-timing)",
     `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
     ...countLines(incremental.counts),

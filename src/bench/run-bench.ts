@@ -13,7 +13,7 @@ import { UsageError } from "../errors.js";
 import type { Action } from "../graph/actions.js";
 import { type BuildOutcome, runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
-import { timeCompile } from "./compile-timing.js";
+import { type CompileTiming, timeCompile } from "./compile-timing.js";
 import { profileActions } from "./operator-profile.js";
 import { layerFigures, type ActionFigure, type BenchReport, type PhaseFigure } from "./report.js";
 
@@ -48,6 +48,8 @@ export interface BenchOptions {
   duckdbThreads?: number;
   memoryLimit?: string;
   storageVersion?: string;
+  /** Time compilation against the stock dataform CLI after the builds (default true). */
+  timeCompile?: boolean;
   /** Profile the operators of this many of the full build's slowest actions (0: none). */
   profileSlowest?: number;
   log: (message: string) => void;
@@ -162,8 +164,11 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     };
     const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
     const engineSeconds = actionResults.reduce((sum, result) => sum + result.engineSeconds, 0);
-    log("timing compile (in-process vs stock dataform compile)...");
-    const compileTiming = timeCompile(repoRoot, context.vars);
+    let compileTiming: CompileTiming | undefined;
+    if (options.timeCompile ?? true) {
+      log("timing compile (in-process vs stock dataform compile)...");
+      compileTiming = timeCompile(repoRoot, context.vars);
+    }
     return {
       workload: workload.description,
       machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION, actionsInParallel: options.threads },

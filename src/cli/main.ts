@@ -3,11 +3,11 @@
  * 2 usage, config or compile error. main() returns the code instead of exiting, so tests can
  * run the CLI in-process; scripts/c360.ts sets it as the process's exit code.
  */
-import fs from "node:fs";
 import type { CommandModule } from "yargs";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { C360Error, errorMessage } from "../errors.js";
+import { asksForVersion, packageVersion } from "./version.js";
 
 type LoadCommand = () => Promise<CommandModule<object, never>>;
 
@@ -33,11 +33,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   dashboard: async () => (await import("./commands/dashboard.js")).dashboardCommand as never,
 };
 
-/** The version in package.json (two levels up from src/cli/ and from the compiled dist/cli/). */
-export function packageVersion(): string {
-  const manifest = JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return manifest.version;
-}
+export { packageVersion } from "./version.js";
 
 async function commandsFor(argv: string[]): Promise<CommandModule<object, never>[]> {
   const named = argv.find((argument) => !argument.startsWith("-"));
@@ -52,7 +48,7 @@ class UsageReported extends Error {}
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
   process.exitCode = undefined;
   try {
-    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    if (asksForVersion(argv)) {
       process.stdout.write(`${packageVersion()}\n`);
       return 0;
     }

@@ -9,7 +9,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { cacheKey, readCache, writeCache } from "./disk-cache.js";
-import yaml from "js-yaml";
+import { guardDeterminism } from "./determinism-guard.js";
+import { contentHash, FsObserver, type FsObservationRecord, observationsHold } from "./fs-observations.js";
+import { loadYaml } from "../config/yaml.js";
 import { UsageError } from "../errors.js";
 
 type CompileSource = (code: string, filePath: string) => string;
@@ -32,14 +34,14 @@ const nodeRequire = createRequire(import.meta.url);
 const MINIMUM_CORE_MAJOR = 3;
 
 /** Path of the @dataform/core bundle the project depends on (falls back to ours). */
-export function resolveCoreBundle(projectDir: string): string {
+export function resolveCoreBundle(projectDir: string, observer = new FsObserver()): string {
   const projectCore = path.join(projectDir, "node_modules", "@dataform", "core", "bundle.js");
-  if (fs.existsSync(projectCore)) {
-    assertSupportedCore(projectDir, path.join(path.dirname(projectCore), "package.json"));
+  if (observer.kind(projectCore) !== "none") {
+    assertSupportedCore(projectDir, path.join(path.dirname(projectCore), "package.json"), observer);
     return projectCore;
   }
   const bundled = nodeRequire.resolve("@dataform/core");
-  assertPinnedCoreMatches(projectDir, bundled);
+  assertPinnedCoreMatches(projectDir, bundled, observer);
   return bundled;
 }
 
@@ -49,16 +51,16 @@ export function resolveCoreBundle(projectDir: string): string {
  * compiles with its own core, and core itself refuses another pinned version; say how to
  * install the pinned one instead.
  */
-function assertPinnedCoreMatches(projectDir: string, bundledCore: string): void {
+function assertPinnedCoreMatches(projectDir: string, bundledCore: string, observer: FsObserver): void {
   const settingsFile = path.join(projectDir, "workflow_settings.yaml");
-  if (!fs.existsSync(settingsFile)) return;
+  if (observer.kind(settingsFile) === "none") return;
   let pinned: unknown;
   try {
-    pinned = (yaml.load(fs.readFileSync(settingsFile, "utf8")) as { dataformCoreVersion?: unknown } | null)?.dataformCoreVersion;
+    pinned = (loadYaml(observer.readText(settingsFile)) as { dataformCoreVersion?: unknown } | null)?.dataformCoreVersion;
   } catch {
     return; // core reports an unreadable settings file itself, with its own message
   }
-  const bundledVersion = (JSON.parse(fs.readFileSync(path.join(path.dirname(bundledCore), "package.json"), "utf8")) as { version: string }).version;
+  const bundledVersion = (JSON.parse(observer.readText(path.join(path.dirname(bundledCore), "package.json"))) as { version: string }).version;
   if (typeof pinned === "string" && pinned !== bundledVersion) {
     throw new UsageError(
       `workflow_settings.yaml pins dataformCoreVersion ${pinned}, and the project has no node_modules/@dataform/core (c360's own is ${bundledVersion}). ` +
@@ -71,9 +73,9 @@ function assertPinnedCoreMatches(projectDir: string, bundledCore: string): void 
  * Core 2.x has another compile API (and needs packages core 3 bundles), so running it fails
  * deep inside with an unrelated message; say what is needed instead, as the stock CLI does.
  */
-function assertSupportedCore(projectDir: string, packageFile: string): void {
-  if (!fs.existsSync(packageFile)) return;
-  const version = String((JSON.parse(fs.readFileSync(packageFile, "utf8")) as { version?: unknown }).version ?? "");
+function assertSupportedCore(projectDir: string, packageFile: string, observer: FsObserver): void {
+  if (observer.kind(packageFile) === "none") return;
+  const version = String((JSON.parse(observer.readText(packageFile)) as { version?: unknown }).version ?? "");
   const major = Number(version.split(".")[0]);
   if (Number.isInteger(major) && major < MINIMUM_CORE_MAJOR) {
     throw new UsageError(
@@ -96,12 +98,29 @@ export class DataformVm {
   /** The core bundle's script and the key of its V8 code cache (see saveCodeCache). */
   private readonly coreScript: { script: vm.Script; cacheKey: string; cached: boolean };
 
+  /** What choosing and reading the core bundle observed: part of every compile's inputs. */
+  private readonly coreObservations: FsObservationRecord;
+  /** sha256 of the core bundle: what core's SQLX compiler is (a rebuilt core may keep its version). */
+  private readonly coreHash: string;
+  /** The current compile's file system observations (graph-cache.ts). */
+  private observer = new FsObserver();
+  /** Why the current compile's graph may not be reused (it read the clock, drew a random number, logged). */
+  private nondeterminism: string | undefined;
+
   constructor(private readonly projectDir: string) {
     this.context = vm.createContext({ console, setTimeout, clearTimeout, TextEncoder, TextDecoder, URL });
     // Core reads `global`; in a fresh context it must point at the context itself.
     vm.runInContext("globalThis.global = globalThis;", this.context);
-    const bundlePath = resolveCoreBundle(projectDir);
-    const source = fs.readFileSync(bundlePath, "utf8");
+    guardDeterminism(this.context, (what) => {
+      this.nondeterminism ??= what;
+    });
+    const coreObserver = new FsObserver();
+    const bundlePath = resolveCoreBundle(projectDir, coreObserver);
+    const bundle = fs.readFileSync(bundlePath);
+    this.coreHash = contentHash(bundle);
+    coreObserver.noteRead(bundlePath, this.coreHash);
+    this.coreObservations = coreObserver.record();
+    const source = bundle.toString("utf8");
     const key = cacheKey("core-code", process.version, bundlePath, source);
     const cachedData = readCache("v8", key);
     const script = new vm.Script(this.wrap(source), { filename: bundlePath, cachedData });
@@ -120,6 +139,11 @@ export class DataformVm {
     if (this.coreScript.cached) return;
     writeCache("v8", this.coreScript.cacheKey, this.coreScript.script.createCachedData());
     this.coreScript.cached = true;
+  }
+
+  /** Whether choosing the core bundle again would give the same bundle, byte for byte. */
+  coreUnchanged(): boolean {
+    return observationsHold(this.coreObservations);
   }
 
   get coreVersion(): string {
@@ -141,18 +165,30 @@ export class DataformVm {
     return Uint8Array.from(await compiler.compile(new VmUint8Array(request)));
   }
 
-  /** Runs core's main() on a base64 CoreExecutionRequest and returns its base64 response. */
-  runMain(encodedRequest: string): string {
+  /**
+   * Runs core's main() on a base64 CoreExecutionRequest and returns its base64 response.
+   * Every file system access it makes goes to `observer`, which also gets what choosing the
+   * core bundle observed.
+   */
+  runMain(encodedRequest: string, observer = new FsObserver()): string {
     this.projectModules = new Map();
     this.nestedSourceFiles = new Set();
+    this.observer = observer;
+    this.nondeterminism = undefined;
+    observer.include(this.coreObservations);
     const global = this.context as Record<string, unknown>;
     delete global.dataformJson;
     delete global.workflowSettingsYaml;
     const dataformJson = path.join(this.projectDir, "dataform.json");
     const workflowSettings = path.join(this.projectDir, "workflow_settings.yaml");
-    if (fs.existsSync(workflowSettings)) global.workflowSettingsYaml = this.requireProjectFile(workflowSettings);
-    if (fs.existsSync(dataformJson)) global.dataformJson = this.requireProjectFile(dataformJson);
+    if (observer.kind(workflowSettings) !== "none") global.workflowSettingsYaml = this.requireProjectFile(workflowSettings);
+    if (observer.kind(dataformJson) !== "none") global.dataformJson = this.requireProjectFile(dataformJson);
     return this.coreExports.main(encodedRequest);
+  }
+
+  /** Set when the last compile's project code read the clock, drew a random number or logged: its graph is not a function of its files. */
+  get lastCompileNondeterminism(): string | undefined {
+    return this.nondeterminism;
   }
 
   /** `require` as seen by the core bundle: project paths are relative to the project root. */
@@ -188,18 +224,20 @@ export class DataformVm {
 
   /** A file, the file with a source extension, or a folder's package.json main / index file (Node's rules). */
   private resolveFileOrFolder(candidate: string): string | undefined {
-    if (isFile(candidate)) return candidate;
+    const observer = this.observer;
+    const kind = observer.kind(candidate);
+    if (kind === "file") return candidate;
     for (const extension of SOURCE_EXTENSIONS) {
-      if (isFile(candidate + extension)) return candidate + extension;
+      if (observer.isFile(candidate + extension)) return candidate + extension;
     }
-    if (!fs.existsSync(candidate) || !fs.statSync(candidate).isDirectory()) return undefined;
+    if (kind !== "dir") return undefined;
     const manifest = path.join(candidate, "package.json");
-    if (isFile(manifest)) {
-      const main = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { main?: unknown }).main;
+    if (observer.isFile(manifest)) {
+      const main = (JSON.parse(observer.readText(manifest)) as { main?: unknown }).main;
       const entry = typeof main === "string" ? this.resolveFileOrFolder(path.resolve(candidate, main)) : undefined;
       if (entry) return entry;
     }
-    return SOURCE_EXTENSIONS.map((extension) => path.join(candidate, `index${extension}`)).find(isFile);
+    return SOURCE_EXTENSIONS.map((extension) => path.join(candidate, `index${extension}`)).find((file) => observer.isFile(file));
   }
 
   /**
@@ -224,7 +262,7 @@ export class DataformVm {
     if (cached) return cached.exports;
     const module: LoadedModule = { exports: {} };
     this.projectModules.set(filePath, module);
-    const source = fs.readFileSync(filePath, "utf8");
+    const source = this.observer.readText(filePath);
     if (filePath.endsWith(".json")) {
       module.exports = JSON.parse(source);
       return module.exports;
@@ -238,7 +276,7 @@ export class DataformVm {
     const cached = this.compiledSourceCache.get(filePath);
     if (cached && cached.source === source) return cached.code;
     // Core's SQLX compiler depends only on the source, the path and core itself.
-    const key = cacheKey("sqlx", this.coreExports.version, filePath, source);
+    const key = cacheKey("sqlx", this.coreHash, filePath, source);
     const stored = readCache("sqlx", key)?.toString("utf8");
     const code = stored ?? this.coreExports.compiler(source, filePath);
     if (stored === undefined) writeCache("sqlx", key, code);
@@ -265,8 +303,4 @@ export class DataformVm {
     const moduleFunction = script.runInContext(this.context) as (...args: unknown[]) => void;
     moduleFunction(module.exports, requireFn, module, filePath, path.dirname(filePath));
   }
-}
-
-function isFile(candidate: string): boolean {
-  return fs.existsSync(candidate) && fs.statSync(candidate).isFile();
 }

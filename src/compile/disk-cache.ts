@@ -10,7 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-function cacheDir(): string | undefined {
+/** The cache's folder, or undefined when C360_CACHE_DIR=off. */
+export function cacheDir(): string | undefined {
   const configured = process.env.C360_CACHE_DIR;
   if (configured === "off") return undefined;
   return configured || path.join(os.homedir(), ".cache", "c360");

@@ -8,6 +8,8 @@ import path from "node:path";
 import { CompilationError } from "../errors.js";
 import { splitSqlx } from "../format/sqlx-blocks.js";
 import { DataformVm } from "./dataform-vm.js";
+import { FsObserver } from "./fs-observations.js";
+import { type CompileResult, graphCacheKey, readCachedCompile, writeCachedCompile } from "./graph-cache.js";
 import { locateCompilationProblems } from "./problem-location.js";
 import type { CompiledGraph } from "./graph-types.js";
 import { decodeCompiledGraph, encodeCompileRequest } from "./protos.js";
@@ -20,15 +22,20 @@ export interface CompileOptions {
   vars?: Record<string, string>;
   /** Overrides of other project settings (defaultDatabase, schemaSuffix, ...). */
   projectConfigOverride?: Record<string, unknown>;
+  /**
+   * Reuse the graph of an earlier compile whose inputs are unchanged (graph-cache.ts; on by
+   * default, off with the rest of the disk cache by C360_CACHE_DIR=off). False always runs core.
+   */
+  reuseGraph?: boolean;
 }
 
 const warmVms = new Map<string, DataformVm>();
 
 /** The files core may read: everything outside node_modules, as the stock CLI globs them. */
-export function listProjectFiles(projectDir: string): string[] {
+export function listProjectFiles(projectDir: string, observer = new FsObserver()): string[] {
   const files: string[] = [];
   const walk = (relativeDir: string): void => {
-    for (const entry of fs.readdirSync(path.join(projectDir, relativeDir), { withFileTypes: true })) {
+    for (const entry of observer.list(path.join(projectDir, relativeDir))) {
       if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
       const relativePath = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(relativePath);
@@ -36,7 +43,7 @@ export function listProjectFiles(projectDir: string): string[] {
     }
   };
   for (const root of ["definitions", "includes"]) {
-    if (fs.existsSync(path.join(projectDir, root))) walk(root);
+    if (observer.kind(path.join(projectDir, root)) !== "none") walk(root);
   }
   return files.sort();
 }
@@ -51,12 +58,12 @@ export function compileProject(options: CompileOptions): CompiledGraph {
  * only what is required, so such a file is silently left out. Looks in the top-level folders
  * that hold at least one required file.
  */
-export function unrequiredSourceFiles(projectDir: string, requiredFiles: string[]): string[] {
+export function unrequiredSourceFiles(projectDir: string, requiredFiles: string[], observer = new FsObserver()): string[] {
   const required = new Set(requiredFiles.map((file) => file.split(path.sep).join("/")));
   const roots = new Set([...required].map((file) => file.split("/")[0]).filter((root) => root !== "definitions" && root !== "includes"));
   const missing: string[] = [];
   const walk = (relativeDir: string): void => {
-    for (const entry of fs.readdirSync(path.join(projectDir, relativeDir), { withFileTypes: true })) {
+    for (const entry of observer.list(path.join(projectDir, relativeDir))) {
       if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
       const relativePath = `${relativeDir}/${entry.name}`;
       if (entry.isDirectory()) walk(relativePath);
@@ -67,42 +74,54 @@ export function unrequiredSourceFiles(projectDir: string, requiredFiles: string[
   return missing.sort();
 }
 
-/** The graph, and warnings about the project that do not stop a build. */
-/** The project's warm vm (core loaded once per project directory and process). */
+/**
+ * The project's warm vm (core loaded once per project directory and process), made again
+ * when the core it loaded is no longer the one the project would get (installed, changed).
+ */
 export function projectVm(projectDirectory: string): DataformVm {
   const projectDir = fs.realpathSync(path.resolve(projectDirectory));
   let dataformVm = warmVms.get(projectDir);
-  if (!dataformVm) {
+  if (!dataformVm || !dataformVm.coreUnchanged()) {
     dataformVm = new DataformVm(projectDir);
     warmVms.set(projectDir, dataformVm);
   }
   return dataformVm;
 }
 
-/** The graph, and warnings about the project that do not stop a build. */
-export function compileProjectWithWarnings(options: CompileOptions): { graph: CompiledGraph; warnings: string[] } {
+/**
+ * The graph, and warnings about the project that do not stop a build. The graph of an
+ * unchanged project comes from the graph cache, without loading core.
+ */
+export function compileProjectWithWarnings(options: CompileOptions): CompileResult {
   const projectDir = fs.realpathSync(path.resolve(options.projectDir));
-  const dataformVm = projectVm(projectDir);
   const override = { ...options.projectConfigOverride, vars: { ...options.vars } };
-  const projectFiles = listProjectFiles(projectDir);
+  const reuseGraph = options.reuseGraph ?? true;
+  const key = reuseGraph ? graphCacheKey(projectDir, override) : undefined;
+  const cached = key ? readCachedCompile(key) : undefined;
+  if (cached) return cached;
+  const dataformVm = projectVm(projectDir);
+  const observer = new FsObserver();
+  const projectFiles = listProjectFiles(projectDir, observer);
   const request = encodeCompileRequest(projectDir, projectFiles, override);
   let graph: CompiledGraph;
   try {
-    graph = decodeCompiledGraph(dataformVm.runMain(request)) as CompiledGraph;
+    graph = decodeCompiledGraph(dataformVm.runMain(request, observer)) as CompiledGraph;
   } catch (error) {
     throw new CompilationError([{ fileName: "", message: error instanceof Error ? error.message : String(error) }]);
   }
   dataformVm.saveCodeCache();
   attributeRequiredFiles(graph, dataformVm.requiredSourceFiles);
-  attributeUnitTestDatasets(graph, projectDir);
+  attributeUnitTestDatasets(graph, projectDir, observer);
   const problems = graph.graphErrors?.compilationErrors ?? [];
   if (problems.length > 0) {
     throw new CompilationError(locateCompilationProblems(projectDir, problems, [...projectFiles, ...dataformVm.requiredSourceFiles]));
   }
-  const warnings = unrequiredSourceFiles(projectDir, dataformVm.requiredSourceFiles).map(
+  const warnings = unrequiredSourceFiles(projectDir, dataformVm.requiredSourceFiles, observer).map(
     (file) => `${file} is not compiled: no file of definitions/ requires it (add require("../${file}") to the .js file that lists its folder, e.g. definitions/assertions.js)`,
   );
-  return { graph, warnings };
+  const result = { graph, warnings, reusedGraph: false };
+  if (key && dataformVm.lastCompileNondeterminism === undefined) writeCachedCompile(key, observer.record(), result);
+  return result;
 }
 
 /** Names each action defined in a required .sqlx after that file, as the stock CLI does. */
@@ -120,10 +139,10 @@ function attributeRequiredFiles(graph: CompiledGraph, requiredFiles: string[]): 
  * test's query but keeps no link to the model, which selection needs (`--select X` runs X's
  * unit tests). Accepts `dataset: "name"` and `dataset: { schema: "s", name: "n" }`.
  */
-function attributeUnitTestDatasets(graph: CompiledGraph, projectDir: string): void {
+function attributeUnitTestDatasets(graph: CompiledGraph, projectDir: string, observer: FsObserver): void {
   for (const test of graph.tests ?? []) {
     if (!test.fileName?.endsWith(".sqlx")) continue;
-    const source = fs.readFileSync(path.join(projectDir, test.fileName), "utf8");
+    const source = observer.readText(path.join(projectDir, test.fileName));
     const config = splitSqlx(source).find((segment) => segment.kind === "block" && segment.name === "config")?.text ?? "";
     const quoted = /\bdataset\s*:\s*["'`]([^"'`]+)["'`]/.exec(config);
     const object = /\bdataset\s*:\s*\{([^}]*)\}/.exec(config);

@@ -5,22 +5,24 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import fs from "node:fs";
-import protobuf from "protobufjs";
+import type Protobuf from "protobufjs";
 import { cacheKey, readCache, writeCache } from "./disk-cache.js";
 
 const nodeRequire = createRequire(import.meta.url);
 
-let root: protobuf.Root | undefined;
+let root: Protobuf.Root | undefined;
 
-function protoRoot(): protobuf.Root {
+function protoRoot(): Protobuf.Root {
   if (!root) {
+    // Loaded on first use: a compile whose graph comes from the graph cache decodes nothing.
+    const protobuf = nodeRequire("protobufjs") as typeof Protobuf;
     const protoDir = path.dirname(nodeRequire.resolve("@dataform/core/package.json"));
     const files = ["core.proto", "configs.proto", "jit.proto"].map((file) => path.join(protoDir, file));
     // Parsing the .proto text costs more than reading its JSON form: keep that, per proto content.
     const key = cacheKey("protos", ...files.map((file) => fs.readFileSync(file)));
     const cached = readCache("protos", key);
     if (cached) {
-      root = protobuf.Root.fromJSON(JSON.parse(cached.toString("utf8")) as protobuf.INamespace);
+      root = protobuf.Root.fromJSON(JSON.parse(cached.toString("utf8")) as Protobuf.INamespace);
       return root;
     }
     root = new protobuf.Root();

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import yaml from "js-yaml";
+import { loadYaml } from "./yaml.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { bronzeTableName, type LandingSource, type LandingSourceConfig, landingSourcesFrom } from "./landing-sources.js";
 import type { SummaryConfig } from "./summary.js";
@@ -101,7 +101,7 @@ export function dialectVar(projectVars: Record<string, string> | undefined, engi
 function workflowSettingsVars(file: string): Record<string, string> | undefined {
   let settings: unknown;
   try {
-    settings = yaml.load(fs.readFileSync(file, "utf8"));
+    settings = loadYaml(fs.readFileSync(file, "utf8"));
   } catch (error) {
     throw new ConfigError(file, [`not valid YAML: ${error instanceof Error ? error.message : String(error)}`]);
   }

@@ -2,43 +2,18 @@
  * The steps every command is made of: compile the project for a target, plan the
  * selected actions, execute them on the engine, and write the artifacts.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { compileProjectWithWarnings, type CompiledGraph } from "../compile/index.js";
-import type { ProjectContext } from "../config/project.js";
 import type { Engine } from "../engines/engine.js";
-import { type Action, type ActionKind, buildActionGraph, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
+import { type ActionKind, CHECK_KINDS, EXECUTABLE_KINDS } from "../graph/actions.js";
 import { type SelectionOptions, selectActions } from "../graph/selection.js";
 import { BuildState } from "./build-state.js";
-import { type ModelFitConfig, resolveModelFits, runModelFit } from "./model-fits.js";
+import { resolveModelFits, runModelFit } from "./model-fits.js";
 import { buildPlan, type PlanNode } from "./plan.js";
 import type { ActionResult } from "./results.js";
 import { runPlan } from "./run-plan.js";
 
-export interface CompiledProject {
-  graph: CompiledGraph;
-  /** The project folder, to locate runtime SQL errors in the action's file. */
-  projectDir?: string;
-  /** What the compile noticed that does not stop a build (e.g. a .sqlx no file requires). */
-  warnings?: string[];
-  actions: Map<string, Action>;
-  seconds: number;
-  /** Model fits the project declares (c360.json `fits`), run after their output table is built. */
-  fits?: readonly ModelFitConfig[];
-}
-
-export function compileForTarget(context: ProjectContext): CompiledProject {
-  const started = performance.now();
-  const projectConfigOverride =
-    context.target.engine === "bigquery"
-      ? { defaultDatabase: context.target.project, schemaSuffix: context.target.datasetSuffix || undefined, defaultLocation: context.target.location }
-      : {};
-  const { graph, warnings } = compileProjectWithWarnings({ projectDir: context.projectDir, vars: context.vars, projectConfigOverride });
-  const seconds = (performance.now() - started) / 1000;
-  fs.mkdirSync(context.artifactsDir, { recursive: true });
-  fs.writeFileSync(path.join(context.artifactsDir, "compiled.json"), JSON.stringify(graph, null, 2) + "\n");
-  return { graph, projectDir: context.projectDir, warnings, actions: buildActionGraph(graph).actions, seconds, fits: context.fits };
-}
+// Compiling lives in its own module, so that `c360 compile` loads no runner code.
+export { type CompiledProject, compileForTarget } from "./compile-target.js";
+import type { CompiledProject } from "./compile-target.js";
 
 export interface ExecutionOptions {
   select?: string[];

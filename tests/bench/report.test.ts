@@ -61,6 +61,11 @@ describe("formatBenchReport", () => {
     expect(counted).toContain("after the incremental run: c360_changes.affected_customers 1,234 rows, c360_changes.affected_orders 0 rows\n");
   });
 
+  it("says when compilation was not timed against the stock CLI", () => {
+    expect(formatBenchReport(report)).toContain("stock dataform compile 2500 ms (median) -> 50.0x warm, 25.0x cold");
+    expect(formatBenchReport({ ...report, compile: undefined })).toContain("compile: not timed against the stock dataform compile (--no-compile-timing)\n");
+  });
+
   it("keeps only the slowest actions when asked", () => {
     const text = formatBenchReport(report, 1);
     expect(text).toContain("c360.slow");

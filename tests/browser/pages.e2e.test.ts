@@ -8,7 +8,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCliInProcess } from "../helpers/cli.js";
 import { BROWSER_REQUIRED, CHROMIUM_PATH, launchChromium, NO_BROWSER_MESSAGE } from "../helpers/chromium.js";
 import { copyProject, REPO_ROOT } from "../helpers/project.js";
 
@@ -16,12 +16,13 @@ const SCREENSHOTS = path.join(REPO_ROOT, "target", "screenshots");
 let projectDir: string;
 let buildOutput: string;
 
-beforeAll(() => {
+// The CLI's main() in this process, as a user runs build and docs (output piped, not a terminal).
+beforeAll(async () => {
   projectDir = copyProject(REPO_ROOT, "c360-pages-");
-  const build = runCli(["build", "--project-dir", projectDir, "--quiet"], { timeoutMs: 240_000 });
+  const build = await runCliInProcess(["build", "--project-dir", projectDir, "--quiet"]);
   buildOutput = build.stdout + build.stderr;
   expect(build.status, buildOutput).toBe(0);
-  const docs = runCli(["docs", "--project-dir", projectDir], { timeoutMs: 120_000 });
+  const docs = await runCliInProcess(["docs", "--project-dir", projectDir]);
   expect(docs.status, docs.stdout + docs.stderr).toBe(0);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
 }, 360_000);

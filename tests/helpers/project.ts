@@ -29,12 +29,16 @@ export function compiledProject(projectDir: string, vars: Record<string, string>
   return { graph, projectDir, actions: buildActionGraph(graph).actions, seconds: 0, fits: readModelFits(projectDir) };
 }
 
-/** Copies a project (without node_modules and target/) to a fresh temporary folder. */
+/** Copies a project (without node_modules, target/ and the built dist/) to a fresh temporary folder. */
 export function copyProject(source: string, prefix = "c360-test-"): string {
   const destination = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.cpSync(source, destination, {
     recursive: true,
-    filter: (file) => !/[/\\](node_modules|target|\.git)([/\\]|$)/.test(path.relative(source, file) ? `/${path.relative(source, file)}` : ""),
+    filter: (file) => {
+      const relative = path.relative(source, file) ? `/${path.relative(source, file)}` : "";
+      // The repository's dist/ (the bundled CLI, 18 MB) is build output like target/.
+      return !/[/\\](node_modules|target|\.git)([/\\]|$)/.test(relative) && !/^[/\\]dist([/\\]|$)/.test(relative);
+    },
   });
   return destination;
 }

@@ -16,7 +16,14 @@ import { copyParts, crmCsv, eventsNdjson, itemsCsv, membersXml, ordersCsv, refer
 import { describeFailure, GOLD_TABLES, GoldBuild } from "./gold-harness.js";
 
 /** Every table METRICS.md publishes: the gold harness's list, and the identity map identity builds. */
-const PUBLISHED_TABLES = ["customer_identity_map", ...GOLD_TABLES];
+const PUBLISHED_TABLES = ["customer_identity_map", ...GOLD_TABLES].map((table) => `c360.${table}`);
+
+/**
+ * The internal tables the gold tables are cheap passes over (the per-customer facts merged for
+ * the affected customers, the models' inputs): compared too, so that a stale row there fails
+ * here even where the published columns happen to hide it.
+ */
+const COMPARED_TABLES = [...PUBLISHED_TABLES, "c360_facts.customer_activity", "c360_models.customer_model_inputs", "c360_models.customer_model_scores"];
 
 /** Each case builds the whole DAG about a dozen times. */
 const BUILDS_TIMEOUT = 600_000;
@@ -46,7 +53,7 @@ async function buildOnce(build: GoldBuild, landing: string, vars: Record<string,
 
 async function published(build: GoldBuild): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  for (const table of PUBLISHED_TABLES) tables[table] = await build.query(`select * from c360.${table} order by all`);
+  for (const table of COMPARED_TABLES) tables[table] = await build.query(`select * from ${table} order by all`);
   return tables;
 }
 
@@ -56,7 +63,7 @@ async function expectEqualsFullRefresh(incremental: GoldBuild, landing: string, 
   await buildOnce(full, landing, vars, true);
   const expected = await published(full);
   const actual = await published(incremental);
-  for (const table of PUBLISHED_TABLES) {
+  for (const table of COMPARED_TABLES) {
     expect(actual[table].length, table).toBeGreaterThan(0);
     expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
   }
@@ -183,6 +190,20 @@ describe("incremental gold equals a full refresh", () => {
     expect(await incremental.query("select order_id, total_usd from c360.customer_transactions where order_id = 'O5'")).toEqual([{ order_id: "O5", total_usd: "10.500000000" }]);
     await expectEqualsFullRefresh(incremental, landing);
 
+    // Round 4b: the only completed order of S2's customer gets a version placed after as_of_date:
+    // the customer loses every order and leaves the buyers that the RFM ranks and the models count.
+    const ordersOfS2 = () =>
+      incremental.query(
+        "select metrics.order_count from c360.customer_aggregated_metrics as metrics inner join c360.customer_identity_map as identifiers on identifiers.customer_key = metrics.customer_key where identifiers.source_system = 'shop' and identifiers.source_id = 'S2'",
+      );
+    expect(await ordersOfS2()).toEqual([{ order_count: 1 }]);
+    writeFiles(landing, {
+      "shop/orders-2024-07-05.csv": ordersCsv([{ order_id: "O4", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-07-25T10:00:00Z", total: "15.00", updated_at: "2024-07-25T10:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await ordersOfS2()).toEqual([{ order_count: 0 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
     // Round 5: as_of_date moves forward (the July event enters) and back again.
     await buildOnce(incremental, landing, { as_of_date: "2024-07-31" });
     expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
@@ -195,6 +216,76 @@ describe("incremental gold equals a full refresh", () => {
     for (const state of ["identity_map", "parts", "fx_rates", "as_of"]) await incremental.query(`drop table c360_changes.build_state_${state}`);
     await buildOnce(incremental, landing);
     expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
+
+  it("through identity changes that only the affected components recompute: a merge of two customers, a split by a CRM version, new identifiers of an old customer, new customers", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "identity-"));
+    const incremental = await openBuild();
+    const identityScope = async () => (await incremental.query("select recompute_all from c360_identity.identity_scope"))[0].recompute_all;
+    const affectedNodes = async () => (await incremental.query("select node from c360_identity.identity_affected_nodes order by node")).map((row) => row.node);
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([
+        { crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-01-05T00:00:00Z" },
+        { crm_id: "C2", first_name: "Bob", email: "bob@example.com", phone: "+1 415 555 0101", created_at: "2024-01-06T00:00:00Z" },
+        { crm_id: "C3", first_name: "Cy", email: "cy@example.com", created_at: "2024-01-07T00:00:00Z" },
+      ]),
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-02-01T10:00:00Z", total: "20.00" },
+        { order_id: "O2", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-02-02T10:00:00Z", total: "30.00" },
+        { order_id: "O3", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-02-03T10:00:00Z", total: "40.00" },
+      ]),
+      "shop/order_items.csv": itemsCsv([
+        { order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" },
+        { order_id: "O2", line_number: "1", sku: "B", quantity: "3", unit_price: "10.00" },
+        { order_id: "O3", line_number: "1", sku: "C", quantity: "2", unit_price: "20.00" },
+      ]),
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M1", anonymous_id: "A1", user_id: "S1", timestamp: "2024-02-01T09:00:00Z" },
+        { message_id: "M2", anonymous_id: "A2", timestamp: "2024-02-05T09:00:00Z" },
+      ]),
+      "support/tickets.json": ticketsJson([{ ticket_id: 1, requester_email: "bob@example.com", satisfaction_score: 4 }]),
+      "loyalty/members.xml": membersXml([{ id: "L1", email: "cy@example.com", tier: "silver", points: "100", joined_on: "2024-01-10" }]),
+    });
+    await buildOnce(incremental, landing);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A merge: a new loyalty member carries Ann's email and Bob's phone; only their components are recomputed.
+    writeFiles(landing, { "loyalty/members-2024-07-01.xml": membersXml([{ id: "L2", email: "ann@example.com", phone: "+1 415 555 0101", tier: "gold", points: "50", joined_on: "2024-03-01" }]) });
+    await buildOnce(incremental, landing);
+    expect(await identityScope()).toBe(false);
+    expect(await affectedNodes()).toEqual(["crm:C1", "crm:C2", "loyalty:L2", "shop:S1", "shop:S2", "support:1", "web:A1"]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A split: a CRM version gives Bob another phone, so L2 no longer links him to Ann.
+    writeFiles(landing, { "crm/customers-2024-07-02.csv": crmCsv([{ crm_id: "C2", first_name: "Bob", email: "bob@example.com", phone: "+1 415 555 0102", created_at: "2024-01-06T00:00:00Z", updated_at: "2024-04-02T00:00:00Z" }]) });
+    await buildOnce(incremental, landing);
+    expect(await identityScope()).toBe(false);
+    expect(await count(incremental, "c360.customer_information")).toBe(4);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // New identifiers of an old customer: a second shop account and a new device of Cy's, with an order.
+    writeFiles(landing, {
+      "shop/orders-2024-07-03.csv": ordersCsv([{ order_id: "O4", shop_customer_id: "S4", customer_email: "cy@example.com", order_ts: "2024-05-02T10:00:00Z", total: "10.00" }]),
+      "shop/order_items-2024-07-03.csv": itemsCsv([{ order_id: "O4", line_number: "1", sku: "D", quantity: "1", unit_price: "10.00" }]),
+      "web/events-2024-07-03.ndjson": eventsNdjson([{ message_id: "M3", anonymous_id: "A3", user_id: "S4", timestamp: "2024-05-02T09:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await identityScope()).toBe(false);
+    expect(await affectedNodes()).toEqual(["crm:C3", "loyalty:L1", "shop:S3", "shop:S4", "web:A3"]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // New customers: a CRM contact with a shop account and an order, and a lone visitor.
+    writeFiles(landing, {
+      "crm/customers-2024-07-04.csv": crmCsv([{ crm_id: "C9", first_name: "Eve", email: "eve@example.com", created_at: "2024-06-01T00:00:00Z" }]),
+      "shop/orders-2024-07-04.csv": ordersCsv([{ order_id: "O5", shop_customer_id: "S9", customer_email: "eve@example.com", order_ts: "2024-06-02T10:00:00Z", total: "12.00" }]),
+      "shop/order_items-2024-07-04.csv": itemsCsv([{ order_id: "O5", line_number: "1", sku: "E", quantity: "1", unit_price: "12.00" }]),
+      "web/events-2024-07-04.ndjson": eventsNdjson([{ message_id: "M4", anonymous_id: "A9", timestamp: "2024-06-03T09:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await identityScope()).toBe(false);
+    expect(await affectedNodes()).toEqual(["crm:C9", "shop:S9"]);
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 });

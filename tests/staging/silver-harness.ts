@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Row } from "../../src/engines/engine.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
@@ -20,21 +20,18 @@ import { FIXTURE_LANDING, SILVER_SELECTION, SILVER_VARS, writeSilverProject } fr
 
 export { FIXTURE_LANDING, SILVER_VARS } from "./silver-project.js";
 
+/**
+ * Under the run's temporary folder (tests/helpers/temporary-folder-setup.ts), removed when the
+ * run ends. No per-file cleanup hook: test files may share this module (vitest isolate: false),
+ * and then they share the copied project and its compiled forms too.
+ */
 let temporaryRoot: string | undefined;
-/** One copy of the silver layers per test file: no test changes it, every build compiles it. */
+/** One copy of the silver layers per worker: no test changes it, every build compiles it. */
 let sharedProject: string | undefined;
 /** Compiled projects by folder and vars: compiling is the slowest step of a small build. */
 const compiled = new Map<string, CompiledProject>();
 
-// Registered while the importing test file is collected: its temporary folders go when its tests end.
-afterAll(() => {
-  if (temporaryRoot) fs.rmSync(temporaryRoot, { recursive: true, force: true });
-  temporaryRoot = undefined;
-  sharedProject = undefined;
-  compiled.clear();
-});
-
-/** A fresh folder under one temporary root per test file, removed after the file's tests. */
+/** A fresh folder under one temporary root, removed with the run's temporary folder. */
 export function temporaryFolder(prefix: string): string {
   temporaryRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), "c360-silver-tests-"));
   return fs.mkdtempSync(path.join(temporaryRoot, prefix));

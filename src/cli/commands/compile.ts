@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { toStockJson } from "../../compile/stock-json.js";
 import type { Action } from "../../graph/actions.js";
-import { compileForTarget } from "../../runner/session.js";
+import { compileForTarget } from "../../runner/compile-target.js";
 import { createReporter, describeActionCounts } from "../output.js";
 import { type GlobalArguments, projectFrom, withGlobalOptions } from "../options.js";
 

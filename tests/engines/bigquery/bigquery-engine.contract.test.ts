@@ -247,28 +247,82 @@ describe("BigQuery engine contract: materialized views and metadata", () => {
   });
 });
 
-describe("BigQuery engine contract: an incremental gold table (merge, then delete what is gone)", () => {
-  const transactions = () => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get("c360.customer_transactions")!;
-  const TRANSACTIONS_COLUMNS = ["order_id", "customer_key", "shop_customer_id", "order_ts", "order_date", "status", "channel", "currency", "total", "fx_rate_to_usd", "total_usd", "item_count", "is_revenue"];
+/** Incremental gold tables: what their MERGE recomputes, and what their DELETE removes afterwards. */
+const INCREMENTAL_GOLD = [
+  {
+    action: "c360.customer_transactions",
+    columns: ["order_id", "customer_key", "shop_customer_id", "order_ts", "order_date", "status", "channel", "currency", "total", "fx_rate_to_usd", "total_usd", "item_count", "is_revenue"],
+    recomputes: "order_id in (select order_id from `c360-project.c360_changes.affected_orders`)",
+    deletes: "order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders`",
+  },
+  {
+    // The per-customer facts (definitions/facts/): every source it aggregates is read for the affected customers only.
+    action: "c360_facts.customer_activity",
+    columns: ["customer_key", "order_count", "completed_revenue_usd", "web_sessions", "purchase_occasions"],
+    recomputes: "customer_key in (select customer_key from `c360-project.c360_changes.affected_customers`)",
+    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map`)",
+  },
+];
+
+describe.each(INCREMENTAL_GOLD)("BigQuery engine contract: the incremental gold table $action (merge, then delete what is gone)", ({ action, columns, recomputes, deletes }) => {
+  const incremental = () => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get(action)!;
+  const table = `c360-project.${action}`;
   beforeEach(() => {
-    server.tables.set("c360-project.c360.customer_transactions", { type: "TABLE", schema: { fields: TRANSACTIONS_COLUMNS.map((name) => ({ name, type: "STRING" })) } });
+    server.tables.set(table, { type: "TABLE", schema: { fields: columns.map((name) => ({ name, type: "STRING" })) } });
   });
 
-  it("sends the MERGE of the affected orders, then the DELETE of those that are gone, as two jobs", async () => {
-    const outcome = await executeAction(engine, transactions(), { fullRefresh: false });
+  it("sends the MERGE of the affected rows, then the DELETE of those that are gone, as two jobs", async () => {
+    const outcome = await executeAction(engine, incremental(), { fullRefresh: false });
     expect(outcome.merged).toBe(true);
     const queries = jobInserts().map((request) => insertedQuery(request).query);
     expect(queries).toHaveLength(2);
-    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_transactions` as DATAFORM_DEST\nusing \(/);
-    expect(queries[0]).toContain("order_id in (select order_id from `c360-project.c360_changes.affected_orders`)");
-    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_transactions` where /);
-    expect(queries[1]).toContain("order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders`");
+    expect(queries[0].startsWith(`merge \`${table}\` as DATAFORM_DEST\nusing (`)).toBe(true);
+    expect(queries[0]).toContain(recomputes);
+    expect(queries[1].trim().startsWith(`delete from \`${table}\` where `)).toBe(true);
+    expect(queries[1]).toContain(deletes);
   });
 
   it("sends no DELETE when the MERGE fails, so the table stays as it was", async () => {
     server.onQuery = (sql) => (sql.startsWith("merge") ? { error: { reason: "invalidQuery", message: "scripted merge failure" } } : {});
-    await expect(executeAction(engine, transactions(), { fullRefresh: false })).rejects.toThrow("scripted merge failure");
+    await expect(executeAction(engine, incremental(), { fullRefresh: false })).rejects.toThrow("scripted merge failure");
     expect(jobInserts().map((request) => insertedQuery(request).query.split(" ")[0])).toEqual(["merge"]);
+  });
+});
+
+describe("BigQuery engine contract: incremental identity (merge the recomputed identifiers, delete the gone ones; save the state row last)", () => {
+  const action = (name: string) => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get(name)!;
+  beforeEach(() => {
+    server.tables.set("c360-project.c360.customer_identity_map", { type: "TABLE", schema: { fields: ["source_system", "source_id", "customer_key", "rule"].map((name) => ({ name, type: "STRING" })) } });
+  });
+
+  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted, as two jobs", async () => {
+    const outcome = await executeAction(engine, action("c360.customer_identity_map"), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = jobInserts().map((request) => insertedQuery(request).query);
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_identity_map` as DATAFORM_DEST\nusing \(/);
+    expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");
+    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where not exists \(/);
+  });
+
+  it("saves the identity state with the state row deleted first and written back last, so a failed save leaves none", async () => {
+    await executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false });
+    const verbs = jobInserts().map((request) => insertedQuery(request).query.trim().split(/\s+/).slice(0, 3).join(" "));
+    expect(verbs).toEqual([
+      "delete from `c360-project.c360_identity.identity_state`",
+      "delete from `c360-project.c360_identity.identity_state_links`",
+      "insert into `c360-project.c360_identity.identity_state_links`",
+      "delete from `c360-project.c360_identity.identity_state_components`",
+      "insert into `c360-project.c360_identity.identity_state_components`",
+      "insert into `c360-project.c360_identity.identity_state`",
+    ]);
+
+    server.reset();
+    server.onQuery = (sql) => (sql.startsWith("insert into `c360-project.c360_identity.identity_state_components`") ? { error: { reason: "invalidQuery", message: "scripted save failure" } } : {});
+    await expect(executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false })).rejects.toThrow("scripted save failure");
+    const sent = jobInserts().map((request) => insertedQuery(request).query);
+    expect(sent[0]).toMatch(/^delete from `c360-project\.c360_identity\.identity_state` where true/);
+    expect(sent.some((sql) => sql.startsWith("insert into `c360-project.c360_identity.identity_state` "))).toBe(false);
   });
 });
 

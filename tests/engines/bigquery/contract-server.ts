@@ -121,8 +121,12 @@ export class BigQueryContractServer {
   readonly failures: ScriptedFailure[] = [];
   /** Rows of the tables that load and copy jobs wrote, by project.dataset.table (as objects). */
   readonly tableRows = new Map<string, Record<string, unknown>[]>();
-  /** Decides each query job's outcome from its SQL (default: success, no rows). */
-  onQuery: (sql: string) => JobOutcome = () => ({});
+  /**
+   * Decides each query job's outcome from its SQL (default: success, no rows). It may answer
+   * later (a promise), e.g. to estimate a dry run's bytes with the ZetaSQL analyzer
+   * (tools/bigquery-bytes/).
+   */
+  onQuery: (sql: string) => JobOutcome | Promise<JobOutcome> = () => ({});
   /** Decides each load or copy job's outcome from its configuration (default: success). */
   onOtherJob: (configuration: Record<string, unknown>) => JobOutcome = () => ({});
   /** The next job insert is stored, but answered with a 502 as if the answer were lost. */
@@ -195,14 +199,10 @@ export class BigQueryContractServer {
       const [scripted] = this.failures.splice(failure, 1);
       return error(scripted.status, scripted.reason, scripted.message);
     }
-    try {
-      this.route(recorded, send, error);
-    } catch (caught) {
-      error(500, "internalError", `contract server: ${(caught as Error).message}`);
-    }
+    this.route(recorded, send, error).catch((caught: unknown) => error(500, "internalError", `contract server: ${(caught as Error).message}`));
   }
 
-  private route(request: RecordedRequest, send: (status: number, payload: unknown) => void, error: (status: number, reason: string, message: string) => void): void {
+  private async route(request: RecordedRequest, send: (status: number, payload: unknown) => void, error: (status: number, reason: string, message: string) => void): Promise<void> {
     const { method, path } = request;
     let match: RegExpExecArray | null;
     if ((match = /^\/projects\/([^/]+)\/datasets$/.exec(path)) && method === "POST") {
@@ -258,7 +258,7 @@ export class BigQueryContractServer {
       const { jobId } = resource.jobReference;
       if (this.jobs.has(jobId)) return error(409, "duplicate", `Already Exists: Job ${jobId}`);
       if (resource.configuration.dryRun) {
-        const outcome = this.onQuery((resource.configuration.query as { query: string }).query);
+        const outcome = await this.onQuery((resource.configuration.query as { query: string }).query);
         if (outcome.error) return error(400, outcome.error.reason, outcome.error.message);
         const bytes = String(outcome.totalBytesProcessed ?? 0);
         return send(200, { ...resource, status: { state: "DONE" }, statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } } });
@@ -267,7 +267,7 @@ export class BigQueryContractServer {
       const outcome: JobOutcome = request.upload
         ? { rows: lines.map((line) => [line]), ...this.onOtherJob(resource.configuration) }
         : resource.configuration.query
-          ? this.onQuery((resource.configuration.query as { query: string }).query)
+          ? await this.onQuery((resource.configuration.query as { query: string }).query)
           : this.onOtherJob(resource.configuration);
       const uploaded = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       this.jobs.set(jobId, { resource, outcome, polls: 0, cancelled: false, uploaded });

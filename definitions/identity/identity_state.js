@@ -1,0 +1,93 @@
+/**
+ * What the connected components were last computed from, so that an incremental build
+ * recomputes only the components its changes touch (issue 21). Three state tables, each
+ * created empty by an operation on the first build (so the change tables can read them
+ * before anything was saved), and one operation, save_identity_state, that brings them up to
+ * this build once customer_identity_map is built and its assertions (the components'
+ * convergence among them, through identity_component_iterations) have passed:
+ *   - identity_state_links: the links (identity_edges as distinct node pairs and rules);
+ *   - identity_state_components: every node of that graph with its component's smallest node;
+ *   - identity_state: one row, the as_of_date of that build: present only when the other two
+ *     are whole and agree with each other.
+ * The save first deletes the identity_state row and writes it back last, so a save (or a build)
+ * that fails half-way leaves no row: the next build then recomputes every component
+ * (identity_scope.recompute_all) and replaces the state whole. Links and components change only
+ * where this build's identity_link_changes and identity_affected_nodes say, so an incremental
+ * save writes a few rows.
+ */
+const SCHEMA = "c360_identity";
+const TAGS = ["identity"];
+
+/** The last step of components.js (the same var, the same name as customer_identity_map.sqlx). */
+const FINAL_COMPONENT_STEP = `identity_components_step_${String(Number(dataform.projectConfig.vars.identity_max_iterations ?? "12")).padStart(2, "0")}`;
+
+const STATE_TABLES = {
+  identity_state: {
+    description: "One row when identity_state_links and identity_state_components are whole: the as_of_date of the build that saved them. No row before the first save, or after a save that failed half-way: the next build then recomputes every component.",
+    columns: { as_of_date: "as_of_date of the build that saved the identity state." },
+    types: { as_of_date: "date" },
+  },
+  identity_state_links: {
+    description: "The links the saved components were computed from: identity_edges as distinct (node_a, node_b, rule), at the last saved build.",
+    columns: { node_a: "The smaller endpoint.", node_b: "The larger endpoint.", rule: "email, phone or anonymous_id." },
+    types: { node_a: "string", node_b: "string", rule: "string" },
+  },
+  identity_state_components: {
+    description: "Every node of the saved links' graph with the smallest node of its connected component, at the last saved build.",
+    columns: { node: "'<source_system>:<source_id>' of a node with at least one link.", component_node: "The smallest node (byte order) of its component: the customer_key is its MD5." },
+    types: { node: "string", component_node: "string" },
+  },
+};
+
+for (const [name, state] of Object.entries(STATE_TABLES)) {
+  operate(name)
+    .schema(SCHEMA)
+    .tags(TAGS)
+    .hasOutput(true)
+    .description(`${state.description} Created empty when absent; brought up to date by save_identity_state.`)
+    .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
+    .queries(
+      (ctx) =>
+        `create table if not exists ${ctx.self()} (\n  ${Object.entries(state.types)
+          .map(([column, kind]) => `${column} ${dialect.typeName(kind)}`)
+          .join(",\n  ")}\n)`,
+    );
+}
+
+operate("save_identity_state")
+  .schema(SCHEMA)
+  .tags(TAGS)
+  .description(
+    "Brings the identity state up to this build: every link and component when identity_scope.recompute_all, else the changed links (identity_link_changes) and the components of identity_affected_nodes. Runs after customer_identity_map and the assertions that guard it and identity_component_iterations, so unconverged components are never saved.",
+  )
+  .dependencies(["customer_identity_map", "identity_component_iterations"])
+  .queries((ctx) => {
+    const recomputeAll = `(select recompute_all from ${ctx.ref("identity_scope")})`;
+    const changes = ctx.ref("identity_link_changes");
+    const links = ctx.ref("identity_state_links");
+    const components = ctx.ref("identity_state_components");
+    return [
+      // Gone first, back last: a save that stops half-way leaves no state row.
+      `delete from ${ctx.ref("identity_state")} where true`,
+      `delete from ${links} as saved_links where ${recomputeAll}
+  or exists (
+    select 1 from ${changes} as changes
+    where changes.change = 'removed' and changes.node_a = saved_links.node_a and changes.node_b = saved_links.node_b and changes.rule = saved_links.rule
+  )`,
+      `insert into ${links} (node_a, node_b, rule)
+select distinct node_a, node_b, rule from ${ctx.ref("identity_edges")} where ${recomputeAll}
+union all
+select node_a, node_b, rule from ${changes} where change = 'added'`,
+      `delete from ${components} where ${recomputeAll} or node in (select node from ${ctx.ref("identity_affected_nodes")})`,
+      // identity_nodes holds the nodes this build computed components for (all, or the affected
+      // ones still linked); node ids keep byte order, so a component's label is its smallest node.
+      `insert into ${components} (node, component_node)
+select graph_nodes.node, label_nodes.node as component_node
+from ${ctx.ref(FINAL_COMPONENT_STEP)} as components
+  inner join ${ctx.ref("identity_nodes")} as graph_nodes on graph_nodes.node_id = components.node
+  inner join ${ctx.ref("identity_nodes")} as label_nodes on label_nodes.node_id = components.label`,
+      `insert into ${ctx.ref("identity_state")} (as_of_date) select ${metrics.asOfDate()}`,
+    ];
+  });
+
+module.exports = { STATE_TABLES: Object.keys(STATE_TABLES) };
