@@ -6,6 +6,7 @@ exports.compileVar = compileVar;
 exports.stringLiteral = stringLiteral;
 exports.regexLiteral = regexLiteral;
 exports.typeName = typeName;
+exports.createTableIfAbsent = createTableIfAbsent;
 exports.cast = cast;
 exports.safeCast = safeCast;
 exports.safeCastDecimal = safeCastDecimal;
@@ -100,6 +101,14 @@ function typeName(kind, dialect) {
         case "decimal":
             return duckdb ? "decimal(38, 9)" : "numeric";
     }
+}
+/**
+ * `create table if not exists` with these columns: the empty state tables that a build's
+ * save operation later fills, created where they are missing so a first build can read them.
+ */
+function createTableIfAbsent(table, columns, dialect) {
+    const definitions = Object.entries(columns).map(([column, kind]) => `${column} ${typeName(kind, dialect)}`);
+    return `create table if not exists ${table} (\n  ${definitions.join(",\n  ")}\n)`;
 }
 /** cast(expression as <kind>): fails the query on a bad value. */
 function cast(expression, kind, dialect) {

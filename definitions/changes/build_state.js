@@ -58,12 +58,7 @@ for (const [name, state] of Object.entries(STATE_TABLES)) {
     .hasOutput(true)
     .description(`${state.description} Created empty when absent; replaced by save_build_state.`)
     .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
-    .queries(
-      (ctx) =>
-        `create table if not exists ${ctx.self()} (\n  ${Object.entries(state.types)
-          .map(([column, kind]) => `${column} ${dialect.typeName(kind)}`)
-          .join(",\n  ")}\n)`,
-    );
+    .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), state.types));
 }
 
 /** The incremental gold tables that read the change tables: the state is saved after them. */

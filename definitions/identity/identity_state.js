@@ -46,12 +46,7 @@ for (const [name, state] of Object.entries(STATE_TABLES)) {
     .hasOutput(true)
     .description(`${state.description} Created empty when absent; brought up to date by save_identity_state.`)
     .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
-    .queries(
-      (ctx) =>
-        `create table if not exists ${ctx.self()} (\n  ${Object.entries(state.types)
-          .map(([column, kind]) => `${column} ${dialect.typeName(kind)}`)
-          .join(",\n  ")}\n)`,
-    );
+    .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), state.types));
 }
 
 operate("save_identity_state")

@@ -78,6 +78,15 @@ export function typeName(kind: TypeKind, dialect?: Dialect): string {
   }
 }
 
+/**
+ * `create table if not exists` with these columns: the empty state tables that a build's
+ * save operation later fills, created where they are missing so a first build can read them.
+ */
+export function createTableIfAbsent(table: string, columns: Record<string, TypeKind>, dialect?: Dialect): string {
+  const definitions = Object.entries(columns).map(([column, kind]) => `${column} ${typeName(kind, dialect)}`);
+  return `create table if not exists ${table} (\n  ${definitions.join(",\n  ")}\n)`;
+}
+
 /** cast(expression as <kind>): fails the query on a bad value. */
 export function cast(expression: string, kind: TypeKind, dialect?: Dialect): string {
   return `cast(${expression} as ${typeName(kind, dialect)})`;

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import * as dialect from "../../includes/ts/dialect.js";
+import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
 
 const harness = MacroHarness.forTestFile();
@@ -54,6 +55,27 @@ describe("literals and types", () => {
       expect(await harness.evaluate(() => `${dialect.typedNull(kind, "duckdb")} is null`, [[null]])).toEqual([true]);
     }
     expect(await bigQueryType((c) => dialect.safeCastDecimal(c, "bigquery"), ["STRING"])).toBe("NUMERIC");
+  });
+
+  it("creates a missing table with each dialect's column types, and leaves an existing one alone", async () => {
+    const columns: Record<string, dialect.TypeKind> = { name: "string", saved_on: "date", amount: "decimal" };
+    expect(dialect.createTableIfAbsent("s.state", columns, "bigquery")).toBe("create table if not exists s.state (\n  name string,\n  saved_on date,\n  amount numeric\n)");
+    const statement = dialect.createTableIfAbsent("state", columns, "duckdb");
+    expect(statement).toBe("create table if not exists state (\n  name varchar,\n  saved_on date,\n  amount decimal(38, 9)\n)");
+    const engine = await DuckDbEngine.open(":memory:");
+    try {
+      await engine.execute(statement);
+      await engine.execute("insert into state values ('kept', date '2024-06-30', 1.5)");
+      await engine.execute(statement);
+      expect(await engine.describeTable({ schema: "main", name: "state" })).toEqual([
+        { name: "name", type: "VARCHAR" },
+        { name: "saved_on", type: "DATE" },
+        { name: "amount", type: "DECIMAL(38,9)" },
+      ]);
+      expect(await engine.query("select name from state")).toEqual([{ name: "kept" }]);
+    } finally {
+      await engine.close();
+    }
   });
 });
 
