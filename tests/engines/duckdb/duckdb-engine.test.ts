@@ -113,6 +113,17 @@ describe("DuckDB engine semantics", () => {
     await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" })).rejects.toThrow(/it does not exist/);
   });
 
+  it("metadata: every column's description in one script, whatever quotes or semicolons the texts hold", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'a' as status");
+    const texts = { table: "Orders; one row each -- it's the 'final' version", id: "Id; never null", status: "'a'; or 'b'" };
+    await engine.setMetadata(table, { description: texts.table, columns: [{ path: ["id"], description: texts.id }, { path: ["status"], description: texts.status }] });
+    expect(await engine.query("select comment from duckdb_tables() where table_name = 'orders'")).toEqual([{ comment: texts.table }]);
+    expect(await engine.query("select column_name, comment from duckdb_columns() where table_name = 'orders' order by column_index")).toEqual([
+      { column_name: "id", comment: texts.id },
+      { column_name: "status", comment: texts.status },
+    ]);
+  });
+
   it("metadata: set inside a transaction, the descriptions join it (a rollback undoes them)", async () => {
     await engine.createTableAs(table, "select 1 as id, 'a' as status");
     await engine.setMetadata(table, { description: "Before", columns: [{ path: ["id"], description: "Id before" }] });
