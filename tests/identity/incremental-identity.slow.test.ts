@@ -5,25 +5,15 @@
  * round adds parts to one landing folder, builds staging and identity incrementally in one
  * database and from scratch (--full-refresh) in another, and compares the maps.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { SilverBuild, writeLanding } from "../staging/silver-harness.js";
+import { describe, expect, it } from "vitest";
+import { buildsClosedAfterEachTest, type SilverBuild, writeLanding } from "../staging/silver-harness.js";
 import { crmCsv, eventsNdjson, membersXml, ordersCsv, referenceFiles, ticketsJson } from "../staging/landing-builder.js";
 import { clusters, identityMap, md5 } from "./identity-helpers.js";
 
 /** A dozen rounds, each an incremental and a full build. */
 const ROUNDS_TIMEOUT = 900_000;
 
-let builds: SilverBuild[] = [];
-afterEach(async () => {
-  for (const build of builds) await build.close();
-  builds = [];
-});
-
-async function open(): Promise<SilverBuild> {
-  const build = await SilverBuild.open();
-  builds.push(build);
-  return build;
-}
+const open = buildsClosedAfterEachTest();
 
 async function mapRows(build: SilverBuild): Promise<unknown[]> {
   return build.query("select source_system, source_id, customer_key, rule from c360.customer_identity_map order by all");
