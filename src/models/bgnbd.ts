@@ -6,7 +6,7 @@
  */
 import { indexDistinct } from "./distinct-values.js";
 import { maximizeLikelihood } from "./maximize.js";
-import { hypergeometric2F1Series, logBeta, logGamma } from "./special-functions.js";
+import { digamma, hypergeometric2F1Series, logBeta, logGamma } from "./special-functions.js";
 
 export interface BgNbdParameters {
   r: number;
@@ -86,8 +86,14 @@ function logShifted(alpha: number, values: Float64Array): Float64Array {
  * L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / Γ(r) · [(α + T)^−(r+x) + [x > 0] a/(b + x − 1) (α + t_x)^−(r+x)].
  * The bracket is summed in log space as max + ln(1 + e^(min − max)); every row's term is the
  * same double whatever the order of rows, and the rows are added in their given order.
+ *
+ * Its partial derivatives in (r, α, a, b) are written into `gradient`. With
+ * s = −(r + x) ln(α + T) and d = ln a − ln(b + x − 1) − (r + x) ln(α + t_x), the bracket's log
+ * is ln(e^s + e^d), whose derivative is w_s ∂s + w_d ∂d with the shares w_s = e^s / (e^s + e^d)
+ * and w_d = 1 − w_s (from the same e^(min − max) the value uses); the constant's derivatives
+ * are digammas, computed once per distinct x.
  */
-export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories): number {
+export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories, gradient: Float64Array = new Float64Array(4)): number {
   const { distinctX, xIndex, txIndex, tIndex, customers } = histories;
   const base = -logGamma(r) + r * Math.log(alpha) - logBeta(a, b);
   const constant = new Float64Array(distinctX.length);
@@ -101,18 +107,64 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
   }
   const logAlphaT = logShifted(alpha, histories.distinctT);
   const logAlphaTx = logShifted(alpha, histories.distinctTx);
+  const inverseAlphaT = histories.distinctT.map((T) => 1 / (alpha + T));
+  const inverseAlphaTx = histories.distinctTx.map((tx) => 1 / (alpha + tx));
+  // Per distinct x: its customers (for the constant's derivatives) and Σ c·w_d (for ∂a and ∂b, whose per-row factors depend on x alone).
+  const customersPerX = new Float64Array(distinctX.length);
+  const droppedPerX = new Float64Array(distinctX.length);
   let total = 0;
+  let dr = 0;
+  let dAlpha = 0;
   for (let index = 0; index < customers.length; index++) {
     const xi = xIndex[index];
-    const survived = -shape[xi] * logAlphaT[tIndex[index]];
+    const ti = tIndex[index];
+    const c = customers[index];
+    const survived = -shape[xi] * logAlphaT[ti];
     let value = survived;
+    customersPerX[xi] += c;
     if (distinctX[xi] > 0) {
-      const dropped = repeatWeight[xi] - shape[xi] * logAlphaTx[txIndex[index]];
+      const txi = txIndex[index];
+      const dropped = repeatWeight[xi] - shape[xi] * logAlphaTx[txi];
       // The larger term's exponential is e^0 = 1 exactly.
-      value = survived >= dropped ? survived + Math.log(1 + Math.exp(dropped - survived)) : dropped + Math.log(Math.exp(survived - dropped) + 1);
+      let droppedShare: number;
+      if (survived >= dropped) {
+        const ratio = Math.exp(dropped - survived);
+        value = survived + Math.log(1 + ratio);
+        droppedShare = ratio / (1 + ratio);
+      } else {
+        const ratio = Math.exp(survived - dropped);
+        value = dropped + Math.log(ratio + 1);
+        droppedShare = 1 / (ratio + 1);
+      }
+      const survivedShare = 1 - droppedShare;
+      droppedPerX[xi] += c * droppedShare;
+      dr -= c * (survivedShare * logAlphaT[ti] + droppedShare * logAlphaTx[txi]);
+      dAlpha -= c * shape[xi] * (survivedShare * inverseAlphaT[ti] + droppedShare * inverseAlphaTx[txi]);
+    } else {
+      dr -= c * logAlphaT[ti];
+      dAlpha -= c * shape[xi] * inverseAlphaT[ti];
     }
-    total += customers[index] * (constant[xi] + value);
+    total += c * (constant[xi] + value);
   }
+  // ∂ constant: ∂r ψ(r + x) − ψ(r) + ln α; ∂α r/α; ∂a ψ(a + b) − ψ(a + b + x); ∂b ψ(b + x) − ψ(a + b + x) − ψ(b) + ψ(a + b).
+  const digammaR = digamma(r);
+  const digammaAB = digamma(a + b);
+  const digammaB = digamma(b);
+  let da = 0;
+  let db = 0;
+  for (let xi = 0; xi < distinctX.length; xi++) {
+    const x = distinctX[xi];
+    const count = customersPerX[xi];
+    const digammaABX = digamma(a + b + x);
+    dr += count * (digamma(r + x) - digammaR + Math.log(alpha));
+    dAlpha += count * (r / alpha);
+    da += count * (digammaAB - digammaABX) + droppedPerX[xi] / a;
+    db += count * (digamma(b + x) - digammaABX - digammaB + digammaAB) - (x > 0 ? droppedPerX[xi] / (b + x - 1) : 0);
+  }
+  gradient[0] = dr;
+  gradient[1] = dAlpha;
+  gradient[2] = da;
+  gradient[3] = db;
   return total;
 }
 
@@ -124,6 +176,8 @@ export interface BgNbdFit {
   reason?: string;
   /** Set when the plain maximum lies at the boundary (no dropout seen) and the fit was regularised: why. */
   regularised?: string;
+  /** Evaluations of the log-likelihood and its gradient: the plain search, and the penalised one when it ran. */
+  stages: { plain: number; penalised?: number };
 }
 
 /**
@@ -150,21 +204,31 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   let observed = 0;
   for (let index = 0; index < histories.T.length; index++) observed += histories.customers[index] * histories.T[index];
   const start = [1, Math.max(observed / histories.total, 1), 1, 1];
-  const logLikelihood = ([r, alpha, a, b]: number[]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories);
-  const fit = maximizeLikelihood(logLikelihood, start);
+  const logLikelihood = ([r, alpha, a, b]: Float64Array, gradient: Float64Array) => bgNbdLogLikelihood({ r, alpha, a, b }, histories, gradient);
+  // This search only decides whether the maximum runs off: it ends as soon as a or b leaves the log bound.
+  const fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
   // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
   const dropoutIndex = fit.unbounded === 2 || fit.unbounded === 3 ? fit.unbounded : fit.converged ? [2, 3].find((index) => fit.values[index] > MAX_DROPOUT_SHAPE) : undefined;
   const ranOff = dropoutIndex !== undefined;
+  const stages: BgNbdFit["stages"] = { plain: fit.evaluations };
   if (!ranOff) {
     const [r, alpha, a, b] = fit.values;
-    return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason };
+    return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };
   }
-  const penalised = maximizeLikelihood((values) => logLikelihood(values) - DROPOUT_PENALTY * (Math.log(values[2]) ** 2 + Math.log(values[3]) ** 2), start);
+  const penalised = maximizeLikelihood((values, gradient) => {
+    const value = logLikelihood(values, gradient);
+    const [logA, logB] = [Math.log(values[2]), Math.log(values[3])];
+    gradient[2] -= (2 * DROPOUT_PENALTY * logA) / values[2];
+    gradient[3] -= (2 * DROPOUT_PENALTY * logB) / values[3];
+    return value - DROPOUT_PENALTY * (logA ** 2 + logB ** 2);
+  }, start);
+  stages.penalised = penalised.evaluations;
   const [r, alpha, a, b] = penalised.values;
   const stillDegenerate = Math.max(a, b) > MAX_DROPOUT_SHAPE;
   return {
     parameters: { r, alpha, a, b },
-    logLikelihood: logLikelihood(penalised.values),
+    logLikelihood: bgNbdLogLikelihood({ r, alpha, a, b }, histories),
+    stages,
     converged: penalised.converged && !stillDegenerate,
     reason: stillDegenerate ? `a = ${a.toPrecision(4)}, b = ${b.toPrecision(4)} even with the penalty: the dropout is not identified` : penalised.reason,
     regularised: `the likelihood is highest at or near the boundary (${["r", "alpha", "a", "b"][dropoutIndex]} went to ${fit.values[dropoutIndex].toExponential(2)}: the data show almost no dropout, or no difference in it between customers), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,

@@ -5,7 +5,7 @@
  */
 import { indexDistinct } from "./distinct-values.js";
 import { maximizeLikelihood } from "./maximize.js";
-import { logGamma } from "./special-functions.js";
+import { digamma, logGamma } from "./special-functions.js";
 
 export interface GammaGammaParameters {
   p: number;
@@ -49,20 +49,43 @@ export function prepareSpends(spends: readonly SpendHistory[]): PreparedSpends {
 
 /**
  * Σ ln L(p, q, γ | x, m̄) = Σ [ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ + (px − 1) ln m̄ + px ln x − (px + q) ln(γ + x m̄)].
+ * Its partial derivatives are written into `gradient`:
+ * ∂p = Σ x [ψ(px + q) − ψ(px) + ln x + ln m̄ − ln(γ + x m̄)], ∂q = Σ [ψ(px + q) − ψ(q) + ln γ − ln(γ + x m̄)],
+ * ∂γ = Σ [q/γ − (px + q)/(γ + x m̄)].
  */
-export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParameters, spends: PreparedSpends): number {
+export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParameters, spends: PreparedSpends, gradient: Float64Array = new Float64Array(3)): number {
   const { distinctX, xIndex, x, meanValue, logMeanValue, customers } = spends;
   const perX = new Float64Array(distinctX.length);
+  const perXdp = new Float64Array(distinctX.length);
+  const perXdq = new Float64Array(distinctX.length);
   for (let index = 0; index < distinctX.length; index++) {
     const value = distinctX[index];
     perX[index] = logGamma(p * value + q) - logGamma(p * value) + p * value * Math.log(value);
+    const digammaSum = digamma(p * value + q);
+    perXdp[index] = value * (digammaSum - digamma(p * value) + Math.log(value));
+    perXdq[index] = digammaSum;
   }
   const constant = -logGamma(q) + q * Math.log(gamma);
   let total = 0;
+  let dp = 0;
+  let dq = 0;
+  let dGamma = 0;
+  let count = 0;
   for (let index = 0; index < customers.length; index++) {
+    const c = customers[index];
+    const xi = xIndex[index];
     const px = p * x[index];
-    total += customers[index] * (constant + perX[xIndex[index]] + (px - 1) * logMeanValue[index] - (px + q) * Math.log(gamma + x[index] * meanValue[index]));
+    const shifted = gamma + x[index] * meanValue[index];
+    const logShifted = Math.log(shifted);
+    total += c * (constant + perX[xi] + (px - 1) * logMeanValue[index] - (px + q) * logShifted);
+    dp += c * (perXdp[xi] + x[index] * (logMeanValue[index] - logShifted));
+    dq += c * (perXdq[xi] - logShifted);
+    dGamma -= (c * (px + q)) / shifted;
+    count += c;
   }
+  gradient[0] = dp;
+  gradient[1] = dq + count * (Math.log(gamma) - digamma(q));
+  gradient[2] = dGamma + (count * q) / gamma;
   return total;
 }
 
@@ -71,6 +94,8 @@ export interface GammaGammaFit {
   logLikelihood: number;
   converged: boolean;
   reason?: string;
+  /** Evaluations of the log-likelihood and its gradient the search took. */
+  evaluations: number;
 }
 
 /** Fixed start: p = q = 2 (a finite mean) and γ the mean spend (the data's money scale). */
@@ -82,9 +107,9 @@ export function fitGammaGamma(spends: readonly SpendHistory[]): GammaGammaFit {
     spend += count * meanValue;
   }
   const prepared = prepareSpends(spends);
-  const fit = maximizeLikelihood(([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, prepared), [2, 2, Math.max(spend / customers, 1e-6)]);
+  const fit = maximizeLikelihood(([p, q, gamma], gradient) => gammaGammaLogLikelihood({ p, q, gamma }, prepared, gradient), [2, 2, Math.max(spend / customers, 1e-6)]);
   const [p, q, gamma] = fit.values;
-  const result = { parameters: { p, q, gamma }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason };
+  const result = { parameters: { p, q, gamma }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, evaluations: fit.evaluations };
   if (fit.converged && q <= 1) return { ...result, converged: false, reason: `q = ${q.toPrecision(4)} ≤ 1: the population's mean spend per occasion is infinite` };
   return result;
 }

@@ -1,10 +1,12 @@
 /**
- * Maximum likelihood over positive parameters: Nelder–Mead (nelder-mead.ts) on the negative
- * log-likelihood in log-parameters, so every trial point is valid. Deterministic: the
- * start is given, the tolerances are fixed, and the simplex restarts from the best point
- * until a restart no longer improves the log-likelihood by more than the tolerance.
+ * Maximum likelihood over positive parameters: BFGS (quasi-newton.ts) with the analytic
+ * gradient on the negative log-likelihood in log-parameters, so every trial point is valid.
+ * Deterministic: the start is given, the tolerances are fixed, and so is every step.
  */
-import { nelderMead } from "./nelder-mead.js";
+import { minimizeBfgs } from "./quasi-newton.js";
+
+/** ln L at `values`, with ∂ ln L / ∂ values written into `gradient` (in the parameters themselves, not their logs). */
+export type LogLikelihoodWithGradient = (values: Float64Array, gradient: Float64Array) => number;
 
 export interface MaximumLikelihood {
   /** The estimates, in the order of the start. */
@@ -15,45 +17,59 @@ export interface MaximumLikelihood {
   reason?: string;
   /** Index of a parameter that ran off to 0 or ∞ (the data do not identify it). */
   unbounded?: number;
-  /** Log-likelihood evaluations the search took. */
+  /** Evaluations of the log-likelihood and its gradient the search took. */
   evaluations: number;
 }
 
-/** Stopping tolerance of the simplex on the log-parameters (1e-8: estimates to about 8 significant digits). */
-export const SIMPLEX_TOLERANCE = 1e-8;
-/** Stopping tolerance of the simplex on the log-likelihood, relative. */
-export const LIKELIHOOD_TOLERANCE = 1e-12;
-/** Iterations of one simplex run, per parameter. */
-const ITERATIONS_PER_PARAMETER = 1000;
-/** Restarts from the best point, at most. */
-const MAX_RESTARTS = 8;
-/** A restart that gains less log-likelihood than this fraction of it ends the search. */
-const RESTART_GAIN = 1e-10;
+export interface MaximizeOptions {
+  /** Parameters whose log leaving ±LOG_BOUND ends the search at once (a caller that only needs to know whether they run off). */
+  stopWhenUnbounded?: readonly number[];
+}
+
+/** Converged when a full quasi-Newton step moves every log-parameter by at most this (estimates to about 10 significant digits). */
+export const STEP_TOLERANCE = 1e-10;
+/** Quasi-Newton iterations, at most. */
+const MAX_ITERATIONS = 1000;
+/** A step moves a log-parameter by at most this (a factor e² ≈ 7.4 on the parameter). */
+const MAX_STEP = 2;
 /** An estimate whose natural log leaves ±LOG_BOUND ran to 0 or ∞: the data do not identify it. */
-const LOG_BOUND = 20;
+export const LOG_BOUND = 20;
 
 /** Maximises `logLikelihood` over positive parameters, starting from `start` (all > 0). */
-export function maximizeLikelihood(logLikelihood: (values: number[]) => number, start: number[]): MaximumLikelihood {
-  let evaluations = 0;
-  const objective = (logValues: number[]): number => {
-    evaluations++;
-    if (logValues.some((value) => Math.abs(value) > 2 * LOG_BOUND)) return Number.MAX_VALUE;
-    const value = -logLikelihood(logValues.map(Math.exp));
-    return Number.isFinite(value) ? value : Number.MAX_VALUE;
+export function maximizeLikelihood(logLikelihood: LogLikelihoodWithGradient, start: readonly number[], options: MaximizeOptions = {}): MaximumLikelihood {
+  const n = start.length;
+  const values = new Float64Array(n);
+  const gradient = new Float64Array(n);
+  // −ln L over θ = ln(values): ∂/∂θ_i = −values_i ∂ ln L / ∂ values_i. Beyond ±2·LOG_BOUND the parameters overflow or vanish: outside the domain.
+  const objective = (logValues: Float64Array, logGradient: Float64Array): number => {
+    for (let i = 0; i < n; i++) {
+      if (Math.abs(logValues[i]) > 2 * LOG_BOUND) return Number.POSITIVE_INFINITY;
+      values[i] = Math.exp(logValues[i]);
+    }
+    const value = -logLikelihood(values, gradient);
+    for (let i = 0; i < n; i++) logGradient[i] = -values[i] * gradient[i];
+    return Number.isFinite(value) && logGradient.every(Number.isFinite) ? value : Number.POSITIVE_INFINITY;
   };
-  const options = { maxIterations: ITERATIONS_PER_PARAMETER * start.length, tolerance: SIMPLEX_TOLERANCE, relativeValueTolerance: LIKELIHOOD_TOLERANCE, step: 0.5 };
-  let best = nelderMead(objective, start.map(Math.log), options);
-  let settled = false;
-  for (let restart = 0; restart < MAX_RESTARTS && !settled; restart++) {
-    const next = nelderMead(objective, [...best.x], options);
-    settled = next.converged && !(next.fx < best.fx - RESTART_GAIN * Math.abs(best.fx));
-    if (next.fx < best.fx) best = next;
+  const watched = options.stopWhenUnbounded ?? [];
+  const search = minimizeBfgs(objective, start.map(Math.log), {
+    stepTolerance: STEP_TOLERANCE,
+    maxIterations: MAX_ITERATIONS,
+    maxStep: MAX_STEP,
+    stopWhen: watched.length > 0 ? (logValues) => watched.some((index) => Math.abs(logValues[index]) > LOG_BOUND) : undefined,
+  });
+  const estimates = [...search.x].map(Math.exp);
+  const result = { values: estimates, logLikelihood: -search.fx, evaluations: search.evaluations };
+  if (!Number.isFinite(search.fx)) return { ...result, converged: false, reason: "the log-likelihood is not finite at the start" };
+  const unbounded = [...search.x].findIndex((value) => Math.abs(value) > LOG_BOUND);
+  if (unbounded >= 0) return { ...result, converged: false, unbounded, reason: `parameter ${unbounded + 1} ran off to ${estimates[unbounded].toExponential(2)}: the data do not identify it` };
+  if (search.outcome === "iterations") return { ...result, converged: false, reason: `the maximum still moved after ${MAX_ITERATIONS} quasi-Newton iterations` };
+  if (search.outcome === "no-descent" && !atPrecisionLimit(search.gradient, search.fx)) {
+    return { ...result, converged: false, reason: "the search stalled where the log-likelihood still rises (it is not smooth there)" };
   }
-  const values = [...best.x].map(Math.exp);
-  const result = { values, logLikelihood: -best.fx, evaluations };
-  if (!Number.isFinite(best.fx) || best.fx === Number.MAX_VALUE) return { ...result, converged: false, reason: "the log-likelihood is not finite anywhere the search went" };
-  if (!settled) return { ...result, converged: false, reason: `the maximum still moved after ${MAX_RESTARTS} restarts of the simplex` };
-  const unbounded = best.x.findIndex((value) => Math.abs(value) > LOG_BOUND);
-  if (unbounded >= 0) return { ...result, converged: false, unbounded, reason: `parameter ${unbounded + 1} ran off to ${values[unbounded].toExponential(2)}: the data do not identify it` };
   return { ...result, converged: true };
+}
+
+/** A stalled line search is convergence when the gradient is within rounding of zero: each |∂/∂θ| at most 1e-8 of (1 + |ln L|). */
+function atPrecisionLimit(gradient: Float64Array, value: number): boolean {
+  return gradient.every((component) => Math.abs(component) <= 1e-8 * (1 + Math.abs(value)));
 }

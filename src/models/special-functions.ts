@@ -1,14 +1,17 @@
 /**
- * Special functions of the purchase models. ln Γ and ln B come from @stdlib (well kept,
+ * Special functions of the purchase models. ln Γ, its derivative ψ and ln B come from @stdlib (well kept,
  * tested against Boost and Cephes); the Gaussian hypergeometric function is written here,
  * because no maintained npm package offers it, as the same block-wise series the SQL
  * scoring evaluates (includes/ts/metrics.ts), so that both give the same values.
  */
 import betaln from "@stdlib/math-base-special-betaln";
+import digammaFunction from "@stdlib/math-base-special-digamma";
 import gammaln from "@stdlib/math-base-special-gammaln";
 
 export const logGamma: (x: number) => number = gammaln;
 export const logBeta: (a: number, b: number) => number = betaln;
+/** ψ(x) = d ln Γ(x) / dx, for the likelihoods' gradients. */
+export const digamma: (x: number) => number = digammaFunction;
 
 /** Terms added per block of the series (one step of the SQL recursion). */
 export const HYPERGEOMETRIC_BLOCK_TERMS = 6;

@@ -7,6 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bgNbdLogLikelihood, expectedPurchases, fitBgNbd, groupHistories, probabilityAlive } from "../../src/models/bgnbd.js";
 import { fitGammaGamma, gammaGammaLogLikelihood, prepareSpends } from "../../src/models/gamma-gamma.js";
+import { maximizeLikelihood } from "../../src/models/maximize.js";
 import { fitRows } from "../../src/models/purchase-models.js";
 import { logBeta, logGamma } from "../../src/models/special-functions.js";
 import { REPO_ROOT } from "../helpers/project.js";
@@ -47,9 +48,13 @@ describe.skipIf(!fs.existsSync(SUMMARY))("the fits on CDNOW (weeks, same-day pur
     expect([within(fit.parameters.p, 6.2488), within(fit.parameters.q, 3.7446), within(fit.parameters.gamma, 15.4477)]).toEqual([true, true, true]);
   });
 
-  it("is deterministic: the same estimates on every run", () => {
+  it("is deterministic: the same bits on every run (estimates, log-likelihood, evaluations)", () => {
     const histories = groupHistories(readSummary());
-    expect(fitBgNbd(histories).parameters).toEqual(fitBgNbd(histories).parameters);
+    expect(fitBgNbd(histories)).toEqual(fitBgNbd(histories));
+    const spends = readSummary()
+      .filter((customer) => customer.x > 0)
+      .map((customer) => ({ x: customer.x, meanValue: customer.zbar }));
+    expect(fitGammaGamma(spends)).toEqual(fitGammaGamma(spends));
   });
 });
 
@@ -78,6 +83,23 @@ describe("bad input: a named warning and null parameters, never NaN or a throw",
     expect(result.rows.filter((row) => row.model === "bgnbd").every((row) => row.converged && row.value !== null && Number.isFinite(row.value))).toBe(true);
     const parameters = result.bgNbd!.parameters;
     expect(probabilityAlive(parameters, { x: 12, tx: 363, T: 365 })).toBeGreaterThan(0.9);
+  });
+
+  it("stops the plain search once a or b runs past the log bound, then fits with the penalty", () => {
+    // No dropout at all: the plain likelihood rises for ever along a → 0, b → ∞.
+    const histories = Array.from({ length: 200 }, (_, index) => ({ x: 1 + (index % 40), tx: 730, T: 730, customers: 1 + (index % 3) }));
+    const fit = fitBgNbd(groupHistories(histories));
+    expect(fit.regularised).toMatch(/^the likelihood is highest at or near the boundary \((a|b) went to /);
+    const ranTo = Number(/went to ([^:]+):/.exec(fit.regularised!)![1]);
+    // Past e^20 (the bound) by at most one step of the search (e^2), not on to the search's wall at e^40.
+    expect(Math.abs(Math.log(ranTo))).toBeGreaterThan(20);
+    expect(Math.abs(Math.log(ranTo))).toBeLessThanOrEqual(22);
+    expect(fit.converged).toBe(true);
+    expect(fit.stages.penalised).toBeGreaterThan(0);
+    // The same search from the same start (α = the mean T, 730) left to run on takes longer.
+    const grouped = groupHistories(histories);
+    const unwatched = maximizeLikelihood(([r, alpha, a, b], gradient) => bgNbdLogLikelihood({ r, alpha, a, b }, grouped, gradient), [1, 730, 1, 1]);
+    expect(fit.stages.plain).toBeLessThan(unwatched.evaluations);
   });
 });
 
@@ -108,6 +130,39 @@ describe("the likelihoods, computed once per distinct value, equal the per-custo
     const grouped = groupHistories(histories);
     expect(grouped.x).toHaveLength(6);
     expect(bgNbdLogLikelihood({ r, alpha, a, b }, grouped) / direct).toBeCloseTo(1, 12);
+  });
+
+  /** Central differences of `logLikelihood` at `point`, relative step 1e-6. */
+  const finiteDifferences = (logLikelihood: (values: number[]) => number, point: number[]) =>
+    point.map((value, index) => {
+      const step = 1e-6 * value;
+      const up = point.map((other, at) => (at === index ? other + step : other));
+      const down = point.map((other, at) => (at === index ? other - step : other));
+      return (logLikelihood(up) - logLikelihood(down)) / (2 * step);
+    });
+
+  it.each([
+    [0.7, 12, 0.9, 3.1],
+    [0.25, 30, 0.002, 250],
+    [3, 0.5, 5, 0.6],
+  ])("BG/NBD's gradient at r %f, α %f, a %f, b %f equals central finite differences", (r, alpha, a, b) => {
+    const grouped = groupHistories(histories);
+    const gradient = new Float64Array(4);
+    bgNbdLogLikelihood({ r, alpha, a, b }, grouped, gradient);
+    const numeric = finiteDifferences(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, grouped), [r, alpha, a, b]);
+    numeric.forEach((expected, index) => expect(Math.abs(gradient[index] - expected)).toBeLessThan(1e-6 * (1 + Math.abs(expected))));
+  });
+
+  it.each([
+    [4, 3, 20],
+    [1.5, 346, 34000],
+    [0.3, 1.2, 0.5],
+  ])("Gamma-Gamma's gradient at p %f, q %f, γ %f equals central finite differences", (p, q, gamma) => {
+    const prepared = prepareSpends(spends);
+    const gradient = new Float64Array(3);
+    gammaGammaLogLikelihood({ p, q, gamma }, prepared, gradient);
+    const numeric = finiteDifferences(([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, prepared), [p, q, gamma]);
+    numeric.forEach((expected, index) => expect(Math.abs(gradient[index] - expected)).toBeLessThan(1e-6 * (1 + Math.abs(expected))));
   });
 
   it("Gamma-Gamma: Σ [ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ + (px − 1) ln m̄ + px ln x − (px + q) ln(γ + x m̄)]", () => {
