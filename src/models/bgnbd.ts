@@ -5,7 +5,7 @@
  * builds, weeks in the paper); α is in that unit.
  */
 import { indexDistinct } from "./distinct-values.js";
-import { maximizeLikelihood } from "./maximize.js";
+import { maximizeBySimplex, maximizeLikelihood, type MaximumLikelihood } from "./maximize.js";
 import { digamma, hypergeometric2F1Series, logBeta, logGamma } from "./special-functions.js";
 
 export interface BgNbdParameters {
@@ -87,13 +87,13 @@ function logShifted(alpha: number, values: Float64Array): Float64Array {
  * The bracket is summed in log space as max + ln(1 + e^(min − max)); every row's term is the
  * same double whatever the order of rows, and the rows are added in their given order.
  *
- * Its partial derivatives in (r, α, a, b) are written into `gradient`. With
+ * When `gradient` is given, the partial derivatives in (r, α, a, b) are written into it. With
  * s = −(r + x) ln(α + T) and d = ln a − ln(b + x − 1) − (r + x) ln(α + t_x), the bracket's log
  * is ln(e^s + e^d), whose derivative is w_s ∂s + w_d ∂d with the shares w_s = e^s / (e^s + e^d)
  * and w_d = 1 − w_s (from the same e^(min − max) the value uses); the constant's derivatives
  * are digammas, computed once per distinct x.
  */
-export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories, gradient: Float64Array = new Float64Array(4)): number {
+export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories, gradient?: Float64Array): number {
   const { distinctX, xIndex, txIndex, tIndex, customers } = histories;
   const base = -logGamma(r) + r * Math.log(alpha) - logBeta(a, b);
   const constant = new Float64Array(distinctX.length);
@@ -107,11 +107,11 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
   }
   const logAlphaT = logShifted(alpha, histories.distinctT);
   const logAlphaTx = logShifted(alpha, histories.distinctTx);
-  const inverseAlphaT = histories.distinctT.map((T) => 1 / (alpha + T));
-  const inverseAlphaTx = histories.distinctTx.map((tx) => 1 / (alpha + tx));
   // Per distinct x: its customers (for the constant's derivatives) and Σ c·w_d (for ∂a and ∂b, whose per-row factors depend on x alone).
   const customersPerX = new Float64Array(distinctX.length);
   const droppedPerX = new Float64Array(distinctX.length);
+  const inverseAlphaT = gradient ? histories.distinctT.map((T) => 1 / (alpha + T)) : histories.distinctT;
+  const inverseAlphaTx = gradient ? histories.distinctTx.map((tx) => 1 / (alpha + tx)) : histories.distinctTx;
   let total = 0;
   let dr = 0;
   let dAlpha = 0;
@@ -121,7 +121,6 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
     const c = customers[index];
     const survived = -shape[xi] * logAlphaT[ti];
     let value = survived;
-    customersPerX[xi] += c;
     if (distinctX[xi] > 0) {
       const txi = txIndex[index];
       const dropped = repeatWeight[xi] - shape[xi] * logAlphaTx[txi];
@@ -136,16 +135,21 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
         value = dropped + Math.log(ratio + 1);
         droppedShare = 1 / (ratio + 1);
       }
-      const survivedShare = 1 - droppedShare;
-      droppedPerX[xi] += c * droppedShare;
-      dr -= c * (survivedShare * logAlphaT[ti] + droppedShare * logAlphaTx[txi]);
-      dAlpha -= c * shape[xi] * (survivedShare * inverseAlphaT[ti] + droppedShare * inverseAlphaTx[txi]);
-    } else {
+      if (gradient) {
+        const survivedShare = 1 - droppedShare;
+        customersPerX[xi] += c;
+        droppedPerX[xi] += c * droppedShare;
+        dr -= c * (survivedShare * logAlphaT[ti] + droppedShare * logAlphaTx[txi]);
+        dAlpha -= c * shape[xi] * (survivedShare * inverseAlphaT[ti] + droppedShare * inverseAlphaTx[txi]);
+      }
+    } else if (gradient) {
+      customersPerX[xi] += c;
       dr -= c * logAlphaT[ti];
       dAlpha -= c * shape[xi] * inverseAlphaT[ti];
     }
     total += c * (constant[xi] + value);
   }
+  if (!gradient) return total;
   // ∂ constant: ∂r ψ(r + x) − ψ(r) + ln α; ∂α r/α; ∂a ψ(a + b) − ψ(a + b + x); ∂b ψ(b + x) − ψ(a + b + x) − ψ(b) + ψ(a + b).
   const digammaR = digamma(r);
   const digammaAB = digamma(a + b);
@@ -176,8 +180,8 @@ export interface BgNbdFit {
   reason?: string;
   /** Set when the plain maximum lies at the boundary (no dropout seen) and the fit was regularised: why. */
   regularised?: string;
-  /** Evaluations of the log-likelihood and its gradient: the plain search, and the penalised one when it ran. */
-  stages: { plain: number; penalised?: number };
+  /** Evaluations of the log-likelihood (with its gradient, but in the simplex): the plain search, the simplex that checks a run-off, and the penalised search, those that ran. */
+  stages: { plain: number; simplex?: number; penalised?: number };
 }
 
 /**
@@ -206,11 +210,20 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   const start = [1, Math.max(observed / histories.total, 1), 1, 1];
   const logLikelihood = ([r, alpha, a, b]: Float64Array, gradient: Float64Array) => bgNbdLogLikelihood({ r, alpha, a, b }, histories, gradient);
   // This search only decides whether the maximum runs off: it ends as soon as a or b leaves the log bound.
-  const fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
-  // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
-  const dropoutIndex = fit.unbounded === 2 || fit.unbounded === 3 ? fit.unbounded : fit.converged ? [2, 3].find((index) => fit.values[index] > MAX_DROPOUT_SHAPE) : undefined;
-  const ranOff = dropoutIndex !== undefined;
+  let fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
   const stages: BgNbdFit["stages"] = { plain: fit.evaluations };
+  // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
+  // A search that stalled (the rise along the ridge below double precision) past MAX_DROPOUT_SHAPE is on its way to the boundary too.
+  const runOffIndex = (search: MaximumLikelihood) =>
+    search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged || search.stalled ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
+  // BFGS follows the steepest way up; when that way leads to the boundary, the simplex search the fit has always used decides, as it always has, whether an
+  // interior maximum lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
+  if (runOffIndex(fit) !== undefined) {
+    fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
+    stages.simplex = fit.evaluations;
+  }
+  const dropoutIndex = runOffIndex(fit);
+  const ranOff = dropoutIndex !== undefined;
   if (!ranOff) {
     const [r, alpha, a, b] = fit.values;
     return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };

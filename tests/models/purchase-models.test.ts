@@ -91,9 +91,10 @@ describe("bad input: a named warning and null parameters, never NaN or a throw",
     const fit = fitBgNbd(groupHistories(histories));
     expect(fit.regularised).toMatch(/^the likelihood is highest at or near the boundary \((a|b) went to /);
     const ranTo = Number(/went to ([^:]+):/.exec(fit.regularised!)![1]);
-    // Past e^20 (the bound) by at most one step of the search (e^2), not on to the search's wall at e^40.
+    // Past e^20 (the bound), not on to the searches' wall at e^40.
     expect(Math.abs(Math.log(ranTo))).toBeGreaterThan(20);
-    expect(Math.abs(Math.log(ranTo))).toBeLessThanOrEqual(22);
+    expect(Math.abs(Math.log(ranTo))).toBeLessThan(30);
+    expect(fit.stages.simplex).toBeGreaterThan(0);
     expect(fit.converged).toBe(true);
     expect(fit.stages.penalised).toBeGreaterThan(0);
     // The same search from the same start (α = the mean T, 730) left to run on takes longer.

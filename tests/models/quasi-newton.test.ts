@@ -1,6 +1,6 @@
 /** The BFGS minimiser and maximizeLikelihood on functions whose minimum is known exactly. */
 import { describe, expect, it } from "vitest";
-import { LOG_BOUND, maximizeLikelihood, STEP_TOLERANCE } from "../../src/models/maximize.js";
+import { LOG_BOUND, maximizeBySimplex, maximizeLikelihood, STEP_TOLERANCE } from "../../src/models/maximize.js";
 import { minimizeBfgs, type ValueAndGradient } from "../../src/models/quasi-newton.js";
 
 /** Rosenbrock's valley, minimum 0 at (1, 1): curved and badly scaled. */
@@ -74,5 +74,16 @@ describe("maximizeLikelihood (log-parameters)", () => {
     expect(Math.log(watched.values[1])).toBeGreaterThan(LOG_BOUND);
     expect(Math.log(watched.values[1])).toBeLessThanOrEqual(LOG_BOUND + 2);
     expect(watched.evaluations).toBeLessThan(unwatched.evaluations);
+  });
+
+  it("the simplex search stops the same way, and otherwise finds the interior maximum", () => {
+    const watched = maximizeBySimplex((values) => runsOff(values, new Float64Array(2)), [2, 1], { stopWhenUnbounded: [1] });
+    const unwatched = maximizeBySimplex((values) => runsOff(values, new Float64Array(2)), [2, 1]);
+    for (const fit of [watched, unwatched]) expect([fit.converged, fit.unbounded]).toEqual([false, 1]);
+    expect(Math.log(watched.values[1])).toBeGreaterThan(LOG_BOUND);
+    expect(watched.evaluations).toBeLessThan(unwatched.evaluations);
+    const interior = maximizeBySimplex((values) => gammaKernel(values, new Float64Array(1)), [1]);
+    expect(interior.converged).toBe(true);
+    expect(Math.abs(interior.values[0] / 3 - 1)).toBeLessThan(1e-7);
   });
 });
