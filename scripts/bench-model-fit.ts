@@ -3,10 +3,13 @@
  * histories grouped by distinct (x, t_x, T) and spends by (x, m̄), then both fits. The
  * buyers are drawn from the models themselves (r 0.25, α 30 days, a 0.8, b 2.4; p 6, q 4,
  * γ 15; first purchase uniform over two years before as_of_date), so the fit also shows
- * how well it recovers them.
+ * how well it recovers them. Reports each stage's CPU seconds (grouping, BG/NBD, Gamma-Gamma;
+ * the machine may be busy, so CPU beside wall time) and the likelihood evaluations of each
+ * search, then the whole fit as a build runs it.
  *   node --import tsx scripts/bench-model-fit.ts --buyers 100000
  */
-import { groupHistories } from "../src/models/bgnbd.js";
+import { fitBgNbd, groupHistories } from "../src/models/bgnbd.js";
+import { fitGammaGamma } from "../src/models/gamma-gamma.js";
 import { fitRows } from "../src/models/purchase-models.js";
 import { Prng } from "../tools/generator/prng.js";
 
@@ -66,18 +69,31 @@ for (let index = 0; index < buyers; index++) {
   }
 }
 const simulationSeconds = (performance.now() - simulated) / 1000;
-const started = performance.now();
-const startedCpu = process.cpuUsage();
-const grouped = groupHistories(histories);
+
+/** Runs `work`, returning its result with its wall and CPU seconds. */
+function timed<T>(work: () => T): { result: T; wall: number; cpu: number } {
+  const started = performance.now();
+  const startedCpu = process.cpuUsage();
+  const result = work();
+  const cpu = process.cpuUsage(startedCpu);
+  return { result, wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+const seconds = ({ wall, cpu }: { wall: number; cpu: number }) => `${wall.toFixed(2)} s (CPU ${cpu.toFixed(2)} s)`;
+
+const grouping = timed(() => groupHistories(histories));
+const grouped = grouping.result;
 const distinct = grouped.x.length;
-const result = fitRows(
-  Array.from({ length: distinct }, (_, index) => ({ x: grouped.x[index], tx: grouped.tx[index], T: grouped.T[index], customers: grouped.customers[index] })),
-  spends,
-  { minimumRepeatBuyers: 20, horizon: 365 },
-);
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(startedCpu);
 console.log(`${buyers} buyers (simulated in ${simulationSeconds.toFixed(1)} s): ${distinct} distinct (x, t_x, T), ${spends.length} repeat buyers`);
-// CPU time beside the wall time: on a busy machine the wall time of this one thread says little.
-console.log(`fit (grouping + BG/NBD + Gamma-Gamma): ${seconds.toFixed(2)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s); warnings: ${result.warnings.join("; ") || "none"}`);
-console.log(result.rows.map((row) => `${row.model}.${row.parameter} = ${row.value?.toPrecision(4)}`).join(", "));
+const bgNbd = timed(() => fitBgNbd(grouped));
+const gammaGamma = timed(() => fitGammaGamma(spends));
+const stages = Object.entries(bgNbd.result.stages).map(([stage, evaluations]) => `${stage} ${evaluations}`).join(", ");
+console.log(`grouping ${seconds(grouping)}; BG/NBD ${seconds(bgNbd)}, evaluations: ${stages}; Gamma-Gamma ${seconds(gammaGamma)}, evaluations: ${gammaGamma.result.evaluations}`);
+const fit = timed(() =>
+  fitRows(
+    Array.from({ length: distinct }, (_, index) => ({ x: grouped.x[index], tx: grouped.tx[index], T: grouped.T[index], customers: grouped.customers[index] })),
+    spends,
+    { minimumRepeatBuyers: 20, horizon: 365 },
+  ),
+);
+console.log(`fit as a build runs it (grouping + BG/NBD + Gamma-Gamma + checks): ${seconds(fit)}; warnings: ${fit.result.warnings.join("; ") || "none"}`);
+console.log(fit.result.rows.map((row) => `${row.model}.${row.parameter} = ${row.value?.toPrecision(4)}`).join(", "));
