@@ -2,8 +2,8 @@
  * BFGS quasi-Newton minimisation with an analytic gradient (Nocedal & Wright, "Numerical
  * Optimization", 2nd ed., algorithm 6.1: inverse-Hessian update, first-step scaling by
  * (6.20), Armijo backtracking). Written here because no maintained npm package offers a
- * dependency-free BFGS (numeric's uncmin is unmaintained since 2012; fmin's is unusable, see
- * docs/metrics.md). Deterministic: the arithmetic is the same on every run, so are the
+ * dependency-free BFGS (numeric's uncmin is unmaintained since 2012; fmin's cannot be used,
+ * see nelder-mead.ts). Deterministic: the arithmetic is the same on every run, so are the
  * iterates; nothing depends on time or randomness.
  */
 
