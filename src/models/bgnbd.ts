@@ -216,9 +216,9 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   // A search that stalled (the rise along the ridge below double precision) past MAX_DROPOUT_SHAPE is on its way to the boundary too.
   const runOffIndex = (search: MaximumLikelihood) =>
     search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged || search.stalled ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
-  // BFGS follows the steepest way up; when that way leads to the boundary, the simplex search the fit has always used decides, as it always has, whether an
-  // interior maximum lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
-  if (runOffIndex(fit) !== undefined) {
+  // BFGS follows the steepest way up; when that way leads to the boundary (or BFGS does not converge), the simplex search the fit has always used decides, as it
+  // always has, whether an interior maximum lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
+  if (runOffIndex(fit) !== undefined || !fit.converged) {
     fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
     stages.simplex = fit.evaluations;
   }

@@ -4,7 +4,7 @@
  * occasions, its maximum-likelihood fit, and the expected spend per future occasion.
  */
 import { indexDistinct } from "./distinct-values.js";
-import { maximizeLikelihood } from "./maximize.js";
+import { maximizeBySimplex, maximizeLikelihood } from "./maximize.js";
 import { digamma, logGamma } from "./special-functions.js";
 
 export interface GammaGammaParameters {
@@ -107,7 +107,14 @@ export function fitGammaGamma(spends: readonly SpendHistory[]): GammaGammaFit {
     spend += count * meanValue;
   }
   const prepared = prepareSpends(spends);
-  const fit = maximizeLikelihood(([p, q, gamma], gradient) => gammaGammaLogLikelihood({ p, q, gamma }, prepared, gradient), [2, 2, Math.max(spend / customers, 1e-6)]);
+  const start = [2, 2, Math.max(spend / customers, 1e-6)];
+  let fit = maximizeLikelihood(([p, q, gamma], gradient) => gammaGammaLogLikelihood({ p, q, gamma }, prepared, gradient), start);
+  // Where BFGS does not converge, the simplex search the fit used before has its say, as it always had.
+  if (!fit.converged) {
+    const evaluations = fit.evaluations;
+    fit = maximizeBySimplex(([p, q, gamma]) => gammaGammaLogLikelihood({ p, q, gamma }, prepared), start);
+    fit.evaluations += evaluations;
+  }
   const [p, q, gamma] = fit.values;
   const result = { parameters: { p, q, gamma }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, evaluations: fit.evaluations };
   if (fit.converged && q <= 1) return { ...result, converged: false, reason: `q = ${q.toPrecision(4)} ≤ 1: the population's mean spend per occasion is infinite` };
