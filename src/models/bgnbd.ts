@@ -213,9 +213,8 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   let fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
   const stages: BgNbdFit["stages"] = { plain: fit.evaluations };
   // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
-  // A search that stalled (the rise along the ridge below double precision) past MAX_DROPOUT_SHAPE is on its way to the boundary too.
   const runOffIndex = (search: MaximumLikelihood) =>
-    search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged || search.stalled ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
+    search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
   // BFGS follows the steepest way up; when that way leads to the boundary (or BFGS does not converge), the simplex search the fit has always used decides, as it
   // always has, whether an interior maximum lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
   if (runOffIndex(fit) !== undefined || !fit.converged) {
@@ -228,14 +227,22 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
     const [r, alpha, a, b] = fit.values;
     return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };
   }
-  const penalised = maximizeLikelihood((values, gradient) => {
-    const value = logLikelihood(values, gradient);
+  const penalisedLikelihood = (values: Float64Array, gradient?: Float64Array) => {
+    const value = bgNbdLogLikelihood({ r: values[0], alpha: values[1], a: values[2], b: values[3] }, histories, gradient);
     const [logA, logB] = [Math.log(values[2]), Math.log(values[3])];
-    gradient[2] -= (2 * DROPOUT_PENALTY * logA) / values[2];
-    gradient[3] -= (2 * DROPOUT_PENALTY * logB) / values[3];
+    if (gradient) {
+      gradient[2] -= (2 * DROPOUT_PENALTY * logA) / values[2];
+      gradient[3] -= (2 * DROPOUT_PENALTY * logB) / values[3];
+    }
     return value - DROPOUT_PENALTY * (logA ** 2 + logB ** 2);
-  }, start);
+  };
+  let penalised = maximizeLikelihood(penalisedLikelihood, start);
   stages.penalised = penalised.evaluations;
+  if (!penalised.converged) {
+    // As for the plain search: where BFGS does not converge, the former simplex search has its say.
+    penalised = maximizeBySimplex((values) => penalisedLikelihood(values), start);
+    stages.penalised += penalised.evaluations;
+  }
   const [r, alpha, a, b] = penalised.values;
   const stillDegenerate = Math.max(a, b) > MAX_DROPOUT_SHAPE;
   return {

@@ -22,8 +22,6 @@ export interface MaximumLikelihood {
   unbounded?: number;
   /** Evaluations of the log-likelihood and its gradient the search took. */
   evaluations: number;
-  /** The search ended where the log-likelihood still rises but no step shows a rise in double precision (a flat ridge, such as a run-off towards the boundary). */
-  stalled?: boolean;
 }
 
 export interface MaximizeOptions {
@@ -69,7 +67,7 @@ export function maximizeLikelihood(logLikelihood: LogLikelihoodWithGradient, sta
   if (unbounded >= 0) return { ...result, converged: false, unbounded, reason: `parameter ${unbounded + 1} ran off to ${estimates[unbounded].toExponential(2)}: the data do not identify it` };
   if (search.outcome === "iterations") return { ...result, converged: false, reason: `the maximum still moved after ${MAX_ITERATIONS} quasi-Newton iterations` };
   if (search.outcome === "no-descent" && !atPrecisionLimit(search.gradient, search.fx)) {
-    return { ...result, converged: false, stalled: true, reason: "the search stalled where the log-likelihood still rises, by less than double precision can show" };
+    return { ...result, converged: false, reason: "the search stalled where the log-likelihood still rises, by less than double precision can show" };
   }
   return { ...result, converged: true };
 }
