@@ -65,8 +65,9 @@ export default defineConfig({
           name: "integration",
           include: INTEGRATION,
           exclude: [...EXCLUDED, ...SLOW],
-          // The seeds database is built once per run, in the run's temporary folder.
-          globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
+          // The seeds database is built and the repository checked once per run, in the run's
+          // temporary folder; the CLI is bundled once for the tests that start it as a process.
+          globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/cli-bundle-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
           // A beforeAll may wait for that build: on a busy machine it takes more than a minute.
           hookTimeout: 300_000,
           // As for the unit files: one import of the framework, the engines and the harnesses'
