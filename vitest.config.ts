@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { longestFirstSequencer } from "./tests/helpers/longest-first-sequencer.js";
 
 /**
  * Test files that build on DuckDB, run the CLI or the stock Dataform CLI, or read generated
@@ -24,6 +25,30 @@ const INTEGRATION = [
   "tests/check/check-project.test.ts",
   "tests/tools/generator/generate-landing.test.ts",
   "tests/runner/build-state.test.ts",
+  "tests/runner/model-fits.test.ts",
+];
+
+/**
+ * The longest files of `npm test` (a quiet 2-core machine, longest first): they start first in
+ * their project, so none of them starts last and keeps one core busy after the other is done
+ * (see tests/helpers/longest-first-sequencer.ts). Measure again when a file grows long.
+ */
+const START_FIRST = [
+  "tests/staging/incremental.test.ts",
+  "tests/browser/pages.e2e.test.ts",
+  "tests/identity/components.test.ts",
+  "tests/loader/fast-load.test.ts",
+  "tests/cli/cli.e2e.test.ts",
+  "tests/marts/predictive-generated.test.ts",
+  "tests/loader/atomic-load.test.ts",
+  "tests/diff/diff.integration.test.ts",
+  "tests/staging/as-of.test.ts",
+  "tests/cli/query-concurrency.e2e.test.ts",
+  "tests/check/check-project.test.ts",
+  "tests/runner/model-fits.test.ts",
+  "tests/loader/stagers.test.ts",
+  "tests/loader/index.test.ts",
+  "tests/compile/graph-cache.test.ts",
 ];
 
 /**
@@ -44,6 +69,7 @@ export default defineConfig({
     // The tests wait on DuckDB and subprocesses often enough that one worker per core pays.
     maxWorkers: 2,
     reporters: ["default", "./tests/helpers/closing-line-reporter.ts"],
+    sequence: { sequencer: longestFirstSequencer(START_FIRST) },
     projects: [
       {
         extends: true,
@@ -65,8 +91,9 @@ export default defineConfig({
           name: "integration",
           include: INTEGRATION,
           exclude: [...EXCLUDED, ...SLOW],
-          // The seeds database is built once per run, in the run's temporary folder.
-          globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
+          // The seeds database is built and the repository checked once per run, in the run's
+          // temporary folder; the CLI is bundled once for the tests that start it as a process.
+          globalSetup: ["./tests/helpers/temporary-folder-setup.ts", "./tests/helpers/cli-bundle-setup.ts", "./tests/helpers/seeds-database-setup.ts"],
           // A beforeAll may wait for that build: on a busy machine it takes more than a minute.
           hookTimeout: 300_000,
           // As for the unit files: one import of the framework, the engines and the harnesses'

@@ -2,9 +2,19 @@
 // per lazily loaded command), so `c360` starts without tsx and loads few files. Plain Node (no
 // tsx): npm runs it as the root package's `prepare`, on `npm install` and `npm ci`.
 // Packages with native code, data files or heavy start-up stay external and load on demand.
+// `node scripts/build-cli.mjs --out <folder>` builds into <folder>/cli/ instead of dist/cli/ (the
+// tests bundle the source under test once per run); <folder> must be inside the repository, so
+// the external packages resolve from its node_modules.
 import { createHash } from "node:crypto";
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+
+const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outArgument = process.argv.indexOf("--out");
+const OUT = outArgument > 0 ? path.resolve(process.argv[outArgument + 1]) : path.join(REPOSITORY, "dist");
+const CLI_OUT = path.join(OUT, "cli");
 
 const EXTERNAL = [
   "@dataform/core",
@@ -38,7 +48,7 @@ const lazyStringWidth = {
       return { path: real.path, namespace: "lazy-string-width" };
     });
     pluginBuild.onLoad({ filter: /.*/, namespace: "lazy-string-width" }, (args) => ({
-      resolveDir: process.cwd(),
+      resolveDir: REPOSITORY,
       contents: `let real;
 export default function stringWidth(input, options) {
   if (typeof input === "string" && /^[\\x20-\\x7E]*$/.test(input)) return input.length;
@@ -50,10 +60,11 @@ export default function stringWidth(input, options) {
   },
 };
 
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+rmSync(OUT, { recursive: true, force: true });
 await build({
+  absWorkingDir: REPOSITORY,
   entryPoints: ["src/cli/bin.ts"],
-  outdir: "dist/cli",
+  outdir: CLI_OUT,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -67,12 +78,11 @@ await build({
   logLevel: "warning",
 });
 // Executable, for running dist/cli/bin.js directly (npm's bin link makes its own).
-chmodSync(new URL("../dist/cli/bin.js", import.meta.url), 0o755);
+chmodSync(path.join(CLI_OUT, "bin.js"), 0o755);
 // The identity of this build (src/compile/code-identity.ts): what one build stored on disk
 // (a compiled graph) is reused by that build only.
-const outputs = new URL("../dist/cli/", import.meta.url);
 const buildHash = createHash("sha256");
-for (const file of readdirSync(outputs).filter((name) => name.endsWith(".js")).sort()) {
-  buildHash.update(file).update("\0").update(readFileSync(new URL(file, outputs))).update("\0");
+for (const file of readdirSync(CLI_OUT).filter((name) => name.endsWith(".js")).sort()) {
+  buildHash.update(file).update("\0").update(readFileSync(path.join(CLI_OUT, file))).update("\0");
 }
-writeFileSync(new URL("build-id.json", outputs), JSON.stringify({ id: buildHash.digest("hex") }) + "\n");
+writeFileSync(path.join(CLI_OUT, "build-id.json"), JSON.stringify({ id: buildHash.digest("hex") }) + "\n");

@@ -7,13 +7,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { analyzeBigQueryStatement, checkProject, closeSharedBigQueryAnalyzer, sharedBigQueryAnalyzer } from "../../src/check/index.js";
+import { analyzeBigQueryStatement, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
 import type { ColumnTypes } from "../../src/check/catalog.js";
 import { histogramQueries } from "../../src/dashboard/panels.js";
 import { resolveReferences } from "../../src/dashboard/references.js";
 import { type DashboardItem, readDashboardSpec } from "../../src/dashboard/spec.js";
 import { quoteTableName } from "../../src/engines/bigquery/statements.js";
 import { compiledProject, REPO_ROOT } from "../helpers/project.js";
+import { repositoryCheckReport } from "../helpers/repository-check.js";
 
 const PROJECT = "c360-project";
 
@@ -21,7 +22,8 @@ afterAll(() => closeSharedBigQueryAnalyzer());
 
 describe("the project's dashboard on BigQuery", () => {
   it("has queries ZetaSQL accepts against the built tables' schemas, returning the declared columns", async () => {
-    const report = await checkProject({ projectDir: REPO_ROOT, analyzer: await sharedBigQueryAnalyzer() });
+    // The output schemas of the run's one check of the repository.
+    const report = await repositoryCheckReport();
     expect(report.errors).toEqual([]);
     const tables: Record<string, ColumnTypes> = Object.fromEntries(Object.entries(report.schemas).map(([name, columns]) => [`${PROJECT}.${name}`, columns]));
     const project = compiledProject(REPO_ROOT, { dialect: "bigquery" });

@@ -182,7 +182,7 @@ describe("c360 diff on two DuckDB files", () => {
     const file = await database();
     const other = await database();
     // Another process, as a build would be: DuckDB's file lock is per process.
-    const holder = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "tests/diff/helpers/hold-database.ts"), other], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    const holder = spawn(process.execPath, [path.join(REPO_ROOT, "tests/diff/helpers/hold-database.mjs"), other], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "inherit"] });
     await new Promise<void>((resolve, reject) => {
       holder.stdout.once("data", () => resolve());
       holder.once("exit", (code) => reject(new Error(`the holding process exited with ${code}`)));

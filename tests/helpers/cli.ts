@@ -1,13 +1,16 @@
 /**
  * Runs the c360 CLI for end-to-end tests, two ways:
- * - runCli: in a subprocess, as a user runs the bin (about 1 s of node and tsx start-up each).
- *   Keep it for what only a process shows: the bin itself, its exit status, signals.
+ * - runCli: in a subprocess, as a user runs the bin: the run's bundle of the source under test
+ *   (tests/helpers/cli-bundle-setup.ts, bundled as dist/ is), or, outside the integration
+ *   project, scripts/c360.ts with tsx (about 1 s of start-up each). Keep it for what only a
+ *   process shows: the bin itself, its exit status, signals.
  * - runCliInProcess: main(argv) in the test's own process, with stdout and stderr captured and
  *   the exit code main returns; the same parsing, commands and output, without the start-up.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { format } from "node:util";
+import { inject } from "vitest";
 import { REPO_ROOT } from "./project.js";
 
 export interface CliResult {
@@ -17,8 +20,10 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { timeoutMs?: number } = {}): CliResult {
+  const bundle = inject("cliBin");
   // `--import tsx` resolves tsx from the working directory, so the CLI runs from the repository.
-  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "scripts/c360.ts"), ...args], {
+  const bin = bundle ? [bundle] : ["--import", "tsx", path.join(REPO_ROOT, "scripts/c360.ts")];
+  const result = spawnSync(process.execPath, [...bin, ...args], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: options.timeoutMs ?? 120_000,

@@ -36,9 +36,10 @@ export function copyProject(source: string, prefix = "c360-test-"): string {
     recursive: true,
     filter: (file) => {
       const relative = path.relative(source, file) ? `/${path.relative(source, file)}` : "";
-      // The repository's dist/ (the bundled CLI, 18 MB) is build output like target/, and
-      // .cache/ holds the benchmark's generated landing folders (gigabytes at 1 M persons).
-      return !/[/\\](node_modules|target|\.git)([/\\]|$)/.test(relative) && !/^[/\\](dist|\.cache)([/\\]|$)/.test(relative);
+      // The repository's dist/ (the bundled CLI, 18 MB) is build output like target/, as is a
+      // test run's own bundle (.test-cli-*, tests/helpers/cli-bundle-setup.ts), and .cache/
+      // holds the benchmark's generated landing folders (gigabytes at 1 M persons).
+      return !/[/\\](node_modules|target|\.git)([/\\]|$)/.test(relative) && !/^[/\\](dist|\.cache|\.test-cli-[^/\\]*)([/\\]|$)/.test(relative);
     },
   });
   return destination;

@@ -23,8 +23,8 @@ declare module "vitest" {
   }
 }
 
-export const readyMarker = (databaseFile: string) => `${databaseFile}.ready`;
-export const failedMarker = (databaseFile: string) => `${databaseFile}.failed`;
+export const readyMarker = (file: string) => `${file}.ready`;
+export const failedMarker = (file: string) => `${file}.failed`;
 
 /** The run's seeds database (the whole DAG over the fixture), as an engine on an in-memory copy. */
 export function openSeedsDatabase(): Promise<DuckDbEngine> {
@@ -35,7 +35,7 @@ export function openSeedsDatabase(): Promise<DuckDbEngine> {
 export async function openSharedDatabase(name: SharedDatabase): Promise<DuckDbEngine> {
   const databaseFile = inject("sharedDatabases")?.[name];
   if (!databaseFile) throw new Error(`no shared ${name} database: this test file must run in the integration project (see vitest.config.ts)`);
-  await waitUntilBuilt(name, databaseFile);
+  await waitUntilBuilt(`${name} database`, databaseFile);
   const engine = await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 });
   try {
     await engine.execute(`attach '${databaseFile.replaceAll("'", "''")}' as shared (read_only)`);
@@ -48,12 +48,15 @@ export async function openSharedDatabase(name: SharedDatabase): Promise<DuckDbEn
   }
 }
 
-/** The builds run in the background while other tests run; each one's result is a marker file. */
-async function waitUntilBuilt(name: SharedDatabase, databaseFile: string): Promise<void> {
+/**
+ * The global setup's builds run in the background while other tests run; each one's result is
+ * a marker file beside what it builds. Waits for it; throws the build's error if it failed.
+ */
+export async function waitUntilBuilt(what: string, file: string): Promise<void> {
   for (;;) {
-    if (fs.existsSync(readyMarker(databaseFile))) return;
-    if (fs.existsSync(failedMarker(databaseFile))) {
-      throw new Error(`the shared ${name} database could not be built:\n${fs.readFileSync(failedMarker(databaseFile), "utf8")}`);
+    if (fs.existsSync(readyMarker(file))) return;
+    if (fs.existsSync(failedMarker(file))) {
+      throw new Error(`the shared ${what} could not be built:\n${fs.readFileSync(failedMarker(file), "utf8")}`);
     }
     await sleep(50);
   }

@@ -7,17 +7,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkProject, type CheckReport } from "../../src/check/index.js";
+import type { CheckReport } from "../../src/check/index.js";
 import type { CompiledTable } from "../../src/compile/graph-types.js";
 import { compileProject } from "../../src/compile/index.js";
 import { REPO_ROOT } from "../helpers/project.js";
+import { repositoryCheckReport } from "../helpers/repository-check.js";
 import { GOLD_TABLES, GOLD_VARS, GoldBuild } from "./gold-harness.js";
 
 let gold: GoldBuild;
 let bigQueryCheck: CheckReport;
 beforeAll(async () => {
   gold = await GoldBuild.ofSeeds();
-  bigQueryCheck = await checkProject({ projectDir: REPO_ROOT, vars: { as_of_date: GOLD_VARS.as_of_date } });
+  // The run's check of the repository, with its own vars (as_of_date does not change a type).
+  bigQueryCheck = await repositoryCheckReport();
 });
 afterAll(() => gold?.close());
 

@@ -8,7 +8,7 @@ import { loadProject } from "../../src/config/project.js";
 import { UsageError } from "../../src/errors.js";
 import { formatValue, projectSummary, renderResult, resolveRefs } from "../../src/reporting/project-summary.js";
 import { EXAMPLE_PROJECT, REPO_ROOT, compiledProject } from "../helpers/project.js";
-import { FIXTURE_LANDING, GoldBuild } from "../marts/gold-harness.js";
+import { GoldBuild } from "../marts/gold-harness.js";
 
 describe("summary lines", () => {
   it("print one value, value-name pairs, pairs of two columns, or aligned rows", () => {
@@ -48,7 +48,8 @@ describe("summary lines", () => {
 describe("this project's summary (c360.json)", () => {
   let gold: GoldBuild;
   beforeAll(async () => {
-    gold = await GoldBuild.build(FIXTURE_LANDING);
+    // The run's seeds database: the fixture landing folder built, as GoldBuild.build(FIXTURE_LANDING).
+    gold = await GoldBuild.ofSeeds();
   });
   afterAll(() => gold?.close());
 

@@ -7,8 +7,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkProject, closeSharedBigQueryAnalyzer, formatCheckReport, sharedBigQueryAnalyzer } from "../../src/check/index.js";
+import { formatCheckReport } from "../../src/check/index.js";
 import { REPO_ROOT } from "../helpers/project.js";
+import { repositoryCheckReport } from "../helpers/repository-check.js";
 import { SilverBuild } from "./silver-harness.js";
 
 const SILVER_SCHEMAS: Record<string, string> = { c360_staging: "staging", c360_identity: "identity" };
@@ -19,7 +20,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await build.close();
-  await closeSharedBigQueryAnalyzer();
 });
 
 describe("documentation", () => {
@@ -75,9 +75,18 @@ describe("definitions/assertions.js", () => {
 
 describe("BigQuery", () => {
   it("every staging and identity statement passes the ZetaSQL analyzer", async () => {
-    const report = await checkProject({ projectDir: build.projectDir, vars: { as_of_date: "2024-06-30", max_accounts_per_identifier: "3", identity_max_iterations: "12" }, analyzer: await sharedBigQueryAnalyzer() });
+    // The run's one check of the repository (its vars are the silver builds' vars), read for the
+    // silver layers' files only: gold work in progress cannot fail this test.
+    const repository = await repositoryCheckReport();
+    const silverFile = (file: string) => /^(definitions\/(sources|staging|identity)|assertions\/(staging|identity))\//.test(file);
+    const report = { ...repository, errors: repository.errors.filter((problem) => silverFile(problem.fileName)), warnings: [], skipped: repository.skipped.filter((skipped) => silverFile(skipped.fileName)) };
     expect(report.errors, formatCheckReport(report)).toEqual([]);
     expect(report.skipped, formatCheckReport(report)).toEqual([]);
+    // Every silver model was analyzed: each has its output schema in the report.
+    const silverModels = (build.compile().graph.tables ?? []).filter((table) => table.target.schema in SILVER_SCHEMAS || table.target.name === "customer_identity_map");
+    expect(silverModels.length).toBeGreaterThan(30);
+    const analyzed = Object.keys(report.schemas);
+    for (const { target } of silverModels) expect(analyzed.some((name) => name.endsWith(`${target.schema}.${target.name}`)), `${target.schema}.${target.name}`).toBe(true);
     // Exact money and UTC instants on BigQuery too.
     const orders = Object.entries(report.schemas).find(([name]) => name.endsWith("c360_staging.stg_shop__orders"))?.[1];
     expect(orders).toMatchObject({ order_ts: "TIMESTAMP", order_date: "DATE", total: "NUMERIC", fx_rate_to_usd: "NUMERIC", total_usd: "NUMERIC", customer_email_is_valid: "BOOL" });
