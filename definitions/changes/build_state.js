@@ -69,7 +69,7 @@ for (const [name, state] of Object.entries(STATE_TABLES)) {
     .schema(SCHEMA)
     .tags(TAGS)
     .hasOutput(true)
-    .description(`${state.description} Created empty when absent; replaced by save_build_state.`)
+    .description(`${state.description} Created empty when absent; brought up to date by save_build_state (the identity map by applying identity_map_changes, the others rewritten).`)
     .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
     .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), state.types));
 }
