@@ -10,8 +10,15 @@
  *   - build_state_as_of: the as_of_date of that build.
  * The save runs after its readers, so a build that fails before it leaves the older state: the
  * next build then recomputes a superset of what changed, and recomputing a row is idempotent.
- * Each statement of the save is safe on its own for the same reason (an emptied state table
- * only marks more rows as changed), so the save needs no transaction.
+ * Each statement of the save is safe on its own for the same reason (an emptied state table,
+ * or one missing some identifiers, only marks more rows as changed), so the save needs no
+ * transaction.
+ *
+ * The identity map is saved by applying this build's diff (identity_map_changes, computed
+ * against this very state and the map the gold tables read) rather than rewritten whole: the
+ * rows of the identifiers in the diff go, and those identifiers' current rows come in. Every
+ * other identifier's row is the same in both, so the state equals the map afterwards, and a
+ * build writes as many rows as identifiers changed instead of every identifier.
  */
 const SCHEMA = "c360_changes";
 // Also "marts": selecting the gold tables by tag (--select tag:marts) must bring what they read.
@@ -26,7 +33,13 @@ const STATE_TABLES = {
       customer_key: "Its customer_key at the last saved build.",
     },
     types: { source_system: "string", source_id: "string", customer_key: "string" },
-    save: (ctx) => `select source_system, source_id, customer_key from ${ctx.ref("customer_identity_map")}`,
+    save: (ctx, self) => [
+      `delete from ${self} as saved where exists (select 1 from ${ctx.ref("identity_map_changes")} as changes where changes.source_system = saved.source_system and changes.source_id = saved.source_id)`,
+      `insert into ${self} (source_system, source_id, customer_key)
+select identity_map.source_system, identity_map.source_id, identity_map.customer_key
+from ${ctx.ref("customer_identity_map")} as identity_map
+inner join ${ctx.ref("identity_map_changes")} as changes on changes.source_system = identity_map.source_system and changes.source_id = identity_map.source_id`,
+    ],
   },
   build_state_parts: {
     description: "The landing parts whose records the incremental gold tables have taken in: every _source_file of the staging tables they read, at the last saved build.",
@@ -56,7 +69,7 @@ for (const [name, state] of Object.entries(STATE_TABLES)) {
     .schema(SCHEMA)
     .tags(TAGS)
     .hasOutput(true)
-    .description(`${state.description} Created empty when absent; replaced by save_build_state.`)
+    .description(`${state.description} Created empty when absent; brought up to date by save_build_state (the identity map by applying identity_map_changes, the others rewritten).`)
     .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
     .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), state.types));
 }
@@ -72,10 +85,12 @@ operate("save_build_state")
   )
   .dependencies(READERS)
   .queries((ctx) =>
-    Object.entries(STATE_TABLES).flatMap(([name, state]) => [
-      `delete from ${ctx.ref(name)} where true`,
-      `insert into ${ctx.ref(name)} (${Object.keys(state.types).join(", ")})\n${state.save(ctx)}`,
-    ]),
+    Object.entries(STATE_TABLES).flatMap(([name, state]) => {
+      const saved = state.save(ctx, ctx.ref(name));
+      // A list of statements saves by itself; a query replaces the table's rows.
+      if (Array.isArray(saved)) return saved;
+      return [`delete from ${ctx.ref(name)} where true`, `insert into ${ctx.ref(name)} (${Object.keys(state.types).join(", ")})\n${saved}`];
+    }),
   );
 
 module.exports = { STATE_TABLES: Object.keys(STATE_TABLES), READERS };

@@ -119,6 +119,11 @@ export interface MergeFilters {
 
 export interface MergeOptions extends StatementOptions {
   filters?: MergeFilters;
+  /**
+   * The target's columns, when the caller has just described it (and nothing changed it
+   * since): the engine then does not describe it again.
+   */
+  targetColumns?: ColumnInfo[];
 }
 
 /** What Dataform documents on a table or view: set after the action builds it. */

@@ -18,9 +18,14 @@
  * the loader does not track (its changes cannot be seen). A table changed behind c360's back,
  * or read without ref(), is not seen either: that is why the flag is opt-in.
  *
- * Once the state table exists every run keeps it true, with or without the flag: an action
- * loses its row before it executes and gets its new version after it succeeded, so an
- * interrupted run leaves no version for a table it may have changed.
+ * Once the state table exists every run keeps it true, with or without the flag: before the
+ * first action runs, every planned action that writes a table loses its row (one statement),
+ * and when the run ends the versions they have then are written back (one more): the new one
+ * of each action that succeeded, the recorded one of each that did not run (skipped as
+ * unchanged, or after a failure upstream), none for one that failed. A run killed half-way
+ * leaves no version for any table it planned to write, which it may have changed: the next run
+ * builds them again. Two statements a run, instead of a delete and an insert around every
+ * action (each a commit of its own on DuckDB, a DML job on BigQuery).
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { Engine, LoadColumn, TableRef } from "../engines/engine.js";
@@ -45,18 +50,21 @@ export type SkipDecision = { skip: true; version: string } | { skip: false; vers
 export class BuildState {
   /** Versions of this run: recorded ones, replaced as actions run. */
   private readonly versions: Map<string, string>;
-  /** State writes one at a time: concurrent actions would otherwise race on one small table. */
-  private writes: Promise<unknown> = Promise.resolve();
+  /** When each version was built: recorded ones, replaced as actions run. */
+  private readonly builtAt: Map<string, string>;
+  /** The actions whose rows begin() took out of the state table, to be written back by finish(). */
+  private readonly taken = new Set<string>();
 
   private constructor(
     private readonly engine: Engine,
     private readonly actions: Map<string, Action>,
-    recorded: Map<string, string>,
+    recorded: Map<string, { version: string; builtAt: string }>,
     private readonly bronzeVersions: Map<string, string>,
     private readonly existingTables: Set<string>,
     readonly skipUnchanged: boolean,
   ) {
-    this.versions = new Map(recorded);
+    this.versions = new Map([...recorded].map(([name, row]) => [name, row.version]));
+    this.builtAt = new Map([...recorded].map(([name, row]) => [name, row.builtAt]));
   }
 
   /** The state of the warehouse; undefined when there is none to keep (no state table, no flag). */
@@ -68,8 +76,8 @@ export class BuildState {
       await engine.ensureSchema(STATE_TABLE.schema);
       await engine.load({ target: STATE_TABLE, columns: STATE_COLUMNS, rows: [], mode: "replace" });
     }
-    const rows = await engine.query(`select action, version from ${engine.quoteTable(STATE_TABLE)}`, { actionName: "read build state" });
-    const recorded = new Map(rows.map((row) => [String(row.action), String(row.version)]));
+    const rows = await engine.query(`select action, version, built_at from ${engine.quoteTable(STATE_TABLE)}`, { actionName: "read build state" });
+    const recorded = new Map(rows.map((row) => [String(row.action), { version: String(row.version), builtAt: String(row.built_at) }]));
     const existingTables = new Set((await engine.listTables()).map(actionName));
     return new BuildState(engine, actions, recorded, await bronzeTableVersions(engine, options.bronzeTables ?? []), existingTables, options.skipUnchanged);
   }
@@ -91,12 +99,24 @@ export class BuildState {
     return skippable ? { skip: true, version } : { skip: false, version };
   }
 
+  /**
+   * Before any of the planned actions runs: the rows of those that write a table leave the
+   * state table, so that a run killed half-way leaves no version for a table it may have
+   * changed. finish() writes back the versions they have at the end.
+   */
+  async begin(planned: Action[]): Promise<void> {
+    const names = planned.filter(writesTable).map((action) => action.name);
+    for (const name of names) this.taken.add(name);
+    const recorded = names.filter((name) => this.versions.has(name));
+    if (recorded.length === 0) return;
+    const list = recorded.map((name) => sqlText(this.engine, name)).join(", ");
+    await this.engine.execute(`delete from ${this.engine.quoteTable(STATE_TABLE)} where action in (${list})`, { actionName: "update build state" });
+  }
+
   /** Before the action changes its table: its recorded version no longer vouches for it. Returns that version. */
-  async forget(action: Action): Promise<string | undefined> {
+  forget(action: Action): string | undefined {
     const previous = this.versions.get(action.name);
-    if (previous === undefined) return undefined;
     this.versions.delete(action.name);
-    await this.write(`delete from ${this.engine.quoteTable(STATE_TABLE)} where action = ${sqlText(this.engine, action.name)}`);
     return previous;
   }
 
@@ -106,9 +126,8 @@ export class BuildState {
    * (an untracked input, a changed incremental, an operation's output): a new value, which no
    * later fingerprint matches.
    */
-  async remember(action: Action, outcome: ActionOutcome, known: { fingerprint?: string; previousVersion?: string }): Promise<void> {
-    const writesTable = action.kind === "table" || action.kind === "view" || action.kind === "incremental" || (action.kind === "operation" && action.compiled.hasOutput);
-    if (!writesTable) return;
+  remember(action: Action, outcome: ActionOutcome, known: { fingerprint?: string; previousVersion?: string }): void {
+    if (!writesTable(action)) return;
     const keptItsContent =
       action.kind === "incremental" &&
       outcome.merged === true &&
@@ -116,9 +135,21 @@ export class BuildState {
       noStatements(action.compiled.incrementalPreOps, action.compiled.incrementalPostOps);
     const version = (keptItsContent ? known.previousVersion : known.fingerprint) ?? `run:${randomUUID()}`;
     this.versions.set(action.name, version);
+    this.builtAt.set(action.name, new Date().toISOString());
     this.existingTables.add(action.name);
-    const row = [action.name, version, new Date().toISOString()].map((value) => sqlText(this.engine, value));
-    await this.write(`insert into ${this.engine.quoteTable(STATE_TABLE)} (action, version, built_at) values (${row.join(", ")})`);
+  }
+
+  /**
+   * When the run ends, however it ends: the versions of the actions begin() took out, as they
+   * are now (one statement, so all of them or none).
+   */
+  async finish(): Promise<void> {
+    const rows = [...this.taken]
+      .filter((name) => this.versions.has(name))
+      .map((name) => `(${[name, this.versions.get(name)!, this.builtAt.get(name) ?? new Date().toISOString()].map((value) => sqlText(this.engine, value)).join(", ")})`);
+    this.taken.clear();
+    if (rows.length === 0) return;
+    await this.engine.execute(`insert into ${this.engine.quoteTable(STATE_TABLE)} (action, version, built_at) values ${rows.join(",\n")}`, { actionName: "update build state" });
   }
 
   /** A hash of the table's definition and its inputs' versions; undefined when an input has none (untracked). */
@@ -139,16 +170,15 @@ export class BuildState {
     return this.versions.get(name);
   }
 
-  private write(sql: string): Promise<unknown> {
-    const next = this.writes.then(() => this.engine.execute(sql, { actionName: "update build state" }));
-    // The chain goes on after a failure; the failure itself reaches the caller.
-    this.writes = next.catch(() => undefined);
-    return next;
-  }
+}
+
+/** Whether the action writes a table whose version is kept. */
+function writesTable(action: Action): boolean {
+  return action.kind === "table" || action.kind === "view" || action.kind === "incremental" || (action.kind === "operation" && action.compiled.hasOutput === true);
 }
 
 /** True when none of the lists holds a statement (Dataform leaves blank ones; the runner skips them too). */
-function noStatements(...lists: (string[] | undefined)[]): boolean {
+export function noStatements(...lists: (string[] | undefined)[]): boolean {
   return lists.every((statements) => (statements ?? []).every((statement) => !statement.trim()));
 }
 

@@ -7,6 +7,7 @@ import { type Engine, runAtomically, type StatementResult, type TableMetadata } 
 import { ExecutionError } from "../errors.js";
 import type { CompiledTable } from "../compile/graph-types.js";
 import type { Action } from "../graph/actions.js";
+import { noStatements } from "./build-state.js";
 import { type JitSettings, resolveJitAction } from "./jit-action.js";
 import { executeUnitTest } from "./unit-tests.js";
 
@@ -77,8 +78,8 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
     }
     case "incremental": {
       await engine.ensureSchema(action.target.schema, action.target.database);
-      const exists = (await engine.describeTable(action.target)) !== undefined;
-      const rebuild = !exists || (options.fullRefresh && !action.compiled.protected);
+      const targetColumns = await engine.describeTable(action.target);
+      const rebuild = targetColumns === undefined || (options.fullRefresh && !action.compiled.protected);
       if (rebuild) {
         await runAll(action.compiled.preOps);
         const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
@@ -93,7 +94,12 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
         const { updatePartitionFilter, incrementalPredicates } = action.compiled.bigquery ?? {};
         const result = await timed(
           uniqueKey.length > 0
-            ? engine.mergeInto(action.target, query, uniqueKey, { ...statementOptions, filters: { updatePartitionFilter, incrementalPredicates } })
+            ? engine.mergeInto(action.target, query, uniqueKey, {
+                ...statementOptions,
+                filters: { updatePartitionFilter, incrementalPredicates },
+                // Described just above, unless a pre-operation may have changed its columns since.
+                targetColumns: noStatements(action.compiled.incrementalPreOps) ? targetColumns : undefined,
+              })
             : engine.insertInto(action.target, query, statementOptions),
         );
         await runAll(action.compiled.incrementalPostOps);

@@ -58,9 +58,9 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
     if (!buildState) return executeAndComplete(node.action);
     const decision = buildState.decide(node.action);
     if (decision.skip) return { engineSeconds: 0, unchanged: true };
-    const previousVersion = await buildState.forget(node.action);
+    const previousVersion = buildState.forget(node.action);
     const outcome = await executeAndComplete(node.action);
-    await buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
+    buildState.remember(node.action, outcome, { fingerprint: decision.version, previousVersion });
     return outcome;
   };
 
@@ -112,36 +112,46 @@ export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlan
     running.set(action.name, task);
   };
 
-  while (pending.size > 0 || running.size > 0) {
-    for (const node of [...pending.values()]) {
-      if (running.size >= options.threads) break;
-      const unfinished = node.waitsFor.some((wait) => !results.has(wait));
-      const blocker = node.waitsFor.map((wait) => results.get(wait)).find((result) => result && result.status !== "success");
-      if (blocker || stopScheduling) {
+  const drain = async (): Promise<void> => {
+    while (pending.size > 0 || running.size > 0) {
+      for (const node of [...pending.values()]) {
+        if (running.size >= options.threads) break;
+        const unfinished = node.waitsFor.some((wait) => !results.has(wait));
+        const blocker = node.waitsFor.map((wait) => results.get(wait)).find((result) => result && result.status !== "success");
+        if (blocker || stopScheduling) {
+          pending.delete(node.action.name);
+          record({
+            name: node.action.name,
+            kind: node.action.kind,
+            fileName: node.action.fileName,
+            status: "skipped",
+            seconds: 0,
+            engineSeconds: 0,
+            skippedBecause: blocker ? (blocker.skippedBecause ?? blocker.name) : "--fail-fast: an earlier action failed",
+          });
+          continue;
+        }
+        if (unfinished) continue;
         pending.delete(node.action.name);
-        record({
-          name: node.action.name,
-          kind: node.action.kind,
-          fileName: node.action.fileName,
-          status: "skipped",
-          seconds: 0,
-          engineSeconds: 0,
-          skippedBecause: blocker ? (blocker.skippedBecause ?? blocker.name) : "--fail-fast: an earlier action failed",
-        });
-        continue;
+        if (node.action.kind === "notebook") {
+          record({ ...notRunResult(node), warnings: [NOTEBOOK_NOT_RUN] });
+          continue;
+        }
+        start(node);
       }
-      if (unfinished) continue;
-      pending.delete(node.action.name);
-      if (node.action.kind === "notebook") {
-        record({ ...notRunResult(node), warnings: [NOTEBOOK_NOT_RUN] });
-        continue;
+      if (running.size > 0) await Promise.race(running.values());
+      else if (pending.size > 0 && ![...pending.values()].some((node) => node.waitsFor.every((wait) => results.has(wait)))) {
+        throw new Error(`Plan cannot progress: ${[...pending.keys()].join(", ")} wait for actions that are not planned`);
       }
-      start(node);
     }
-    if (running.size > 0) await Promise.race(running.values());
-    else if (pending.size > 0 && ![...pending.values()].some((node) => node.waitsFor.every((wait) => results.has(wait)))) {
-      throw new Error(`Plan cannot progress: ${[...pending.keys()].join(", ")} wait for actions that are not planned`);
-    }
+  };
+
+  // The state table loses the planned actions' rows before any runs, and gets their versions back at the end, however it ends.
+  await buildState?.begin(plan.map((node) => node.action));
+  try {
+    await drain();
+  } finally {
+    await buildState?.finish();
   }
   return plan.map((node) => results.get(node.action.name)!);
 }

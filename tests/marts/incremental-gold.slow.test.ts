@@ -69,6 +69,20 @@ async function expectEqualsFullRefresh(incremental: GoldBuild, landing: string, 
   }
   await full.close();
   openBuilds = openBuilds.filter((build) => build !== full);
+  // The state saved for the next build is the map the gold tables took in (save_build_state applies identity_map_changes).
+  const saved = await incremental.query("select source_system, source_id, customer_key from c360_changes.build_state_identity_map order by all");
+  expect(saved).toEqual(await incremental.query("select source_system, source_id, customer_key from c360.customer_identity_map order by all"));
+}
+
+/** The customer an identifier resolves to now. */
+async function customerOf(build: GoldBuild, sourceSystem: string, sourceId: string): Promise<string> {
+  const rows = await build.query(`select customer_key from c360.customer_identity_map where source_system = '${sourceSystem}' and source_id = '${sourceId}'`);
+  expect(rows, `${sourceSystem}:${sourceId}`).toHaveLength(1);
+  return String(rows[0].customer_key);
+}
+
+async function affectedCustomers(build: GoldBuild): Promise<string[]> {
+  return (await build.query("select customer_key from c360_changes.affected_customers")).map((row) => String(row.customer_key));
 }
 
 function writeFiles(folder: string, files: Record<string, string>): void {
@@ -173,9 +187,27 @@ describe("incremental gold equals a full refresh", () => {
       ]),
       "support/tickets-2024-07-02.json": ticketsJson([{ ticket_id: 2, requester_email: "ann@example.com", created_at: "2024-06-01T00:00:00Z" }]),
     });
+    const visitorA2Before = await customerOf(incremental, "web", "A2");
     await buildOnce(incremental, landing);
     expect(await count(incremental, "c360_changes.affected_orders")).toBeGreaterThan(0);
     expect(await incremental.query("select order_id from c360.customer_transactions order by order_id")).toEqual([{ order_id: "O1" }, { order_id: "O3" }, { order_id: "O4" }]);
+    // M4 signs the known visitor A2 in as S2: A2's activity (M2 too) moves from its own customer to S2's, and both are affected.
+    const visitorA2After = await customerOf(incremental, "web", "A2");
+    expect(visitorA2After).toBe(await customerOf(incremental, "shop", "S2"));
+    expect(visitorA2After).not.toBe(visitorA2Before);
+    expect(await affectedCustomers(incremental)).toEqual(expect.arrayContaining([visitorA2Before, visitorA2After]));
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Round 3b: an event signs A1, known as Ann's device (S1), in as S3 as well: a shared device links nothing, so A1's
+    // activity leaves Ann's customer for a customer of its own; both customers are affected.
+    const annBefore = await customerOf(incremental, "web", "A1");
+    expect(annBefore).toBe(await customerOf(incremental, "shop", "S1"));
+    writeFiles(landing, { "web/events-2024-07-06.ndjson": eventsNdjson([{ message_id: "M6", anonymous_id: "A1", user_id: "S3", timestamp: "2024-03-01T09:00:00Z" }]) });
+    await buildOnce(incremental, landing);
+    const sharedDevice = await customerOf(incremental, "web", "A1");
+    expect(sharedDevice).not.toBe(annBefore);
+    expect(await affectedCustomers(incremental)).toEqual(expect.arrayContaining([annBefore, sharedDevice]));
+    expect(await incremental.query("select customer_key from c360.customer_interactions where interaction_id in ('M1', 'M3', 'M6') group by all")).toEqual([{ customer_key: sharedDevice }]);
     await expectEqualsFullRefresh(incremental, landing);
 
     // Round 4: a EUR order dated before the first EUR rate waits in quarantine; a later rates

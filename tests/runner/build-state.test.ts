@@ -8,7 +8,7 @@ import type { ActionResult } from "../../src/runner/results.js";
 import { executeActions, RUN_KINDS } from "../../src/runner/session.js";
 import { compiledProject } from "../helpers/project.js";
 import { writeLanding } from "../loader/helpers.js";
-import { REFERENCE_LANDING as REFERENCE, STATE_BRONZE_TABLES, STATE_SOURCES, writeStateProject as writeProject } from "../helpers/state-project.js";
+import { REFERENCE_LANDING as REFERENCE, STATE_BRONZE_TABLES, STATE_PROJECT_DEFINITIONS, STATE_SOURCES, writeStateProject as writeProject } from "../helpers/state-project.js";
 
 /** Names of the actions the run did not rebuild. */
 function unchanged(results: ActionResult[]): string[] {
@@ -72,6 +72,23 @@ describe("--skip-unchanged", () => {
     fs.writeFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), original);
     expect(unchanged(await run())).not.toContain("marts.country_names");
     expect(await engine.query("select name from marts.country_names order by name")).toEqual([{ name: "United Kingdom" }, { name: "United States" }]);
+  });
+
+  it("after a failed action keeps no version for it, and the recorded one of what the failure kept from running", async () => {
+    await run();
+    const recorded = async () => new Map((await engine.query(`select action, version from ${engine.quoteTable(STATE_TABLE)}`)).map((row) => [String(row.action), String(row.version)]));
+    const before = await recorded();
+    // country_names fails, so country_count, country_list and stamped, which read it, do not run.
+    fs.writeFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), `config { type: "table" }
+select alpha2, no_such_column from \${ref("raw_reference", "countries")}`);
+    const results = await run();
+    expect(results.find((result) => result.name === "marts.country_names")?.status).toBe("failed");
+    const after = await recorded();
+    expect(after.has("marts.country_names")).toBe(false);
+    for (const name of ["marts.country_count", "marts.country_list", "marts.stamped"]) expect(after.get(name), name).toBe(before.get(name));
+    // Back to the SQL of the table it holds: its version is gone, so it is built again, and what reads it too.
+    fs.writeFileSync(path.join(projectDir, "definitions", "country_names.sqlx"), STATE_PROJECT_DEFINITIONS["country_names.sqlx"]);
+    expect(unchanged(await run())).not.toContain("marts.country_names");
   });
 
   it("keeps no state, and writes no table, in a warehouse that never used the flag", async () => {

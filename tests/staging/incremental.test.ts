@@ -134,6 +134,55 @@ describe("merges never let an older record win", () => {
     expect(await build.query("select count(*) as n from c360_staging.order_items_quarantine")).toEqual([{ n: 0 }]);
   });
 
+  it("takes the lines of an order that arrived in a build where stg_shop__order_items did not run, and a later line of an order holding one", async () => {
+    const landing = writeLanding({
+      ...referenceFiles(),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1" }]),
+      "shop/order_items.csv": itemsCsv([
+        { order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "1.00" },
+        { order_id: "O2", line_number: "1", sku: "B", quantity: "2", unit_price: "2.00" },
+        { order_id: "O3", line_number: "1", sku: "C", quantity: "3", unit_price: "3.00" },
+      ]),
+    });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run(STAGING_ONLY);
+    // O2 arrives; the build stops after int_shop__order_items_checked (as if stg_shop__order_items had failed):
+    // O2's line is accepted there, but not taken yet.
+    writeLanding({ "shop/orders-2024-07-01.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S2" }]) }, landing);
+    await build.load(landing);
+    await build.run({ select: ["+int_shop__order_items_checked"] });
+    expect(await build.query("select count(*) as n from c360_staging.int_shop__order_items_checked where quarantine_reason is null")).toEqual([{ n: 2 }]);
+    expect(await build.query("select order_id from c360_staging.stg_shop__order_items")).toEqual([{ order_id: "O1" }]);
+    // The next build brings O3, a second line of O2 and a second line of O1 (which holds one).
+    writeLanding(
+      {
+        "shop/orders-2024-08-01.csv": ordersCsv([{ order_id: "O3", shop_customer_id: "S3" }]),
+        "shop/order_items-2024-08-01.csv": itemsCsv([
+          { order_id: "O2", line_number: "2", sku: "B2", quantity: "1", unit_price: "5.00" },
+          { order_id: "O1", line_number: "2", sku: "A2", quantity: "1", unit_price: "4.00" },
+        ]),
+      },
+      landing,
+    );
+    await build.load(landing);
+    await build.run(STAGING_ONLY);
+    const lines = "select order_id, line_key, sku, _source_file from c360_staging.stg_shop__order_items order by order_id, line_key";
+    expect(await build.query(lines)).toEqual([
+      { order_id: "O1", line_key: "1", sku: "A", _source_file: "shop/order_items.csv" },
+      { order_id: "O1", line_key: "2", sku: "A2", _source_file: "shop/order_items-2024-08-01.csv" },
+      { order_id: "O2", line_key: "1", sku: "B", _source_file: "shop/order_items.csv" },
+      { order_id: "O2", line_key: "2", sku: "B2", _source_file: "shop/order_items-2024-08-01.csv" },
+      { order_id: "O3", line_key: "1", sku: "C", _source_file: "shop/order_items.csv" },
+    ]);
+    const full = await openBuild();
+    await full.load(landing);
+    await full.run({ ...STAGING_ONLY, fullRefresh: true });
+    for (const table of ["c360_staging.stg_shop__order_items", "c360_staging.int_shop__order_items_checked", "c360_staging.order_items_quarantine"]) {
+      expect({ table, rows: await build.query(`select * from ${table} order by all`) }).toEqual({ table, rows: await full.query(`select * from ${table} order by all`) });
+    }
+  });
+
   it("converts again when a closer exchange rate arrives after the order, and takes an order once an earlier rate arrives", async () => {
     const files = {
       ...referenceFiles("date,currency,rate_to_usd\n2024-03-01,EUR,1.10\n"),

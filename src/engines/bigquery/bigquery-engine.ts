@@ -134,7 +134,7 @@ export class BigQueryEngine implements Engine {
   }
 
   async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
-    const columns = await this.requireColumns(table, options);
+    const columns = options.targetColumns?.map((column) => column.name) ?? (await this.requireColumns(table, options));
     return this.execute(mergeStatement(this.quoteTable(table), query, uniqueKey, columns, options.filters).sql, options);
   }
 

@@ -29,6 +29,7 @@ import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
 import {
   commentStatements,
+  type CurrentComments,
   createTableAsStatement,
   createViewStatement,
   insertStatement,
@@ -210,12 +211,11 @@ export class DuckDbEngine implements Engine {
 
   async createTableAs(table: TableRef, query: string, _layout?: TableLayout, options: StatementOptions = {}): Promise<StatementResult> {
     // One statement in its own transaction: when the query fails the old table stays.
-    // DuckDB answers a CREATE TABLE AS with the rows it wrote (one "Count" value): no count(*) after it.
     const statement = createTableAsStatement(this.quoteTable(table), query);
     return this.pool.with(async (connection) => {
       const started = performance.now();
-      const written = await this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(this.rewriteReferences(statement)));
-      return { rowsAffected: Number(written.getRows()[0]?.[0] ?? 0), seconds: (performance.now() - started) / 1000 };
+      const rowsAffected = await this.createCounting(connection, statement, options);
+      return { rowsAffected, seconds: (performance.now() - started) / 1000 };
     });
   }
 
@@ -228,7 +228,7 @@ export class DuckDbEngine implements Engine {
   }
 
   async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
-    const columns = await this.describeTable(table);
+    const columns = options.targetColumns ?? (await this.describeTable(table));
     if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot merge into ${table.schema}.${table.name}: it does not exist`);
     const merge = mergeIntoStatement(this.quoteTable(table), MERGE_SOURCE, uniqueKey, columns.map((column) => column.name), options.filters);
     // The increment is computed first into a temporary table (the connection's own): DuckDB's
@@ -236,10 +236,10 @@ export class DuckDbEngine implements Engine {
     // rows on every build that brings nothing new. An empty increment stops there.
     return this.pool.pin(async (connection) => {
       const started = performance.now();
-      await this.run(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
+      const staged = await this.createCounting(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
       faultPoint("merge.staged");
       let rowsAffected = 0;
-      if ((await this.countRows(MERGE_SOURCE)) > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
+      if (staged > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
       faultPoint("merge.done");
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
@@ -257,9 +257,9 @@ export class DuckDbEngine implements Engine {
   async setMetadata(table: TableRef, metadata: TableMetadata, options: StatementOptions = {}): Promise<{ warning?: string }> {
     const described = await this.describeObject(table);
     if (!described) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
-    const { kind } = described;
+    const { kind, comments } = described;
     const columns = described.columns.map((column) => column.name);
-    const statements = commentStatements(this.quoteTable(table), kind, metadata, columns);
+    const statements = commentStatements(this.quoteTable(table), kind, metadata, columns, comments);
     // One script in one commit: a commit per COMMENT cost about 4 times as much (a wide
     // table's 50 column descriptions, 0.12 s against 0.03 s), and all are set or none. Inside
     // a transaction already (a pinned connection), they join it.
@@ -413,6 +413,12 @@ export class DuckDbEngine implements Engine {
     }
   }
 
+  /** A CREATE TABLE AS, answered with the rows it wrote (DuckDB returns them as one "Count" value): no count(*) after it. */
+  private async createCounting(connection: DuckDBConnection, statement: string, options: StatementOptions): Promise<number> {
+    const written = await this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(this.rewriteReferences(statement)));
+    return Number(written.getRows()[0]?.[0] ?? 0);
+  }
+
   private async run(connection: DuckDBConnection, sql: string, options: StatementOptions) {
     return this.guarded(options.actionName ?? "statement", () => connection.run(this.rewriteReferences(sql)));
   }
@@ -429,28 +435,29 @@ export class DuckDbEngine implements Engine {
    * asks several times (merge, descriptions), which on small builds was a third of the
    * statements' time.
    */
-  private async describeObject(table: TableRef): Promise<{ kind: "table" | "view"; columns: ColumnInfo[] } | undefined> {
+  private async describeObject(table: TableRef): Promise<{ kind: "table" | "view"; columns: ColumnInfo[]; comments: CurrentComments } | undefined> {
     const catalog = this.catalogOf(table.database);
     const condition = `database_name = ${catalog ? sqlString(catalog) : "current_database()"} and schema_name = ${sqlString(table.schema)}`;
     const rows = await this.query(
-      `select objects.kind, columns.column_name, columns.data_type
+      `select objects.kind, objects.comment as object_comment, columns.column_name, columns.data_type, columns.comment as column_comment
       from (
-        select table_oid as oid, 'table' as kind from duckdb_tables() where ${condition} and table_name = ${sqlString(table.name)}
+        select table_oid as oid, 'table' as kind, comment from duckdb_tables() where ${condition} and table_name = ${sqlString(table.name)}
         union all
-        select view_oid, 'view' from duckdb_views() where ${condition} and view_name = ${sqlString(table.name)}
+        select view_oid, 'view', comment from duckdb_views() where ${condition} and view_name = ${sqlString(table.name)}
       ) as objects
       left join duckdb_columns() as columns on columns.table_oid = objects.oid
       order by columns.column_index`,
     );
     if (rows.length === 0) return undefined;
-    const columns = rows.filter((row) => row.column_name !== null).map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
-    return { kind: String(rows[0].kind) === "view" ? "view" : "table", columns };
+    const described = rows.filter((row) => row.column_name !== null);
+    const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
+    const comments = {
+      description: rows[0].object_comment === null ? null : String(rows[0].object_comment),
+      columns: new Map(described.map((row) => [String(row.column_name), row.column_comment === null ? null : String(row.column_comment)])),
+    };
+    return { kind: String(rows[0].kind) === "view" ? "view" : "table", columns, comments };
   }
 
-  private async countRows(quotedTable: string): Promise<number> {
-    const rows = await this.query(`select count(*) as row_count from ${quotedTable}`);
-    return Number(rows[0]?.row_count ?? 0);
-  }
 }
 
 export function sqlString(value: string): string {

@@ -48,18 +48,29 @@ function stringLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
+/** The comments an object carries now: its own, and each column's (null where none is set). */
+export interface CurrentComments {
+  description: string | null;
+  columns: ReadonlyMap<string, string | null>;
+}
+
 /**
  * The description and column descriptions as COMMENT ON statements, for the columns the
- * object has (`existingColumns`; nested paths have no DuckDB column to carry them).
- * Labels have no DuckDB counterpart: the engine reports them as not set.
+ * object has (`existingColumns`; nested paths have no DuckDB column to carry them), leaving
+ * out those the object already carries (`current`): an incremental table keeps its comments
+ * through a merge, so a merge sets none again. Labels have no DuckDB counterpart: the engine
+ * reports them as not set.
  */
-export function commentStatements(target: string, kind: "table" | "view", metadata: TableMetadata, existingColumns: string[]): string[] {
+export function commentStatements(target: string, kind: "table" | "view", metadata: TableMetadata, existingColumns: string[], current?: CurrentComments): string[] {
   const statements: string[] = [];
-  if (metadata.description !== undefined) statements.push(`comment on ${kind} ${target} is ${stringLiteral(metadata.description)}`);
+  if (metadata.description !== undefined && metadata.description !== current?.description) {
+    statements.push(`comment on ${kind} ${target} is ${stringLiteral(metadata.description)}`);
+  }
   const existing = new Set(existingColumns);
   for (const column of metadata.columns ?? []) {
-    if (column.path.length !== 1 || !existing.has(column.path[0])) continue;
-    statements.push(`comment on column ${target}.${quoteIdentifier(column.path[0])} is ${stringLiteral(column.description)}`);
+    const [name] = column.path;
+    if (column.path.length !== 1 || !existing.has(name) || current?.columns.get(name) === column.description) continue;
+    statements.push(`comment on column ${target}.${quoteIdentifier(name)} is ${stringLiteral(column.description)}`);
   }
   return statements;
 }

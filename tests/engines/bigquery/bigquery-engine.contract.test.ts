@@ -625,9 +625,15 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
     expect(stateStatements()[0]).toBe(
       "create or replace table `acme-analytics.c360_meta.action_state` (`action` STRING, `version` STRING, `built_at` STRING)",
     );
+    // Nothing recorded yet: the run takes no row out before it starts.
+    const created = stateStatements().length;
+    await first.begin([countryNames]);
+    expect(stateStatements().length).toBe(created);
     const decision = first.decide(countryNames);
     expect(decision).toMatchObject({ skip: false, version: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    await first.remember(countryNames, { engineSeconds: 0 }, { fingerprint: decision.version });
+    first.remember(countryNames, { engineSeconds: 0 }, { fingerprint: decision.version });
+    // The versions are written when the run ends, in one statement.
+    await first.finish();
     const insert = stateStatements().at(-1)!;
     expect(insert.startsWith("insert into `acme-analytics.c360_meta.action_state` (action, version, built_at) values ")).toBe(true);
     expect(insert).toMatch(/ values \('marts\.country_names', '([0-9a-f]{64})', '\d{4}-\d\d-\d\dT[\d:.]+Z'\)$/);
@@ -638,16 +644,24 @@ describe("BigQuery engine contract: the build state of --skip-unchanged", () => 
     server.datasets.set("acme-analytics.marts", { location: "EU" });
     server.tables.set("acme-analytics.marts.country_names", { type: "TABLE", schema: { fields: [{ name: "alpha2", type: "STRING" }] } });
     server.onQuery = (sql) =>
-      sql.startsWith("select action, version from")
-        ? { schema: [{ name: "action", type: "STRING" }, { name: "version", type: "STRING" }], rows: [["marts.country_names", decision.version]] }
+      sql.startsWith("select action, version, built_at from")
+        ? {
+            schema: ["action", "version", "built_at"].map((name) => ({ name, type: "STRING" })),
+            rows: [["marts.country_names", decision.version, "2024-07-01T00:00:00.000Z"]],
+          }
         : {};
     const second = (await BuildState.open(engine, actions, { skipUnchanged: true, bronzeTables: STATE_BRONZE_TABLES }))!;
     expect(second.decide(countryNames)).toEqual({ skip: true, version: decision.version });
     // A table that reads it but was never built is not skipped.
     expect(second.decide(actions.get("marts.country_count")!)).toMatchObject({ skip: false });
-    // Before country_names is built again, its recorded version goes.
+    // Before a run that plans country_names starts, its recorded version goes (one statement for every planned action)...
     const before = stateStatements().length;
-    await second.forget(countryNames);
-    expect(stateStatements().slice(before)).toEqual(["delete from `acme-analytics.c360_meta.action_state` where action = 'marts.country_names'"]);
+    await second.begin([countryNames, actions.get("marts.country_count")!]);
+    expect(stateStatements().slice(before)).toEqual(["delete from `acme-analytics.c360_meta.action_state` where action in ('marts.country_names')"]);
+    // ... and comes back when the run ends without building it (skipped as unchanged), with the time it was built.
+    await second.finish();
+    expect(stateStatements().at(-1)).toBe(
+      "insert into `acme-analytics.c360_meta.action_state` (action, version, built_at) values ('marts.country_names', '" + decision.version + "', '2024-07-01T00:00:00.000Z')",
+    );
   });
 });

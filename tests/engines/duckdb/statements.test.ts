@@ -47,4 +47,16 @@ describe("DuckDB planner", () => {
     ]);
     expect(commentStatements('"mart"."orders"', "table", {}, ["id"])).toEqual([]);
   });
+
+  it("leaves out the comments the object carries already (an incremental table keeps them through a merge)", () => {
+    const metadata = { description: "Orders", columns: [{ path: ["id"], description: "Identifier" }, { path: ["status"], description: "Status" }] };
+    const kept = { description: "Orders", columns: new Map([["id", "Identifier"], ["status", "Status"]]) };
+    expect(commentStatements('"mart"."orders"', "table", metadata, ["id", "status"], kept)).toEqual([]);
+    // A new description, or a column without its comment (added since, or commented otherwise), is set again.
+    const partly = { description: "Old orders", columns: new Map<string, string | null>([["id", "Identifier"], ["status", null]]) };
+    expect(commentStatements('"mart"."orders"', "table", metadata, ["id", "status"], partly)).toEqual([
+      `comment on table "mart"."orders" is 'Orders'`,
+      `comment on column "mart"."orders"."status" is 'Status'`,
+    ]);
+  });
 });
