@@ -6,8 +6,14 @@ import type { DuckDBResultReader } from "@duckdb/node-api";
 import type { Row } from "../engine.js";
 
 const INTEGER_TYPES = new Set(["BIGINT", "HUGEINT", "UBIGINT", "UHUGEINT"]);
+/** Types whose values the reader gives as a number or a bigint, so a row needs no conversion through JSON text. */
+const NUMERIC_TYPES = new Set([...INTEGER_TYPES, "INTEGER", "SMALLINT", "TINYINT", "UINTEGER", "USMALLINT", "UTINYINT", "DOUBLE", "FLOAT"]);
 
 export function readerToRows(reader: DuckDBResultReader): Row[] {
+  const names = reader.columnNames();
+  // A result of numbers only (a model fit's inputs: hundreds of thousands of rows) is read
+  // column-wise: about twice as fast as through JSON text, with the same values.
+  if (names.every((_name, index) => NUMERIC_TYPES.has(reader.columnType(index).toString()))) return numericRows(reader, names);
   const rows = reader.getRowObjectsJson() as Row[];
   const integerColumns = reader.columnNames().filter((_name, index) => INTEGER_TYPES.has(reader.columnType(index).toString()));
   if (integerColumns.length === 0) return rows;
@@ -21,4 +27,28 @@ export function readerToRows(reader: DuckDBResultReader): Row[] {
     }
   }
   return rows;
+}
+
+/** The rows of a result whose columns are all numeric, valued as readerToRows' JSON path values them. */
+function numericRows(reader: DuckDBResultReader, names: string[]): Row[] {
+  const columns = reader.getColumns();
+  const rows: Row[] = [];
+  for (let index = 0; index < reader.currentRowCount; index++) {
+    const row: Row = {};
+    names.forEach((name, column) => {
+      row[name] = plainNumber(columns[column][index] as number | bigint | null);
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+function plainNumber(value: number | bigint | null): number | string | null {
+  if (value === null) return null;
+  if (typeof value === "bigint") {
+    const asNumber = Number(value);
+    return Number.isSafeInteger(asNumber) ? asNumber : value.toString();
+  }
+  // JSON has no NaN or infinities: DuckDB's JSON values name them ("NaN", "Infinity").
+  return Number.isFinite(value) ? value : String(value);
 }
