@@ -20,6 +20,7 @@ require("../assertions/gold/assert_gold_identity_map_matches_information.sqlx");
 require("../assertions/gold/assert_gold_information_accepted_values.sqlx");
 require("../assertions/gold/assert_gold_interactions_accepted_values.sqlx");
 require("../assertions/gold/assert_gold_interactions_customers_exist.sqlx");
+require("../assertions/gold/assert_gold_interactions_unique.sqlx");
 require("../assertions/gold/assert_gold_kpi_summary_reconciles.sqlx");
 require("../assertions/gold/assert_gold_revenue_reconciles.sqlx");
 require("../assertions/gold/assert_gold_transactions_accepted_values.sqlx");

@@ -27,6 +27,7 @@ exports.timestampOfDate = timestampOfDate;
 exports.timestampLiteral = timestampLiteral;
 exports.dateLiteral = dateLiteral;
 exports.md5Hex = md5Hex;
+exports.fingerprint = fingerprint;
 exports.parseJson = parseJson;
 exports.jsonType = jsonType;
 exports.jsonText = jsonText;
@@ -216,6 +217,13 @@ function dateLiteral(text, _dialect) {
 /** Lower-case hex MD5 of a text. */
 function md5Hex(expression, dialect) {
     return current(dialect) === "duckdb" ? `md5(${expression})` : `to_hex(md5(${expression}))`;
+}
+/**
+ * A 64-bit hash of a row's values (nulls included), to group or join wide keys by an integer
+ * first. Two different keys may share one: use it to find candidates, then compare the keys.
+ */
+function fingerprint(expressions, dialect) {
+    return current(dialect) === "duckdb" ? `hash(${expressions.join(", ")})` : `farm_fingerprint(to_json_string(struct(${expressions.join(", ")})))`;
 }
 // ---------------------------------------------------------------------------------------
 // JSON: parse once into a column with parseJson, then read it with the helpers below.

@@ -213,6 +213,14 @@ export function md5Hex(expression: string, dialect?: Dialect): string {
   return current(dialect) === "duckdb" ? `md5(${expression})` : `to_hex(md5(${expression}))`;
 }
 
+/**
+ * A 64-bit hash of a row's values (nulls included), to group or join wide keys by an integer
+ * first. Two different keys may share one: use it to find candidates, then compare the keys.
+ */
+export function fingerprint(expressions: readonly string[], dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `hash(${expressions.join(", ")})` : `farm_fingerprint(to_json_string(struct(${expressions.join(", ")})))`;
+}
+
 // ---------------------------------------------------------------------------------------
 // JSON: parse once into a column with parseJson, then read it with the helpers below.
 

@@ -279,3 +279,26 @@ describe("query shape", () => {
     expect(await bigQueryType(() => readTwice(dialect.inlinedCte("bigquery")), ["STRING"])).toBe("INT64");
   });
 });
+
+describe("fingerprint", () => {
+  it("is equal for equal keys and differs for different ones, nulls included", async () => {
+    const fingerprints = await harness.evaluate(
+      (source, id) => dialect.fingerprint([source, id], "duckdb"),
+      [
+        ["web", "m-1"],
+        ["web", "m-1"],
+        ["support", "m-1"],
+        ["web", "m-2"],
+        [null, "m-1"],
+        [null, "m-1"],
+      ],
+    );
+    expect(fingerprints[0]).toEqual(fingerprints[1]);
+    expect(fingerprints[4]).toEqual(fingerprints[5]);
+    expect(new Set([fingerprints[0], fingerprints[2], fingerprints[3], fingerprints[4]].map(String)).size).toBe(4);
+  });
+
+  it("renders a BigQuery INT64 the analyzer accepts, nulls included", async () => {
+    expect(await bigQueryType((source, id) => dialect.fingerprint([source, id], "bigquery"), ["STRING", "STRING"])).toBe("INT64");
+  });
+});

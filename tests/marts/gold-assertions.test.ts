@@ -51,7 +51,7 @@ const CASES: ViolationCase[] = [
   { assertion: "assert_gold_transactions_accepted_values", table: "customer_transactions", tamper: ["update c360.customer_transactions set status = 'shipped' where order_id = 'O3004'"], skipped: AFTER_SILVER_MARTS },
   { assertion: "assert_gold_transactions_customers_exist", table: "customer_transactions", tamper: [`update c360.customer_transactions set customer_key = '${NOBODY}' where order_id = 'O3004'`], skipped: AFTER_SILVER_MARTS },
   // customer_interactions
-  { assertion: "c360_customer_interactions_assertions_uniqueKey_0", table: "customer_interactions", tamper: [duplicate("customer_interactions", "interaction_id = 'm-101'")], skipped: AFTER_SILVER_MARTS },
+  { assertion: "assert_gold_interactions_unique", table: "customer_interactions", tamper: [duplicate("customer_interactions", "interaction_id = 'm-101'")], skipped: AFTER_SILVER_MARTS },
   { assertion: "c360_customer_interactions_assertions_rowConditions", table: "customer_interactions", tamper: ["update c360.customer_interactions set interaction_ts = null where interaction_id = 'm-101'"], skipped: AFTER_SILVER_MARTS },
   { assertion: "assert_gold_interactions_accepted_values", table: "customer_interactions", tamper: ["update c360.customer_interactions set interaction_type = 'teleported' where interaction_id = 'm-301'"], skipped: AFTER_SILVER_MARTS },
   { assertion: "assert_gold_interactions_customers_exist", table: "customer_interactions", tamper: [`update c360.customer_interactions set customer_key = '${NOBODY}' where interaction_id = 'm-301'`], skipped: AFTER_SILVER_MARTS },

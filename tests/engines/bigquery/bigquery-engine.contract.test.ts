@@ -253,14 +253,15 @@ const INCREMENTAL_GOLD = [
     action: "c360.customer_transactions",
     columns: ["order_id", "customer_key", "shop_customer_id", "order_ts", "order_date", "status", "channel", "currency", "total", "fx_rate_to_usd", "total_usd", "item_count", "is_revenue"],
     recomputes: "order_id in (select order_id from `c360-project.c360_changes.affected_orders`)",
-    deletes: "order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders`",
+    deletes: "order_id not in (select order_id from `c360-project.c360_staging.stg_shop__orders` where (not coalesce(order_ts >= ",
   },
   {
     // The per-customer facts (definitions/facts/): every source it aggregates is read for the affected customers only.
     action: "c360_facts.customer_activity",
     columns: ["customer_key", "order_count", "completed_revenue_usd", "web_sessions", "purchase_occasions"],
     recomputes: "customer_key in (select customer_key from `c360-project.c360_changes.affected_customers`)",
-    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map`)",
+    // The identity map is read for the recomputed keys only (merges.removedKeys).
+    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map` where (customer_key in (select customer_key from (select customer_key from `c360-project.c360_changes.affected_customers`",
   },
 ];
 

@@ -1,0 +1,30 @@
+// Generated from includes/ts/merges.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
+"use strict";
+/**
+ * The SQL of the incremental gold tables' clean-up after their merge: which of the keys a
+ * build recomputed are gone from the table's source, so that their old rows are deleted
+ * and the table equals a full refresh.
+ *
+ * Written so that every join's build side is the recomputed keys (a few percent of the
+ * rows), never the source: `key not in (select key from source)` over the whole table
+ * builds a hash table of every source key (20 M event ids at 1 M persons) on each build.
+ */
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.removedKeys = removedKeys;
+exports.recomputedKeys = recomputedKeys;
+/**
+ * A query of the recomputed keys that no kept source row has any more: the keys whose rows
+ * the merge did not rewrite and that a full refresh would not hold. The source is read only
+ * for the recomputed keys (a semi-join on them), so nulls never reach the `not in`.
+ */
+function removedKeys(options) {
+    const { key, recomputed, source, sourceKey } = options;
+    const kept = [options.sourceCondition, `${sourceKey} in (select ${key} from (${recomputed}) as recomputed_keys)`].filter((condition) => condition !== undefined);
+    return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select ${sourceKey} from ${source} where ${kept.map((condition) => `(${condition})`).join(" and ")})`;
+}
+/** A query of the keys an incremental build recomputed: the affected ones, or every key of the table when the build recomputes all. */
+function recomputedKeys(options) {
+    const { key, affected, table, recomputeAll } = options;
+    const everyRow = [options.tableCondition, `(${recomputeAll})`].filter((condition) => condition !== undefined).join(" and ");
+    return `${affected} union all select ${key} from ${table} where ${everyRow}`;
+}

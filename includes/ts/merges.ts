@@ -1,0 +1,53 @@
+/**
+ * The SQL of the incremental gold tables' clean-up after their merge: which of the keys a
+ * build recomputed are gone from the table's source, so that their old rows are deleted
+ * and the table equals a full refresh.
+ *
+ * Written so that every join's build side is the recomputed keys (a few percent of the
+ * rows), never the source: `key not in (select key from source)` over the whole table
+ * builds a hash table of every source key (20 M event ids at 1 M persons) on each build.
+ */
+
+export interface RemovedKeysOptions {
+  /** The table's key column (in the table and in `recomputed`). */
+  key: string;
+  /** A query of the keys the build recomputed, in a column named `key`. */
+  recomputed: string;
+  /** The source the table is built from (a table reference, optionally aliased). */
+  source: string;
+  /** The key of a source row (an expression over `source`). */
+  sourceKey: string;
+  /** A condition on `source` rows that the table keeps (e.g. not after as_of_date). */
+  sourceCondition?: string;
+}
+
+/**
+ * A query of the recomputed keys that no kept source row has any more: the keys whose rows
+ * the merge did not rewrite and that a full refresh would not hold. The source is read only
+ * for the recomputed keys (a semi-join on them), so nulls never reach the `not in`.
+ */
+export function removedKeys(options: RemovedKeysOptions): string {
+  const { key, recomputed, source, sourceKey } = options;
+  const kept = [options.sourceCondition, `${sourceKey} in (select ${key} from (${recomputed}) as recomputed_keys)`].filter((condition) => condition !== undefined);
+  return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select ${sourceKey} from ${source} where ${kept.map((condition) => `(${condition})`).join(" and ")})`;
+}
+
+export interface RecomputedKeysOptions {
+  /** The key column (in `affected` and in `table`). */
+  key: string;
+  /** A query of the affected keys, in a column named `key` (empty when every row is recomputed). */
+  affected: string;
+  /** The incremental table itself. */
+  table: string;
+  /** A scalar query: true when the build recomputes every row (c360_changes.incremental_scope). */
+  recomputeAll: string;
+  /** A condition on `table` rows that limits "every row" (e.g. one source of the table). */
+  tableCondition?: string;
+}
+
+/** A query of the keys an incremental build recomputed: the affected ones, or every key of the table when the build recomputes all. */
+export function recomputedKeys(options: RecomputedKeysOptions): string {
+  const { key, affected, table, recomputeAll } = options;
+  const everyRow = [options.tableCondition, `(${recomputeAll})`].filter((condition) => condition !== undefined).join(" and ");
+  return `${affected} union all select ${key} from ${table} where ${everyRow}`;
+}

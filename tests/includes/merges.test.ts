@@ -1,0 +1,88 @@
+/**
+ * includes/ts/merges.ts: the keys an incremental gold table deletes after its merge (the
+ * recomputed keys its source no longer keeps), run on DuckDB over hand-worked tables, with
+ * every row recomputed and with only the affected ones; the delete statement the tables
+ * build from them is analyzed as BigQuery SQL.
+ */
+import { describe, expect, it } from "vitest";
+import { recomputedKeys, removedKeys } from "../../includes/ts/merges.js";
+import { analyzeBigQueryStatement } from "../../src/check/index.js";
+import { MacroHarness } from "./macro-harness.js";
+
+const harness = MacroHarness.forTestFile();
+
+/**
+ * The table holds o1–o5; o1 and o3 were affected. The source keeps o1, o2 and o5 (o4 is
+ * after as_of_date, o3 is gone; o6 is new, and a null id is never a key).
+ */
+async function setUp(recomputeAll: boolean): Promise<void> {
+  await harness.engine.execute("create or replace table merged (order_id varchar)");
+  await harness.engine.execute("insert into merged values ('o1'), ('o2'), ('o3'), ('o4'), ('o5')");
+  await harness.engine.execute("create or replace table affected (order_id varchar)");
+  await harness.engine.execute(recomputeAll ? "delete from affected" : "insert into affected values ('o1'), ('o3')");
+  await harness.engine.execute(`create or replace table scope as select ${recomputeAll} as recompute_all`);
+  await harness.engine.execute("create or replace table source (order_id varchar, is_after_as_of boolean)");
+  await harness.engine.execute("insert into source values ('o1', false), ('o2', false), ('o4', true), ('o5', false), ('o6', false), (null, false)");
+}
+
+const removed = (tableCondition?: string) =>
+  removedKeys({
+    key: "order_id",
+    recomputed: recomputedKeys({ key: "order_id", affected: "select order_id from affected", table: "merged", recomputeAll: "select recompute_all from scope", tableCondition }),
+    source: "source",
+    sourceKey: "order_id",
+    sourceCondition: "not is_after_as_of",
+  });
+
+async function removedIds(tableCondition?: string): Promise<string[]> {
+  const rows = await harness.engine.query(`${removed(tableCondition)} order by order_id`);
+  return rows.map((row) => String(row.order_id));
+}
+
+describe("merges.removedKeys", () => {
+  it("names the affected keys the source no longer keeps, not the others", async () => {
+    await setUp(false);
+    expect(await removedIds()).toEqual(["o3"]);
+  });
+
+  it("names every key of the table the source no longer keeps when every row is recomputed", async () => {
+    await setUp(true);
+    expect(await removedIds()).toEqual(["o3", "o4"]);
+  });
+
+  it("limits every row to the table's rows that meet tableCondition", async () => {
+    await setUp(true);
+    expect(await removedIds("order_id <> 'o4'")).toEqual(["o3"]);
+  });
+
+  it("deletes exactly what `recomputed and not in the kept source` deleted", async () => {
+    for (const recomputeAll of [false, true]) {
+      await setUp(recomputeAll);
+      await harness.engine.execute(`delete from merged where order_id in (${removed()})`);
+      const kept = (await harness.engine.query("select order_id from merged order by order_id")).map((row) => String(row.order_id));
+      await setUp(recomputeAll);
+      await harness.engine.execute(
+        "delete from merged where ((select recompute_all from scope) or order_id in (select order_id from affected)) and order_id not in (select order_id from source where not is_after_as_of and order_id is not null)",
+      );
+      const expected = (await harness.engine.query("select order_id from merged order by order_id")).map((row) => String(row.order_id));
+      expect(kept, `recompute_all = ${recomputeAll}`).toEqual(expected);
+    }
+  });
+
+  it("renders a DELETE that BigQuery's analyzer accepts", async () => {
+    const tables = {
+      "project.ds.merged": { order_id: "STRING" },
+      "project.ds.affected": { order_id: "STRING" },
+      "project.ds.scope": { recompute_all: "BOOL" },
+      "project.ds.source": { order_id: "STRING", is_after_as_of: "BOOL" },
+    };
+    const sql = removedKeys({
+      key: "order_id",
+      recomputed: recomputedKeys({ key: "order_id", affected: "select order_id from `project.ds.affected`", table: "`project.ds.merged`", recomputeAll: "select recompute_all from `project.ds.scope`" }),
+      source: "`project.ds.source`",
+      sourceKey: "order_id",
+      sourceCondition: "not is_after_as_of",
+    });
+    expect((await analyzeBigQueryStatement(`delete from \`project.ds.merged\` where order_id in (${sql})`, tables)).kind).toMatch(/delete/i);
+  });
+});
