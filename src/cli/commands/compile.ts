@@ -27,7 +27,9 @@ export const compileCommand: CommandModule<object, GlobalArguments & { json: boo
       return;
     }
     const reporter = createReporter(argv);
-    const actions = [...project.actions.values()].sort((left, right) => left.kind.localeCompare(right.kind) || left.name.localeCompare(right.name));
+    // Code-point order, not localeCompare: its first call loads ICU's collator, tens of milliseconds of a compile that takes a few hundred.
+    const byText = (left: string, right: string) => (left < right ? -1 : left > right ? 1 : 0);
+    const actions = [...project.actions.values()].sort((left, right) => byText(left.kind, right.kind) || byText(left.name, right.name));
     reporter.info(actions.map(describeAction).join("\n"));
     const dialect = context.vars.dialect ? `, dialect ${context.vars.dialect}` : "";
     reporter.info(`Compiled ${describeActionCounts(project.graph, actions)} for target ${context.targetName}${dialect} in ${project.seconds.toFixed(3)}s -> target/compiled.json`);
