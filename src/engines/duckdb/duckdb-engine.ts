@@ -238,6 +238,16 @@ export class DuckDbEngine implements Engine {
       const started = performance.now();
       const staged = await this.createCounting(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
       faultPoint("merge.staged");
+      // A merge writes the table's own columns only: a column the model's query gained since the table was built would be dropped without a word, and what reads it fail far away.
+      const targetNames = new Set(columns.map((column) => column.name.toLowerCase()));
+      const gained = (await connection.runAndReadAll(`select * from ${MERGE_SOURCE} limit 0`)).columnNames().filter((name) => !targetNames.has(name.toLowerCase()));
+      if (gained.length > 0) {
+        const action = options.actionName ?? `${table.schema}.${table.name}`;
+        throw new ExecutionError(
+          action,
+          `its query now gives the column(s) ${gained.join(", ")}, which ${table.schema}.${table.name} (built by an earlier version of the model) does not have; an incremental merge does not add columns. Rebuild it and what reads it: c360 build --full-refresh --select ${action}+`,
+        );
+      }
       let rowsAffected = 0;
       if (staged > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
       faultPoint("merge.done");

@@ -152,6 +152,16 @@ describe("DuckDB engine semantics", () => {
     expect(await engine.query("select table_name from duckdb_tables() where temporary")).toEqual([]);
   });
 
+  it("incremental: a query that gained a column since the table was built stops with the command that rebuilds it, and merges nothing", async () => {
+    await engine.createTableAs(table, "select 1 as id, 'pending' as status");
+    const merging = engine.mergeInto(table, "select 1 as id, 'done' as status, date '2024-01-01' as shipped_on", ["id"], { actionName: "mart.orders" });
+    await expect(merging).rejects.toThrow(ExecutionError);
+    await expect(engine.mergeInto(table, "select 1 as id, 'done' as status, 2 as extra", ["id"], { actionName: "mart.orders" })).rejects.toThrow(
+      /column\(s\) extra, which mart\.orders .* does not have.*c360 build --full-refresh --select mart\.orders\+/,
+    );
+    expect(await engine.query("select id, status from mart.orders")).toEqual([{ id: 1, status: "pending" }]);
+  });
+
   it("incremental: a failing increment inside a transaction leaves the table as it was", async () => {
     await engine.createTableAs(table, "select 1 as id, 'pending' as status");
     await expect(
