@@ -240,7 +240,8 @@ export class DuckDbEngine implements Engine {
       faultPoint("merge.staged");
       // A merge writes the table's own columns only: a column the model's query gained since the table was built would be dropped without a word, and what reads it fail far away.
       const targetNames = new Set(columns.map((column) => column.name.toLowerCase()));
-      const gained = (await connection.runAndReadAll(`select * from ${MERGE_SOURCE} limit 0`)).columnNames().filter((name) => !targetNames.has(name.toLowerCase()));
+      const stagedColumns = await this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(`select * from ${MERGE_SOURCE} limit 0`));
+      const gained = stagedColumns.columnNames().filter((name) => !targetNames.has(name.toLowerCase()));
       if (gained.length > 0) {
         const action = options.actionName ?? `${table.schema}.${table.name}`;
         throw new ExecutionError(
