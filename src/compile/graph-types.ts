@@ -41,6 +41,8 @@ export interface CompiledTable extends ActionBase {
   incrementalPreOps?: string[];
   incrementalPostOps?: string[];
   protected?: boolean;
+  /** Incrementals: what a later run does when the query's columns differ from the table's (IGNORE, FAIL, EXTEND, SYNCHRONIZE; see runner/schema-change.ts). */
+  onSchemaChange?: string | number;
   /** A view that BigQuery keeps as a materialized view. */
   materialized?: boolean;
   bigquery?: {

@@ -117,13 +117,16 @@ export interface MergeFilters {
   incrementalPredicates?: string[];
 }
 
-export interface MergeOptions extends StatementOptions {
-  filters?: MergeFilters;
+export interface InsertOptions extends StatementOptions {
   /**
    * The target's columns, when the caller has just described it (and nothing changed it
    * since): the engine then does not describe it again.
    */
   targetColumns?: ColumnInfo[];
+}
+
+export interface MergeOptions extends InsertOptions {
+  filters?: MergeFilters;
 }
 
 /** What Dataform documents on a table or view: set after the action builds it. */
@@ -164,8 +167,8 @@ export interface Engine {
    * as the engine's capabilities go; returns a warning naming what it could not set.
    */
   setMetadata(table: TableRef, metadata: TableMetadata, options?: StatementOptions): Promise<{ warning?: string }>;
-  /** Incremental action without a unique key, later runs: append the query's rows. */
-  insertInto(table: TableRef, query: string, options?: StatementOptions): Promise<StatementResult>;
+  /** Incremental action without a unique key, later runs: append the query's rows, in the table's own columns (matched by name). */
+  insertInto(table: TableRef, query: string, options?: InsertOptions): Promise<StatementResult>;
   /** Runs one statement (DDL/DML/query whose rows are discarded). */
   execute(sql: string, options?: StatementOptions): Promise<StatementResult>;
   /** Runs a query and returns its rows as plain JavaScript values. */
@@ -174,6 +177,10 @@ export interface Engine {
   queryWithColumns(sql: string, options?: StatementOptions): Promise<QueryResult>;
   /** Columns of a table or view, or undefined when it does not exist. */
   describeTable(table: TableRef): Promise<ColumnInfo[] | undefined>;
+  /** The columns a query gives (names and types, as describeTable names them), without running it. */
+  queryColumns(sql: string, options?: StatementOptions): Promise<ColumnInfo[]>;
+  /** Adds and drops columns of an existing table (an incremental's onSchemaChange: EXTEND, SYNCHRONIZE); added columns are nullable. */
+  alterColumns(table: TableRef, change: { add: ColumnInfo[]; drop: string[] }, options?: StatementOptions): Promise<StatementResult>;
   /** Tables and views in a schema (all schemas when omitted). */
   listTables(schema?: string): Promise<TableRef[]>;
   /** Creates the schema/dataset when it does not exist yet. */

@@ -9,6 +9,7 @@ import type { CompiledTable } from "../compile/graph-types.js";
 import type { Action } from "../graph/actions.js";
 import { noStatements } from "./build-state.js";
 import { type JitSettings, resolveJitAction } from "./jit-action.js";
+import { onSchemaChangeOf, planSchemaChange } from "./schema-change.js";
 import { executeUnitTest } from "./unit-tests.js";
 
 export interface ActionOutcome {
@@ -91,16 +92,21 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
         await runAll(action.compiled.incrementalPreOps);
         const query = action.compiled.incrementalQuery || action.compiled.query;
         const uniqueKey = action.compiled.uniqueKey ?? [];
+        // Described just above, unless a pre-operation may have changed its columns since.
+        let columns = noStatements(action.compiled.incrementalPreOps) ? targetColumns : await engine.describeTable(action.target);
+        if (columns) {
+          const plan = planSchemaChange(action.name, onSchemaChangeOf(action.compiled.onSchemaChange), columns, await engine.queryColumns(query, statementOptions), uniqueKey);
+          if (plan.warning) warnings.push(plan.warning);
+          if (plan.add.length > 0 || plan.drop.length > 0) {
+            await timed(engine.alterColumns(action.target, plan, statementOptions));
+            columns = await engine.describeTable(action.target);
+          }
+        }
         const { updatePartitionFilter, incrementalPredicates } = action.compiled.bigquery ?? {};
         const result = await timed(
           uniqueKey.length > 0
-            ? engine.mergeInto(action.target, query, uniqueKey, {
-                ...statementOptions,
-                filters: { updatePartitionFilter, incrementalPredicates },
-                // Described just above, unless a pre-operation may have changed its columns since.
-                targetColumns: noStatements(action.compiled.incrementalPreOps) ? targetColumns : undefined,
-              })
-            : engine.insertInto(action.target, query, statementOptions),
+            ? engine.mergeInto(action.target, query, uniqueKey, { ...statementOptions, filters: { updatePartitionFilter, incrementalPredicates }, targetColumns: columns })
+            : engine.insertInto(action.target, query, { ...statementOptions, targetColumns: columns }),
         );
         await runAll(action.compiled.incrementalPostOps);
         return { rowsAffected: result.rowsAffected, engineSeconds, merged: true };

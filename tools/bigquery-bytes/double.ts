@@ -40,7 +40,9 @@ export function answerDryRunsWithEstimates(
     try {
       const estimate = await estimator.estimate(sql);
       onEstimate(sql, estimate);
-      return { totalBytesProcessed: estimate.bytes };
+      // A query's dry run also reports its result schema (what an incremental's onSchemaChange check reads).
+      const schema = estimate.outputColumns?.map((column) => fieldSchema(column.name, column.type));
+      return { totalBytesProcessed: estimate.bytes, ...(schema ? { schema } : {}) };
     } catch (error) {
       return { error: { reason: "invalidQuery", message: errorMessage(error) } };
     }

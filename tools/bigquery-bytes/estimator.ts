@@ -27,6 +27,7 @@ import { C360Error } from "../../src/errors.js";
 import { BigQueryCatalog, type ColumnTypes } from "../../src/check/catalog.js";
 import { BIGQUERY_ANALYZER_OPTIONS } from "../../src/check/zetasql/bigquery-language.js";
 import type { AnalyzerOptionsProto, SimpleCatalogProto } from "../../src/check/zetasql/protos.js";
+import { type ResolvedColumn, summarizeStatement } from "../../src/check/zetasql/resolved-output.js";
 import { ZetaSqlRejection, ZetaSqlService } from "../../src/check/zetasql/service.js";
 import { type ColumnBound, type StatementReads, statementReads } from "./referenced-columns.js";
 
@@ -82,6 +83,8 @@ export interface StatementEstimate {
   reads: TableRead[];
   /** Partition columns filtered with a constant, where BigQuery would prune and this estimate does not. */
   unprunedFilters: { table: string; column: string }[];
+  /** A query's result columns: what a dry run reports as statistics.query.schema. */
+  outputColumns?: ResolvedColumn[];
 }
 
 /** The analyzer's table names, as their full project.dataset.table, so that a scan says which table it read. */
@@ -168,7 +171,7 @@ export class DryRunBytesEstimator {
   }
 
   /** What one statement reads: its scans, with every view it reads expanded into the scans of its query. */
-  private async resolveReads(sql: string, depth = 0): Promise<StatementReads> {
+  private async resolveReads(sql: string, depth = 0): Promise<StatementReads & { outputColumns?: ResolvedColumn[] }> {
     this.proto ??= withFullNames(this.catalog.toProto(), this.defaultProject);
     const options = { ...BIGQUERY_ANALYZER_OPTIONS, pruneUnusedColumns: true } as AnalyzerOptionsProto;
     let response;
@@ -178,7 +181,7 @@ export class DryRunBytesEstimator {
       if (error instanceof ZetaSqlRejection) throw new C360Error(`The bytes estimator's analyzer rejected the statement: ${error.message}\n${sql}`, { cause: error });
       throw error;
     }
-    const reads = statementReads(response.resolvedStatement!);
+    const reads = { ...statementReads(response.resolvedStatement!), outputColumns: summarizeStatement(response.resolvedStatement!).columns };
     if (NOT_BILLED.has(reads.kind) || !reads.scanned.some((scan) => this.views.has(scan.table))) return reads;
     if (depth > 20) throw new C360Error(`Views nested more than 20 deep in:\n${sql}`);
     const scanned = new Map<string, Set<string>>();
@@ -204,7 +207,7 @@ export class DryRunBytesEstimator {
 
   async estimate(sql: string): Promise<StatementEstimate> {
     const reads = await this.resolveReads(sql);
-    if (NOT_BILLED.has(reads.kind)) return { kind: reads.kind, bytes: 0, billedBytes: 0, reads: [], unprunedFilters: [] };
+    if (NOT_BILLED.has(reads.kind)) return { kind: reads.kind, bytes: 0, billedBytes: 0, reads: [], unprunedFilters: [], outputColumns: reads.outputColumns };
     const tableReads: TableRead[] = [];
     const sized = (fullName: string): SizedTable => {
       const table = this.tables.get(fullName);
@@ -234,7 +237,7 @@ export class DryRunBytesEstimator {
     const bytes = tableReads.reduce((sum, read) => sum + read.bytes, 0);
     const billedBytes =
       tableReads.length === 0 ? 0 : Math.max(MINIMUM_BILLED_BYTES_PER_TABLE, tableReads.reduce((sum, read) => sum + Math.max(MINIMUM_BILLED_BYTES_PER_TABLE, read.bytes), 0));
-    return { kind: reads.kind, bytes, billedBytes, reads: tableReads, unprunedFilters };
+    return { kind: reads.kind, bytes, billedBytes, reads: tableReads, unprunedFilters, outputColumns: reads.outputColumns };
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   ColumnInfo,
   Engine,
   EngineCapabilities,
+  InsertOptions,
   LoadColumn,
   LoadRequest,
   MergeOptions,
@@ -28,6 +29,7 @@ import { type JobReference, type JobResource, type JobRunner, jobSeconds } from 
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
 import { type BigQueryRest, isAlreadyExists, isNotFound } from "./rest.js";
 import {
+  alterColumnsStatements,
   createEmptyTableStatement,
   createTableAsStatement,
   createViewStatement,
@@ -152,9 +154,25 @@ export class BigQueryEngine implements Engine {
     return {};
   }
 
-  async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
-    const columns = await this.requireColumns(table, options);
+  async insertInto(table: TableRef, query: string, options: InsertOptions = {}): Promise<StatementResult> {
+    const columns = options.targetColumns?.map((column) => column.name) ?? (await this.requireColumns(table, options));
     return this.execute(insertStatement(this.quoteTable(table), query, columns).sql, options);
+  }
+
+  /** A dry-run job: BigQuery validates the query and reports its result's schema without running it or billing it (not counted in the --dry-run bytes). */
+  async queryColumns(sql: string, options: StatementOptions = {}): Promise<ColumnInfo[]> {
+    faultPoint("engine.statement");
+    const configuration = options.reservation ? { reservation: options.reservation } : undefined;
+    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: true, configuration });
+    const fields = job.statistics?.query?.schema?.fields;
+    if (!fields) throw new ExecutionError(options.actionName ?? "statement", "BigQuery's dry run of the query gave no result schema", { statement: sql });
+    return schemaToColumns(fields);
+  }
+
+  async alterColumns(table: TableRef, change: { add: ColumnInfo[]; drop: string[] }, options: StatementOptions = {}): Promise<StatementResult> {
+    let seconds = 0;
+    for (const statement of alterColumnsStatements(this.quoteTable(table), change)) seconds += (await this.execute(statement, options)).seconds;
+    return { seconds };
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {

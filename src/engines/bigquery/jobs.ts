@@ -30,7 +30,8 @@ export interface JobResource {
     startTime?: string;
     endTime?: string;
     totalBytesProcessed?: string;
-    query?: { totalBytesProcessed?: string; totalBytesBilled?: string; numDmlAffectedRows?: string; statementType?: string };
+    /** schema: the result's, reported by a successful dry run of a GoogleSQL query. */
+    query?: { totalBytesProcessed?: string; totalBytesBilled?: string; numDmlAffectedRows?: string; statementType?: string; schema?: { fields?: TableFieldSchema[] } };
     load?: { outputRows?: string };
   };
 }

@@ -82,6 +82,14 @@ export function insertStatement(target: string, query: string, columns: string[]
   return { sql: `${head}${query}\n) as insertions`, queryLineOffset: lineCount(head) };
 }
 
+/** onSchemaChange EXTEND / SYNCHRONIZE: the drops, then the additions (new columns are NULLABLE), as Dataform alters the table. */
+export function alterColumnsStatements(target: string, change: { add: { name: string; type: string }[]; drop: string[] }): string[] {
+  const statements: string[] = [];
+  if (change.drop.length > 0) statements.push(`alter table ${target} ${change.drop.map((name) => `drop column if exists ${quoteIdentifier(name)}`).join(", ")}`);
+  if (change.add.length > 0) statements.push(`alter table ${target} ${change.add.map((column) => `add column if not exists ${quoteIdentifier(column.name)} ${column.type}`).join(", ")}`);
+  return statements;
+}
+
 /** Bronze table without rows: a load job needs at least one byte of data. */
 export function createEmptyTableStatement(target: string, columns: { name: string; type: string }[], replace: boolean): string {
   const verb = replace ? "create or replace table" : "create table if not exists";

@@ -11,6 +11,7 @@ import type {
   ColumnInfo,
   Engine,
   EngineCapabilities,
+  InsertOptions,
   LoadColumn,
   LoadRequest,
   MergeOptions,
@@ -28,6 +29,7 @@ import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
 import {
+  alterColumnsStatements,
   commentStatements,
   type CurrentComments,
   createTableAsStatement,
@@ -238,17 +240,6 @@ export class DuckDbEngine implements Engine {
       const started = performance.now();
       const staged = await this.createCounting(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
       faultPoint("merge.staged");
-      // A merge writes the table's own columns only: a column the model's query gained since the table was built would be dropped without a word, and what reads it fail far away.
-      const targetNames = new Set(columns.map((column) => column.name.toLowerCase()));
-      const stagedColumns = await this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(`select * from ${MERGE_SOURCE} limit 0`));
-      const gained = stagedColumns.columnNames().filter((name) => !targetNames.has(name.toLowerCase()));
-      if (gained.length > 0) {
-        const action = options.actionName ?? `${table.schema}.${table.name}`;
-        throw new ExecutionError(
-          action,
-          `its query now gives the column(s) ${gained.join(", ")}, which ${table.schema}.${table.name} (built by an earlier version of the model) does not have; an incremental merge does not add columns. Rebuild it and what reads it: c360 build --full-refresh --select ${action}+`,
-        );
-      }
       let rowsAffected = 0;
       if (staged > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
       faultPoint("merge.done");
@@ -260,8 +251,22 @@ export class DuckDbEngine implements Engine {
     });
   }
 
-  async insertInto(table: TableRef, query: string, options: StatementOptions = {}): Promise<StatementResult> {
-    return this.execute(insertStatement(this.quoteTable(table), query), options);
+  async insertInto(table: TableRef, query: string, options: InsertOptions = {}): Promise<StatementResult> {
+    const columns = options.targetColumns ?? (await this.describeTable(table));
+    if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot insert into ${table.schema}.${table.name}: it does not exist`);
+    return this.execute(insertStatement(this.quoteTable(table), query, columns.map((column) => column.name)), options);
+  }
+
+  /** DESCRIBE binds and plans the query without running it. */
+  async queryColumns(sql: string, options: StatementOptions = {}): Promise<ColumnInfo[]> {
+    const rows = await this.query(`describe select * from (\n${sql}\n) as described_query`, options);
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  }
+
+  async alterColumns(table: TableRef, change: { add: ColumnInfo[]; drop: string[] }, options: StatementOptions = {}): Promise<StatementResult> {
+    let seconds = 0;
+    for (const statement of alterColumnsStatements(this.quoteTable(table), change)) seconds += (await this.execute(statement, options)).seconds;
+    return { seconds };
   }
 
   /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */

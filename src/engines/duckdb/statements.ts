@@ -39,9 +39,18 @@ export function mergeIntoStatement(target: string, stagingTable: string, uniqueK
   );
 }
 
-/** Incremental without a unique key: append, columns matched by name. */
-export function insertStatement(target: string, query: string): string {
-  return `insert into ${target} by name (\n${query}\n)`;
+/** Incremental without a unique key: append into the target's own `columns`, taken from the query by name (as on BigQuery). */
+export function insertStatement(target: string, query: string, columns: string[]): string {
+  const names = columns.map(quoteIdentifier).join(", ");
+  return `insert into ${target} (${names})\nselect ${names} from (\n${query}\n) as insertions`;
+}
+
+/** onSchemaChange EXTEND / SYNCHRONIZE: one statement per column (DuckDB's ALTER TABLE takes one). */
+export function alterColumnsStatements(target: string, change: { add: { name: string; type: string }[]; drop: string[] }): string[] {
+  return [
+    ...change.drop.map((name) => `alter table ${target} drop column ${quoteIdentifier(name)}`),
+    ...change.add.map((column) => `alter table ${target} add column ${quoteIdentifier(column.name)} ${column.type}`),
+  ];
 }
 
 function stringLiteral(text: string): string {

@@ -5,6 +5,8 @@
  * answers, retries and failures. They do not show that BigQuery accepts the SQL (that is
  * `c360 check`, offline) or computes the right rows (only a real project shows that).
  */
+import fs from "node:fs";
+import path from "node:path";
 import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { jsonRows } from "../../../src/cli/json-rows.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -13,7 +15,7 @@ import { runAtomically } from "../../../src/engines/engine.js";
 import { ExecutionError, UnsupportedCapabilityError } from "../../../src/errors.js";
 import { BuildState } from "../../../src/runner/build-state.js";
 import { executeAction } from "../../../src/runner/execute-action.js";
-import { compiledProject, REPO_ROOT } from "../../helpers/project.js";
+import { compiledProject, copyProject, EXAMPLE_PROJECT, REPO_ROOT } from "../../helpers/project.js";
 import { STATE_BRONZE_TABLES, writeStateProject } from "../../helpers/state-project.js";
 import { contractServerForFile, type RecordedRequest } from "./contract-server.js";
 
@@ -42,6 +44,16 @@ async function open(options: BigQueryEngineOptions = {}): Promise<BigQueryEngine
 
 function jobInserts(): RecordedRequest[] {
   return server.requestsTo("POST", /^\/projects\/acme-analytics\/jobs$/);
+}
+
+/** Jobs that run (the incremental's schema check is a dry run before them). */
+function runJobInserts(): RecordedRequest[] {
+  return jobInserts().filter((request) => !insertedQuery(request).dryRun);
+}
+
+/** The dry run of an incremental's query that reports its columns (onSchemaChange), answered with `columns` as STRING fields. */
+function answerDryRunsWith(columns: string[]): void {
+  server.onQuery = () => ({ schema: columns.map((name) => ({ name, type: "STRING" })) });
 }
 
 function insertedQuery(request: RecordedRequest): { query: string; labels: Record<string, string>; jobId: string; location: string; dryRun?: boolean } {
@@ -171,6 +183,41 @@ describe("BigQuery engine contract: incrementals", () => {
     );
   });
 
+  it("reads a query's columns from a dry run's statistics.query.schema, without running or billing it", async () => {
+    server.onQuery = () => ({ schema: [{ name: "order_id", type: "INTEGER" }, { name: "tags", type: "STRING", mode: "REPEATED" }], totalBytesProcessed: 5000 });
+    expect(await engine.queryColumns("select 1 as order_id, ['a'] as tags", { actionName: "mart.orders" })).toEqual([
+      { name: "order_id", type: "INT64" },
+      { name: "tags", type: "ARRAY<STRING>" },
+    ]);
+    const [job] = jobInserts().map(insertedQuery);
+    expect(job).toMatchObject({ query: "select 1 as order_id, ['a'] as tags", dryRun: true });
+    expect(server.requestsTo("GET", /\/queries\//)).toEqual([]);
+    server.onQuery = () => ({});
+    await expect(engine.queryColumns("select 1", { actionName: "mart.orders" })).rejects.toThrow("mart.orders: BigQuery's dry run of the query gave no result schema");
+  });
+
+  it("runs onSchemaChange's ALTER TABLE: an incremental with EXTEND adds the column its query gained, then merges it", async () => {
+    const projectDir = copyProject(EXAMPLE_PROJECT);
+    fs.writeFileSync(
+      path.join(projectDir, "definitions", "orders_extended.sqlx"),
+      'config { type: "incremental", uniqueKey: ["order_id"], onSchemaChange: "EXTEND" }\nselect 1 as order_id, date \'2024-01-02\' as shipped_on\n',
+    );
+    server.tables.set("acme-analytics.shop.orders_extended", { type: "TABLE", schema: { fields: [{ name: "order_id", type: "INTEGER" }] } });
+    server.onQuery = (sql) => {
+      if (sql.startsWith("alter table")) server.tables.set("acme-analytics.shop.orders_extended", { type: "TABLE", schema: { fields: [{ name: "order_id", type: "INTEGER" }, { name: "shipped_on", type: "DATE" }] } });
+      return { schema: [{ name: "order_id", type: "INTEGER" }, { name: "shipped_on", type: "DATE" }] };
+    };
+    const action = compiledProject(projectDir, { dialect: "bigquery" }).actions.get("shop.orders_extended")!;
+    await executeAction(engine, { ...action, target: { ...action.target, database: "acme-analytics" } }, { fullRefresh: false });
+    const jobs = jobInserts().map(insertedQuery);
+    expect(jobs.map((job) => [job.dryRun ?? false, job.query.trim().split("\n")[0]])).toEqual([
+      [true, "select 1 as order_id, date '2024-01-02' as shipped_on"],
+      [false, "alter table `acme-analytics.shop.orders_extended` add column if not exists `shipped_on` DATE"],
+      [false, "merge `acme-analytics.shop.orders_extended` as DATAFORM_DEST"],
+    ]);
+    expect(jobs[2].query).toContain("when not matched then insert (`order_id`, `shipped_on`)");
+  });
+
   it("declares it has no transactions: transaction() refuses, runAtomically runs the work as separate atomic jobs", async () => {
     expect(engine.capabilities.transactions).toBe(false);
     await expect(engine.transaction(async () => "never")).rejects.toThrow(UnsupportedCapabilityError);
@@ -270,12 +317,16 @@ describe.each(INCREMENTAL_GOLD)("BigQuery engine contract: the incremental gold 
   const table = `c360-project.${action}`;
   beforeEach(() => {
     server.tables.set(table, { type: "TABLE", schema: { fields: columns.map((name) => ({ name, type: "STRING" })) } });
+    answerDryRunsWith(columns);
   });
 
-  it("sends the MERGE of the affected rows, then the DELETE of those that are gone, as two jobs", async () => {
+  it("sends the MERGE of the affected rows, then the DELETE of those that are gone, as two jobs, after a dry run of the query that checks its columns", async () => {
     const outcome = await executeAction(engine, incremental(), { fullRefresh: false });
     expect(outcome.merged).toBe(true);
-    const queries = jobInserts().map((request) => insertedQuery(request).query);
+    const [check] = jobInserts().map(insertedQuery);
+    expect(check.dryRun).toBe(true);
+    expect(check.query).toContain(recomputes);
+    const queries = runJobInserts().map((request) => insertedQuery(request).query);
     expect(queries).toHaveLength(2);
     expect(queries[0].startsWith(`merge \`${table}\` as DATAFORM_DEST\nusing (`)).toBe(true);
     expect(queries[0]).toContain(recomputes);
@@ -284,9 +335,10 @@ describe.each(INCREMENTAL_GOLD)("BigQuery engine contract: the incremental gold 
   });
 
   it("sends no DELETE when the MERGE fails, so the table stays as it was", async () => {
-    server.onQuery = (sql) => (sql.startsWith("merge") ? { error: { reason: "invalidQuery", message: "scripted merge failure" } } : {});
+    const answer = server.onQuery;
+    server.onQuery = (sql) => (sql.startsWith("merge") ? { error: { reason: "invalidQuery", message: "scripted merge failure" } } : answer(sql));
     await expect(executeAction(engine, incremental(), { fullRefresh: false })).rejects.toThrow("scripted merge failure");
-    expect(jobInserts().map((request) => insertedQuery(request).query.split(" ")[0])).toEqual(["merge"]);
+    expect(runJobInserts().map((request) => insertedQuery(request).query.split(" ")[0])).toEqual(["merge"]);
   });
 });
 
@@ -294,12 +346,13 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
   const action = (name: string) => compiledProject(REPO_ROOT, { dialect: "bigquery" }).actions.get(name)!;
   beforeEach(() => {
     server.tables.set("c360-project.c360.customer_identity_map", { type: "TABLE", schema: { fields: ["source_system", "source_id", "customer_key", "rule"].map((name) => ({ name, type: "STRING" })) } });
+    answerDryRunsWith(["source_system", "source_id", "customer_key", "rule"]);
   });
 
   it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted, as two jobs", async () => {
     const outcome = await executeAction(engine, action("c360.customer_identity_map"), { fullRefresh: false });
     expect(outcome.merged).toBe(true);
-    const queries = jobInserts().map((request) => insertedQuery(request).query);
+    const queries = runJobInserts().map((request) => insertedQuery(request).query);
     expect(queries).toHaveLength(2);
     expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_identity_map` as DATAFORM_DEST\nusing \(/);
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");

@@ -261,7 +261,9 @@ export class BigQueryContractServer {
         const outcome = await this.onQuery((resource.configuration.query as { query: string }).query);
         if (outcome.error) return error(400, outcome.error.reason, outcome.error.message);
         const bytes = String(outcome.totalBytesProcessed ?? 0);
-        return send(200, { ...resource, status: { state: "DONE" }, statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes } } });
+        // A dry run of a query reports its result's schema, as BigQuery's does (statistics.query.schema).
+        const schema = outcome.schema ? { schema: { fields: outcome.schema } } : {};
+        return send(200, { ...resource, status: { state: "DONE" }, statistics: { totalBytesProcessed: bytes, query: { totalBytesProcessed: bytes, ...schema } } });
       }
       const lines = request.upload ? request.upload.data.split("\n").filter(Boolean) : [];
       const outcome: JobOutcome = request.upload

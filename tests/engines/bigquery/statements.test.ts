@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTableAsStatement, quoteIdentifier, quoteTableName, stringLiteral } from "../../../src/engines/bigquery/statements.js";
+import { alterColumnsStatements, createTableAsStatement, quoteIdentifier, quoteTableName, stringLiteral } from "../../../src/engines/bigquery/statements.js";
 
 describe("BigQuery statements", () => {
   it("quotes names as BigQuery does", () => {
@@ -15,5 +15,13 @@ describe("BigQuery statements", () => {
     const laidOut = createTableAsStatement("`p.d.t`", "select 1", { partitionBy: "day", clusterBy: ["a", "b"] });
     expect(laidOut.sql.split("\n")[laidOut.queryLineOffset]).toBe("select 1");
     expect(laidOut.sql).toContain("cluster by `a`, `b`\n");
+  });
+
+  it("alters columns as Dataform's onSchemaChange does: drops, then additions, each idempotent", () => {
+    expect(alterColumnsStatements("`p.d.t`", { add: [{ name: "shipped_on", type: "DATE" }, { name: "tags", type: "ARRAY<STRING>" }], drop: ["legacy"] })).toEqual([
+      "alter table `p.d.t` drop column if exists `legacy`",
+      "alter table `p.d.t` add column if not exists `shipped_on` DATE, add column if not exists `tags` ARRAY<STRING>",
+    ]);
+    expect(alterColumnsStatements("`p.d.t`", { add: [], drop: [] })).toEqual([]);
   });
 });

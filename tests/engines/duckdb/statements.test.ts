@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  alterColumnsStatements,
   commentStatements,
   createTableAsStatement,
   createViewStatement,
@@ -13,7 +14,17 @@ describe("DuckDB planner", () => {
     expect(createTableAsStatement('"mart"."orders"', "select 1")).toBe('create or replace table "mart"."orders" as (\nselect 1\n)');
     expect(createViewStatement('"mart"."v"', "select 1")).toBe('create or replace view "mart"."v" as (\nselect 1\n)');
     expect(stageIncrementStatement("increment", "select 1")).toBe("create or replace temp table increment as (\nselect 1\n)");
-    expect(insertStatement('"mart"."orders"', "select 1 as id")).toBe('insert into "mart"."orders" by name (\nselect 1 as id\n)');
+    expect(insertStatement('"mart"."orders"', "select 'a' as status, 1 as id", ["id", "status"])).toBe(
+      'insert into "mart"."orders" ("id", "status")\nselect "id", "status" from (\nselect \'a\' as status, 1 as id\n) as insertions',
+    );
+  });
+
+  it("alters columns one statement each, drops first, added columns typed as the query gives them", () => {
+    expect(alterColumnsStatements('"mart"."orders"', { add: [{ name: "shipped on", type: "DATE" }], drop: ["legacy"] })).toEqual([
+      'alter table "mart"."orders" drop column "legacy"',
+      'alter table "mart"."orders" add column "shipped on" DATE',
+    ]);
+    expect(alterColumnsStatements('"mart"."orders"', { add: [], drop: [] })).toEqual([]);
   });
 
   it("merges on the unique key with Dataform's aliases, updatePartitionFilter and incrementalPredicates", () => {
