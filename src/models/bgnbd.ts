@@ -26,7 +26,10 @@ export interface PurchaseHistory {
  * Histories with how many customers share each, so the likelihood runs once per distinct
  * (x, t_x, T), and with each row's index into the distinct x, t_x and T values, so that the
  * terms that depend on one of them alone (ln Γ, ln B, ln(α + T), ln(α + t_x)) are computed
- * once per distinct value and evaluation rather than once per row.
+ * once per distinct value and evaluation rather than once per row. The sums of the terms
+ * that depend on x or T alone are collected once per fit (customers per distinct x; customers
+ * and Σ customers·x per distinct T), and the rows with x ≥ 1, the only ones whose term needs
+ * a logarithm of its own, are kept apart in columns of their own.
  */
 export interface GroupedHistories {
   x: Float64Array;
@@ -42,6 +45,13 @@ export interface GroupedHistories {
   xIndex: Int32Array;
   txIndex: Int32Array;
   tIndex: Int32Array;
+  /** Customers per distinct x. */
+  customersPerX: Float64Array;
+  /** Customers, and Σ customers · x, per distinct T. */
+  customersPerT: Float64Array;
+  occasionsPerT: Float64Array;
+  /** The rows with x ≥ 1, in their order: their customers and their indices into the distinct values. */
+  repeat: { customers: Float64Array; xIndex: Int32Array; txIndex: Int32Array; tIndex: Int32Array };
 }
 
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
@@ -71,7 +81,26 @@ export function groupHistories(histories: Iterable<PurchaseHistory & { customers
   const [distinctX, xIndex] = indexDistinct(x);
   const [distinctTx, txIndex] = indexDistinct(tx);
   const [distinctT, tIndex] = indexDistinct(T);
-  return { x, tx, T, customers, total, distinctX, distinctTx, distinctT, xIndex, txIndex, tIndex };
+  const customersPerX = new Float64Array(distinctX.length);
+  const customersPerT = new Float64Array(distinctT.length);
+  const occasionsPerT = new Float64Array(distinctT.length);
+  let repeatRows = 0;
+  for (let row = 0; row < size; row++) {
+    customersPerX[xIndex[row]] += customers[row];
+    customersPerT[tIndex[row]] += customers[row];
+    occasionsPerT[tIndex[row]] += customers[row] * x[row];
+    if (x[row] > 0) repeatRows++;
+  }
+  const repeat = { customers: new Float64Array(repeatRows), xIndex: new Int32Array(repeatRows), txIndex: new Int32Array(repeatRows), tIndex: new Int32Array(repeatRows) };
+  for (let row = 0, at = 0; row < size; row++) {
+    if (!(x[row] > 0)) continue;
+    repeat.customers[at] = customers[row];
+    repeat.xIndex[at] = xIndex[row];
+    repeat.txIndex[at] = txIndex[row];
+    repeat.tIndex[at] = tIndex[row];
+    at++;
+  }
+  return { x, tx, T, customers, total, distinctX, distinctTx, distinctT, xIndex, txIndex, tIndex, customersPerX, customersPerT, occasionsPerT, repeat };
 }
 
 /** ln(α + v) for each of `values`. */
@@ -81,86 +110,111 @@ function logShifted(alpha: number, values: Float64Array): Float64Array {
   return logs;
 }
 
+/** 1 / (α + v) for each of `values`. */
+function inverseShifted(alpha: number, values: Float64Array): Float64Array {
+  const inverses = new Float64Array(values.length);
+  for (let index = 0; index < values.length; index++) inverses[index] = 1 / (alpha + values[index]);
+  return inverses;
+}
+
+/**
+ * Beyond this |u|, ln(1 + e^−|u|) < 5e-18 (and the share e^−|u| / (1 + e^−|u|) as small): below the
+ * rounding of any row's term, so it is left out and the row costs no exponential or logarithm.
+ */
+const SATURATED = 40;
+
 /**
  * Σ over customers of ln L(r, α, a, b | x, t_x, T) (the paper's equation 6):
  * L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / Γ(r) · [(α + T)^−(r+x) + [x > 0] a/(b + x − 1) (α + t_x)^−(r+x)].
- * The bracket is summed in log space as max + ln(1 + e^(min − max)); every row's term is the
- * same double whatever the order of rows, and the rows are added in their given order.
+ * With s = −(r + x) ln(α + T) and d = ln a − ln(b + x − 1) − (r + x) ln(α + t_x), the bracket's
+ * log is s + ln(1 + e^u), u = d − s = ln a − ln(b + x − 1) + (r + x)(ln(α + T) − ln(α + t_x)),
+ * taken as max(u, 0) + ln(1 + e^−|u|). So the likelihood is a sum of terms in x alone (the
+ * constant, by the customers per distinct x), in T alone (s, by the customers and Σ x per
+ * distinct T) and ln(1 + e^u) over the rows with x ≥ 1; each sum is added in a fixed order.
  *
- * When `gradient` is given, the partial derivatives in (r, α, a, b) are written into it. With
- * s = −(r + x) ln(α + T) and d = ln a − ln(b + x − 1) − (r + x) ln(α + t_x), the bracket's log
- * is ln(e^s + e^d), whose derivative is w_s ∂s + w_d ∂d with the shares w_s = e^s / (e^s + e^d)
- * and w_d = 1 − w_s (from the same e^(min − max) the value uses); the constant's derivatives
- * are digammas, computed once per distinct x.
+ * When `gradient` is given, the partial derivatives in (r, α, a, b) are written into it: the
+ * constant's are digammas, once per distinct x; s's are sums per distinct T; ln(1 + e^u)'s
+ * are σ(u) ∂u with the share σ(u) = e^u / (1 + e^u) (from the same e^−|u| the value uses),
+ * summed per distinct x for ∂a and ∂b, whose ∂u depend on x alone.
  */
 export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories, gradient?: Float64Array): number {
-  const { distinctX, xIndex, txIndex, tIndex, customers } = histories;
-  const base = -logGamma(r) + r * Math.log(alpha) - logBeta(a, b);
-  const constant = new Float64Array(distinctX.length);
-  const repeatWeight = new Float64Array(distinctX.length);
-  const shape = new Float64Array(distinctX.length);
-  for (let index = 0; index < distinctX.length; index++) {
-    const x = distinctX[index];
-    constant[index] = base + logGamma(r + x) + logBeta(a, b + x);
-    repeatWeight[index] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
-    shape[index] = r + x;
+  const { distinctX, distinctT, distinctTx, customersPerX, customersPerT, occasionsPerT, repeat } = histories;
+  const logAlpha = Math.log(alpha);
+  const logA = Math.log(a);
+  const base = -logGamma(r) + r * logAlpha - logBeta(a, b);
+  const xs = distinctX.length;
+  const repeatWeight = new Float64Array(xs);
+  const shape = new Float64Array(xs);
+  let constants = 0;
+  for (let xi = 0; xi < xs; xi++) {
+    const x = distinctX[xi];
+    constants += customersPerX[xi] * (base + logGamma(r + x) + logBeta(a, b + x));
+    repeatWeight[xi] = x > 0 ? logA - Math.log(b + x - 1) : 0;
+    shape[xi] = r + x;
   }
-  const logAlphaT = logShifted(alpha, histories.distinctT);
-  const logAlphaTx = logShifted(alpha, histories.distinctTx);
-  // Per distinct x: its customers (for the constant's derivatives) and Σ c·w_d (for ∂a and ∂b, whose per-row factors depend on x alone).
-  const customersPerX = new Float64Array(distinctX.length);
-  const droppedPerX = new Float64Array(distinctX.length);
-  const inverseAlphaT = gradient ? histories.distinctT.map((T) => 1 / (alpha + T)) : histories.distinctT;
-  const inverseAlphaTx = gradient ? histories.distinctTx.map((tx) => 1 / (alpha + tx)) : histories.distinctTx;
-  let total = 0;
+  const logAlphaT = logShifted(alpha, distinctT);
+  const logAlphaTx = logShifted(alpha, distinctTx);
+  let survived = 0;
+  for (let ti = 0; ti < distinctT.length; ti++) survived -= (r * customersPerT[ti] + occasionsPerT[ti]) * logAlphaT[ti];
+  const { customers, xIndex, txIndex, tIndex } = repeat;
+  const rows = customers.length;
+  let dropped = 0;
+  if (!gradient) {
+    for (let row = 0; row < rows; row++) {
+      const xi = xIndex[row];
+      const u = repeatWeight[xi] + shape[xi] * (logAlphaT[tIndex[row]] - logAlphaTx[txIndex[row]]);
+      if (u > SATURATED) dropped += customers[row] * u;
+      else if (u >= -SATURATED) dropped += customers[row] * (u > 0 ? u + Math.log(1 + Math.exp(-u)) : Math.log(1 + Math.exp(u)));
+    }
+    return constants + survived + dropped;
+  }
+  const inverseAlphaT = inverseShifted(alpha, distinctT);
+  const inverseAlphaTx = inverseShifted(alpha, distinctTx);
+  // Σ c·σ(u) per distinct x (for ∂a and ∂b), and Σ c·σ(u)·∂u for ∂r and ∂α.
+  const droppedPerX = new Float64Array(xs);
   let dr = 0;
   let dAlpha = 0;
-  for (let index = 0; index < customers.length; index++) {
-    const xi = xIndex[index];
-    const ti = tIndex[index];
-    const c = customers[index];
-    const survived = -shape[xi] * logAlphaT[ti];
-    let value = survived;
-    if (distinctX[xi] > 0) {
-      const txi = txIndex[index];
-      const dropped = repeatWeight[xi] - shape[xi] * logAlphaTx[txi];
-      // The larger term's exponential is e^0 = 1 exactly.
-      let droppedShare: number;
-      if (survived >= dropped) {
-        const ratio = Math.exp(dropped - survived);
-        value = survived + Math.log(1 + ratio);
-        droppedShare = ratio / (1 + ratio);
-      } else {
-        const ratio = Math.exp(survived - dropped);
-        value = dropped + Math.log(ratio + 1);
-        droppedShare = 1 / (ratio + 1);
-      }
-      if (gradient) {
-        const survivedShare = 1 - droppedShare;
-        customersPerX[xi] += c;
-        droppedPerX[xi] += c * droppedShare;
-        dr -= c * (survivedShare * logAlphaT[ti] + droppedShare * logAlphaTx[txi]);
-        dAlpha -= c * shape[xi] * (survivedShare * inverseAlphaT[ti] + droppedShare * inverseAlphaTx[txi]);
-      }
-    } else if (gradient) {
-      customersPerX[xi] += c;
-      dr -= c * logAlphaT[ti];
-      dAlpha -= c * shape[xi] * inverseAlphaT[ti];
+  for (let row = 0; row < rows; row++) {
+    const xi = xIndex[row];
+    const ti = tIndex[row];
+    const txi = txIndex[row];
+    const gap = logAlphaT[ti] - logAlphaTx[txi];
+    const u = repeatWeight[xi] + shape[xi] * gap;
+    const c = customers[row];
+    let share: number;
+    if (u > SATURATED) {
+      dropped += c * u;
+      share = c;
+    } else if (u < -SATURATED) {
+      continue;
+    } else if (u > 0) {
+      const ratio = Math.exp(-u);
+      dropped += c * (u + Math.log(1 + ratio));
+      share = c / (1 + ratio);
+    } else {
+      const ratio = Math.exp(u);
+      dropped += c * Math.log(1 + ratio);
+      share = (c * ratio) / (1 + ratio);
     }
-    total += c * (constant[xi] + value);
+    droppedPerX[xi] += share;
+    dr += share * gap;
+    dAlpha += share * shape[xi] * (inverseAlphaT[ti] - inverseAlphaTx[txi]);
   }
-  if (!gradient) return total;
+  for (let ti = 0; ti < distinctT.length; ti++) {
+    dr -= customersPerT[ti] * logAlphaT[ti];
+    dAlpha -= (r * customersPerT[ti] + occasionsPerT[ti]) * inverseAlphaT[ti];
+  }
   // ∂ constant: ∂r ψ(r + x) − ψ(r) + ln α; ∂α r/α; ∂a ψ(a + b) − ψ(a + b + x); ∂b ψ(b + x) − ψ(a + b + x) − ψ(b) + ψ(a + b).
   const digammaR = digamma(r);
   const digammaAB = digamma(a + b);
   const digammaB = digamma(b);
   let da = 0;
   let db = 0;
-  for (let xi = 0; xi < distinctX.length; xi++) {
+  for (let xi = 0; xi < xs; xi++) {
     const x = distinctX[xi];
     const count = customersPerX[xi];
     const digammaABX = digamma(a + b + x);
-    dr += count * (digamma(r + x) - digammaR + Math.log(alpha));
+    dr += count * (digamma(r + x) - digammaR + logAlpha);
     dAlpha += count * (r / alpha);
     da += count * (digammaAB - digammaABX) + droppedPerX[xi] / a;
     db += count * (digamma(b + x) - digammaABX - digammaB + digammaAB) - (x > 0 ? droppedPerX[xi] / (b + x - 1) : 0);
@@ -169,7 +223,7 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
   gradient[1] = dAlpha;
   gradient[2] = da;
   gradient[3] = db;
-  return total;
+  return constants + survived + dropped;
 }
 
 export interface BgNbdFit {

@@ -50,9 +50,15 @@ export interface PurchaseModelResult {
 const BGNBD_PARAMETERS = ["r", "alpha", "a", "b"] as const;
 const GAMMA_GAMMA_PARAMETERS = ["p", "q", "gamma"] as const;
 
-/** Reads the input table (grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run) and fits both models. */
-export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
-  const { repeatOccasions, recency, age, repeatMeanValue } = options.columns;
+/** The fit's inputs as read from the engine: distinct histories and distinct spends, each with its customers. */
+export interface FitInputs {
+  histories: { x: number; tx: number; T: number; customers: number }[];
+  spends: { x: number; meanValue: number; customers: number }[];
+}
+
+/** Reads the input table grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run. */
+export async function readFitInputs(engine: Engine, input: TableRef, columns: PurchaseModelColumns, actionName: string): Promise<FitInputs> {
+  const { repeatOccasions, recency, age, repeatMeanValue } = columns;
   const table = engine.quoteTable(input);
   const histories = await engine.query(
     `select ${repeatOccasions} as x, ${recency} as tx, ${age} as t, count(*) as customers from ${table} group by 1, 2, 3 order by 1, 2, 3`,
@@ -62,11 +68,16 @@ export async function fitPurchaseModels(engine: Engine, input: TableRef, options
     `select ${repeatOccasions} as x, ${repeatMeanValue} as m, count(*) as customers from ${table} where ${repeatOccasions} >= 1 and ${repeatMeanValue} > 0 group by 1, 2 order by 1, 2`,
     { actionName },
   );
-  return fitRows(
-    histories.map((row) => ({ x: Number(row.x), tx: Number(row.tx), T: Number(row.t), customers: Number(row.customers) })),
-    spends.map((row) => ({ x: Number(row.x), meanValue: Number(row.m), customers: Number(row.customers) })),
-    options,
-  );
+  return {
+    histories: histories.map((row) => ({ x: Number(row.x), tx: Number(row.tx), T: Number(row.t), customers: Number(row.customers) })),
+    spends: spends.map((row) => ({ x: Number(row.x), meanValue: Number(row.m), customers: Number(row.customers) })),
+  };
+}
+
+/** Reads the input table and fits both models. */
+export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
+  const { histories, spends } = await readFitInputs(engine, input, options.columns, actionName);
+  return fitRows(histories, spends, options);
 }
 
 /** The fit on histories already read (exported for tests and the benchmark). */
