@@ -6,6 +6,7 @@
  */
 import { indexDistinct } from "./distinct-values.js";
 import { maximizeBySimplex, maximizeLikelihood, type MaximumLikelihood } from "./maximize.js";
+import { checkNoDropoutMaximum } from "./no-dropout.js";
 import { digamma, hypergeometric2F1Series, logBeta, logGamma } from "./special-functions.js";
 
 export interface BgNbdParameters {
@@ -56,28 +57,42 @@ export interface GroupedHistories {
 
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
-  const counts = new Map<string, { history: PurchaseHistory; customers: number }>();
-  for (const history of histories) {
-    const key = `${history.x}|${history.tx}|${history.T}`;
-    const entry = counts.get(key);
-    if (entry) entry.customers += history.customers ?? 1;
-    else counts.set(key, { history, customers: history.customers ?? 1 });
+  const xs: number[] = [];
+  const txs: number[] = [];
+  const Ts: number[] = [];
+  const counts: number[] = [];
+  const list = [...histories];
+  if (strictlyAscending(list)) {
+    // Already distinct (a build reads them grouped and ordered in SQL): no key to build.
+    for (const history of list) {
+      xs.push(history.x);
+      txs.push(history.tx);
+      Ts.push(history.T);
+      counts.push(history.customers ?? 1);
+    }
+  } else {
+    const rows = new Map<string, number>();
+    for (const history of list) {
+      const key = `${history.x}|${history.tx}|${history.T}`;
+      const row = rows.get(key);
+      if (row !== undefined) {
+        counts[row] += history.customers ?? 1;
+        continue;
+      }
+      rows.set(key, xs.length);
+      xs.push(history.x);
+      txs.push(history.tx);
+      Ts.push(history.T);
+      counts.push(history.customers ?? 1);
+    }
   }
-  const size = counts.size;
-  const x = new Float64Array(size);
-  const tx = new Float64Array(size);
-  const T = new Float64Array(size);
-  const customers = new Float64Array(size);
+  const size = xs.length;
+  const x = Float64Array.from(xs);
+  const tx = Float64Array.from(txs);
+  const T = Float64Array.from(Ts);
+  const customers = Float64Array.from(counts);
   let total = 0;
-  let index = 0;
-  for (const entry of counts.values()) {
-    x[index] = entry.history.x;
-    tx[index] = entry.history.tx;
-    T[index] = entry.history.T;
-    customers[index] = entry.customers;
-    total += entry.customers;
-    index++;
-  }
+  for (let index = 0; index < size; index++) total += customers[index];
   const [distinctX, xIndex] = indexDistinct(x);
   const [distinctTx, txIndex] = indexDistinct(tx);
   const [distinctT, tIndex] = indexDistinct(T);
@@ -101,6 +116,17 @@ export function groupHistories(histories: Iterable<PurchaseHistory & { customers
     at++;
   }
   return { x, tx, T, customers, total, distinctX, distinctTx, distinctT, xIndex, txIndex, tIndex, customersPerX, customersPerT, occasionsPerT, repeat };
+}
+
+/** True when each history comes after the one before in (x, t_x, T) order: then no two are equal. */
+function strictlyAscending(histories: readonly PurchaseHistory[]): boolean {
+  for (let index = 1; index < histories.length; index++) {
+    const before = histories[index - 1];
+    const history = histories[index];
+    const after = history.x !== before.x ? history.x > before.x : history.tx !== before.tx ? history.tx > before.tx : history.T > before.T;
+    if (!after) return false;
+  }
+  return true;
 }
 
 /** ln(α + v) for each of `values`. */
@@ -234,8 +260,11 @@ export interface BgNbdFit {
   reason?: string;
   /** Set when the plain maximum lies at the boundary (no dropout seen) and the fit was regularised: why. */
   regularised?: string;
-  /** Evaluations of the log-likelihood (with its gradient, but in the simplex): the plain search, the simplex that checks a run-off, and the penalised search, those that ran. */
-  stages: { plain: number; simplex?: number; penalised?: number };
+  /**
+   * Evaluations of the log-likelihood (with its gradient, but in the simplex), of the stages that ran: the check of the no-dropout boundary (of the
+   * NBD log-likelihood, whose cost does not grow with the histories), the plain search, the simplex that checks its run-off, and the penalised search.
+   */
+  stages: { boundaryCheck: number; plain?: number; simplex?: number; penalised?: number };
 }
 
 /**
@@ -251,35 +280,53 @@ export const DROPOUT_PENALTY = 0.1;
  */
 export const MAX_DROPOUT_SHAPE = 1000;
 
+/** The dropout Beta's mean a / (a + b), of the values [r, α, a, b]. */
+function meanDropout(values: readonly number[]): number {
+  return values[2] / (values[2] + values[3]);
+}
+
 /**
  * Maximum likelihood from a fixed start: r = a = b = 1 and α the mean observation time (the
  * data's time scale). When data show no dropout the maximum lies at the boundary (a → 0,
  * b → ∞: nobody ever drops out), which the SQL cannot score (its series cancels
  * catastrophically); the fit is then made again with the weak penalty DROPOUT_PENALTY on
  * ln a and ln b, and `regularised` says so.
+ *
+ * The boundary is recognised first without a search over (r, α, a, b): when no distribution
+ * of dropout whatever raises the likelihood of the no-dropout (NBD) fit at its maximum
+ * (no-dropout.ts), the maximum lies at the boundary. Otherwise BFGS searches; where it heads
+ * for the boundary anyway (or does not converge), the simplex search the fit has always used
+ * decides, as it always has, whether an interior maximum lies elsewhere.
  */
 export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   let observed = 0;
   for (let index = 0; index < histories.T.length; index++) observed += histories.customers[index] * histories.T[index];
   const start = [1, Math.max(observed / histories.total, 1), 1, 1];
-  const logLikelihood = ([r, alpha, a, b]: Float64Array, gradient: Float64Array) => bgNbdLogLikelihood({ r, alpha, a, b }, histories, gradient);
-  // This search only decides whether the maximum runs off: it ends as soon as a or b leaves the log bound.
-  let fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
-  const stages: BgNbdFit["stages"] = { plain: fit.evaluations };
-  // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
-  const runOffIndex = (search: MaximumLikelihood) =>
-    search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
-  // BFGS follows the steepest way up; when that way leads to the boundary (or BFGS does not converge), the simplex search the fit has always used decides, as it
-  // always has, whether an interior maximum lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
-  if (runOffIndex(fit) !== undefined || !fit.converged) {
-    fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
-    stages.simplex = fit.evaluations;
-  }
-  const dropoutIndex = runOffIndex(fit);
-  const ranOff = dropoutIndex !== undefined;
-  if (!ranOff) {
-    const [r, alpha, a, b] = fit.values;
-    return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };
+  const check = checkNoDropoutMaximum(histories, [start[0], start[1]]);
+  const stages: BgNbdFit["stages"] = { boundaryCheck: check.evaluations };
+  let boundary: string;
+  if (check.holds) {
+    boundary = `no distribution of dropout raises the likelihood of the no-dropout fit (r ${check.r!.toPrecision(4)}, α ${check.alpha!.toPrecision(4)})`;
+  } else {
+    const logLikelihood = ([r, alpha, a, b]: Float64Array, gradient: Float64Array) => bgNbdLogLikelihood({ r, alpha, a, b }, histories, gradient);
+    // This search only decides whether the maximum runs off: it ends as soon as a or b leaves the log bound.
+    let fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
+    stages.plain = fit.evaluations;
+    // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
+    const runOffIndex = (search: MaximumLikelihood) =>
+      search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
+    // BFGS follows the steepest way up; when that way leads to the boundary (or BFGS does not converge), the simplex search decides whether an interior maximum
+    // lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
+    if (runOffIndex(fit) !== undefined || !fit.converged) {
+      fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
+      stages.simplex = fit.evaluations;
+    }
+    const dropoutIndex = runOffIndex(fit);
+    if (dropoutIndex === undefined) {
+      const [r, alpha, a, b] = fit.values;
+      return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };
+    }
+    boundary = `${["r", "alpha", "a", "b"][dropoutIndex]} went to ${fit.values[dropoutIndex].toExponential(2)}`;
   }
   const penalisedLikelihood = (values: Float64Array, gradient?: Float64Array) => {
     const value = bgNbdLogLikelihood({ r: values[0], alpha: values[1], a: values[2], b: values[3] }, histories, gradient);
@@ -305,7 +352,7 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
     stages,
     converged: penalised.converged && !stillDegenerate,
     reason: stillDegenerate ? `a = ${a.toPrecision(4)}, b = ${b.toPrecision(4)} even with the penalty: the dropout is not identified` : penalised.reason,
-    regularised: `the likelihood is highest at or near the boundary (${["r", "alpha", "a", "b"][dropoutIndex]} went to ${fit.values[dropoutIndex].toExponential(2)}: the data show almost no dropout, or no difference in it between customers), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
+    regularised: `the likelihood is highest at or near the boundary (${boundary}: the data show almost no dropout, or no difference in it between customers), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
   };
 }
 
