@@ -262,9 +262,10 @@ export interface BgNbdFit {
   regularised?: string;
   /**
    * Evaluations of the log-likelihood (with its gradient, but in the simplex), of the stages that ran: the check of the no-dropout boundary (of the
-   * NBD log-likelihood, whose cost does not grow with the histories), the plain search, the simplex that checks its run-off, and the penalised search.
+   * NBD log-likelihood, whose cost does not grow with the histories), the plain search, the simplex that checks its run-off, BFGS finishing the
+   * simplex's interior maximum, and the penalised search.
    */
-  stages: { boundaryCheck: number; plain?: number; simplex?: number; penalised?: number };
+  stages: { boundaryCheck: number; plain?: number; simplex?: number; finish?: number; penalised?: number };
 }
 
 /**
@@ -320,6 +321,14 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
     if (runOffIndex(fit) !== undefined || !fit.converged) {
       fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
       stages.simplex = fit.evaluations;
+      if (fit.converged && runOffIndex(fit) === undefined) {
+        // The simplex stops when its vertices are within 1e-8 of each other in the log-parameters, which on a flat likelihood leaves the estimates
+        // up to 1e-4 (relative) from the maximum: BFGS finishes from there (to 1e-10, as everywhere else), and is kept where it stays interior and
+        // loses nothing beyond rounding (the simplex's own value tolerance, 1e-12 relative: the two values are then the same to the sums' precision).
+        const finish = maximizeLikelihood(logLikelihood, fit.values);
+        stages.finish = finish.evaluations;
+        if (finish.converged && runOffIndex(finish) === undefined && finish.logLikelihood >= fit.logLikelihood - 1e-12 * (1 + Math.abs(fit.logLikelihood))) fit = finish;
+      }
     }
     const dropoutIndex = runOffIndex(fit);
     if (dropoutIndex === undefined) {
