@@ -5,7 +5,7 @@
  * values, converged false and a warning that says why; it never throws for the data.
  */
 import type { Engine, TableRef } from "../engines/engine.js";
-import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit } from "./bgnbd.js";
+import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit, type PurchaseHistory } from "./bgnbd.js";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
 import { hypergeometric2F1Series } from "./special-functions.js";
 
@@ -112,7 +112,8 @@ export function fitRows(
   }
   if (bgNbd.converged && options.horizon !== undefined) {
     // Every distinct (x, T) the scoring will meet, evaluated as the SQL does: a value that is not finite is null there.
-    const pairs = new Map(histories.map((history) => [`${history.x}|${history.T}`, history]));
+    const pairs = new Map<number | string, PurchaseHistory>();
+    for (const history of histories) pairs.set(pairKey(history), history);
     const failing = [...pairs.values()].filter((history) => !Number.isFinite(expectedPurchases(bgNbd.parameters, history, options.horizon!))).length;
     if (failing > 0) warnings.push(`prediction_not_finite: E[Y(${options.horizon})] is not finite for ${failing} of ${pairs.size} distinct (x, T); those customers' expected purchases and CLTV are null`);
   }
@@ -129,6 +130,11 @@ export function fitRows(
     bgNbd,
     gammaGamma,
   };
+}
+
+/** An (x, T) pair's key: one small integer where both are small whole numbers (no string to build for each of a few hundred thousand histories), else their text. */
+function pairKey({ x, T }: PurchaseHistory): number | string {
+  return Number.isInteger(x) && Number.isInteger(T) && x >= 0 && x < 2 ** 14 && T >= 0 && T < 2 ** 16 ? x * 2 ** 16 + T : `${x}|${T}`;
 }
 
 function rowsOf(model: ParameterRow["model"], names: readonly string[], values: number[] | null, logLikelihood: number | null, customers: number): ParameterRow[] {
