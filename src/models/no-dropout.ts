@@ -80,19 +80,24 @@ function checkPoints(maxX: number): Float64Array {
 
 /**
  * D(p) = Σ_i c_i (f_i(p) / f_i(0) − 1) at (r, α), as a function of p, and D'(0) (see the module's comment): the S_x are summed
- * once (ln S_x by a running log-sum-exp: R_i reaches far beyond the doubles for large x), then each D(p) costs one term per distinct x.
+ * once, then each D(p) costs one term per distinct x.
  */
 export function dropoutGain(histories: GroupedHistories, r: number, alpha: number): { gain: (p: number) => number; slope: number; maxX: number } {
   const { distinctX, distinctT, distinctTx, customersPerX, repeat } = histories;
-  const logS = new Float64Array(distinctX.length).fill(Number.NEGATIVE_INFINITY);
   const logAlphaT = Float64Array.from(distinctT, (T) => Math.log(alpha + T));
   const logAlphaTx = Float64Array.from(distinctTx, (tx) => Math.log(alpha + tx));
-  for (let row = 0; row < repeat.customers.length; row++) {
+  // ln S_x = m_x + ln Σ c_i e^(ln R_i − m_x), m_x the largest ln R_i of that x (R_i reaches far beyond the doubles for large x): one exponential per history.
+  const rows = repeat.customers.length;
+  const logRatio = new Float64Array(rows);
+  const largest = new Float64Array(distinctX.length).fill(Number.NEGATIVE_INFINITY);
+  for (let row = 0; row < rows; row++) {
     const xi = repeat.xIndex[row];
-    const term = Math.log(repeat.customers[row]) + (r + distinctX[xi]) * (logAlphaT[repeat.tIndex[row]] - logAlphaTx[repeat.txIndex[row]]);
-    const larger = Math.max(logS[xi], term);
-    logS[xi] = larger + Math.log(Math.exp(logS[xi] - larger) + Math.exp(term - larger));
+    logRatio[row] = (r + distinctX[xi]) * (logAlphaT[repeat.tIndex[row]] - logAlphaTx[repeat.txIndex[row]]);
+    largest[xi] = Math.max(largest[xi], logRatio[row]);
   }
+  const scaled = new Float64Array(distinctX.length);
+  for (let row = 0; row < rows; row++) scaled[repeat.xIndex[row]] += repeat.customers[row] * Math.exp(logRatio[row] - largest[repeat.xIndex[row]]);
+  const logS = largest.map((value, xi) => value + Math.log(scaled[xi]));
   // D'(0) = Σ_x (S_x − x C_x): the gain of the smallest dropout.
   let slope = 0;
   let maxX = 0;
