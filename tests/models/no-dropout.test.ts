@@ -89,3 +89,12 @@ describe("checkNoDropoutMaximum", () => {
     expect(check.largestGain).toBeGreaterThan(0);
   });
 });
+
+describe("checkNoDropoutMaximum on extreme histories", () => {
+  it("leaves the decision to the searches where customers have thousands of occasions (the fine check would take seconds)", () => {
+    const heavy = Array.from({ length: 3000 }, (_, index) => ({ x: 1 + index * 2, tx: 7300, T: 7300 }));
+    const check = checkNoDropoutMaximum(groupHistories(heavy), [1, 7300]);
+    expect(check.holds).toBe(false);
+    expect(check.largestGain).toBeNaN();
+  });
+});
