@@ -6,6 +6,7 @@
  */
 import { indexDistinct } from "./distinct-values.js";
 import { maximizeBySimplex, maximizeLikelihood, type MaximumLikelihood } from "./maximize.js";
+import { checkNoDropoutMaximum } from "./no-dropout.js";
 import { digamma, hypergeometric2F1Series, logBeta, logGamma } from "./special-functions.js";
 
 export interface BgNbdParameters {
@@ -26,7 +27,10 @@ export interface PurchaseHistory {
  * Histories with how many customers share each, so the likelihood runs once per distinct
  * (x, t_x, T), and with each row's index into the distinct x, t_x and T values, so that the
  * terms that depend on one of them alone (ln Γ, ln B, ln(α + T), ln(α + t_x)) are computed
- * once per distinct value and evaluation rather than once per row.
+ * once per distinct value and evaluation rather than once per row. The sums of the terms
+ * that depend on x or T alone are collected once per fit (customers per distinct x; customers
+ * and Σ customers·x per distinct T), and the rows with x ≥ 1, the only ones whose term needs
+ * a logarithm of its own, are kept apart in columns of their own.
  */
 export interface GroupedHistories {
   x: Float64Array;
@@ -42,36 +46,87 @@ export interface GroupedHistories {
   xIndex: Int32Array;
   txIndex: Int32Array;
   tIndex: Int32Array;
+  /** Customers per distinct x. */
+  customersPerX: Float64Array;
+  /** Customers, and Σ customers · x, per distinct T. */
+  customersPerT: Float64Array;
+  occasionsPerT: Float64Array;
+  /** The rows with x ≥ 1, in their order: their customers and their indices into the distinct values. */
+  repeat: { customers: Float64Array; xIndex: Int32Array; txIndex: Int32Array; tIndex: Int32Array };
 }
 
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
-  const counts = new Map<string, { history: PurchaseHistory; customers: number }>();
-  for (const history of histories) {
-    const key = `${history.x}|${history.tx}|${history.T}`;
-    const entry = counts.get(key);
-    if (entry) entry.customers += history.customers ?? 1;
-    else counts.set(key, { history, customers: history.customers ?? 1 });
+  const xs: number[] = [];
+  const txs: number[] = [];
+  const Ts: number[] = [];
+  const counts: number[] = [];
+  const list = [...histories];
+  if (strictlyAscending(list)) {
+    // Already distinct (a build reads them grouped and ordered in SQL): no key to build.
+    for (const history of list) {
+      xs.push(history.x);
+      txs.push(history.tx);
+      Ts.push(history.T);
+      counts.push(history.customers ?? 1);
+    }
+  } else {
+    const rows = new Map<string, number>();
+    for (const history of list) {
+      const key = `${history.x}|${history.tx}|${history.T}`;
+      const row = rows.get(key);
+      if (row !== undefined) {
+        counts[row] += history.customers ?? 1;
+        continue;
+      }
+      rows.set(key, xs.length);
+      xs.push(history.x);
+      txs.push(history.tx);
+      Ts.push(history.T);
+      counts.push(history.customers ?? 1);
+    }
   }
-  const size = counts.size;
-  const x = new Float64Array(size);
-  const tx = new Float64Array(size);
-  const T = new Float64Array(size);
-  const customers = new Float64Array(size);
+  const size = xs.length;
+  const x = Float64Array.from(xs);
+  const tx = Float64Array.from(txs);
+  const T = Float64Array.from(Ts);
+  const customers = Float64Array.from(counts);
   let total = 0;
-  let index = 0;
-  for (const entry of counts.values()) {
-    x[index] = entry.history.x;
-    tx[index] = entry.history.tx;
-    T[index] = entry.history.T;
-    customers[index] = entry.customers;
-    total += entry.customers;
-    index++;
-  }
+  for (let index = 0; index < size; index++) total += customers[index];
   const [distinctX, xIndex] = indexDistinct(x);
   const [distinctTx, txIndex] = indexDistinct(tx);
   const [distinctT, tIndex] = indexDistinct(T);
-  return { x, tx, T, customers, total, distinctX, distinctTx, distinctT, xIndex, txIndex, tIndex };
+  const customersPerX = new Float64Array(distinctX.length);
+  const customersPerT = new Float64Array(distinctT.length);
+  const occasionsPerT = new Float64Array(distinctT.length);
+  let repeatRows = 0;
+  for (let row = 0; row < size; row++) {
+    customersPerX[xIndex[row]] += customers[row];
+    customersPerT[tIndex[row]] += customers[row];
+    occasionsPerT[tIndex[row]] += customers[row] * x[row];
+    if (x[row] > 0) repeatRows++;
+  }
+  const repeat = { customers: new Float64Array(repeatRows), xIndex: new Int32Array(repeatRows), txIndex: new Int32Array(repeatRows), tIndex: new Int32Array(repeatRows) };
+  for (let row = 0, at = 0; row < size; row++) {
+    if (!(x[row] > 0)) continue;
+    repeat.customers[at] = customers[row];
+    repeat.xIndex[at] = xIndex[row];
+    repeat.txIndex[at] = txIndex[row];
+    repeat.tIndex[at] = tIndex[row];
+    at++;
+  }
+  return { x, tx, T, customers, total, distinctX, distinctTx, distinctT, xIndex, txIndex, tIndex, customersPerX, customersPerT, occasionsPerT, repeat };
+}
+
+/** True when each history comes after the one before in (x, t_x, T) order: then no two are equal. */
+function strictlyAscending(histories: readonly PurchaseHistory[]): boolean {
+  for (let index = 1; index < histories.length; index++) {
+    const before = histories[index - 1];
+    const history = histories[index];
+    const after = history.x !== before.x ? history.x > before.x : history.tx !== before.tx ? history.tx > before.tx : history.T > before.T;
+    if (!after) return false;
+  }
+  return true;
 }
 
 /** ln(α + v) for each of `values`. */
@@ -81,86 +136,111 @@ function logShifted(alpha: number, values: Float64Array): Float64Array {
   return logs;
 }
 
+/** 1 / (α + v) for each of `values`. */
+function inverseShifted(alpha: number, values: Float64Array): Float64Array {
+  const inverses = new Float64Array(values.length);
+  for (let index = 0; index < values.length; index++) inverses[index] = 1 / (alpha + values[index]);
+  return inverses;
+}
+
+/**
+ * Beyond this |u|, ln(1 + e^−|u|) < 5e-18 (and the share e^−|u| / (1 + e^−|u|) as small): below the
+ * rounding of any row's term, so it is left out and the row costs no exponential or logarithm.
+ */
+const SATURATED = 40;
+
 /**
  * Σ over customers of ln L(r, α, a, b | x, t_x, T) (the paper's equation 6):
  * L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / Γ(r) · [(α + T)^−(r+x) + [x > 0] a/(b + x − 1) (α + t_x)^−(r+x)].
- * The bracket is summed in log space as max + ln(1 + e^(min − max)); every row's term is the
- * same double whatever the order of rows, and the rows are added in their given order.
+ * With s = −(r + x) ln(α + T) and d = ln a − ln(b + x − 1) − (r + x) ln(α + t_x), the bracket's
+ * log is s + ln(1 + e^u), u = d − s = ln a − ln(b + x − 1) + (r + x)(ln(α + T) − ln(α + t_x)),
+ * taken as max(u, 0) + ln(1 + e^−|u|). So the likelihood is a sum of terms in x alone (the
+ * constant, by the customers per distinct x), in T alone (s, by the customers and Σ x per
+ * distinct T) and ln(1 + e^u) over the rows with x ≥ 1; each sum is added in a fixed order.
  *
- * When `gradient` is given, the partial derivatives in (r, α, a, b) are written into it. With
- * s = −(r + x) ln(α + T) and d = ln a − ln(b + x − 1) − (r + x) ln(α + t_x), the bracket's log
- * is ln(e^s + e^d), whose derivative is w_s ∂s + w_d ∂d with the shares w_s = e^s / (e^s + e^d)
- * and w_d = 1 − w_s (from the same e^(min − max) the value uses); the constant's derivatives
- * are digammas, computed once per distinct x.
+ * When `gradient` is given, the partial derivatives in (r, α, a, b) are written into it: the
+ * constant's are digammas, once per distinct x; s's are sums per distinct T; ln(1 + e^u)'s
+ * are σ(u) ∂u with the share σ(u) = e^u / (1 + e^u) (from the same e^−|u| the value uses),
+ * summed per distinct x for ∂a and ∂b, whose ∂u depend on x alone.
  */
 export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, histories: GroupedHistories, gradient?: Float64Array): number {
-  const { distinctX, xIndex, txIndex, tIndex, customers } = histories;
-  const base = -logGamma(r) + r * Math.log(alpha) - logBeta(a, b);
-  const constant = new Float64Array(distinctX.length);
-  const repeatWeight = new Float64Array(distinctX.length);
-  const shape = new Float64Array(distinctX.length);
-  for (let index = 0; index < distinctX.length; index++) {
-    const x = distinctX[index];
-    constant[index] = base + logGamma(r + x) + logBeta(a, b + x);
-    repeatWeight[index] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
-    shape[index] = r + x;
+  const { distinctX, distinctT, distinctTx, customersPerX, customersPerT, occasionsPerT, repeat } = histories;
+  const logAlpha = Math.log(alpha);
+  const logA = Math.log(a);
+  const base = -logGamma(r) + r * logAlpha - logBeta(a, b);
+  const xs = distinctX.length;
+  const repeatWeight = new Float64Array(xs);
+  const shape = new Float64Array(xs);
+  let constants = 0;
+  for (let xi = 0; xi < xs; xi++) {
+    const x = distinctX[xi];
+    constants += customersPerX[xi] * (base + logGamma(r + x) + logBeta(a, b + x));
+    repeatWeight[xi] = x > 0 ? logA - Math.log(b + x - 1) : 0;
+    shape[xi] = r + x;
   }
-  const logAlphaT = logShifted(alpha, histories.distinctT);
-  const logAlphaTx = logShifted(alpha, histories.distinctTx);
-  // Per distinct x: its customers (for the constant's derivatives) and Σ c·w_d (for ∂a and ∂b, whose per-row factors depend on x alone).
-  const customersPerX = new Float64Array(distinctX.length);
-  const droppedPerX = new Float64Array(distinctX.length);
-  const inverseAlphaT = gradient ? histories.distinctT.map((T) => 1 / (alpha + T)) : histories.distinctT;
-  const inverseAlphaTx = gradient ? histories.distinctTx.map((tx) => 1 / (alpha + tx)) : histories.distinctTx;
-  let total = 0;
+  const logAlphaT = logShifted(alpha, distinctT);
+  const logAlphaTx = logShifted(alpha, distinctTx);
+  let survived = 0;
+  for (let ti = 0; ti < distinctT.length; ti++) survived -= (r * customersPerT[ti] + occasionsPerT[ti]) * logAlphaT[ti];
+  const { customers, xIndex, txIndex, tIndex } = repeat;
+  const rows = customers.length;
+  let dropped = 0;
+  if (!gradient) {
+    for (let row = 0; row < rows; row++) {
+      const xi = xIndex[row];
+      const u = repeatWeight[xi] + shape[xi] * (logAlphaT[tIndex[row]] - logAlphaTx[txIndex[row]]);
+      if (u > SATURATED) dropped += customers[row] * u;
+      else if (u >= -SATURATED) dropped += customers[row] * (u > 0 ? u + Math.log(1 + Math.exp(-u)) : Math.log(1 + Math.exp(u)));
+    }
+    return constants + survived + dropped;
+  }
+  const inverseAlphaT = inverseShifted(alpha, distinctT);
+  const inverseAlphaTx = inverseShifted(alpha, distinctTx);
+  // Σ c·σ(u) per distinct x (for ∂a and ∂b), and Σ c·σ(u)·∂u for ∂r and ∂α.
+  const droppedPerX = new Float64Array(xs);
   let dr = 0;
   let dAlpha = 0;
-  for (let index = 0; index < customers.length; index++) {
-    const xi = xIndex[index];
-    const ti = tIndex[index];
-    const c = customers[index];
-    const survived = -shape[xi] * logAlphaT[ti];
-    let value = survived;
-    if (distinctX[xi] > 0) {
-      const txi = txIndex[index];
-      const dropped = repeatWeight[xi] - shape[xi] * logAlphaTx[txi];
-      // The larger term's exponential is e^0 = 1 exactly.
-      let droppedShare: number;
-      if (survived >= dropped) {
-        const ratio = Math.exp(dropped - survived);
-        value = survived + Math.log(1 + ratio);
-        droppedShare = ratio / (1 + ratio);
-      } else {
-        const ratio = Math.exp(survived - dropped);
-        value = dropped + Math.log(ratio + 1);
-        droppedShare = 1 / (ratio + 1);
-      }
-      if (gradient) {
-        const survivedShare = 1 - droppedShare;
-        customersPerX[xi] += c;
-        droppedPerX[xi] += c * droppedShare;
-        dr -= c * (survivedShare * logAlphaT[ti] + droppedShare * logAlphaTx[txi]);
-        dAlpha -= c * shape[xi] * (survivedShare * inverseAlphaT[ti] + droppedShare * inverseAlphaTx[txi]);
-      }
-    } else if (gradient) {
-      customersPerX[xi] += c;
-      dr -= c * logAlphaT[ti];
-      dAlpha -= c * shape[xi] * inverseAlphaT[ti];
+  for (let row = 0; row < rows; row++) {
+    const xi = xIndex[row];
+    const ti = tIndex[row];
+    const txi = txIndex[row];
+    const gap = logAlphaT[ti] - logAlphaTx[txi];
+    const u = repeatWeight[xi] + shape[xi] * gap;
+    const c = customers[row];
+    let share: number;
+    if (u > SATURATED) {
+      dropped += c * u;
+      share = c;
+    } else if (u < -SATURATED) {
+      continue;
+    } else if (u > 0) {
+      const ratio = Math.exp(-u);
+      dropped += c * (u + Math.log(1 + ratio));
+      share = c / (1 + ratio);
+    } else {
+      const ratio = Math.exp(u);
+      dropped += c * Math.log(1 + ratio);
+      share = (c * ratio) / (1 + ratio);
     }
-    total += c * (constant[xi] + value);
+    droppedPerX[xi] += share;
+    dr += share * gap;
+    dAlpha += share * shape[xi] * (inverseAlphaT[ti] - inverseAlphaTx[txi]);
   }
-  if (!gradient) return total;
+  for (let ti = 0; ti < distinctT.length; ti++) {
+    dr -= customersPerT[ti] * logAlphaT[ti];
+    dAlpha -= (r * customersPerT[ti] + occasionsPerT[ti]) * inverseAlphaT[ti];
+  }
   // ∂ constant: ∂r ψ(r + x) − ψ(r) + ln α; ∂α r/α; ∂a ψ(a + b) − ψ(a + b + x); ∂b ψ(b + x) − ψ(a + b + x) − ψ(b) + ψ(a + b).
   const digammaR = digamma(r);
   const digammaAB = digamma(a + b);
   const digammaB = digamma(b);
   let da = 0;
   let db = 0;
-  for (let xi = 0; xi < distinctX.length; xi++) {
+  for (let xi = 0; xi < xs; xi++) {
     const x = distinctX[xi];
     const count = customersPerX[xi];
     const digammaABX = digamma(a + b + x);
-    dr += count * (digamma(r + x) - digammaR + Math.log(alpha));
+    dr += count * (digamma(r + x) - digammaR + logAlpha);
     dAlpha += count * (r / alpha);
     da += count * (digammaAB - digammaABX) + droppedPerX[xi] / a;
     db += count * (digamma(b + x) - digammaABX - digammaB + digammaAB) - (x > 0 ? droppedPerX[xi] / (b + x - 1) : 0);
@@ -169,7 +249,7 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
   gradient[1] = dAlpha;
   gradient[2] = da;
   gradient[3] = db;
-  return total;
+  return constants + survived + dropped;
 }
 
 export interface BgNbdFit {
@@ -180,8 +260,12 @@ export interface BgNbdFit {
   reason?: string;
   /** Set when the plain maximum lies at the boundary (no dropout seen) and the fit was regularised: why. */
   regularised?: string;
-  /** Evaluations of the log-likelihood (with its gradient, but in the simplex): the plain search, the simplex that checks a run-off, and the penalised search, those that ran. */
-  stages: { plain: number; simplex?: number; penalised?: number };
+  /**
+   * Evaluations of the log-likelihood (with its gradient, but in the simplex), of the stages that ran: the check of the no-dropout boundary (of the
+   * NBD log-likelihood, whose cost does not grow with the histories), the plain search, the simplex that checks its run-off, BFGS finishing the
+   * simplex's interior maximum, and the penalised search.
+   */
+  stages: { boundaryCheck: number; plain?: number; simplex?: number; finish?: number; penalised?: number };
 }
 
 /**
@@ -197,35 +281,61 @@ export const DROPOUT_PENALTY = 0.1;
  */
 export const MAX_DROPOUT_SHAPE = 1000;
 
+/** The dropout Beta's mean a / (a + b), of the values [r, α, a, b]. */
+function meanDropout(values: readonly number[]): number {
+  return values[2] / (values[2] + values[3]);
+}
+
 /**
  * Maximum likelihood from a fixed start: r = a = b = 1 and α the mean observation time (the
  * data's time scale). When data show no dropout the maximum lies at the boundary (a → 0,
  * b → ∞: nobody ever drops out), which the SQL cannot score (its series cancels
  * catastrophically); the fit is then made again with the weak penalty DROPOUT_PENALTY on
  * ln a and ln b, and `regularised` says so.
+ *
+ * The boundary is recognised first without a search over (r, α, a, b): when no distribution
+ * of dropout whatever raises the likelihood of the no-dropout (NBD) fit at its maximum
+ * (no-dropout.ts), the maximum lies at the boundary. Otherwise BFGS searches; where it heads
+ * for the boundary anyway (or does not converge), the simplex search the fit has always used
+ * decides, as it always has, whether an interior maximum lies elsewhere.
  */
 export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
   let observed = 0;
   for (let index = 0; index < histories.T.length; index++) observed += histories.customers[index] * histories.T[index];
   const start = [1, Math.max(observed / histories.total, 1), 1, 1];
-  const logLikelihood = ([r, alpha, a, b]: Float64Array, gradient: Float64Array) => bgNbdLogLikelihood({ r, alpha, a, b }, histories, gradient);
-  // This search only decides whether the maximum runs off: it ends as soon as a or b leaves the log bound.
-  let fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
-  const stages: BgNbdFit["stages"] = { plain: fit.evaluations };
-  // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
-  const runOffIndex = (search: MaximumLikelihood) =>
-    search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
-  // BFGS follows the steepest way up; when that way leads to the boundary (or BFGS does not converge), the simplex search the fit has always used decides, as it
-  // always has, whether an interior maximum lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
-  if (runOffIndex(fit) !== undefined || !fit.converged) {
-    fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
-    stages.simplex = fit.evaluations;
-  }
-  const dropoutIndex = runOffIndex(fit);
-  const ranOff = dropoutIndex !== undefined;
-  if (!ranOff) {
-    const [r, alpha, a, b] = fit.values;
-    return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };
+  const check = checkNoDropoutMaximum(histories, [start[0], start[1]]);
+  const stages: BgNbdFit["stages"] = { boundaryCheck: check.evaluations };
+  let boundary: string;
+  if (check.holds) {
+    boundary = `no distribution of dropout raises the likelihood of the no-dropout fit (r ${check.r!.toPrecision(4)}, α ${check.alpha!.toPrecision(4)})`;
+  } else {
+    const logLikelihood = ([r, alpha, a, b]: Float64Array, gradient: Float64Array) => bgNbdLogLikelihood({ r, alpha, a, b }, histories, gradient);
+    // This search only decides whether the maximum runs off: it ends as soon as a or b leaves the log bound.
+    let fit = maximizeLikelihood(logLikelihood, start, { stopWhenUnbounded: [2, 3] });
+    stages.plain = fit.evaluations;
+    // Index 2 or 3: a or b ran off (the dropout Beta degenerates); r or α running off is another matter (no rate heterogeneity) that a penalty on a and b would not cure.
+    const runOffIndex = (search: MaximumLikelihood) =>
+      search.unbounded === 2 || search.unbounded === 3 ? search.unbounded : search.converged ? [2, 3].find((index) => search.values[index] > MAX_DROPOUT_SHAPE) : undefined;
+    // BFGS follows the steepest way up; when that way leads to the boundary (or BFGS does not converge), the simplex search decides whether an interior maximum
+    // lies elsewhere (it finds one BFGS passes by on data with a few very early drop-outs), ended once a or b passes the bound.
+    if (runOffIndex(fit) !== undefined || !fit.converged) {
+      fit = maximizeBySimplex(([r, alpha, a, b]) => bgNbdLogLikelihood({ r, alpha, a, b }, histories), start, { stopWhenUnbounded: [2, 3] });
+      stages.simplex = fit.evaluations;
+      if (fit.converged && runOffIndex(fit) === undefined) {
+        // The simplex stops when its vertices are within 1e-8 of each other in the log-parameters, which on a flat likelihood leaves the estimates
+        // up to 1e-4 (relative) from the maximum: BFGS finishes from there (to 1e-10, as everywhere else), and is kept where it stays interior and
+        // loses nothing beyond rounding (the simplex's own value tolerance, 1e-12 relative: the two values are then the same to the sums' precision).
+        const finish = maximizeLikelihood(logLikelihood, fit.values);
+        stages.finish = finish.evaluations;
+        if (finish.converged && runOffIndex(finish) === undefined && finish.logLikelihood >= fit.logLikelihood - 1e-12 * (1 + Math.abs(fit.logLikelihood))) fit = finish;
+      }
+    }
+    const dropoutIndex = runOffIndex(fit);
+    if (dropoutIndex === undefined) {
+      const [r, alpha, a, b] = fit.values;
+      return { parameters: { r, alpha, a, b }, logLikelihood: fit.logLikelihood, converged: fit.converged, reason: fit.reason, stages };
+    }
+    boundary = `${["r", "alpha", "a", "b"][dropoutIndex]} went to ${fit.values[dropoutIndex].toExponential(2)}`;
   }
   const penalisedLikelihood = (values: Float64Array, gradient?: Float64Array) => {
     const value = bgNbdLogLikelihood({ r: values[0], alpha: values[1], a: values[2], b: values[3] }, histories, gradient);
@@ -251,7 +361,7 @@ export function fitBgNbd(histories: GroupedHistories): BgNbdFit {
     stages,
     converged: penalised.converged && !stillDegenerate,
     reason: stillDegenerate ? `a = ${a.toPrecision(4)}, b = ${b.toPrecision(4)} even with the penalty: the dropout is not identified` : penalised.reason,
-    regularised: `the likelihood is highest at or near the boundary (${["r", "alpha", "a", "b"][dropoutIndex]} went to ${fit.values[dropoutIndex].toExponential(2)}: the data show almost no dropout, or no difference in it between customers), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
+    regularised: `the likelihood is highest at or near the boundary (${boundary}: the data show almost no dropout, or no difference in it between customers), so a and b were estimated with the penalty ${DROPOUT_PENALTY}·((ln a)² + (ln b)²)`,
   };
 }
 

@@ -5,7 +5,7 @@
  * values, converged false and a warning that says why; it never throws for the data.
  */
 import type { Engine, TableRef } from "../engines/engine.js";
-import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit } from "./bgnbd.js";
+import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit, type PurchaseHistory } from "./bgnbd.js";
 import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
 import { hypergeometric2F1Series } from "./special-functions.js";
 
@@ -50,9 +50,15 @@ export interface PurchaseModelResult {
 const BGNBD_PARAMETERS = ["r", "alpha", "a", "b"] as const;
 const GAMMA_GAMMA_PARAMETERS = ["p", "q", "gamma"] as const;
 
-/** Reads the input table (grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run) and fits both models. */
-export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
-  const { repeatOccasions, recency, age, repeatMeanValue } = options.columns;
+/** The fit's inputs as read from the engine: distinct histories and distinct spends, each with its customers. */
+export interface FitInputs {
+  histories: { x: number; tx: number; T: number; customers: number }[];
+  spends: { x: number; meanValue: number; customers: number }[];
+}
+
+/** Reads the input table grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run. */
+export async function readFitInputs(engine: Engine, input: TableRef, columns: PurchaseModelColumns, actionName: string): Promise<FitInputs> {
+  const { repeatOccasions, recency, age, repeatMeanValue } = columns;
   const table = engine.quoteTable(input);
   const histories = await engine.query(
     `select ${repeatOccasions} as x, ${recency} as tx, ${age} as t, count(*) as customers from ${table} group by 1, 2, 3 order by 1, 2, 3`,
@@ -62,11 +68,16 @@ export async function fitPurchaseModels(engine: Engine, input: TableRef, options
     `select ${repeatOccasions} as x, ${repeatMeanValue} as m, count(*) as customers from ${table} where ${repeatOccasions} >= 1 and ${repeatMeanValue} > 0 group by 1, 2 order by 1, 2`,
     { actionName },
   );
-  return fitRows(
-    histories.map((row) => ({ x: Number(row.x), tx: Number(row.tx), T: Number(row.t), customers: Number(row.customers) })),
-    spends.map((row) => ({ x: Number(row.x), meanValue: Number(row.m), customers: Number(row.customers) })),
-    options,
-  );
+  return {
+    histories: histories.map((row) => ({ x: Number(row.x), tx: Number(row.tx), T: Number(row.t), customers: Number(row.customers) })),
+    spends: spends.map((row) => ({ x: Number(row.x), meanValue: Number(row.m), customers: Number(row.customers) })),
+  };
+}
+
+/** Reads the input table and fits both models. */
+export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
+  const { histories, spends } = await readFitInputs(engine, input, options.columns, actionName);
+  return fitRows(histories, spends, options);
 }
 
 /** The fit on histories already read (exported for tests and the benchmark). */
@@ -101,7 +112,8 @@ export function fitRows(
   }
   if (bgNbd.converged && options.horizon !== undefined) {
     // Every distinct (x, T) the scoring will meet, evaluated as the SQL does: a value that is not finite is null there.
-    const pairs = new Map(histories.map((history) => [`${history.x}|${history.T}`, history]));
+    const pairs = new Map<number | string, PurchaseHistory>();
+    for (const history of histories) pairs.set(pairKey(history), history);
     const failing = [...pairs.values()].filter((history) => !Number.isFinite(expectedPurchases(bgNbd.parameters, history, options.horizon!))).length;
     if (failing > 0) warnings.push(`prediction_not_finite: E[Y(${options.horizon})] is not finite for ${failing} of ${pairs.size} distinct (x, T); those customers' expected purchases and CLTV are null`);
   }
@@ -118,6 +130,11 @@ export function fitRows(
     bgNbd,
     gammaGamma,
   };
+}
+
+/** An (x, T) pair's key: one small integer where both are small whole numbers (no string to build for each of a few hundred thousand histories), else their text. */
+function pairKey({ x, T }: PurchaseHistory): number | string {
+  return Number.isInteger(x) && Number.isInteger(T) && x >= 0 && x < 2 ** 14 && T >= 0 && T < 2 ** 16 ? x * 2 ** 16 + T : `${x}|${T}`;
 }
 
 function rowsOf(model: ParameterRow["model"], names: readonly string[], values: number[] | null, logLikelihood: number | null, customers: number): ParameterRow[] {
