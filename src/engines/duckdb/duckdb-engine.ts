@@ -14,6 +14,7 @@ import type {
   LoadColumn,
   LoadRequest,
   MergeOptions,
+  MetadataOptions,
   QueryResult,
   Row,
   StagedFileLoad,
@@ -265,8 +266,8 @@ export class DuckDbEngine implements Engine {
   }
 
   /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */
-  async setMetadata(table: TableRef, metadata: TableMetadata, options: StatementOptions = {}): Promise<{ warning?: string }> {
-    const described = await this.describeObject(table);
+  async setMetadata(table: TableRef, metadata: TableMetadata, options: MetadataOptions = {}): Promise<{ warning?: string }> {
+    const described = options.created ? await this.describeCreated(table) : await this.describeObject(table);
     if (!described) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
     const { kind, comments } = described;
     const columns = described.columns.map((column) => column.name);
@@ -283,7 +284,12 @@ export class DuckDbEngine implements Engine {
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
-    return (await this.describeObject(table))?.columns;
+    // Every table and view has a column, so no column means no object: one catalog function
+    // scanned instead of three (describeObject), about half the time.
+    const rows = await this.query(
+      `select column_name, data_type from duckdb_columns() where ${this.catalogCondition(table)} and table_name = ${sqlString(table.name)} order by column_index`,
+    );
+    return rows.length === 0 ? undefined : rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
   }
 
   async listTables(schema?: string): Promise<TableRef[]> {
@@ -446,9 +452,8 @@ export class DuckDbEngine implements Engine {
    * asks several times (merge, descriptions), which on small builds was a third of the
    * statements' time.
    */
-  private async describeObject(table: TableRef): Promise<{ kind: "table" | "view"; columns: ColumnInfo[]; comments: CurrentComments } | undefined> {
-    const catalog = this.catalogOf(table.database);
-    const condition = `database_name = ${catalog ? sqlString(catalog) : "current_database()"} and schema_name = ${sqlString(table.schema)}`;
+  private async describeObject(table: TableRef): Promise<DescribedObject | undefined> {
+    const condition = this.catalogCondition(table);
     const rows = await this.query(
       `select objects.kind, objects.comment as object_comment, columns.column_name, columns.data_type, columns.comment as column_comment
       from (
@@ -469,6 +474,33 @@ export class DuckDbEngine implements Engine {
     return { kind: String(rows[0].kind) === "view" ? "view" : "table", columns, comments };
   }
 
+  /**
+   * An object the action has just created (MetadataOptions.created): it has no comments yet,
+   * so only its kind and columns are read. duckdb_tables() and duckdb_columns() build a row
+   * for every object of the database (2 to 4 ms each for this repository's DAG, on every
+   * action); duckdb_views() lists the few views, and pragma_table_info reads one table.
+   */
+  private async describeCreated(table: TableRef): Promise<DescribedObject> {
+    const views = await this.query(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`);
+    const columns =
+      views.length > 0
+        ? ((await this.describeTable(table)) ?? [])
+        : (await this.query(`select name, type from pragma_table_info(${sqlString(this.quoteTable(table))})`)).map((row) => ({ name: String(row.name), type: String(row.type) }));
+    return { kind: views.length > 0 ? "view" : "table", columns, comments: { description: null, columns: new Map() } };
+  }
+
+  /** The catalog functions' filter for the table's database and schema. */
+  private catalogCondition(table: TableRef): string {
+    const catalog = this.catalogOf(table.database);
+    return `database_name = ${catalog ? sqlString(catalog) : "current_database()"} and schema_name = ${sqlString(table.schema)}`;
+  }
+
+}
+
+interface DescribedObject {
+  kind: "table" | "view";
+  columns: ColumnInfo[];
+  comments: CurrentComments;
 }
 
 export function sqlString(value: string): string {
