@@ -157,6 +157,8 @@ export class DuckDbEngine implements Engine {
   /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
   readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
   private readonly schemasCreated = new Map<string, Promise<void>>();
+  /** The kind of each object this engine last created (quoted name): what describeCreated would otherwise ask the catalog. */
+  private readonly createdKinds = new Map<string, "table" | "view">();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -216,6 +218,7 @@ export class DuckDbEngine implements Engine {
     return this.pool.with(async (connection) => {
       const started = performance.now();
       const rowsAffected = await this.createCounting(connection, statement, options);
+      this.createdKinds.set(this.quoteTable(table), "table");
       return { rowsAffected, seconds: (performance.now() - started) / 1000 };
     });
   }
@@ -225,7 +228,9 @@ export class DuckDbEngine implements Engine {
       const result = await this.createTableAs(table, query, undefined, options);
       return { ...result, warning: MATERIALIZED_VIEW_SUBSTITUTE };
     }
-    return this.execute(createViewStatement(this.quoteTable(table), query), options);
+    const result = await this.execute(createViewStatement(this.quoteTable(table), query), options);
+    this.createdKinds.set(this.quoteTable(table), "view");
+    return result;
   }
 
   async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
@@ -478,15 +483,20 @@ export class DuckDbEngine implements Engine {
    * An object the action has just created (MetadataOptions.created): it has no comments yet,
    * so only its kind and columns are read. duckdb_tables() and duckdb_columns() build a row
    * for every object of the database (2 to 4 ms each for this repository's DAG, on every
-   * action); duckdb_views() lists the few views, and pragma_table_info reads one table.
+   * action); the engine knows the kind of what it created (else duckdb_views() lists the few
+   * views), and pragma_table_info reads one table.
    */
   private async describeCreated(table: TableRef): Promise<DescribedObject> {
-    const views = await this.query(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`);
+    const kind = this.createdKinds.get(this.quoteTable(table)) ?? (await this.isView(table) ? "view" : "table");
     const columns =
-      views.length > 0
+      kind === "view"
         ? ((await this.describeTable(table)) ?? [])
         : (await this.query(`select name, type from pragma_table_info(${sqlString(this.quoteTable(table))})`)).map((row) => ({ name: String(row.name), type: String(row.type) }));
-    return { kind: views.length > 0 ? "view" : "table", columns, comments: { description: null, columns: new Map() } };
+    return { kind, columns, comments: { description: null, columns: new Map() } };
+  }
+
+  private async isView(table: TableRef): Promise<boolean> {
+    return (await this.query(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`)).length > 0;
   }
 
   /** The catalog functions' filter for the table's database and schema. */
