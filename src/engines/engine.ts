@@ -92,6 +92,14 @@ export interface StatementOptions {
   reservation?: string;
 }
 
+export interface MetadataOptions extends StatementOptions {
+  /**
+   * The action has just created the table or view (create or replace, no statement since):
+   * it carries no description yet, so an engine need not read the current ones first.
+   */
+  created?: boolean;
+}
+
 export type Dialect = "duckdb" | "bigquery";
 
 /** Physical layout options a table may carry (BigQuery honours them; DuckDB ignores them). */
@@ -166,7 +174,7 @@ export interface Engine {
    * Sets the description, column descriptions and labels of a built table or view, as far
    * as the engine's capabilities go; returns a warning naming what it could not set.
    */
-  setMetadata(table: TableRef, metadata: TableMetadata, options?: StatementOptions): Promise<{ warning?: string }>;
+  setMetadata(table: TableRef, metadata: TableMetadata, options?: MetadataOptions): Promise<{ warning?: string }>;
   /** Incremental action without a unique key, later runs: append the query's rows, in the table's own columns (matched by name). */
   insertInto(table: TableRef, query: string, options?: InsertOptions): Promise<StatementResult>;
   /** Runs one statement (DDL/DML/query whose rows are discarded). */

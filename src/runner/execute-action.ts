@@ -51,11 +51,12 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
 
   const warnings: string[] = [];
   /** Dataform documents a table or view after building it (tables.patch on BigQuery; COMMENT ON on DuckDB). */
-  const documented = async (outcome: ActionOutcome): Promise<ActionOutcome> => {
+  const documented = async (outcome: ActionOutcome, created: boolean): Promise<ActionOutcome> => {
     if (action.kind !== "table" && action.kind !== "view" && action.kind !== "incremental") return outcome;
     const metadata = metadataOf(action.compiled);
     if (metadata) {
-      const set = await engine.setMetadata(action.target, metadata, statementOptions);
+      // Created just now and no post-operation since: nothing has described it yet.
+      const set = await engine.setMetadata(action.target, metadata, { ...statementOptions, created: created && noStatements(action.compiled.postOps) });
       if (set.warning) warnings.push(set.warning);
     }
     return warnings.length > 0 ? { ...outcome, warnings: [...(outcome.warnings ?? []), ...warnings] } : outcome;
@@ -67,7 +68,7 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
       await runAll(action.compiled.preOps);
       const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
       await runAll(action.compiled.postOps);
-      return documented({ rowsAffected: result.rowsAffected, engineSeconds });
+      return documented({ rowsAffected: result.rowsAffected, engineSeconds }, true);
     }
     case "view": {
       await engine.ensureSchema(action.target.schema, action.target.database);
@@ -75,7 +76,7 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
       const result = await timed(engine.createView(action.target, action.compiled.query, { ...statementOptions, materialized: action.compiled.materialized }));
       if (result.warning) warnings.push(result.warning);
       await runAll(action.compiled.postOps);
-      return documented({ rowsAffected: result.rowsAffected, engineSeconds });
+      return documented({ rowsAffected: result.rowsAffected, engineSeconds }, true);
     }
     case "incremental": {
       await engine.ensureSchema(action.target.schema, action.target.database);
@@ -85,7 +86,7 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
         await runAll(action.compiled.preOps);
         const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
         await runAll(action.compiled.postOps);
-        return documented({ rowsAffected: result.rowsAffected, engineSeconds });
+        return documented({ rowsAffected: result.rowsAffected, engineSeconds }, true);
       }
       // Later runs change the table in one transaction where the engine has them: all of the increment or none of it.
       const merged = await runAtomically(engine, async () => {
@@ -111,7 +112,7 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
         await runAll(action.compiled.incrementalPostOps);
         return { rowsAffected: result.rowsAffected, engineSeconds, merged: true };
       });
-      return documented(merged);
+      return documented(merged, false);
     }
     case "operation": {
       if (action.compiled.hasOutput) await engine.ensureSchema(action.target.schema, action.target.database);

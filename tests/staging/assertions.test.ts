@@ -42,4 +42,22 @@ describe("record reconciliation assertions", () => {
       { source_file: "shop/order_items.csv", problem: "accepted record missing from stg_shop__order_items", details: "record 6: O3003, 1" },
     ]);
   });
+  it("report the damage on the sources whose checked records are a view (customers, tickets, members), which each assertion reads once", async () => {
+    await build.engine.execute("delete from c360_staging.stg_crm__customers where crm_id = 'C1001'");
+    await build.engine.execute("delete from c360_staging.tickets_quarantine where record_number = 7");
+    await build.engine.execute("delete from c360_staging.stg_loyalty__members where member_id = 'L0001'");
+    const customers = await build.assertionRows("assert_customers_records_reconcile");
+    // C1001 was delivered in three parts: every accepted record of it is reported.
+    expect(customers.map((row) => `${row.source_file}|${row.problem}|${row.details}`).sort()).toEqual([
+      "crm/customers-2024-06-01.csv|accepted record missing from stg_crm__customers|record 1: C1001",
+      "crm/customers-2024-07-02.csv|accepted record missing from stg_crm__customers|record 1: C1001",
+      "crm/customers.csv|accepted record missing from stg_crm__customers|record 1: C1001",
+    ]);
+    expect(await build.assertionRows("assert_tickets_records_reconcile")).toEqual([
+      { source_file: "support/tickets.json", problem: "records read <> accepted + quarantined", details: "read 10, accepted 6, quarantined 3" },
+    ]);
+    expect(await build.assertionRows("assert_members_records_reconcile")).toEqual([
+      { source_file: "loyalty/members.xml", problem: "accepted record missing from stg_loyalty__members", details: "record 1: L0001" },
+    ]);
+  });
 });

@@ -15,6 +15,7 @@ import type {
   LoadColumn,
   LoadRequest,
   MergeOptions,
+  MetadataOptions,
   QueryResult,
   Row,
   StagedFileLoad,
@@ -158,6 +159,8 @@ export class DuckDbEngine implements Engine {
   /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
   readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
   private readonly schemasCreated = new Map<string, Promise<void>>();
+  /** The kind of each object this engine last created (quoted name): what describeCreated would otherwise ask the catalog. */
+  private readonly createdKinds = new Map<string, "table" | "view">();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -217,6 +220,7 @@ export class DuckDbEngine implements Engine {
     return this.pool.with(async (connection) => {
       const started = performance.now();
       const rowsAffected = await this.createCounting(connection, statement, options);
+      this.createdKinds.set(this.quoteTable(table), "table");
       return { rowsAffected, seconds: (performance.now() - started) / 1000 };
     });
   }
@@ -226,7 +230,9 @@ export class DuckDbEngine implements Engine {
       const result = await this.createTableAs(table, query, undefined, options);
       return { ...result, warning: MATERIALIZED_VIEW_SUBSTITUTE };
     }
-    return this.execute(createViewStatement(this.quoteTable(table), query), options);
+    const result = await this.execute(createViewStatement(this.quoteTable(table), query), options);
+    this.createdKinds.set(this.quoteTable(table), "view");
+    return result;
   }
 
   async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
@@ -270,8 +276,8 @@ export class DuckDbEngine implements Engine {
   }
 
   /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */
-  async setMetadata(table: TableRef, metadata: TableMetadata, options: StatementOptions = {}): Promise<{ warning?: string }> {
-    const described = await this.describeObject(table);
+  async setMetadata(table: TableRef, metadata: TableMetadata, options: MetadataOptions = {}): Promise<{ warning?: string }> {
+    const described = options.created ? await this.describeCreated(table) : await this.describeObject(table);
     if (!described) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
     const { kind, comments } = described;
     const columns = described.columns.map((column) => column.name);
@@ -288,7 +294,12 @@ export class DuckDbEngine implements Engine {
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
-    return (await this.describeObject(table))?.columns;
+    // Every table and view has a column, so no column means no object: one catalog function
+    // scanned instead of three (describeObject), about half the time.
+    const rows = await this.query(
+      `select column_name, data_type from duckdb_columns() where ${this.catalogCondition(table)} and table_name = ${sqlString(table.name)} order by column_index`,
+    );
+    return rows.length === 0 ? undefined : rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
   }
 
   async listTables(schema?: string): Promise<TableRef[]> {
@@ -451,9 +462,8 @@ export class DuckDbEngine implements Engine {
    * asks several times (merge, descriptions), which on small builds was a third of the
    * statements' time.
    */
-  private async describeObject(table: TableRef): Promise<{ kind: "table" | "view"; columns: ColumnInfo[]; comments: CurrentComments } | undefined> {
-    const catalog = this.catalogOf(table.database);
-    const condition = `database_name = ${catalog ? sqlString(catalog) : "current_database()"} and schema_name = ${sqlString(table.schema)}`;
+  private async describeObject(table: TableRef): Promise<DescribedObject | undefined> {
+    const condition = this.catalogCondition(table);
     const rows = await this.query(
       `select objects.kind, objects.comment as object_comment, columns.column_name, columns.data_type, columns.comment as column_comment
       from (
@@ -474,6 +484,38 @@ export class DuckDbEngine implements Engine {
     return { kind: String(rows[0].kind) === "view" ? "view" : "table", columns, comments };
   }
 
+  /**
+   * An object the action has just created (MetadataOptions.created): it has no comments yet,
+   * so only its kind and columns are read. duckdb_tables() and duckdb_columns() build a row
+   * for every object of the database (2 to 4 ms each for this repository's DAG, on every
+   * action); the engine knows the kind of what it created (else duckdb_views() lists the few
+   * views), and pragma_table_info reads one table.
+   */
+  private async describeCreated(table: TableRef): Promise<DescribedObject> {
+    const kind = this.createdKinds.get(this.quoteTable(table)) ?? (await this.isView(table) ? "view" : "table");
+    const columns =
+      kind === "view"
+        ? ((await this.describeTable(table)) ?? [])
+        : (await this.query(`select name, type from pragma_table_info(${sqlString(this.quoteTable(table))})`)).map((row) => ({ name: String(row.name), type: String(row.type) }));
+    return { kind, columns, comments: { description: null, columns: new Map() } };
+  }
+
+  private async isView(table: TableRef): Promise<boolean> {
+    return (await this.query(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`)).length > 0;
+  }
+
+  /** The catalog functions' filter for the table's database and schema. */
+  private catalogCondition(table: TableRef): string {
+    const catalog = this.catalogOf(table.database);
+    return `database_name = ${catalog ? sqlString(catalog) : "current_database()"} and schema_name = ${sqlString(table.schema)}`;
+  }
+
+}
+
+interface DescribedObject {
+  kind: "table" | "view";
+  columns: ColumnInfo[];
+  comments: CurrentComments;
 }
 
 export function sqlString(value: string): string {

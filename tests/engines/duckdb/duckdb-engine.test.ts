@@ -113,6 +113,23 @@ describe("DuckDB engine semantics", () => {
     await expect(engine.setMetadata({ schema: "mart", name: "missing" }, { description: "x" })).rejects.toThrow(/it does not exist/);
   });
 
+  it("metadata of an object just created (created: true): every description set, on a table, a view and a quoted name; a column it lacks is left out", async () => {
+    const quoted = { schema: "mart", name: "order's table" };
+    await engine.createTableAs(quoted, "select 1 as id, 'a' as status");
+    await engine.setMetadata(quoted, { description: "Orders", columns: [{ path: ["status"], description: "Status" }, { path: ["gone"], description: "Not a column" }] }, { created: true });
+    expect(await engine.query("select comment from duckdb_tables() where table_name = 'order''s table'")).toEqual([{ comment: "Orders" }]);
+    expect(await engine.query("select column_name, comment from duckdb_columns() where table_name = 'order''s table' order by column_index")).toEqual([
+      { column_name: "id", comment: null },
+      { column_name: "status", comment: "Status" },
+    ]);
+    await engine.createView({ schema: "mart", name: "v" }, "select 1 as id");
+    await engine.setMetadata({ schema: "mart", name: "v" }, { description: "A view", columns: [{ path: ["id"], description: "Id" }] }, { created: true });
+    expect(await engine.query("select comment from duckdb_views() where view_name = 'v'")).toEqual([{ comment: "A view" }]);
+    expect(await engine.query("select comment from duckdb_columns() where table_name = 'v'")).toEqual([{ comment: "Id" }]);
+    expect(await engine.describeTable({ schema: "mart", name: "v" })).toEqual([{ name: "id", type: "INTEGER" }]);
+    expect(await engine.describeTable({ schema: "mart", name: "missing" })).toBeUndefined();
+  });
+
   it("metadata: every column's description in one script, whatever quotes or semicolons the texts hold", async () => {
     await engine.createTableAs(table, "select 1 as id, 'a' as status");
     const texts = { table: "Orders; one row each -- it's the 'final' version", id: "Id; never null", status: "'a'; or 'b'" };
