@@ -5,7 +5,7 @@
  * build from them is analyzed as BigQuery SQL.
  */
 import { describe, expect, it } from "vitest";
-import { recomputedKeys, removedKeys } from "../../includes/ts/merges.js";
+import { removedKeys } from "../../includes/ts/merges.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -28,7 +28,10 @@ async function setUp(recomputeAll: boolean): Promise<void> {
 const removed = (tableCondition?: string) =>
   removedKeys({
     key: "order_id",
-    recomputed: recomputedKeys({ key: "order_id", affected: "select order_id from affected", table: "merged", recomputeAll: "select recompute_all from scope", tableCondition }),
+    affected: "select order_id from affected",
+    table: "merged",
+    recomputeAll: "select recompute_all from scope",
+    tableCondition,
     source: "source",
     sourceKey: "order_id",
     sourceCondition: "not is_after_as_of",
@@ -78,7 +81,9 @@ describe("merges.removedKeys", () => {
     };
     const sql = removedKeys({
       key: "order_id",
-      recomputed: recomputedKeys({ key: "order_id", affected: "select order_id from `project.ds.affected`", table: "`project.ds.merged`", recomputeAll: "select recompute_all from `project.ds.scope`" }),
+      affected: "select order_id from `project.ds.affected`",
+      table: "`project.ds.merged`",
+      recomputeAll: "select recompute_all from `project.ds.scope`",
       source: "`project.ds.source`",
       sourceKey: "order_id",
       sourceCondition: "not is_after_as_of",

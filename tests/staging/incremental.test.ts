@@ -216,6 +216,47 @@ describe("merges never let an older record win", () => {
     expect(await build.query(checkedOrders)).toEqual(await full.query(checkedOrders));
   });
 
+  it("takes a later version of a held order once an earlier rate converts it, and only versions converted at a rate new to the table", async () => {
+    const landing = writeLanding({
+      ...referenceFiles("date,currency,rate_to_usd\n2024-03-01,EUR,1.10\n"),
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", currency: "USD", total: "10.00", order_ts: "2024-02-20T10:00:00Z", updated_at: "2024-02-20T10:00:00Z" },
+        { order_id: "O2", shop_customer_id: "S2", currency: "EUR", total: "10.00", order_ts: "2024-03-05T10:00:00Z" },
+      ]),
+      // A later version of O1, in EUR, dated before every EUR rate: quarantined as no_fx_rate, in a
+      // part whose other order is taken (so the part is not new to the table on the next build).
+      "shop/orders-2024-07-01.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", currency: "EUR", total: "20.00", order_ts: "2024-02-20T10:00:00Z", updated_at: "2024-02-21T10:00:00Z" },
+        { order_id: "O3", shop_customer_id: "S3", currency: "USD", total: "5.00", order_ts: "2024-03-06T10:00:00Z" },
+      ]),
+    });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run(STAGING_ONLY);
+    expect(await build.query("select order_id, currency, total_usd from c360_staging.stg_shop__orders order by order_id")).toEqual([
+      { order_id: "O1", currency: "USD", total_usd: "10.000000000" },
+      { order_id: "O2", currency: "EUR", total_usd: "11.000000000" },
+      { order_id: "O3", currency: "USD", total_usd: "5.000000000" },
+    ]);
+    // An earlier EUR rate arrives: the EUR version of O1 is accepted, and, later than the held one, replaces it.
+    writeLanding({ "reference/fx_rates-2024-03-05.csv": "date,currency,rate_to_usd\n2024-02-01,EUR,1.05\n" }, landing);
+    await build.load(landing);
+    const results = await build.run(STAGING_ONLY);
+    // Only that version is read again: O2's rate was in use here already.
+    expect(results.find((result) => result.name === "c360_staging.stg_shop__orders")?.rowsAffected).toBe(1);
+    expect(await build.query("select order_id, currency, fx_rate_date, total_usd from c360_staging.stg_shop__orders order by order_id")).toEqual([
+      { order_id: "O1", currency: "EUR", fx_rate_date: "2024-02-01", total_usd: "21.000000000" },
+      { order_id: "O2", currency: "EUR", fx_rate_date: "2024-03-01", total_usd: "11.000000000" },
+      { order_id: "O3", currency: "USD", fx_rate_date: null, total_usd: "5.000000000" },
+    ]);
+    const full = await openBuild();
+    await full.load(landing);
+    await full.run({ ...STAGING_ONLY, fullRefresh: true });
+    for (const table of ["c360_staging.stg_shop__orders", "c360_staging.int_shop__orders_checked", "c360_staging.orders_quarantine"]) {
+      expect({ table, rows: await build.query(`select * from ${table} order by all`) }).toEqual({ table, rows: await full.query(`select * from ${table} order by all`) });
+    }
+  });
+
   it("counts a message delivered again in a later part once", async () => {
     const landing = writeLanding({ ...referenceFiles(), "web/events.ndjson": eventsNdjson([{ message_id: "m1", anonymous_id: "a1" }, { message_id: "m2", anonymous_id: "a1" }]) });
     const build = await openBuild();

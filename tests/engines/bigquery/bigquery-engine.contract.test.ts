@@ -308,7 +308,7 @@ const INCREMENTAL_GOLD = [
     columns: ["customer_key", "order_count", "completed_revenue_usd", "web_sessions", "purchase_occasions"],
     recomputes: "customer_key in (select customer_key from `c360-project.c360_changes.affected_customers`)",
     // The identity map is read for the recomputed keys only (merges.removedKeys).
-    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map` where (customer_key in (select customer_key from (select customer_key from `c360-project.c360_changes.affected_customers`",
+    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map` where (customer_key is not null) and ((select recompute_all from `c360-project.c360_changes.incremental_scope`) or customer_key in (select customer_key from (select customer_key from `c360-project.c360_changes.affected_customers`) as affected_keys))",
   },
 ];
 
