@@ -1,7 +1,7 @@
 // Generated from includes/ts/metrics.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.cltv = exports.rfm = void 0;
+exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.POPULATION_COLUMNS = exports.cltv = exports.rfm = void 0;
 exports.asOfDate = asOfDate;
 /**
  * Metric helpers of the gold layer (METRICS.md; formulas in docs/metrics.md). Each helper
@@ -118,6 +118,24 @@ const MODEL_PARAMETERS = [
  * is null). Mirrored by src/models/special-functions.ts hypergeometric2F1Series.
  */
 const SERIES = { BLOCK_TERMS: 6, MAX_BLOCKS: 450, TOLERANCE: "1e-15" };
+/**
+ * The columns of customer_aggregated_metrics (and customer_360) that depend on every buyer,
+ * not on the customer's own facts alone: the RFM quintiles and segment (ranks over all buyers)
+ * and the predictions of the models refitted on all buyers. An incremental build updates these
+ * for every customer after merging the affected ones.
+ */
+exports.POPULATION_COLUMNS = [
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment",
+    "p_alive",
+    "expected_purchases_12m",
+    "expected_order_value_usd",
+    "cltv_predicted_12m_usd",
+    "churn_risk",
+    "churn_risk_band",
+];
 exports.purchaseModels = {
     PARAMETERS: MODEL_PARAMETERS,
     SERIES,

@@ -146,6 +146,25 @@ export interface ScoringInputs extends DialectOption {
  */
 const SERIES = { BLOCK_TERMS: 6, MAX_BLOCKS: 450, TOLERANCE: "1e-15" } as const;
 
+/**
+ * The columns of customer_aggregated_metrics (and customer_360) that depend on every buyer,
+ * not on the customer's own facts alone: the RFM quintiles and segment (ranks over all buyers)
+ * and the predictions of the models refitted on all buyers. An incremental build updates these
+ * for every customer after merging the affected ones.
+ */
+export const POPULATION_COLUMNS = [
+  "r_score",
+  "f_score",
+  "m_score",
+  "rfm_segment",
+  "p_alive",
+  "expected_purchases_12m",
+  "expected_order_value_usd",
+  "cltv_predicted_12m_usd",
+  "churn_risk",
+  "churn_risk_band",
+] as readonly string[];
+
 export const purchaseModels = {
   PARAMETERS: MODEL_PARAMETERS,
   SERIES,

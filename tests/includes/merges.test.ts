@@ -2,10 +2,10 @@
  * includes/ts/merges.ts: the keys an incremental gold table deletes after its merge (the
  * recomputed keys its source no longer keeps), run on DuckDB over hand-worked tables, with
  * every row recomputed and with only the affected ones; the delete statement the tables
- * build from them is analyzed as BigQuery SQL.
+ * build from them is analyzed as BigQuery SQL. Also the update of the columns that changed.
  */
 import { describe, expect, it } from "vitest";
-import { removedKeys } from "../../includes/ts/merges.js";
+import { recomputedKeys, removedKeys, updateChangedColumns } from "../../includes/ts/merges.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -89,5 +89,45 @@ describe("merges.removedKeys", () => {
       sourceCondition: "not is_after_as_of",
     });
     expect((await analyzeBigQueryStatement(`delete from \`project.ds.merged\` where order_id in (${sql})`, tables)).kind).toMatch(/delete/i);
+  });
+});
+
+describe("merges.updateChangedColumns", () => {
+  /**
+   * c1 keeps its values, c2's score moved, c3's band went from null to a value, c4's score to
+   * null; c5 has no source row and c6 (a source row) no target row. The label column differs
+   * everywhere but is not copied.
+   */
+  async function setUp(): Promise<void> {
+    await harness.engine.execute("create or replace table wide (customer_key varchar, score double, band varchar, label varchar)");
+    await harness.engine.execute("insert into wide values ('c1', 0.5, 'low', 'a'), ('c2', 0.5, 'low', 'a'), ('c3', 0.9, null, 'a'), ('c4', 0.7, 'medium', 'a'), ('c5', 0.1, 'low', 'a')");
+    await harness.engine.execute("create or replace table fresh (customer_key varchar, score double, band varchar, label varchar)");
+    await harness.engine.execute("insert into fresh values ('c1', 0.5, 'low', 'b'), ('c2', 0.6, 'low', 'b'), ('c3', 0.9, 'high', 'b'), ('c4', null, 'medium', 'b'), ('c6', 0.2, 'low', 'b')");
+  }
+  const update = (target: string, source: string) => updateChangedColumns({ target, source, key: "customer_key", columns: ["score", "band"] });
+
+  it("writes only the rows whose copied columns differ, null-safe, and only those columns", async () => {
+    await setUp();
+    const result = await harness.engine.execute(update("wide", "fresh"));
+    expect(Number(result.rowsAffected)).toBe(3);
+    expect(await harness.engine.query("select customer_key, score, band, label from wide order by customer_key")).toEqual([
+      { customer_key: "c1", score: 0.5, band: "low", label: "a" },
+      { customer_key: "c2", score: 0.6, band: "low", label: "a" },
+      { customer_key: "c3", score: 0.9, band: "high", label: "a" },
+      { customer_key: "c4", score: null, band: "medium", label: "a" },
+      { customer_key: "c5", score: 0.1, band: "low", label: "a" },
+    ]);
+  });
+
+  it("refuses an empty column list", () => {
+    expect(() => updateChangedColumns({ target: "wide", source: "fresh", key: "customer_key", columns: [] })).toThrow(/at least one column/);
+  });
+
+  it("renders an UPDATE that BigQuery's analyzer accepts, from a table or a query", async () => {
+    const columns = { customer_key: "STRING", score: "FLOAT64", band: "STRING", label: "STRING" };
+    const tables = { "project.ds.wide": columns, "project.ds.fresh": columns };
+    for (const source of ["`project.ds.fresh`", "(select customer_key, score, band from `project.ds.fresh` where score > 0)"]) {
+      expect((await analyzeBigQueryStatement(update("`project.ds.wide`", source), tables)).kind, source).toMatch(/update/i);
+    }
   });
 });
