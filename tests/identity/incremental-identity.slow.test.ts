@@ -37,8 +37,12 @@ async function buildRound(incremental: SilverBuild, full: SilverBuild, landing: 
   const actual = await mapRows(incremental);
   expect(actual.length).toBeGreaterThan(0);
   expect(actual).toEqual(await mapRows(full));
+  // The tables before the components, merged incrementally, equal a full build's.
+  for (const table of ["identity_identifiers", "identity_identifier_values", "identity_shared_values", "identity_edges"]) {
+    expect(await incremental.query(`select * from c360_identity.${table} order by all`), table).toEqual(await full.query(`select * from c360_identity.${table} order by all`));
+  }
   // The saved state is the whole graph's, as a full build saves it.
-  for (const state of ["identity_state_links", "identity_state_components"]) {
+  for (const state of ["identity_state_links", "identity_state_components", "identity_state_parts", "identity_state_fx_rates", "identity_state_settings"]) {
     expect(await incremental.query(`select * from c360_identity.${state} order by all`), state).toEqual(await full.query(`select * from c360_identity.${state} order by all`));
   }
   return identityMap(incremental);
