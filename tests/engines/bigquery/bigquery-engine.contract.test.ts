@@ -296,15 +296,38 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     server.tables.set("c360-project.c360.customer_identity_map", { type: "TABLE", schema: { fields: ["source_system", "source_id", "customer_key", "rule"].map((name) => ({ name, type: "STRING" })) } });
   });
 
-  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted, as two jobs", async () => {
+  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted (every one when recomputing all, else the changed ones), as separate jobs", async () => {
     const outcome = await executeAction(engine, action("c360.customer_identity_map"), { fullRefresh: false });
     expect(outcome.merged).toBe(true);
     const queries = jobInserts().map((request) => insertedQuery(request).query);
-    expect(queries).toHaveLength(2);
+    expect(queries).toHaveLength(3);
     expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_identity_map` as DATAFORM_DEST\nusing \(/);
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");
-    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where not exists \(/);
+    expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_changed_nodes`)");
+    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\) and not exists \(/);
+    expect(queries[2].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where exists \(select 1 from `c360-project\.c360_identity\.identity_changed_nodes`/);
   });
+
+  // The tables before the components: a merge of the changed scope's rows, then the deletes of its gone rows and (when recomputing all) of every gone row.
+  for (const [table, key] of [
+    ["identity_identifiers", "node"],
+    ["identity_identifier_values", "node"],
+    ["identity_shared_values", "value_kind"],
+    ["identity_edges", "node_a"],
+  ] as const) {
+    it(`merges c360_identity.${table} on its key, then deletes the changed scope's gone rows and, when recomputing all, every gone row, as separate jobs`, async () => {
+      server.tables.set(`c360-project.c360_identity.${table}`, { type: "TABLE", schema: { fields: [key, "value", "rule", "node_b", "source_system", "source_id"].map((name) => ({ name, type: "STRING" })) } });
+      const outcome = await executeAction(engine, action(`c360_identity.${table}`), { fullRefresh: false });
+      expect(outcome.merged).toBe(true);
+      const queries = jobInserts().map((request) => insertedQuery(request).query.trim());
+      expect(queries).toHaveLength(3);
+      expect(queries[0]).toMatch(new RegExp(`^merge \`c360-project\\.c360_identity\\.${table}\` as DATAFORM_DEST\nusing \\(`));
+      expect(queries[0]).toMatch(/identity_changed_(nodes|values)/);
+      expect(queries[1]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\``));
+      expect(queries[1]).toMatch(/identity_changed_(nodes|values)/);
+      expect(queries[2]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\`.*\\(select recompute_all from \`c360-project\\.c360_identity\\.identity_scope\`\\)`, "s"));
+    });
+  }
 
   it("saves the identity state with the state row deleted first and written back last, so a failed save leaves none", async () => {
     await executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false });
@@ -315,6 +338,12 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
       "insert into `c360-project.c360_identity.identity_state_links`",
       "delete from `c360-project.c360_identity.identity_state_components`",
       "insert into `c360-project.c360_identity.identity_state_components`",
+      "delete from `c360-project.c360_identity.identity_state_parts`",
+      "insert into `c360-project.c360_identity.identity_state_parts`",
+      "delete from `c360-project.c360_identity.identity_state_fx_rates`",
+      "insert into `c360-project.c360_identity.identity_state_fx_rates`",
+      "delete from `c360-project.c360_identity.identity_state_settings`",
+      "insert into `c360-project.c360_identity.identity_state_settings`",
       "insert into `c360-project.c360_identity.identity_state`",
     ]);
 
