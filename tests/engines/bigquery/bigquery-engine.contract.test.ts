@@ -308,24 +308,34 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     expect(queries[2].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where exists \(select 1 from `c360-project\.c360_identity\.identity_changed_nodes`/);
   });
 
-  // The tables before the components: a merge of the changed scope's rows, then the deletes of its gone rows and (when recomputing all) of every gone row.
-  for (const [table, key] of [
-    ["identity_identifiers", "node"],
-    ["identity_identifier_values", "node"],
-    ["identity_shared_values", "value_kind"],
-    ["identity_edges", "node_a"],
+  it("merges c360_identity.identity_identifiers on node, then deletes the changed identifiers that are gone and, when recomputing all, every gone one, as separate jobs", async () => {
+    server.tables.set("c360-project.c360_identity.identity_identifiers", { type: "TABLE", schema: { fields: ["source_system", "source_id", "node"].map((name) => ({ name, type: "STRING" })) } });
+    const outcome = await executeAction(engine, action("c360_identity.identity_identifiers"), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = jobInserts().map((request) => insertedQuery(request).query.trim());
+    expect(queries).toHaveLength(3);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360_identity\.identity_identifiers` as DATAFORM_DEST\nusing \(/);
+    expect(queries[0]).toContain("`c360-project.c360_identity.identity_changed_nodes`");
+    expect(queries[1]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifiers` where node in \(with/);
+    expect(queries[2]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifiers` where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\)/);
+  });
+
+  // Values, counts and edges: the changed scope's rows (every row when recomputing all) are deleted, then inserted as they are now.
+  for (const [table, scope] of [
+    ["identity_identifier_values", "identity_changed_nodes"],
+    ["identity_shared_values", "identity_changed_values"],
+    ["identity_edges", "identity_changed_values"],
   ] as const) {
-    it(`merges c360_identity.${table} on its key, then deletes the changed scope's gone rows and, when recomputing all, every gone row, as separate jobs`, async () => {
-      server.tables.set(`c360-project.c360_identity.${table}`, { type: "TABLE", schema: { fields: [key, "value", "rule", "node_b", "source_system", "source_id"].map((name) => ({ name, type: "STRING" })) } });
+    it(`deletes the changed scope of c360_identity.${table} (every row when recomputing all), then inserts its rows as they are now, as separate jobs`, async () => {
+      server.tables.set(`c360-project.c360_identity.${table}`, { type: "TABLE", schema: { fields: ["node", "value_kind", "value"].map((name) => ({ name, type: "STRING" })) } });
       const outcome = await executeAction(engine, action(`c360_identity.${table}`), { fullRefresh: false });
       expect(outcome.merged).toBe(true);
       const queries = jobInserts().map((request) => insertedQuery(request).query.trim());
       expect(queries).toHaveLength(3);
-      expect(queries[0]).toMatch(new RegExp(`^merge \`c360-project\\.c360_identity\\.${table}\` as DATAFORM_DEST\nusing \\(`));
-      expect(queries[0]).toMatch(/identity_changed_(nodes|values)/);
+      expect(queries[0]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\` where \\(select recompute_all from \`c360-project\\.c360_identity\\.identity_scope\`\\)$`));
       expect(queries[1]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\``));
-      expect(queries[1]).toMatch(/identity_changed_(nodes|values)/);
-      expect(queries[2]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\`.*\\(select recompute_all from \`c360-project\\.c360_identity\\.identity_scope\`\\)`, "s"));
+      expect(queries[1]).toContain(`\`c360-project.c360_identity.${scope}\``);
+      expect(queries[2]).toMatch(new RegExp(`^insert into \`c360-project\\.c360_identity\\.${table}\``));
     });
   }
 
