@@ -156,7 +156,8 @@ describe("incremental identity equals a full refresh", () => {
 
     // Round 7, orders of old customers: a new version of Eve's order moves it to another shop
     // account (S5 has nothing else: its identifier is gone), a new version of Ann's order changes
-    // its email, and Bob's shop account orders in EUR before the first EUR rate (quarantined).
+    // its email, and Bob's shop account orders in EUR before the first EUR rate (quarantined);
+    // and a device link that goes.
     writeLanding(
       {
         "shop/orders-2024-07-06.csv": ordersCsv([
@@ -164,11 +165,14 @@ describe("incremental identity equals a full refresh", () => {
           { order_id: "O1", shop_customer_id: "S1", customer_email: "ann.shop@example.com", order_ts: "2024-02-01T10:00:00Z", total: "20.00", updated_at: "2024-06-11T00:00:00Z" },
           { order_id: "O6", shop_customer_id: "S2", customer_email: "bob.new@example.com", order_ts: "2024-01-01T10:00:00Z", currency: "EUR", total: "15.00", updated_at: "2024-06-12T00:00:00Z" },
         ]),
+        // Ann's device signs in as Bob's shop account too: a shared device, it links nothing any more.
+        "web/events-2024-07-06.ndjson": eventsNdjson([{ message_id: "M6", anonymous_id: "A1", user_id: "S2", timestamp: "2024-06-13T09:00:00Z" }]),
       },
       landing,
     );
     map = await buildRound(incremental, full, landing);
     expect(await recomputeAll(incremental)).toBe(false);
+    expect(map.get("web:A1")).toEqual({ customerKey: md5("web:A1"), rule: "none" });
     expect(map.has("shop:S5")).toBe(false);
     expect(map.get("shop:S6")?.customerKey).toBe(md5("crm:C0"));
     expect(await values(incremental, "shop:S1")).toEqual(["email:ann.shop@example.com"]);
