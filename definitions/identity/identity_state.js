@@ -1,13 +1,15 @@
 /**
- * What the connected components were last computed from, so that an incremental build
- * recomputes only the components its changes touch (issue 21). Three state tables, each
+ * What the identity tables were last computed from, so that an incremental build recomputes
+ * only the identifiers, values, edges and components its changes touch (issue 21). State tables, each
  * created empty by an operation on the first build (so the change tables can read them
  * before anything was saved), and one operation, save_identity_state, that brings them up to
  * this build once customer_identity_map is built and its assertions (the components'
  * convergence among them, through identity_component_iterations) have passed:
  *   - identity_state_links: the links (identity_edges as distinct node pairs and rules);
  *   - identity_state_components: every node of that graph with its component's smallest node;
- *   - identity_state: one row, the as_of_date of that build: present only when the other two
+ *   - identity_state_parts, identity_state_fx_rates, identity_state_settings: the landing parts,
+ *     exchange rates and settings (identity_settings) the identity tables were built from;
+ *   - identity_state: one row, the as_of_date of that build: present only when the others
  *     are whole and agree with each other.
  * The save first deletes the identity_state row and writes it back last, so a save (or a build)
  * that fails half-way leaves no row: the next build then recomputes every component
@@ -32,6 +34,21 @@ const STATE_TABLES = {
     columns: { node_a: "The smaller endpoint.", node_b: "The larger endpoint.", rule: "email, phone or anonymous_id." },
     types: { node_a: "string", node_b: "string", rule: "string" },
   },
+  identity_state_parts: {
+    description: "The landing parts (_source_file of the staging tables identity reads: CRM contacts, loyalty members, tickets, every order version, events) whose records the saved identity tables have taken in: a part not here is new (identity_new_parts).",
+    columns: { source_file: "A landing part (e.g. web/events-2024-07-01.ndjson)." },
+    types: { source_file: "string" },
+  },
+  identity_state_fx_rates: {
+    description: "The exchange rates (stg_reference__fx_rates) at the last saved build: a rate not here may have let an order version in (it was quarantined for want of a rate), so the shop accounts of the orders it can convert are recomputed.",
+    columns: { currency: "ISO currency code.", rate_date: "Day of the rate.", rate_to_usd: "USD per unit." },
+    types: { currency: "string", rate_date: "date", rate_to_usd: "decimal" },
+  },
+  identity_state_settings: {
+    description: "identity_settings at the last saved build: when a setting differs, the next build recomputes every identity table.",
+    columns: { name: "max_accounts_per_identifier, or country:<alpha2>.", value: "Its value." },
+    types: { name: "string", value: "string" },
+  },
   identity_state_components: {
     description: "Every node of the saved links' graph with the smallest node of its connected component, at the last saved build.",
     columns: { node: "'<source_system>:<source_id>' of a node with at least one link.", component_node: "The smallest node (byte order) of its component: the customer_key is its MD5." },
@@ -53,7 +70,7 @@ operate("save_identity_state")
   .schema(SCHEMA)
   .tags(TAGS)
   .description(
-    "Brings the identity state up to this build: every link and component when identity_scope.recompute_all, else the changed links (identity_link_changes) and the components of identity_affected_nodes. Runs after customer_identity_map and the assertions that guard it and identity_component_iterations, so unconverged components are never saved.",
+    "Brings the identity state up to this build: every link and component when identity_scope.recompute_all, else the changed links (identity_link_changes) and the components of identity_affected_nodes; the landing parts taken in (identity_new_parts), the exchange rates and the settings. Runs after customer_identity_map and the assertions that guard it and identity_component_iterations, so unconverged components are never saved.",
   )
   .dependencies(["customer_identity_map", "identity_component_iterations"])
   .queries((ctx) => {
@@ -81,6 +98,16 @@ select graph_nodes.node, label_nodes.node as component_node
 from ${ctx.ref(FINAL_COMPONENT_STEP)} as components
   inner join ${ctx.ref("identity_nodes")} as graph_nodes on graph_nodes.node_id = components.node
   inner join ${ctx.ref("identity_nodes")} as label_nodes on label_nodes.node_id = components.label`,
+      // The parts taken in: every part when recomputing all (identity_new_parts then names them all).
+      `delete from ${ctx.ref("identity_state_parts")} where ${recomputeAll}`,
+      `insert into ${ctx.ref("identity_state_parts")} (source_file)
+select distinct source_file from ${ctx.ref("identity_new_parts")}`,
+      `delete from ${ctx.ref("identity_state_fx_rates")} where true`,
+      `insert into ${ctx.ref("identity_state_fx_rates")} (currency, rate_date, rate_to_usd)
+select currency, rate_date, rate_to_usd from ${ctx.ref("stg_reference__fx_rates")}`,
+      `delete from ${ctx.ref("identity_state_settings")} where true`,
+      `insert into ${ctx.ref("identity_state_settings")} (name, value)
+select name, value from ${ctx.ref("identity_settings")}`,
       `insert into ${ctx.ref("identity_state")} (as_of_date) select ${metrics.asOfDate()}`,
     ];
   });

@@ -23,6 +23,12 @@ async function count(build: SilverBuild, table: string): Promise<number> {
   return Number((await build.query(`select count(*) as n from ${table}`))[0].n);
 }
 
+/** The values an identifier carries, as kind:value in order. */
+async function values(build: SilverBuild, node: string): Promise<string[]> {
+  const rows = await build.query(`select value_kind || ':' || value as carried from c360_identity.identity_identifier_values where node = '${node}' order by carried`);
+  return rows.map((row) => String(row.carried));
+}
+
 async function recomputeAll(build: SilverBuild): Promise<boolean> {
   return Boolean((await build.query("select recompute_all from c360_identity.identity_scope"))[0].recompute_all);
 }
@@ -37,8 +43,12 @@ async function buildRound(incremental: SilverBuild, full: SilverBuild, landing: 
   const actual = await mapRows(incremental);
   expect(actual.length).toBeGreaterThan(0);
   expect(actual).toEqual(await mapRows(full));
+  // The tables before the components, merged incrementally, equal a full build's.
+  for (const table of ["identity_identifiers", "identity_identifier_values", "identity_shared_values", "identity_edges"]) {
+    expect(await incremental.query(`select * from c360_identity.${table} order by all`), table).toEqual(await full.query(`select * from c360_identity.${table} order by all`));
+  }
   // The saved state is the whole graph's, as a full build saves it.
-  for (const state of ["identity_state_links", "identity_state_components"]) {
+  for (const state of ["identity_state_links", "identity_state_components", "identity_state_parts", "identity_state_fx_rates", "identity_state_settings"]) {
     expect(await incremental.query(`select * from c360_identity.${state} order by all`), state).toEqual(await full.query(`select * from c360_identity.${state} order by all`));
   }
   return identityMap(incremental);
@@ -144,11 +154,56 @@ describe("incremental identity equals a full refresh", () => {
     expect(map.get("loyalty:L2")?.customerKey).toBe(md5("loyalty:L2"));
     expect(map.get("web:A1")?.customerKey).toBe(md5("shop:S1"));
 
+    // Round 7, orders of old customers: a new version of Eve's order moves it to another shop
+    // account (S5 has nothing else: its identifier is gone), a new version of Ann's order changes
+    // its email, and Bob's shop account orders in EUR before the first EUR rate (quarantined);
+    // and a device link that goes.
+    writeLanding(
+      {
+        "shop/orders-2024-07-06.csv": ordersCsv([
+          { order_id: "O5", shop_customer_id: "S6", customer_email: "eve@example.com", order_ts: "2024-06-02T10:00:00Z", total: "12.00", updated_at: "2024-06-10T00:00:00Z" },
+          { order_id: "O1", shop_customer_id: "S1", customer_email: "ann.shop@example.com", order_ts: "2024-02-01T10:00:00Z", total: "20.00", updated_at: "2024-06-11T00:00:00Z" },
+          { order_id: "O6", shop_customer_id: "S2", customer_email: "bob.new@example.com", order_ts: "2024-01-01T10:00:00Z", currency: "EUR", total: "15.00", updated_at: "2024-06-12T00:00:00Z" },
+        ]),
+        // Ann's device signs in as Bob's shop account too: a shared device, it links nothing any more.
+        "web/events-2024-07-06.ndjson": eventsNdjson([{ message_id: "M6", anonymous_id: "A1", user_id: "S2", timestamp: "2024-06-13T09:00:00Z" }]),
+      },
+      landing,
+    );
+    map = await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(false);
+    expect(map.get("web:A1")).toEqual({ customerKey: md5("web:A1"), rule: "none" });
+    expect(map.has("shop:S5")).toBe(false);
+    expect(map.get("shop:S6")?.customerKey).toBe(md5("crm:C0"));
+    expect(await values(incremental, "shop:S1")).toEqual(["email:ann.shop@example.com"]);
+    expect(await values(incremental, "shop:S2")).toEqual(["email:bob@example.com"]);
+
+    // Round 8, a late exchange rate: an EUR rate before the order date lets Bob's EUR order in, from a part taken in before.
+    writeLanding({ "reference/fx_rates-2024-07-07.csv": "date,currency,rate_to_usd\n2023-12-29,EUR,1.09\n" }, landing);
+    map = await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(false);
+    expect(await values(incremental, "shop:S2")).toEqual(["email:bob.new@example.com", "email:bob@example.com"]);
+
+    // A changed setting recomputes everything: max_accounts_per_identifier, so that Ann's email links again, then back.
+    map = await buildRound(incremental, full, landing, { max_accounts_per_identifier: "4" });
+    expect(await recomputeAll(incremental)).toBe(true);
+    expect(map.get("crm:C5")?.customerKey).toBe(map.get("crm:C1")?.customerKey);
+    map = await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(true);
+    expect(map.get("crm:C5")?.customerKey).toBe(md5("crm:C5"));
+    // ... and a country of the reference (the default region of a CRM contact's phone), here as if the saved one differed.
+    await incremental.query("update c360_identity.identity_state_settings set value = 'XXX|Nowhere' where name = 'country:GB'");
+    await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(true);
+
     // A build with nothing new changes no link and recomputes no component.
     map = await buildRound(incremental, full, landing);
     expect(await count(incremental, "c360_identity.identity_link_changes")).toBe(0);
     expect(await count(incremental, "c360_identity.identity_affected_nodes")).toBe(0);
     expect(await count(incremental, "c360_identity.identity_nodes")).toBe(0);
+    expect(await count(incremental, "c360_identity.identity_new_parts")).toBe(0);
+    expect(await count(incremental, "c360_identity.identity_changed_nodes")).toBe(0);
+    expect(await count(incremental, "c360_identity.identity_changed_values")).toBe(0);
 
     // as_of_date moves back before Cy's second account and device: every component is recomputed,
     // then again when it moves forward.

@@ -349,15 +349,50 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     answerDryRunsWith(["source_system", "source_id", "customer_key", "rule"]);
   });
 
-  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted, as two jobs", async () => {
+  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted (every one when recomputing all, else the changed ones), as separate jobs", async () => {
     const outcome = await executeAction(engine, action("c360.customer_identity_map"), { fullRefresh: false });
     expect(outcome.merged).toBe(true);
     const queries = runJobInserts().map((request) => insertedQuery(request).query);
-    expect(queries).toHaveLength(2);
+    expect(queries).toHaveLength(3);
     expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_identity_map` as DATAFORM_DEST\nusing \(/);
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");
-    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where not exists \(/);
+    expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_changed_nodes`)");
+    expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\) and not exists \(/);
+    expect(queries[2].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where exists \(select 1 from `c360-project\.c360_identity\.identity_changed_nodes`/);
   });
+
+  it("merges c360_identity.identity_identifiers on node, then deletes the changed identifiers that are gone and, when recomputing all, every gone one, as separate jobs", async () => {
+    server.tables.set("c360-project.c360_identity.identity_identifiers", { type: "TABLE", schema: { fields: ["source_system", "source_id", "node"].map((name) => ({ name, type: "STRING" })) } });
+    answerDryRunsWith(["source_system", "source_id", "node"]);
+    const outcome = await executeAction(engine, action("c360_identity.identity_identifiers"), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = runJobInserts().map((request) => insertedQuery(request).query.trim());
+    expect(queries).toHaveLength(3);
+    expect(queries[0]).toMatch(/^merge `c360-project\.c360_identity\.identity_identifiers` as DATAFORM_DEST\nusing \(/);
+    expect(queries[0]).toContain("`c360-project.c360_identity.identity_changed_nodes`");
+    expect(queries[1]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifiers` where node in \(with/);
+    expect(queries[2]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifiers` where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\)/);
+  });
+
+  // Values, counts and edges: the changed scope's rows (every row when recomputing all) are deleted, then inserted as they are now.
+  for (const [table, scope] of [
+    ["identity_identifier_values", "identity_changed_nodes"],
+    ["identity_shared_values", "identity_changed_values"],
+    ["identity_edges", "identity_changed_values"],
+  ] as const) {
+    it(`deletes the changed scope of c360_identity.${table} (every row when recomputing all), then inserts its rows as they are now, as separate jobs`, async () => {
+      server.tables.set(`c360-project.c360_identity.${table}`, { type: "TABLE", schema: { fields: ["node", "value_kind", "value"].map((name) => ({ name, type: "STRING" })) } });
+      answerDryRunsWith(["node", "value_kind", "value"]);
+      const outcome = await executeAction(engine, action(`c360_identity.${table}`), { fullRefresh: false });
+      expect(outcome.merged).toBe(true);
+      const queries = runJobInserts().map((request) => insertedQuery(request).query.trim());
+      expect(queries).toHaveLength(3);
+      expect(queries[0]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\` where \\(select recompute_all from \`c360-project\\.c360_identity\\.identity_scope\`\\)$`));
+      expect(queries[1]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\``));
+      expect(queries[1]).toContain(`\`c360-project.c360_identity.${scope}\``);
+      expect(queries[2]).toMatch(new RegExp(`^insert into \`c360-project\\.c360_identity\\.${table}\``));
+    });
+  }
 
   it("saves the identity state with the state row deleted first and written back last, so a failed save leaves none", async () => {
     await executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false });
@@ -368,6 +403,12 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
       "insert into `c360-project.c360_identity.identity_state_links`",
       "delete from `c360-project.c360_identity.identity_state_components`",
       "insert into `c360-project.c360_identity.identity_state_components`",
+      "delete from `c360-project.c360_identity.identity_state_parts`",
+      "insert into `c360-project.c360_identity.identity_state_parts`",
+      "delete from `c360-project.c360_identity.identity_state_fx_rates`",
+      "insert into `c360-project.c360_identity.identity_state_fx_rates`",
+      "delete from `c360-project.c360_identity.identity_state_settings`",
+      "insert into `c360-project.c360_identity.identity_state_settings`",
       "insert into `c360-project.c360_identity.identity_state`",
     ]);
 
