@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCheckReport } from "../../src/check/index.js";
-import { REPO_ROOT } from "../helpers/project.js";
+import { compiledProject, REPO_ROOT } from "../helpers/project.js";
 import { repositoryCheckReport } from "../helpers/repository-check.js";
 import { SilverBuild } from "./silver-harness.js";
 
@@ -37,6 +37,12 @@ describe("documentation", () => {
       const tag = SILVER_SCHEMAS[model.target.schema] ?? "identity";
       expect(model.tags, name).toContain(tag);
     }
+  });
+
+  it("sets onSchemaChange FAIL on every incremental of the project (gold included): an added column would be null in rows a full refresh fills", () => {
+    const incrementals = (compiledProject(REPO_ROOT).graph.tables ?? []).filter((table) => table.type === "incremental");
+    expect(incrementals.length).toBeGreaterThanOrEqual(18);
+    for (const table of incrementals) expect(table.onSchemaChange, `${table.target.schema}.${table.target.name}`).toBe("FAIL");
   });
 
   it("publishes customer_identity_map in the gold schema with the METRICS.md columns", async () => {
