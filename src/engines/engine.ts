@@ -221,6 +221,13 @@ export interface Engine {
   close(): Promise<void>;
 }
 
+/** Runs `statements` one after another (each its own statement, as `execute` runs it); their seconds are summed. */
+export async function executeInOrder(engine: Engine, statements: readonly string[], options?: StatementOptions): Promise<StatementResult> {
+  let seconds = 0;
+  for (const statement of statements) seconds += (await engine.execute(statement, options)).seconds;
+  return { seconds };
+}
+
 /**
  * In one transaction where the engine has them; otherwise statement by statement, each
  * atomic on its own (BigQuery's jobs: a MERGE or INSERT applies all its rows or none), as

@@ -24,6 +24,7 @@ import type {
   TableRef,
   ViewOptions,
 } from "../engine.js";
+import { executeInOrder } from "../engine.js";
 import { DryRunRecorder, type DryRunReport } from "./dry-run.js";
 import { type JobReference, type JobResource, type JobRunner, jobSeconds } from "./jobs.js";
 import { bigQueryColumnType, loadSchema, removeStaged, stageRowsAsNdjson } from "./load.js";
@@ -41,6 +42,11 @@ import {
   tableMetadataPatch,
 } from "./statements.js";
 import { schemaToColumns, type TableFieldSchema } from "./values.js";
+
+/** A query job's configuration beyond its SQL: the action's reservation, if any. */
+function jobConfiguration(options: StatementOptions): { reservation: string } | undefined {
+  return options.reservation ? { reservation: options.reservation } : undefined;
+}
 
 interface TableResource {
   type?: "TABLE" | "VIEW" | "MATERIALIZED_VIEW" | "EXTERNAL" | "SNAPSHOT";
@@ -162,17 +168,14 @@ export class BigQueryEngine implements Engine {
   /** A dry-run job: BigQuery validates the query and reports its result's schema without running it or billing it (not counted in the --dry-run bytes). */
   async queryColumns(sql: string, options: StatementOptions = {}): Promise<ColumnInfo[]> {
     faultPoint("engine.statement");
-    const configuration = options.reservation ? { reservation: options.reservation } : undefined;
-    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: true, configuration });
+    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: true, configuration: jobConfiguration(options) });
     const fields = job.statistics?.query?.schema?.fields;
     if (!fields) throw new ExecutionError(options.actionName ?? "statement", "BigQuery's dry run of the query gave no result schema", { statement: sql });
     return schemaToColumns(fields);
   }
 
   async alterColumns(table: TableRef, change: { add: ColumnInfo[]; drop: string[] }, options: StatementOptions = {}): Promise<StatementResult> {
-    let seconds = 0;
-    for (const statement of alterColumnsStatements(this.quoteTable(table), change)) seconds += (await this.execute(statement, options)).seconds;
-    return { seconds };
+    return executeInOrder(this, alterColumnsStatements(this.quoteTable(table), change), options);
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
@@ -338,8 +341,7 @@ export class BigQueryEngine implements Engine {
 
   private async run(sql: string, options: StatementOptions): Promise<JobResource> {
     faultPoint("engine.statement");
-    const configuration = options.reservation ? { reservation: options.reservation } : undefined;
-    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun, configuration });
+    const job = await this.jobs.runQuery(sql, options.actionName, { dryRun: this.settings.dryRun, configuration: jobConfiguration(options) });
     if (this.settings.dryRun) {
       const bytes = job.statistics?.query?.totalBytesProcessed ?? job.statistics?.totalBytesProcessed ?? "0";
       this.dryRuns.record(options.actionName ?? "(statements)", Number(bytes));

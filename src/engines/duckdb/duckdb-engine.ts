@@ -26,6 +26,7 @@ import type {
   TableRef,
   ViewOptions,
 } from "../engine.js";
+import { executeInOrder } from "../engine.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
@@ -270,9 +271,7 @@ export class DuckDbEngine implements Engine {
   }
 
   async alterColumns(table: TableRef, change: { add: ColumnInfo[]; drop: string[] }, options: StatementOptions = {}): Promise<StatementResult> {
-    let seconds = 0;
-    for (const statement of alterColumnsStatements(this.quoteTable(table), change)) seconds += (await this.execute(statement, options)).seconds;
-    return { seconds };
+    return executeInOrder(this, alterColumnsStatements(this.quoteTable(table), change), options);
   }
 
   /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */

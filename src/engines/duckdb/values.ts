@@ -15,7 +15,7 @@ export function readerToRows(reader: DuckDBResultReader): Row[] {
   // column-wise: about twice as fast as through JSON text, with the same values.
   if (names.every((_name, index) => NUMERIC_TYPES.has(reader.columnType(index).toString()))) return numericRows(reader, names);
   const rows = reader.getRowObjectsJson() as Row[];
-  const integerColumns = reader.columnNames().filter((_name, index) => INTEGER_TYPES.has(reader.columnType(index).toString()));
+  const integerColumns = names.filter((_name, index) => INTEGER_TYPES.has(reader.columnType(index).toString()));
   if (integerColumns.length === 0) return rows;
   for (const row of rows) {
     for (const column of integerColumns) {
