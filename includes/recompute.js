@@ -1,0 +1,50 @@
+// Generated from includes/ts/recompute.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
+"use strict";
+/**
+ * The rows an incremental build recomputes, read from a large table so that only those rows
+ * cost anything on DuckDB.
+ *
+ * The natural filter, `where (select recompute_all …) or key in (select key from affected)`,
+ * is planned by DuckDB as a mark join over every row of the table followed by a filter: each
+ * projected column of every row is read and carried to the join (customer_interactions read all
+ * of stg_web__events' columns to keep 1 % of its rows). A semi join `key in (affected)` on its
+ * own lets DuckDB push the affected keys into the scan, and a select filtered by the scalar
+ * `recompute_all` alone reads nothing when it is false. So the rows are read in two selects, one
+ * per case, joined by union all. Each select tests the scope, so they are disjoint even if the
+ * affected list were not empty on a build that recomputes everything.
+ */
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.recomputedRows = recomputedRows;
+exports.removedKeys = removedKeys;
+/** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
+function recomputedRows(options) {
+    const { columns, from, key, affected, recomputeAll } = options;
+    const condition = (...conditions) => [options.where, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+    return [
+        `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`,
+        `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`,
+    ].join(" union all ");
+}
+/**
+ * The keys an incremental build recomputed that no kept source row has any more: their rows,
+ * which the merge did not rewrite and a full refresh would not hold, are deleted after the
+ * merge. As merges.removedKeys, but the source's rows are read as recomputedRows reads them
+ * (a semi join on the affected keys, or every row when the build recomputes all), not through
+ * `recompute_all or key in (affected)`, a mark join that reads the key of every source row
+ * and carries each to a filter.
+ */
+function removedKeys(options) {
+    const { key, affected, table, recomputeAll, source, sourceKey } = options;
+    const everyRow = [options.tableCondition, `(${recomputeAll})`].filter((condition) => condition !== undefined).join(" and ");
+    const recomputed = `${affected} union all select ${key} from ${table} where ${everyRow}`;
+    const kept = recomputedRows({
+        columns: `${sourceKey} as kept_key`,
+        from: source,
+        where: [options.sourceCondition, `${sourceKey} is not null`].filter((condition) => condition !== undefined).join(" and "),
+        key: sourceKey,
+        affected: `select ${key} from (${affected}) as affected_keys`,
+        recomputeAll,
+    });
+    // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
+    return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
+}

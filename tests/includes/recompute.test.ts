@@ -1,0 +1,120 @@
+/**
+ * includes/ts/recompute.ts: the rows an incremental build reads of a large table (those of the
+ * affected keys, or all of them when it recomputes everything), and the keys it deletes after
+ * its merge, run on DuckDB over hand-worked tables and compared with the plain
+ * `recompute_all or key in (affected)` filter they replace; both rendered as BigQuery SQL the
+ * analyzer accepts.
+ */
+import { describe, expect, it } from "vitest";
+import { recomputedRows, removedKeys } from "../../includes/ts/recompute.js";
+import { analyzeBigQueryStatement } from "../../src/check/index.js";
+import { MacroHarness } from "./macro-harness.js";
+
+const harness = MacroHarness.forTestFile();
+
+/**
+ * The source holds o1–o6 and a null id (o4 after as_of_date); o1, o3 and o4 were affected (o3
+ * no longer in the source). The table built from it holds o1–o5.
+ */
+async function setUp(recomputeAll: boolean, affected = ["o1", "o3", "o4"]): Promise<void> {
+  await harness.engine.execute("create or replace table source (order_id varchar, amount integer, is_after_as_of boolean)");
+  await harness.engine.execute("insert into source values ('o1', 1, false), ('o2', 2, false), ('o4', 4, true), ('o5', 5, false), ('o6', 6, false), (null, 7, false)");
+  await harness.engine.execute("create or replace table merged (order_id varchar)");
+  await harness.engine.execute("insert into merged values ('o1'), ('o2'), ('o3'), ('o4'), ('o5')");
+  await harness.engine.execute("create or replace table affected (order_id varchar)");
+  if (affected.length > 0) await harness.engine.execute(`insert into affected values ${affected.map((id) => `('${id}')`).join(", ")}`);
+  await harness.engine.execute(`create or replace table scope as select ${recomputeAll} as recompute_all`);
+}
+
+const rows = (where?: string) =>
+  recomputedRows({
+    columns: "order_id, amount",
+    from: "source",
+    where,
+    key: "order_id",
+    affected: "select order_id from affected",
+    recomputeAll: "select recompute_all from scope",
+  });
+
+const ids = async (sql: string, column = "order_id") => (await harness.engine.query(`select ${column} from (${sql}) as picked order by ${column} nulls last`)).map((row) => row[column]);
+
+describe("recompute.recomputedRows", () => {
+  it("reads the rows of the affected keys that meet the condition, once each", async () => {
+    await setUp(false);
+    expect(await ids(rows("not is_after_as_of"))).toEqual(["o1"]);
+    expect(await harness.engine.query(`select order_id, amount from (${rows()}) as picked order by order_id`)).toEqual([
+      { order_id: "o1", amount: 1 },
+      { order_id: "o4", amount: 4 },
+    ]);
+  });
+
+  it("reads every row that meets the condition when every row is recomputed, and no row twice even if keys are listed as affected", async () => {
+    await setUp(true, []);
+    expect(await ids(rows("not is_after_as_of"))).toEqual(["o1", "o2", "o5", "o6", null]);
+    await setUp(true, ["o1", "o2"]);
+    expect(await ids(rows())).toEqual(["o1", "o2", "o4", "o5", "o6", null]);
+  });
+
+  it("reads what `(recompute_all) or key in (affected)` reads", async () => {
+    for (const recomputeAll of [false, true]) {
+      await setUp(recomputeAll, recomputeAll ? [] : ["o1", "o3", "o4"]);
+      const plain = await ids("select order_id, amount from source where not is_after_as_of and ((select recompute_all from scope) or order_id in (select order_id from affected))");
+      expect(await ids(rows("not is_after_as_of")), `recompute_all = ${recomputeAll}`).toEqual(plain);
+    }
+  });
+});
+
+const removed = (tableCondition?: string) =>
+  removedKeys({
+    key: "order_id",
+    affected: "select order_id from affected",
+    table: "merged",
+    recomputeAll: "select recompute_all from scope",
+    tableCondition,
+    source: "source",
+    sourceKey: "order_id",
+    sourceCondition: "not is_after_as_of",
+  });
+
+describe("recompute.removedKeys", () => {
+  it("names the affected keys the source no longer keeps (gone or after as_of_date), not the others", async () => {
+    await setUp(false);
+    expect(await ids(removed())).toEqual(["o3", "o4"]);
+  });
+
+  it("names every key of the table the source no longer keeps when every row is recomputed, within tableCondition", async () => {
+    await setUp(true, []);
+    expect(await ids(removed())).toEqual(["o3", "o4"]);
+    expect(await ids(removed("order_id <> 'o4'"))).toEqual(["o3"]);
+  });
+
+  it("deletes exactly what `recomputed and not in the kept source` deleted", async () => {
+    for (const recomputeAll of [false, true]) {
+      await setUp(recomputeAll, recomputeAll ? [] : ["o1", "o3", "o4"]);
+      await harness.engine.execute(`delete from merged where order_id in (${removed()})`);
+      const kept = await ids("select order_id from merged");
+      await setUp(recomputeAll, recomputeAll ? [] : ["o1", "o3", "o4"]);
+      await harness.engine.execute(
+        "delete from merged where ((select recompute_all from scope) or order_id in (select order_id from affected)) and order_id not in (select order_id from source where not is_after_as_of and order_id is not null)",
+      );
+      expect(kept, `recompute_all = ${recomputeAll}`).toEqual(await ids("select order_id from merged"));
+    }
+  });
+});
+
+describe("recompute: BigQuery", () => {
+  const tables = {
+    "project.ds.merged": { order_id: "STRING" },
+    "project.ds.affected": { order_id: "STRING" },
+    "project.ds.scope": { recompute_all: "BOOL" },
+    "project.ds.source": { order_id: "STRING", amount: "INT64", is_after_as_of: "BOOL" },
+  };
+  const names = { affected: "select order_id from `project.ds.affected`", recomputeAll: "select recompute_all from `project.ds.scope`" };
+
+  it("renders a query and a DELETE that the analyzer accepts", async () => {
+    const query = recomputedRows({ columns: "order_id, amount", from: "`project.ds.source`", where: "not is_after_as_of", key: "order_id", ...names });
+    expect((await analyzeBigQueryStatement(query, tables)).kind).toMatch(/query/i);
+    const keys = removedKeys({ key: "order_id", table: "`project.ds.merged`", source: "`project.ds.source`", sourceKey: "order_id", sourceCondition: "not is_after_as_of", ...names });
+    expect((await analyzeBigQueryStatement(`delete from \`project.ds.merged\` where order_id in (${keys})`, tables)).kind).toMatch(/delete/i);
+  });
+});
