@@ -278,6 +278,77 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 
+  it("through late events inside a session and between two, a redelivered event, new orders and order versions of old customers, and a moving as_of_date", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "activity-"));
+    const incremental = await openBuild();
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([{ crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-01-05T00:00:00Z" }]),
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-01T10:00:00Z", total: "20.00", updated_at: "2024-05-01T10:00:00Z" },
+        { order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-03T10:00:00Z", total: "30.00", updated_at: "2024-05-03T10:00:00Z" },
+      ]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      // Ann's device A1: two sessions in February (09:00 and 10:00, an hour apart), before the
+      // 90-day window, and a third in June.
+      // Visitor A2 (a customer of its own): one event.
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M1", anonymous_id: "A1", user_id: "S1", timestamp: "2024-02-01T09:00:00Z" },
+        { message_id: "M2", anonymous_id: "A1", timestamp: "2024-02-01T10:00:00Z" },
+        { message_id: "M3", anonymous_id: "A1", timestamp: "2024-06-10T09:00:00Z", event: "email_opened" },
+        { message_id: "M9", anonymous_id: "A2", timestamp: "2024-06-11T09:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    const ann = await customerOf(incremental, "shop", "S1");
+    const activity = () =>
+      incremental.query(
+        `select order_count, completed_revenue_usd, purchase_occasions, interaction_count, web_sessions, sessions_in_window, email_opens_in_window from c360_facts.customer_activity where customer_key = '${ann}'`,
+      );
+    expect(await activity()).toEqual([{ order_count: 2, completed_revenue_usd: "50.000000000", purchase_occasions: 2, interaction_count: 3, web_sessions: 3, sessions_in_window: 1, email_opens_in_window: 1 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Late events of an old visitor: one inside the 09:00 session (no new session), one at 09:40
+    // that bridges it with the 10:00 one (two sessions become one; a gap of exactly 30 minutes
+    // does not start a session).
+    writeFiles(landing, {
+      "web/events-2024-07-01.ndjson": eventsNdjson([
+        { message_id: "M4", anonymous_id: "A1", timestamp: "2024-02-01T09:10:00Z" },
+        { message_id: "M5", anonymous_id: "A1", timestamp: "2024-02-01T09:40:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await activity()).toEqual([{ order_count: 2, completed_revenue_usd: "50.000000000", purchase_occasions: 2, interaction_count: 5, web_sessions: 2, sessions_in_window: 1, email_opens_in_window: 1 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // New orders of an old customer (one on the day of an earlier one: the same occasion), a new
+    // version that cancels O2, and a new line of O1.
+    writeFiles(landing, {
+      "shop/orders-2024-07-02.csv": ordersCsv([
+        { order_id: "O3", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-01T18:00:00Z", total: "5.00" },
+        { order_id: "O4", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-06-20T10:00:00Z", total: "7.00" },
+        { order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-03T10:00:00Z", total: "30.00", status: "cancelled", updated_at: "2024-05-04T00:00:00Z" },
+      ]),
+      "shop/order_items-2024-07-02.csv": itemsCsv([{ order_id: "O1", line_number: "2", sku: "B", quantity: "2", unit_price: "0.00" }]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await activity()).toEqual([{ order_count: 3, completed_revenue_usd: "32.000000000", purchase_occasions: 2, interaction_count: 5, web_sessions: 2, sessions_in_window: 1, email_opens_in_window: 1 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A message delivered again in a later part, now from visitor A2: the later record wins, so
+    // M3 leaves Ann's activity (and her window's email open) for A2's customer.
+    writeFiles(landing, { "web/events-2024-07-03.ndjson": eventsNdjson([{ message_id: "M3", anonymous_id: "A2", timestamp: "2024-06-11T09:05:00Z" }]) });
+    await buildOnce(incremental, landing);
+    expect(await activity()).toEqual([{ order_count: 3, completed_revenue_usd: "32.000000000", purchase_occasions: 2, interaction_count: 4, web_sessions: 1, sessions_in_window: 0, email_opens_in_window: 0 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // as_of_date moves back before O4 and the June events (the window with it): every customer is recomputed.
+    await buildOnce(incremental, landing, { as_of_date: "2024-06-01" });
+    expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
+    expect(await activity()).toEqual([{ order_count: 2, completed_revenue_usd: "25.000000000", purchase_occasions: 1, interaction_count: 4, web_sessions: 1, sessions_in_window: 0, email_opens_in_window: 0 }]);
+    await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-06-01" });
+  }, BUILDS_TIMEOUT);
+
   it("through identity changes that only the affected components recompute: a merge of two customers, a split by a CRM version, new identifiers of an old customer, new customers", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "identity-"));
     const incremental = await openBuild();
