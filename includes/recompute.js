@@ -1,5 +1,8 @@
 // Generated from includes/ts/recompute.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
 "use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.recomputedRows = recomputedRows;
+exports.removedKeys = removedKeys;
 /**
  * The rows an incremental build recomputes, read from a large table so that only those rows
  * cost anything on DuckDB.
@@ -9,17 +12,20 @@
  * projected column of every row is read and carried to the join (customer_interactions read all
  * of stg_web__events' columns to keep 1 % of its rows). A semi join `key in (affected)` on its
  * own lets DuckDB push the affected keys into the scan, and a select filtered by the scalar
- * `recompute_all` alone reads nothing when it is false. So the rows are read in two selects, one
- * per case, joined by union all. Each select tests the scope, so they are disjoint even if the
- * affected list were not empty on a build that recomputes everything.
+ * `recompute_all` alone reads nothing when it is false. So on DuckDB the rows are read in two
+ * selects, one per case, joined by union all. Each select tests the scope, so they are disjoint
+ * even if the affected list were not empty on a build that recomputes everything.
+ *
+ * BigQuery bills the bytes of every column a query names in each table it reads, whatever the
+ * filter keeps: two selects would bill the table twice, so there the one filter stays.
  */
-Object.defineProperty(exports, "__esModule", { value: true });
-exports.recomputedRows = recomputedRows;
-exports.removedKeys = removedKeys;
+const dialect_js_1 = require("./dialect");
 /** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
-function recomputedRows(options) {
+function recomputedRows(options, dialect) {
     const { columns, from, key, affected, recomputeAll } = options;
     const condition = (...conditions) => [options.where, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+    if ((0, dialect_js_1.current)(dialect) === "bigquery")
+        return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
     return [
         `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`,
         `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`,
@@ -29,11 +35,11 @@ function recomputedRows(options) {
  * The keys an incremental build recomputed that no kept source row has any more: their rows,
  * which the merge did not rewrite and a full refresh would not hold, are deleted after the
  * merge. As merges.removedKeys, but the source's rows are read as recomputedRows reads them
- * (a semi join on the affected keys, or every row when the build recomputes all), not through
- * `recompute_all or key in (affected)`, a mark join that reads the key of every source row
- * and carries each to a filter.
+ * (on DuckDB a semi join on the affected keys, or every row when the build recomputes all), not
+ * through `recompute_all or key in (affected)`, a mark join that reads the key of every source
+ * row and carries each to a filter. On BigQuery it renders what merges.removedKeys does.
  */
-function removedKeys(options) {
+function removedKeys(options, dialect) {
     const { key, affected, table, recomputeAll, source, sourceKey } = options;
     const everyRow = [options.tableCondition, `(${recomputeAll})`].filter((condition) => condition !== undefined).join(" and ");
     const recomputed = `${affected} union all select ${key} from ${table} where ${everyRow}`;
@@ -44,7 +50,7 @@ function removedKeys(options) {
         key: sourceKey,
         affected: `select ${key} from (${affected}) as affected_keys`,
         recomputeAll,
-    });
+    }, dialect);
     // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
     return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
 }

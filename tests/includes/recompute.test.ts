@@ -6,6 +6,7 @@
  * analyzer accepts.
  */
 import { describe, expect, it } from "vitest";
+import type { Dialect } from "../../includes/ts/dialect.js";
 import { recomputedRows, removedKeys } from "../../includes/ts/recompute.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
@@ -26,15 +27,19 @@ async function setUp(recomputeAll: boolean, affected = ["o1", "o3", "o4"]): Prom
   await harness.engine.execute(`create or replace table scope as select ${recomputeAll} as recompute_all`);
 }
 
-const rows = (where?: string) =>
-  recomputedRows({
-    columns: "order_id, amount",
-    from: "source",
-    where,
-    key: "order_id",
-    affected: "select order_id from affected",
-    recomputeAll: "select recompute_all from scope",
-  });
+/** Rendered for DuckDB (two selects) unless told; the BigQuery form (one filter) runs on DuckDB too. */
+const rows = (where?: string, dialect: Dialect = "duckdb") =>
+  recomputedRows(
+    {
+      columns: "order_id, amount",
+      from: "source",
+      where,
+      key: "order_id",
+      affected: "select order_id from affected",
+      recomputeAll: "select recompute_all from scope",
+    },
+    dialect,
+  );
 
 const ids = async (sql: string, column = "order_id") => (await harness.engine.query(`select ${column} from (${sql}) as picked order by ${column} nulls last`)).map((row) => row[column]);
 
@@ -55,31 +60,38 @@ describe("recompute.recomputedRows", () => {
     expect(await ids(rows())).toEqual(["o1", "o2", "o4", "o5", "o6", null]);
   });
 
-  it("reads what `(recompute_all) or key in (affected)` reads", async () => {
+  it("reads what `(recompute_all) or key in (affected)` reads, the one filter BigQuery keeps", async () => {
+    expect(rows("not is_after_as_of", "duckdb")).toMatch(/union all/);
+    expect(rows("not is_after_as_of", "bigquery")).not.toMatch(/union all/);
     for (const recomputeAll of [false, true]) {
       await setUp(recomputeAll, recomputeAll ? [] : ["o1", "o3", "o4"]);
       const plain = await ids("select order_id, amount from source where not is_after_as_of and ((select recompute_all from scope) or order_id in (select order_id from affected))");
       expect(await ids(rows("not is_after_as_of")), `recompute_all = ${recomputeAll}`).toEqual(plain);
+      expect(await ids(rows("not is_after_as_of", "bigquery")), `recompute_all = ${recomputeAll}`).toEqual(plain);
     }
   });
 });
 
-const removed = (tableCondition?: string) =>
-  removedKeys({
-    key: "order_id",
-    affected: "select order_id from affected",
-    table: "merged",
-    recomputeAll: "select recompute_all from scope",
-    tableCondition,
-    source: "source",
-    sourceKey: "order_id",
-    sourceCondition: "not is_after_as_of",
-  });
+const removed = (tableCondition?: string, dialect: Dialect = "duckdb") =>
+  removedKeys(
+    {
+      key: "order_id",
+      affected: "select order_id from affected",
+      table: "merged",
+      recomputeAll: "select recompute_all from scope",
+      tableCondition,
+      source: "source",
+      sourceKey: "order_id",
+      sourceCondition: "not is_after_as_of",
+    },
+    dialect,
+  );
 
 describe("recompute.removedKeys", () => {
   it("names the affected keys the source no longer keeps (gone or after as_of_date), not the others", async () => {
     await setUp(false);
     expect(await ids(removed())).toEqual(["o3", "o4"]);
+    expect(await ids(removed(undefined, "bigquery"))).toEqual(["o3", "o4"]);
   });
 
   it("names every key of the table the source no longer keeps when every row is recomputed, within tableCondition", async () => {
@@ -112,9 +124,9 @@ describe("recompute: BigQuery", () => {
   const names = { affected: "select order_id from `project.ds.affected`", recomputeAll: "select recompute_all from `project.ds.scope`" };
 
   it("renders a query and a DELETE that the analyzer accepts", async () => {
-    const query = recomputedRows({ columns: "order_id, amount", from: "`project.ds.source`", where: "not is_after_as_of", key: "order_id", ...names });
+    const query = recomputedRows({ columns: "order_id, amount", from: "`project.ds.source`", where: "not is_after_as_of", key: "order_id", ...names }, "bigquery");
     expect((await analyzeBigQueryStatement(query, tables)).kind).toMatch(/query/i);
-    const keys = removedKeys({ key: "order_id", table: "`project.ds.merged`", source: "`project.ds.source`", sourceKey: "order_id", sourceCondition: "not is_after_as_of", ...names });
+    const keys = removedKeys({ key: "order_id", table: "`project.ds.merged`", source: "`project.ds.source`", sourceKey: "order_id", sourceCondition: "not is_after_as_of", ...names }, "bigquery");
     expect((await analyzeBigQueryStatement(`delete from \`project.ds.merged\` where order_id in (${keys})`, tables)).kind).toMatch(/delete/i);
   });
 });
