@@ -20,6 +20,7 @@ exports.removedKeys = removedKeys;
  * filter keeps: two selects would bill the table twice, so there the one filter stays.
  */
 const dialect_js_1 = require("./dialect");
+const merges_js_1 = require("./merges");
 /** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
 function recomputedRows(options, dialect) {
     const { columns, from, key, affected, recomputeAll } = options;
@@ -40,9 +41,10 @@ function recomputedRows(options, dialect) {
  * row and carries each to a filter. On BigQuery it renders what merges.removedKeys does.
  */
 function removedKeys(options, dialect) {
-    const { key, affected, table, recomputeAll, source, sourceKey } = options;
-    const everyRow = [options.tableCondition, `(${recomputeAll})`].filter((condition) => condition !== undefined).join(" and ");
-    const recomputed = `${affected} union all select ${key} from ${table} where ${everyRow}`;
+    if ((0, dialect_js_1.current)(dialect) === "bigquery")
+        return (0, merges_js_1.removedKeys)(options);
+    const { key, affected, recomputeAll, source, sourceKey } = options;
+    const recomputed = (0, merges_js_1.recomputedKeys)(options);
     const kept = recomputedRows({
         columns: `${sourceKey} as kept_key`,
         from: source,
@@ -50,7 +52,7 @@ function removedKeys(options, dialect) {
         key: sourceKey,
         affected: `select ${key} from (${affected}) as affected_keys`,
         recomputeAll,
-    }, dialect);
+    }, "duckdb");
     // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
     return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
 }

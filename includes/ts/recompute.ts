@@ -15,6 +15,7 @@
  * filter keeps: two selects would bill the table twice, so there the one filter stays.
  */
 import { current, type Dialect } from "./dialect.js";
+import { recomputedKeys, removedKeys as removedKeysInOneFilter, type RemovedKeysOptions } from "./merges.js";
 
 
 export interface RecomputedRowsOptions {
@@ -43,25 +44,6 @@ export function recomputedRows(options: RecomputedRowsOptions, dialect?: Dialect
   ].join(" union all ");
 }
 
-export interface RemovedKeysOptions {
-  /** The key column (in `affected` and in `table`). */
-  key: string;
-  /** A query of the affected keys, in a column named `key` (empty when every row is recomputed). */
-  affected: string;
-  /** The incremental table itself. */
-  table: string;
-  /** A condition on `table` rows that limits "every row" (e.g. one source of the table). */
-  tableCondition?: string;
-  /** A scalar query: true when the build recomputes every row (c360_changes.incremental_scope). */
-  recomputeAll: string;
-  /** The source the table is built from (a table reference). */
-  source: string;
-  /** The key of a source row (an expression over `source`). */
-  sourceKey: string;
-  /** A condition on `source` rows that the table keeps (e.g. not after as_of_date). */
-  sourceCondition?: string;
-}
-
 /**
  * The keys an incremental build recomputed that no kept source row has any more: their rows,
  * which the merge did not rewrite and a full refresh would not hold, are deleted after the
@@ -71,9 +53,9 @@ export interface RemovedKeysOptions {
  * row and carries each to a filter. On BigQuery it renders what merges.removedKeys does.
  */
 export function removedKeys(options: RemovedKeysOptions, dialect?: Dialect): string {
-  const { key, affected, table, recomputeAll, source, sourceKey } = options;
-  const everyRow = [options.tableCondition, `(${recomputeAll})`].filter((condition) => condition !== undefined).join(" and ");
-  const recomputed = `${affected} union all select ${key} from ${table} where ${everyRow}`;
+  if (current(dialect) === "bigquery") return removedKeysInOneFilter(options);
+  const { key, affected, recomputeAll, source, sourceKey } = options;
+  const recomputed = recomputedKeys(options);
   const kept = recomputedRows({
     columns: `${sourceKey} as kept_key`,
     from: source,
@@ -81,7 +63,7 @@ export function removedKeys(options: RemovedKeysOptions, dialect?: Dialect): str
     key: sourceKey,
     affected: `select ${key} from (${affected}) as affected_keys`,
     recomputeAll,
-  }, dialect);
+  }, "duckdb");
   // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
   return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
 }
