@@ -183,6 +183,57 @@ describe("merges never let an older record win", () => {
     }
   });
 
+  it("takes a line whose order arrives two builds later, and the lines accepted before order_items_unmatched_orders was whole", async () => {
+    const landing = writeLanding({
+      ...referenceFiles(),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1" }]),
+      "shop/order_items.csv": itemsCsv([
+        { order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "1.00" },
+        { order_id: "O5", line_number: "1", sku: "E", quantity: "5", unit_price: "5.00" },
+        { order_id: "O6", line_number: "1", sku: "F", quantity: "6", unit_price: "6.00" },
+      ]),
+    });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run(STAGING_ONLY);
+    const unmatched = "select order_id from c360_staging.order_items_unmatched_orders order by order_id nulls first";
+    expect(await build.query(unmatched)).toEqual([{ order_id: null }, { order_id: "O5" }, { order_id: "O6" }]);
+    // A build that brings neither order keeps them listed.
+    writeLanding({ "shop/orders-2024-07-01.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S2" }]) }, landing);
+    await build.load(landing);
+    await build.run(STAGING_ONLY);
+    expect(await build.query(unmatched)).toEqual([{ order_id: null }, { order_id: "O5" }, { order_id: "O6" }]);
+    // O5 arrives two builds after its line: the line is taken.
+    writeLanding({ "shop/orders-2024-08-01.csv": ordersCsv([{ order_id: "O5", shop_customer_id: "S5" }]) }, landing);
+    await build.load(landing);
+    await build.run(STAGING_ONLY);
+    const lines = "select order_id, sku from c360_staging.stg_shop__order_items order by order_id";
+    expect(await build.query(lines)).toEqual([
+      { order_id: "O1", sku: "A" },
+      { order_id: "O5", sku: "E" },
+    ]);
+    expect(await build.query(unmatched)).toEqual([{ order_id: null }, { order_id: "O6" }]);
+    // O6 arrives in a build that stops after int_shop__order_items_checked, and the list then loses its
+    // mark (as a warehouse built before the list existed): the next build compares every order instead.
+    writeLanding({ "shop/orders-2024-09-01.csv": ordersCsv([{ order_id: "O6", shop_customer_id: "S6" }]) }, landing);
+    await build.load(landing);
+    await build.run({ select: ["+int_shop__order_items_checked"] });
+    await build.engine.execute("delete from c360_staging.order_items_unmatched_orders");
+    await build.run(STAGING_ONLY);
+    expect(await build.query(lines)).toEqual([
+      { order_id: "O1", sku: "A" },
+      { order_id: "O5", sku: "E" },
+      { order_id: "O6", sku: "F" },
+    ]);
+    expect(await build.query(unmatched)).toEqual([{ order_id: null }]);
+    const full = await openBuild();
+    await full.load(landing);
+    await full.run({ ...STAGING_ONLY, fullRefresh: true });
+    for (const table of ["c360_staging.stg_shop__order_items", "c360_staging.int_shop__order_items_checked", "c360_staging.order_items_quarantine"]) {
+      expect({ table, rows: await build.query(`select * from ${table} order by all`) }).toEqual({ table, rows: await full.query(`select * from ${table} order by all`) });
+    }
+  });
+
   it("converts again when a closer exchange rate arrives after the order, and takes an order once an earlier rate arrives", async () => {
     const files = {
       ...referenceFiles("date,currency,rate_to_usd\n2024-03-01,EUR,1.10\n"),
