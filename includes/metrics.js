@@ -1,7 +1,7 @@
 // Generated from includes/ts/metrics.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.POPULATION_COLUMNS = exports.cltv = exports.rfm = void 0;
+exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.POPULATION_LABEL_COLUMNS = exports.POPULATION_PREDICTION_COLUMNS = exports.POPULATION_COLUMNS = exports.cltv = exports.rfm = void 0;
 exports.asOfDate = asOfDate;
 /**
  * Metric helpers of the gold layer (METRICS.md; formulas in docs/metrics.md). Each helper
@@ -74,6 +74,38 @@ exports.rfm = {
         var _a, _b;
         return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "total_revenue_usd", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
     },
+    /**
+     * A query of the scored customers of `from` (a table with recency_days, order_count and
+     * total_revenue_usd): `key`, r_score, f_score and m_score, equal to rScore(), fScore() and
+     * mScore() over the same rows, and the `carried` columns. Without their three sorts of every
+     * buyer: a rank() is 1 + the number of scored rows ordered before the row, so each score
+     * counts the rows per distinct value and sums the counts over the values in order (a few
+     * hundred recency days and order counts; the distinct revenues), then joins them back by value.
+     */
+    scoresByValueCounts(options) {
+        var _a;
+        const { from, key, dialect } = options;
+        const int64 = (expression) => (0, dialect_js_1.cast)(expression, "int64", dialect);
+        const ranked = [
+            { score: "r_score", column: "recency_days", direction: "desc" },
+            { score: "f_score", column: "order_count", direction: "asc" },
+            { score: "m_score", column: "total_revenue_usd", direction: "asc" },
+        ];
+        const read = [...new Set([key, ...ranked.map(({ column }) => column), ...((_a = options.carried) !== null && _a !== void 0 ? _a : [])])];
+        const valueRanks = ranked.map(({ score, column, direction }) => `  ${score}_ranks as (\n    select ${column}, ${int64(`coalesce(sum(count(*)) over (order by ${column} ${direction} nulls last rows between unbounded preceding and 1 preceding), 0)`)} + 1 as value_rank\n    from scored group by ${column}\n  )`);
+        return [
+            `with`,
+            `  scored as (select ${read.join(", ")} from ${from} where ${SCORED_CUSTOMERS}),`,
+            `  scored_count as (select count(*) as scored_rows from scored),`,
+            `${valueRanks.join(",\n")}`,
+            `select`,
+            `  ${[...read.map((column) => `scored.${column}`), ...ranked.map(({ score }) => `${int64(`1 + floor(5 * (${score}_ranks.value_rank - 1) / scored_count.scored_rows)`)} as ${score}`)].join(",\n  ")}`,
+            `from`,
+            `  scored`,
+            `  cross join scored_count`,
+            ...ranked.map(({ score, column }) => `  inner join ${score}_ranks on ${score}_ranks.${column} is not distinct from scored.${column}`),
+        ].join("\n");
+    },
     /** rfm_segment from r_score and f_score; `No purchases` when order_count = 0. */
     segment(options) {
         var _a;
@@ -136,6 +168,13 @@ exports.POPULATION_COLUMNS = [
     "churn_risk",
     "churn_risk_band",
 ];
+/**
+ * POPULATION_COLUMNS in two groups that an incremental build updates apart, each only where it
+ * moved: the predictions (FLOAT64 and NUMERIC; a refit moves nearly every buyer's) and the
+ * labels (quintiles, segment, churn risk band; few buyers' move).
+ */
+exports.POPULATION_PREDICTION_COLUMNS = ["p_alive", "expected_purchases_12m", "expected_order_value_usd", "cltv_predicted_12m_usd", "churn_risk"];
+exports.POPULATION_LABEL_COLUMNS = exports.POPULATION_COLUMNS.filter((column) => !exports.POPULATION_PREDICTION_COLUMNS.includes(column));
 exports.purchaseModels = {
     PARAMETERS: MODEL_PARAMETERS,
     SERIES,

@@ -87,6 +87,41 @@ export const rfm = {
     return quintileScore(options.column ?? "total_revenue_usd", "asc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
   },
 
+  /**
+   * A query of the scored customers of `from` (a table with recency_days, order_count and
+   * total_revenue_usd): `key`, r_score, f_score and m_score, equal to rScore(), fScore() and
+   * mScore() over the same rows, and the `carried` columns. Without their three sorts of every
+   * buyer: a rank() is 1 + the number of scored rows ordered before the row, so each score
+   * counts the rows per distinct value and sums the counts over the values in order (a few
+   * hundred recency days and order counts; the distinct revenues), then joins them back by value.
+   */
+  scoresByValueCounts(options: { from: string; key: string; carried?: readonly string[] } & DialectOption): string {
+    const { from, key, dialect } = options;
+    const int64 = (expression: string) => cast(expression, "int64", dialect);
+    const ranked = [
+      { score: "r_score", column: "recency_days", direction: "desc" },
+      { score: "f_score", column: "order_count", direction: "asc" },
+      { score: "m_score", column: "total_revenue_usd", direction: "asc" },
+    ] as const;
+    const read = [...new Set([key, ...ranked.map(({ column }) => column), ...(options.carried ?? [])])];
+    const valueRanks = ranked.map(
+      ({ score, column, direction }) =>
+        `  ${score}_ranks as (\n    select ${column}, ${int64(`coalesce(sum(count(*)) over (order by ${column} ${direction} nulls last rows between unbounded preceding and 1 preceding), 0)`)} + 1 as value_rank\n    from scored group by ${column}\n  )`,
+    );
+    return [
+      `with`,
+      `  scored as (select ${read.join(", ")} from ${from} where ${SCORED_CUSTOMERS}),`,
+      `  scored_count as (select count(*) as scored_rows from scored),`,
+      `${valueRanks.join(",\n")}`,
+      `select`,
+      `  ${[...read.map((column) => `scored.${column}`), ...ranked.map(({ score }) => `${int64(`1 + floor(5 * (${score}_ranks.value_rank - 1) / scored_count.scored_rows)`)} as ${score}`)].join(",\n  ")}`,
+      `from`,
+      `  scored`,
+      `  cross join scored_count`,
+      ...ranked.map(({ score, column }) => `  inner join ${score}_ranks on ${score}_ranks.${column} is not distinct from scored.${column}`),
+    ].join("\n");
+  },
+
   /** rfm_segment from r_score and f_score; `No purchases` when order_count = 0. */
   segment(options: { rScore: string; fScore: string; orderCount: string } & DialectOption): string {
     const { rScore, fScore, orderCount, dialect } = options;
@@ -164,6 +199,14 @@ export const POPULATION_COLUMNS = [
   "churn_risk",
   "churn_risk_band",
 ] as readonly string[];
+
+/**
+ * POPULATION_COLUMNS in two groups that an incremental build updates apart, each only where it
+ * moved: the predictions (FLOAT64 and NUMERIC; a refit moves nearly every buyer's) and the
+ * labels (quintiles, segment, churn risk band; few buyers' move).
+ */
+export const POPULATION_PREDICTION_COLUMNS = ["p_alive", "expected_purchases_12m", "expected_order_value_usd", "cltv_predicted_12m_usd", "churn_risk"] as readonly string[];
+export const POPULATION_LABEL_COLUMNS = POPULATION_COLUMNS.filter((column) => !POPULATION_PREDICTION_COLUMNS.includes(column));
 
 export const purchaseModels = {
   PARAMETERS: MODEL_PARAMETERS,

@@ -67,6 +67,34 @@ describe("rfm scores", () => {
     expect(rows).toEqual(customers.map(([key, , , , r, f, m]) => ({ customer_key: key, r, f, m })));
   });
 
+  it("scoresByValueCounts gives the windows' scores, ties and null values included, from per-value counts", async () => {
+    // The buyers above, and more with tied and null values: every score must equal rScore/fScore/mScore over the same rows.
+    const more: [string, number | null, number, string | null][] = [["i", 10, 2, "100.00"], ["j", null, 4, "60.00"], ["k", 40, 1, null], ["l", 5, 5, "500.00"]];
+    const rows = [...customers.map(([key, recency, orders, revenue]) => [key, recency, orders, revenue] as const), ...more];
+    const values = rows.map(([key, recency, orders, revenue]) => `('${key}', ${recency ?? "null"}, ${orders}, cast(${revenue ?? "null"} as decimal(38, 9)), ${orders * 10})`);
+    const table = `(values ${values.join(", ")}) as customers(customer_key, recency_days, order_count, total_revenue_usd, carried_value)`;
+    const byCounts = await harness.engine.query(
+      `select customer_key, r_score as r, f_score as f, m_score as m, carried_value from (${rfm.scoresByValueCounts({ from: table, key: "customer_key", carried: ["carried_value"], dialect: "duckdb" })}) as scores order by customer_key`,
+    );
+    const byWindows = await harness.engine.query(
+      `select customer_key, ${rfm.rScore({ dialect: "duckdb" })} as r, ${rfm.fScore({ dialect: "duckdb" })} as f, ${rfm.mScore({ dialect: "duckdb" })} as m, carried_value from ${table} where ${rfm.SCORED_CUSTOMERS} order by customer_key`,
+    );
+    expect(byCounts).toEqual(byWindows);
+    // Worked by hand, n = 11 buyers (h has no order): r over recency descending, nulls last
+    // (300 → rank 1, 200 → 2, 100 → 3, 40 → 4, 10 → 6, 5 → 9, null → 11), f over order_count,
+    // m over revenue (nulls last); score = 1 + floor(5 (rank − 1) / 11).
+    const expected: Record<string, [number, number, number]> = {
+      a: [3, 1, 1], b: [3, 2, 3], c: [2, 4, 3], d: [1, 1, 1], e: [4, 5, 4], f: [1, 2, 2], g: [1, 1, 1], i: [3, 2, 3], j: [5, 4, 2], k: [2, 1, 5], l: [4, 5, 4],
+    };
+    expect(byCounts).toEqual(Object.entries(expected).map(([key, [r, f, m]]) => ({ customer_key: key, r, f, m, carried_value: rows.find((row) => row[0] === key)![2] * 10 })));
+    expect(byCounts.map((row) => row.customer_key)).not.toContain("h");
+  });
+
+  it("renders scoresByValueCounts for BigQuery as a query the analyzer accepts, typed INT64", async () => {
+    const sql = rfm.scoresByValueCounts({ from: "`project.gold.customers`", key: "customer_key", dialect: "bigquery" });
+    expect((await analyzeBigQueryStatement(sql, CUSTOMERS_TABLE)).columns).toMatchObject({ customer_key: "STRING", r_score: "INT64", f_score: "INT64", m_score: "INT64" });
+  });
+
   it("renders BigQuery window functions the analyzer accepts, typed INT64", async () => {
     const sql = `select ${rfm.rScore({ dialect: "bigquery" })} as r, ${rfm.fScore({ dialect: "bigquery" })} as f, ${rfm.mScore({ dialect: "bigquery" })} as m from \`project.gold.customers\``;
     expect((await analyzeBigQueryStatement(sql, CUSTOMERS_TABLE)).columns).toEqual({ r: "INT64", f: "INT64", m: "INT64" });

@@ -149,6 +149,25 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, growing);
   }, BUILDS_TIMEOUT);
 
+  it("on a generated folder whose models converge: the refit moves the predictions of buyers the round did not recompute", async () => {
+    const work = fs.mkdtempSync(path.join(workRoot, "converging-"));
+    // The size predictive-generated.test.ts fits both models on (the 150-person folder above does not converge).
+    const generated = await generateLanding({ out: path.join(work, "all"), persons: 1500, seed: 11, asOf: "2024-06-30", truth: null });
+    const growing = path.join(work, "growing");
+    const incremental = await openBuild();
+    copyParts(generated.landingDir, growing, (suffix) => suffix < "2024");
+    await buildOnce(incremental, growing);
+    const before = await buyerScores(incremental);
+    copyParts(generated.landingDir, growing, () => true);
+    await buildOnce(incremental, growing);
+    expect(await count(incremental, "c360_changes.affected_orders")).toBeGreaterThan(0);
+    expect(await incremental.query("select bool_and(converged) as converged from c360.customer_model_parameters")).toEqual([{ converged: true }]);
+    // The update of the predictions (not the merge) wrote these; the labels' update the quintiles.
+    const moved = await movedUnaffectedBuyers(incremental, before);
+    expect(moved.predictions).toBeGreaterThan(0);
+    await expectEqualsFullRefresh(incremental, growing);
+  }, BUILDS_TIMEOUT);
+
   it("through merges, a split, orders of old customers, late events, CRM versions, late exchange rates and a moving as_of_date", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "cases-"));
     const incremental = await openBuild();
