@@ -8,23 +8,13 @@
  * Each test file gets an in-memory copy, read from the file opened read-only, so a test may
  * change its copy without touching another file's.
  */
-import fs from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
 import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { waitUntilBuilt } from "./build-markers.js";
+import { SHARED_DATABASES, type SharedDatabase } from "./shared-database-names.js";
 
-export const SHARED_DATABASES = ["seeds", "silver", "silverStaging"] as const;
-export type SharedDatabase = (typeof SHARED_DATABASES)[number];
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Each shared database's file; `<file>.ready` appears when it is built, `<file>.failed` (the error) when its build failed. */
-    sharedDatabases: Record<SharedDatabase, string>;
-  }
-}
-
-export const readyMarker = (file: string) => `${file}.ready`;
-export const failedMarker = (file: string) => `${file}.failed`;
+export { SHARED_DATABASES, type SharedDatabase };
+export { waitUntilBuilt };
 
 /** The run's seeds database (the whole DAG over the fixture), as an engine on an in-memory copy. */
 export function openSeedsDatabase(): Promise<DuckDbEngine> {
@@ -45,19 +35,5 @@ export async function openSharedDatabase(name: SharedDatabase): Promise<DuckDbEn
   } catch (error) {
     await engine.close();
     throw error;
-  }
-}
-
-/**
- * The global setup's builds run in the background while other tests run; each one's result is
- * a marker file beside what it builds. Waits for it; throws the build's error if it failed.
- */
-export async function waitUntilBuilt(what: string, file: string): Promise<void> {
-  for (;;) {
-    if (fs.existsSync(readyMarker(file))) return;
-    if (fs.existsSync(failedMarker(file))) {
-      throw new Error(`the shared ${what} could not be built:\n${fs.readFileSync(failedMarker(file), "utf8")}`);
-    }
-    await sleep(50);
   }
 }
