@@ -9,7 +9,8 @@
  * change its copy without touching another file's.
  */
 import { inject } from "vitest";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { openMemoryEngine } from "./memory-engine.js";
 import { waitUntilBuilt } from "./build-markers.js";
 import { SHARED_DATABASES, type SharedDatabase } from "./shared-database-names.js";
 
@@ -26,11 +27,14 @@ export async function openSharedDatabase(name: SharedDatabase): Promise<DuckDbEn
   const databaseFile = inject("sharedDatabases")?.[name];
   if (!databaseFile) throw new Error(`no shared ${name} database: this test file must run in the integration project (see vitest.config.ts)`);
   await waitUntilBuilt(`${name} database`, databaseFile);
-  const engine = await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 });
+  const engine = await openMemoryEngine({ connections: 1, threads: 1 });
   try {
-    await engine.execute(`attach '${databaseFile.replaceAll("'", "''")}' as shared (read_only)`);
-    await engine.execute("copy from database shared to memory");
-    await engine.execute("detach shared");
+    // The engine's catalog shares its DuckDB instance with other warehouses: the file's alias is its own too.
+    const [{ own }] = await engine.query("select current_database() as own");
+    const alias = `${String(own)}_shared_${name}`;
+    await engine.execute(`attach '${databaseFile.replaceAll("'", "''")}' as ${alias} (read_only)`);
+    await engine.execute(`copy from database ${alias} to ${String(own)}`);
+    await engine.execute(`detach ${alias}`);
     return engine;
   } catch (error) {
     await engine.close();
