@@ -6,10 +6,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Action } from "../../src/graph/actions.js";
 import { executeAction } from "../../src/runner/execute-action.js";
 import { compiledProject } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const POLICIES = ["IGNORE", "FAIL", "EXTEND", "SYNCHRONIZE"] as const;
 
@@ -47,7 +48,7 @@ function actionsFor(shape: string): Map<string, Action> {
 
 /** Builds every table from the original query, then returns the actions of the changed one. */
 async function builtThenChanged(shape: "gained" | "lost"): Promise<Map<string, Action>> {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  engine = await openMemoryEngine({ connections: 1 });
   for (const action of actionsFor("original").values()) await executeAction(engine, action, { fullRefresh: false });
   return actionsFor(shape);
 }
