@@ -61,14 +61,25 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
     }
     return warnings.length > 0 ? { ...outcome, warnings: [...(outcome.warnings ?? []), ...warnings] } : outcome;
   };
+  /**
+   * A table created, then its post-operations run, then documented. Without post-operations the
+   * table and its descriptions commit together where the engine has transactions: one commit
+   * (on DuckDB one sync of its log) instead of two, and never a new table without its descriptions.
+   */
+  const createDocumented = async (table: Action & { kind: "table" | "view" | "incremental" }): Promise<ActionOutcome> => {
+    const create = async (): Promise<ActionOutcome> => {
+      const result = await timed(engine.createTableAs(table.target, table.compiled.query, layoutOf(table), statementOptions));
+      await runAll(table.compiled.postOps);
+      return documented({ rowsAffected: result.rowsAffected, engineSeconds }, true);
+    };
+    return noStatements(table.compiled.postOps) && metadataOf(table.compiled) ? runAtomically(engine, create) : create();
+  };
 
   switch (action.kind) {
     case "table": {
       await engine.ensureSchema(action.target.schema, action.target.database);
       await runAll(action.compiled.preOps);
-      const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
-      await runAll(action.compiled.postOps);
-      return documented({ rowsAffected: result.rowsAffected, engineSeconds }, true);
+      return createDocumented(action);
     }
     case "view": {
       await engine.ensureSchema(action.target.schema, action.target.database);
@@ -84,9 +95,7 @@ export async function executeAction(engine: Engine, planned: Action, options: Ex
       const rebuild = targetColumns === undefined || (options.fullRefresh && !action.compiled.protected);
       if (rebuild) {
         await runAll(action.compiled.preOps);
-        const result = await timed(engine.createTableAs(action.target, action.compiled.query, layoutOf(action), statementOptions));
-        await runAll(action.compiled.postOps);
-        return documented({ rowsAffected: result.rowsAffected, engineSeconds }, true);
+        return createDocumented(action);
       }
       // Later runs change the table in one transaction where the engine has them: all of the increment or none of it.
       const merged = await runAtomically(engine, async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exactNumber, jsonRows } from "../../src/cli/json-rows.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 describe("query --format json values", () => {
   it("turns a decimal into a number only when a double reads back the same decimal", () => {
@@ -15,7 +16,7 @@ describe("query --format json values", () => {
   });
 
   it("prints DuckDB's exact types as numbers where nothing is lost, text as text", async () => {
-    const engine = await DuckDbEngine.open(":memory:");
+    const engine = await openMemoryEngine();
     try {
       const { columns, rows } = await engine.queryWithColumns(
         "select 1.5::decimal(38,9) as amount, 12345678901234567890.123456789::decimal(38,9) as huge, 0.1::double as ratio, 9007199254740993::bigint as big, 42::hugeint as small_huge, '00501' as postal_code, [1.25, 2]::decimal(10,2)[] as prices, null::decimal(38,9) as missing",

@@ -7,11 +7,12 @@ import { niceBins } from "../../src/dashboard/charts.js";
 import { formatValue } from "../../src/dashboard/format.js";
 import { writeDashboard } from "../../src/dashboard/index.js";
 import { resolveReferences } from "../../src/dashboard/references.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { ConfigError } from "../../src/errors.js";
 import { writeRunResults } from "../../src/runner/results.js";
 import { BUILD_KINDS, executeActions } from "../../src/runner/session.js";
 import { compiledProject, copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 // The example project's data: orders a/1 10.005 completed, a/2 5 cancelled, b/3 7.5 completed
 // (amounts rounded to cents: 10.01, 5.00, 7.50); customer_revenue a 10.01, b 7.50; total 17.51.
@@ -80,7 +81,7 @@ describe("dashboard", () => {
     fs.writeFileSync(path.join(projectDir, "c360.json"), JSON.stringify({ ...config, dashboard: "dashboard.json" }));
     const context = loadProject({ projectDir });
     const project = compiledProject(projectDir, context.vars);
-    engine = await DuckDbEngine.open(":memory:");
+    engine = await openMemoryEngine();
     const results = await executeActions(engine, project, BUILD_KINDS, { threads: 1 });
     writeRunResults(context.artifactsDir, { command: "build", target: "local", startedAt: "2024-06-30T00:00:00.000Z", elapsedSeconds: 1, results });
     const written = await writeDashboard(context, project.actions, engine);
@@ -174,7 +175,7 @@ describe("dashboard declarations", () => {
 
   it("resolve ${ref()} to the engine's quoted table, and refuse unknown names", async () => {
     const project = compiledProject(EXAMPLE_PROJECT, { dialect: "duckdb" });
-    const engine = await DuckDbEngine.open(":memory:");
+    const engine = await openMemoryEngine();
     try {
       expect(resolveReferences('select * from ${ref("customer_revenue")} join ${ ref( \'raw.orders\' ) }', project.actions, (table) => engine.quoteTable(table), "here")).toBe('select * from "shop"."customer_revenue" join "raw"."orders"');
       expect(() => resolveReferences('${ref("nope")}', project.actions, (table) => engine.quoteTable(table), "dashboard.json /sections/0")).toThrow('dashboard.json /sections/0: ref("nope") names no table');

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileProject } from "../../src/compile/index.js";
 import { buildCatalog } from "../../src/docs/catalog.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
 import { BUILD_KINDS, executeActions } from "../../src/runner/session.js";
 import { EXAMPLE_PROJECT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const graph = compileProject({ projectDir: EXAMPLE_PROJECT, vars: { dialect: "duckdb" } });
 const { actions } = buildActionGraph(graph);
@@ -12,7 +13,7 @@ const { actions } = buildActionGraph(graph);
 describe("docs catalog", () => {
   let engine: DuckDbEngine;
   beforeEach(async () => {
-    engine = await DuckDbEngine.open(":memory:");
+    engine = await openMemoryEngine();
   });
   afterEach(() => engine.close());
 

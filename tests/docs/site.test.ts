@@ -6,11 +6,12 @@ import { buildCatalog } from "../../src/docs/catalog.js";
 import { lineageSvg } from "../../src/docs/lineage.js";
 import { anchor, renderDocsSiteHtml } from "../../src/docs/render-html.js";
 import { buildDocsSite, type DocsSite } from "../../src/docs/site.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { ConfigError } from "../../src/errors.js";
 import { type ActionResult, writeRunResults } from "../../src/runner/results.js";
 import { BUILD_KINDS, executeActions } from "../../src/runner/session.js";
 import { compiledProject, EXAMPLE_PROJECT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const project = compiledProject(EXAMPLE_PROJECT, { dialect: "duckdb" });
 const METRICS = `# Metrics
@@ -39,7 +40,7 @@ describe("docs site", () => {
       path.join(folder, "site.json"),
       JSON.stringify({ title: "Example catalog", published: ["tag:reporting", "customer_revenue"], metrics: { document: "docs/metrics.md", columns: { "customer_revenue.revenue": "Revenue", total_revenue: "Revenue" } } }),
     );
-    engine = await DuckDbEngine.open(":memory:");
+    engine = await openMemoryEngine();
     const results: ActionResult[] = await executeActions(engine, project, BUILD_KINDS, { threads: 1 });
     // The last run failed the standalone assertion: its status must reach the table it guards.
     const failed = results.map((result) => (result.name === "shop_assertions.assert_revenue_positive" ? { ...result, status: "failed" as const, failingRows: 2 } : result));

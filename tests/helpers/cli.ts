@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { format } from "node:util";
 import { inject } from "vitest";
+import { waitUntilBuiltSync } from "./build-markers.js";
 import { REPO_ROOT } from "./project.js";
 
 export interface CliResult {
@@ -21,6 +22,8 @@ export interface CliResult {
 
 export function runCli(args: string[], options: { timeoutMs?: number } = {}): CliResult {
   const bundle = inject("cliBin");
+  // The global setup bundles it in the background (cli-bundle-setup.ts).
+  if (bundle) waitUntilBuiltSync("bundled CLI", bundle);
   // `--import tsx` resolves tsx from the working directory, so the CLI runs from the repository.
   const bin = bundle ? [bundle] : ["--import", "tsx", path.join(REPO_ROOT, "scripts/c360.ts")];
   const result = spawnSync(process.execPath, [...bin, ...args], {

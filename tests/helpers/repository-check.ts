@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { inject } from "vitest";
 import type { CheckReport } from "../../src/check/index.js";
-import { waitUntilBuilt } from "./seeds-database.js";
+import { waitUntilBuilt } from "./build-markers.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -4,28 +4,41 @@
  * run's temporary folder. The builds start here and go on in the background, side by side,
  * while the first test files run; the files that need one wait for its marker. Teardown waits
  * for them, so no DuckDB or ZetaSQL work outlives the run.
+ *
+ * Vitest runs every project's global setup before the first test file of the run starts, so
+ * this module imports only what is light: the framework, the harnesses and the checker (seconds
+ * of transforming and loading) are imported by the builds themselves, in the background.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
-import { checkProject } from "../../src/check/index.js";
-import { FIXTURE_LANDING, GoldBuild } from "../marts/gold-harness.js";
-import { buildSilverDatabase, SILVER_SELECTION, writeSilverProject } from "../staging/silver-project.js";
-import { REPO_ROOT } from "./project.js";
-import { failedMarker, readyMarker, SHARED_DATABASES, type SharedDatabase } from "./seeds-database.js";
+import { buildWithMarker } from "./build-markers.js";
+import { SHARED_DATABASES, type SharedDatabase } from "./shared-database-names.js";
+// Declares the provided "repositoryCheck" (a type-only import: nothing of it loads here).
+import type {} from "./repository-check.js";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 const BUILDS: Record<SharedDatabase, (databaseFile: string, folder: string) => Promise<void>> = {
   seeds: async (databaseFile) => {
+    const { FIXTURE_LANDING, GoldBuild } = await import("../marts/gold-harness.js");
     const gold = await GoldBuild.build(FIXTURE_LANDING, {}, databaseFile);
     await gold.close();
   },
-  silver: (databaseFile, folder) => buildSilverDatabase(silverProject(folder), databaseFile, SILVER_SELECTION),
-  silverStaging: (databaseFile, folder) => buildSilverDatabase(silverProject(folder), databaseFile, ["tag:staging"]),
+  silver: async (databaseFile, folder) => {
+    const { buildSilverDatabase, SILVER_SELECTION, writeSilverProject } = await import("../staging/silver-project.js");
+    await buildSilverDatabase(writeSilverProject(silverProjectFolder(folder)), databaseFile, SILVER_SELECTION);
+  },
+  silverStaging: async (databaseFile, folder) => {
+    const { buildSilverDatabase, writeSilverProject } = await import("../staging/silver-project.js");
+    await buildSilverDatabase(writeSilverProject(silverProjectFolder(folder)), databaseFile, ["tag:staging"]);
+  },
 };
 
-function silverProject(folder: string): string {
-  return writeSilverProject(fs.mkdtempSync(path.join(folder, "silver-project-")));
+function silverProjectFolder(folder: string): string {
+  return fs.mkdtempSync(path.join(folder, "silver-project-"));
 }
 
 export default function setup(project: TestProject): () => Promise<void> {
@@ -36,22 +49,15 @@ export default function setup(project: TestProject): () => Promise<void> {
   project.provide("repositoryCheck", checkFile);
   // Side by side: each runs DuckDB on one thread, and the first files wait for the one they need.
   const building = Promise.all([
-    ...SHARED_DATABASES.map((name) => build(() => BUILDS[name](files[name], folder), files[name])),
+    ...SHARED_DATABASES.map((name) => buildWithMarker(() => BUILDS[name](files[name], folder), files[name])),
     // `c360 check` of the repository (its own ZetaSQL service, stopped when the check ends).
-    build(async () => fs.writeFileSync(checkFile, JSON.stringify(await checkProject({ projectDir: REPO_ROOT }))), checkFile),
+    buildWithMarker(async () => {
+      const { checkProject } = await import("../../src/check/index.js");
+      fs.writeFileSync(checkFile, JSON.stringify(await checkProject({ projectDir: REPO_ROOT })));
+    }, checkFile),
   ]);
   return async () => {
     await building;
     fs.rmSync(folder, { recursive: true, force: true });
   };
-}
-
-/** Runs one build and leaves its marker beside its file: ready, or failed with the error. */
-async function build(run: () => Promise<void>, file: string): Promise<void> {
-  try {
-    await run();
-    fs.writeFileSync(readyMarker(file), "");
-  } catch (error) {
-    fs.writeFileSync(failedMarker(file), error instanceof Error ? (error.stack ?? error.message) : String(error));
-  }
 }

@@ -8,23 +8,14 @@
  * Each test file gets an in-memory copy, read from the file opened read-only, so a test may
  * change its copy without touching another file's.
  */
-import fs from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { inject } from "vitest";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import { openMemoryEngine } from "./memory-engine.js";
+import { waitUntilBuilt } from "./build-markers.js";
+import { SHARED_DATABASES, type SharedDatabase } from "./shared-database-names.js";
 
-export const SHARED_DATABASES = ["seeds", "silver", "silverStaging"] as const;
-export type SharedDatabase = (typeof SHARED_DATABASES)[number];
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Each shared database's file; `<file>.ready` appears when it is built, `<file>.failed` (the error) when its build failed. */
-    sharedDatabases: Record<SharedDatabase, string>;
-  }
-}
-
-export const readyMarker = (file: string) => `${file}.ready`;
-export const failedMarker = (file: string) => `${file}.failed`;
+export { SHARED_DATABASES, type SharedDatabase };
+export { waitUntilBuilt };
 
 /** The run's seeds database (the whole DAG over the fixture), as an engine on an in-memory copy. */
 export function openSeedsDatabase(): Promise<DuckDbEngine> {
@@ -36,28 +27,17 @@ export async function openSharedDatabase(name: SharedDatabase): Promise<DuckDbEn
   const databaseFile = inject("sharedDatabases")?.[name];
   if (!databaseFile) throw new Error(`no shared ${name} database: this test file must run in the integration project (see vitest.config.ts)`);
   await waitUntilBuilt(`${name} database`, databaseFile);
-  const engine = await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 });
+  const engine = await openMemoryEngine({ connections: 1, threads: 1 });
   try {
-    await engine.execute(`attach '${databaseFile.replaceAll("'", "''")}' as shared (read_only)`);
-    await engine.execute("copy from database shared to memory");
-    await engine.execute("detach shared");
+    // The engine's catalog shares its DuckDB instance with other warehouses: the file's alias is its own too.
+    const [{ own }] = await engine.query("select current_database() as own");
+    const alias = `${String(own)}_shared_${name}`;
+    await engine.execute(`attach '${databaseFile.replaceAll("'", "''")}' as ${alias} (read_only)`);
+    await engine.execute(`copy from database ${alias} to ${String(own)}`);
+    await engine.execute(`detach ${alias}`);
     return engine;
   } catch (error) {
     await engine.close();
     throw error;
-  }
-}
-
-/**
- * The global setup's builds run in the background while other tests run; each one's result is
- * a marker file beside what it builds. Waits for it; throws the build's error if it failed.
- */
-export async function waitUntilBuilt(what: string, file: string): Promise<void> {
-  for (;;) {
-    if (fs.existsSync(readyMarker(file))) return;
-    if (fs.existsSync(failedMarker(file))) {
-      throw new Error(`the shared ${what} could not be built:\n${fs.readFileSync(failedMarker(file), "utf8")}`);
-    }
-    await sleep(50);
   }
 }

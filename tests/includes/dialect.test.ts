@@ -5,8 +5,9 @@
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import * as dialect from "../../includes/ts/dialect.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { bigQueryType, MacroHarness } from "./macro-harness.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const harness = MacroHarness.forTestFile();
 
@@ -62,7 +63,7 @@ describe("literals and types", () => {
     expect(dialect.createTableIfAbsent("s.state", columns, "bigquery")).toBe("create table if not exists s.state (\n  name string,\n  saved_on date,\n  amount numeric\n)");
     const statement = dialect.createTableIfAbsent("state", columns, "duckdb");
     expect(statement).toBe("create table if not exists state (\n  name varchar,\n  saved_on date,\n  amount decimal(38, 9)\n)");
-    const engine = await DuckDbEngine.open(":memory:");
+    const engine = await openMemoryEngine();
     try {
       await engine.execute(statement);
       await engine.execute("insert into state values ('kept', date '2024-06-30', 1.5)");

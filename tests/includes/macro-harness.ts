@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll } from "vitest";
 import { analyzeBigQueryExpression, closeSharedBigQueryAnalyzer } from "../../src/check/index.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Dialect } from "../../includes/ts/dialect.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 export type MacroCell = string | number | boolean | null;
 
@@ -28,7 +29,7 @@ export class MacroHarness {
   static forTestFile(): MacroHarness {
     const harness = new MacroHarness();
     beforeAll(async () => {
-      harness.opened = await DuckDbEngine.open(":memory:", { connections: 1 });
+      harness.opened = await openMemoryEngine({ connections: 1 });
     });
     afterAll(async () => {
       await harness.opened?.close();

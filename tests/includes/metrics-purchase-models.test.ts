@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BgNbdParameters, expectedPurchases, probabilityAlive, probabilityNoPurchase } from "../../src/models/bgnbd.js";
 import { expectedOrderValue, type GammaGammaParameters } from "../../src/models/gamma-gamma.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { floatLiteral } from "../../src/runner/model-fits.js";
 import { compiledProject, REPO_ROOT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 // CDNOW's published estimates with days as the unit (α × 7).
 const BGNBD: BgNbdParameters = { r: 0.2426, alpha: 4.4135 * 7, a: 0.7929, b: 2.4258 };
@@ -64,7 +65,7 @@ function relative(actual: number, expected: number): number {
 
 describe("customer_model_scores: SQL against the TypeScript models", () => {
   beforeAll(async () => {
-    engine = await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 });
+    engine = await openMemoryEngine({ connections: 1, threads: 1 });
   });
   afterAll(() => engine?.close());
 

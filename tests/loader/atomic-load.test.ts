@@ -8,12 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_SOURCES } from "../helpers/project.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { InjectedFault } from "../../src/faults.js";
 import { LandingFileError } from "../../src/errors.js";
 import { BronzeManifestMismatchError, assertBronzeMatchesManifest, bronzeDisagreements } from "../../src/loader/consistency.js";
 import { loadLandingFolder, MANIFEST_TABLE } from "../../src/loader/index.js";
 import { rejection, writeLanding } from "./helpers.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const LANDING = {
   "reference/fx_rates.csv": "date,currency,rate_to_usd\n2024-06-28,EUR,1.0712\n2024-06-28,GBP,1.2649\n",
@@ -31,7 +32,7 @@ const BRONZE = ["raw_web.events", "raw_loyalty.members", "raw_reference.fx_rates
 
 let engine: DuckDbEngine;
 beforeEach(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 2 });
+  engine = await openMemoryEngine({ connections: 2 });
 });
 afterEach(async () => {
   delete process.env.C360_FAULT_AT;

@@ -4,9 +4,10 @@
  * DuckDB's own reader (the fast path), and returns what each produced: every bronze table
  * row by row, the load report, or the error.
  */
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { PROJECT_SOURCES } from "../helpers/project.js";
 import { loadLandingFolder, type LoadReport } from "../../src/loader/index.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 export interface LoadOutcome {
   /** schema.table → rows ordered by part and record. */
@@ -16,7 +17,7 @@ export interface LoadOutcome {
 }
 
 async function loadOnce(folder: string, engineReader: boolean): Promise<LoadOutcome> {
-  const engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  const engine = await openMemoryEngine({ connections: 1 });
   try {
     let report: LoadReport | undefined;
     let error: LoadOutcome["error"];

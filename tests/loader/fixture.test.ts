@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_SOURCES } from "../helpers/project.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { loadLandingFolder, type LoadReport } from "../../src/loader/index.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 // The hand-written fixture, described record by record in tests/fixtures/landing.README.md.
 let engine: DuckDbEngine;
 let report: LoadReport;
 beforeAll(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  engine = await openMemoryEngine({ connections: 1 });
   report = await loadLandingFolder(engine, "tests/fixtures/landing", PROJECT_SOURCES);
 });
 afterAll(async () => {

@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_SOURCES } from "../helpers/project.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { LandingFileError } from "../../src/errors.js";
 import { loadLandingFolder, MANIFEST_TABLE, type FileLoadReport } from "../../src/loader/index.js";
 import { rejection, writeLanding } from "./helpers.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const CRM_HEADER = "crm_id,first_name,last_name,email,phone,birth_date,gender,city,country,postal_code,marketing_opt_in,created_at,updated_at";
 const ORDERS_HEADER = "order_id,shop_customer_id,customer_email,order_ts,status,currency,subtotal,discount,shipping,tax,total,channel,updated_at";
@@ -28,7 +29,7 @@ const FULL = {
 
 let engine: DuckDbEngine;
 beforeEach(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  engine = await openMemoryEngine({ connections: 1 });
 });
 afterEach(async () => {
   await engine.close();

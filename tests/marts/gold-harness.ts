@@ -11,6 +11,7 @@ import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
 import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 import { openSeedsDatabase } from "../helpers/seeds-database.js";
 
 export const FIXTURE_LANDING = path.join(REPO_ROOT, "tests/fixtures/landing");
@@ -39,7 +40,8 @@ export class GoldBuild {
   private constructor(readonly engine: DuckDbEngine) {}
 
   static async open(databasePath = ":memory:"): Promise<GoldBuild> {
-    return new GoldBuild(await DuckDbEngine.open(databasePath, { connections: 1, threads: 1 }));
+    const options = { connections: 1, threads: 1 };
+    return new GoldBuild(databasePath === ":memory:" ? await openMemoryEngine(options) : await DuckDbEngine.open(databasePath, options));
   }
 
   /**

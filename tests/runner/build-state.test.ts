@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import { STATE_TABLE } from "../../src/runner/build-state.js";
 import type { ActionResult } from "../../src/runner/results.js";
@@ -9,6 +9,7 @@ import { executeActions, RUN_KINDS } from "../../src/runner/session.js";
 import { compiledProject } from "../helpers/project.js";
 import { writeLanding } from "../loader/helpers.js";
 import { REFERENCE_LANDING as REFERENCE, STATE_BRONZE_TABLES, STATE_PROJECT_DEFINITIONS, STATE_SOURCES, writeStateProject as writeProject } from "../helpers/state-project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 /** Names of the actions the run did not rebuild. */
 function unchanged(results: ActionResult[]): string[] {
@@ -20,7 +21,7 @@ let engine: DuckDbEngine;
 let projectDir: string;
 let landing: string;
 beforeEach(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  engine = await openMemoryEngine({ connections: 1 });
   projectDir = writeProject();
   landing = writeLanding(REFERENCE);
   await loadLandingFolder(engine, landing, STATE_SOURCES);

@@ -7,11 +7,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadProject } from "../../src/config/project.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { runBuild, type PhaseTiming } from "../../src/runner/build.js";
 import { copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
 import { REFERENCE_LANDING, writeStateProject } from "../helpers/state-project.js";
 import { writeLanding } from "../loader/helpers.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 let engine: DuckDbEngine | undefined;
 afterEach(async () => {
@@ -21,7 +22,7 @@ afterEach(async () => {
 
 describe("runBuild", () => {
   it("loads the project's landing sources, then builds; an incremental build reuses the compiled project and tracks bronze", async () => {
-    engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+    engine = await openMemoryEngine({ connections: 1 });
     const projectDir = writeStateProject();
     // Only the tables over the landing folder (the lookup table lives outside it).
     for (const file of ["lookup.sqlx", "with_lookup.sqlx"]) fs.rmSync(path.join(projectDir, "definitions", file));
@@ -47,7 +48,7 @@ describe("runBuild", () => {
   });
 
   it("has no load step for a project without sources, and runs the tests apart after the actions when asked", async () => {
-    engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+    engine = await openMemoryEngine({ connections: 1 });
     const context = loadProject({ projectDir: copyProject(EXAMPLE_PROJECT) });
     expect(context.landingSources).toEqual([]);
     const outcome = await runBuild(context, { engine, steps: "run-then-test", load: { fullRefresh: true }, execution: { threads: 1 } });

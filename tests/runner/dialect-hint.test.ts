@@ -3,12 +3,13 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeSharedBigQueryAnalyzer, sharedBigQueryAnalyzer } from "../../src/check/analyzer.js";
 import { compileProject } from "../../src/compile/index.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { errorMessage } from "../../src/errors.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
 import { executeAction } from "../../src/runner/execute-action.js";
 import { bigQueryOnlyHint, lineInFile } from "../../src/runner/dialect-hint.js";
 import { copyProject, EXAMPLE_PROJECT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 afterAll(() => closeSharedBigQueryAnalyzer());
 
@@ -20,7 +21,7 @@ function projectWith(file: string, sqlx: string): string {
 
 async function duckDbFailure(projectDir: string, actionName: string) {
   const { actions } = buildActionGraph(compileProject({ projectDir, vars: { dialect: "duckdb" } }));
-  const engine = await DuckDbEngine.open(":memory:");
+  const engine = await openMemoryEngine();
   try {
     await engine.ensureSchema("shop");
     await engine.execute("create table shop.stg_orders as select 1 as order_id, 2.5 as amount");

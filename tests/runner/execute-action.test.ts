@@ -1,6 +1,7 @@
 /**
  * src/runner/execute-action.ts on DuckDB: an incremental's later run when its query's columns
- * changed since the table was built, under each of Dataform's onSchemaChange settings.
+ * changed since the table was built, under each of Dataform's onSchemaChange settings; a table
+ * and its descriptions committed together.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -10,6 +11,7 @@ import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Action } from "../../src/graph/actions.js";
 import { executeAction } from "../../src/runner/execute-action.js";
 import { compiledProject } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const POLICIES = ["IGNORE", "FAIL", "EXTEND", "SYNCHRONIZE"] as const;
 
@@ -47,7 +49,7 @@ function actionsFor(shape: string): Map<string, Action> {
 
 /** Builds every table from the original query, then returns the actions of the changed one. */
 async function builtThenChanged(shape: "gained" | "lost"): Promise<Map<string, Action>> {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  engine = await openMemoryEngine({ connections: 1 });
   for (const action of actionsFor("original").values()) await executeAction(engine, action, { fullRefresh: false });
   return actionsFor(shape);
 }
@@ -105,5 +107,43 @@ describe("an incremental whose query lost a column and gained another", () => {
       { id: 1, note: null },
       { id: 2, note: "lost" },
     ]);
+  });
+});
+
+describe("a table and its descriptions", () => {
+  /** One described table whose rows the var `rows` sets. */
+  function describedTableProject(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "c360-described-table-"));
+    fs.mkdirSync(path.join(dir, "definitions"));
+    fs.writeFileSync(path.join(dir, "workflow_settings.yaml"), "defaultProject: p\ndefaultDataset: mart\ndefaultLocation: US\nvars:\n  id: '1'\n");
+    fs.writeFileSync(
+      path.join(dir, "definitions", "customers.sqlx"),
+      'config { type: "table", description: "One row per customer.", columns: { id: "The customer." } }\nselect ${dataform.projectConfig.vars.id} as id\n',
+    );
+    return dir;
+  }
+
+  it("commit together: descriptions that cannot be set leave the previous table as it was", async () => {
+    const dir = describedTableProject();
+    const table = (id: string) => compiledProject(dir, { id }).actions.get("mart.customers")!;
+    // Its own instance: the catalog query below reads every database of the instance.
+    engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+    await executeAction(engine, table("1"), { fullRefresh: false });
+    expect(await engine.query("select comment from duckdb_columns() where table_name = 'customers'")).toEqual([{ comment: "The customer." }]);
+
+    const real = engine;
+    const failingDescriptions = new Proxy(real, {
+      get(target, property) {
+        if (property === "setMetadata") return async () => Promise.reject(new Error("descriptions refused"));
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await expect(executeAction(failingDescriptions, table("2"), { fullRefresh: false })).rejects.toThrow("descriptions refused");
+    expect(await real.query("select id from mart.customers")).toEqual([{ id: 1 }]);
+
+    await executeAction(real, table("3"), { fullRefresh: false });
+    expect(await real.query("select id from mart.customers")).toEqual([{ id: 3 }]);
+    expect(await real.query("select comment from duckdb_tables() where table_name = 'customers'")).toEqual([{ comment: "One row per customer." }]);
   });
 });

@@ -8,11 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BigQueryOptions } from "@google-cloud/bigquery";
 import { compileProject } from "../../src/compile/index.js";
 import { openBigQueryEngine } from "../../src/engines/bigquery/index.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
 import { executeAction } from "../../src/runner/execute-action.js";
 import { BigQueryContractServer } from "../engines/bigquery/contract-server.js";
 import { copyProject, REPO_ROOT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 const PARITY_PROJECT = path.join(REPO_ROOT, "tests/fixtures/projects/parity");
 
@@ -45,7 +46,7 @@ describe("JiT actions on DuckDB", () => {
   it("evaluates the code with the warehouse's answers and builds the table from the SQL it returns", async () => {
     const projectDir = jitProject();
     const { actions } = buildActionGraph(compileProject({ projectDir }));
-    engine = await DuckDbEngine.open(":memory:");
+    engine = await openMemoryEngine();
     const jit = { projectDir };
     await executeAction(engine, actions.get("parity.raw_orders")!, { fullRefresh: false, jit });
     await executeAction(engine, actions.get("parity.jit_paid_orders")!, { fullRefresh: false, jit });
@@ -60,7 +61,7 @@ describe("JiT actions on DuckDB", () => {
   it("fails the action with the code's own error, named as a JiT compilation error", async () => {
     const projectDir = jitProject();
     const { actions } = buildActionGraph(compileProject({ projectDir }));
-    engine = await DuckDbEngine.open(":memory:");
+    engine = await openMemoryEngine();
     await expect(executeAction(engine, actions.get("parity.jit_broken")!, { fullRefresh: false, jit: { projectDir } })).rejects.toThrow(
       "parity.jit_broken: JiT compilation error: no SQL today",
     );

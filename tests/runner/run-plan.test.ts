@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { BUILD_KINDS, type CompiledProject, executeActions, RUN_KINDS } from "../../src/runner/session.js";
 import { buildPlan } from "../../src/runner/plan.js";
 import { selectActions } from "../../src/graph/selection.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { compiledProject, EXAMPLE_PROJECT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 function compiled(vars: Record<string, string> = {}): CompiledProject {
   return compiledProject(EXAMPLE_PROJECT, { dialect: "duckdb", ...vars });
@@ -12,7 +13,7 @@ function compiled(vars: Record<string, string> = {}): CompiledProject {
 
 let engine: DuckDbEngine;
 beforeEach(async () => {
-  engine = await DuckDbEngine.open(":memory:");
+  engine = await openMemoryEngine();
 });
 afterEach(() => engine.close());
 

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileProject } from "../../src/compile/index.js";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import { buildActionGraph } from "../../src/graph/actions.js";
 import { diffRows, executeUnitTest } from "../../src/runner/unit-tests.js";
 import { EXAMPLE_PROJECT } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 
 describe("row diff", () => {
   it("is empty when rows agree in any order", () => {
@@ -32,7 +33,7 @@ describe("row diff", () => {
 describe("Dataform unit tests on DuckDB", () => {
   let engine: DuckDbEngine;
   beforeEach(async () => {
-    engine = await DuckDbEngine.open(":memory:");
+    engine = await openMemoryEngine();
   });
   afterEach(() => engine.close());
 

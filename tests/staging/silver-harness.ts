@@ -9,12 +9,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, expect } from "vitest";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
 import type { Row } from "../../src/engines/engine.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
 import { compiledProject, PROJECT_SOURCES } from "../helpers/project.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 import { openSharedDatabase } from "../helpers/seeds-database.js";
 import { FIXTURE_LANDING, SILVER_SELECTION, SILVER_VARS, writeSilverProject } from "./silver-project.js";
 
@@ -77,7 +78,7 @@ export class SilverBuild {
   ) {}
 
   static async open(projectDir = (sharedProject ??= copySilverProject())): Promise<SilverBuild> {
-    return new SilverBuild(await DuckDbEngine.open(":memory:", { connections: 1, threads: 1 }), projectDir);
+    return new SilverBuild(await openMemoryEngine({ connections: 1, threads: 1 }), projectDir);
   }
 
   /** A build of the fixture landing folder, run (default: staging and identity); throws when an action fails. */

@@ -2,9 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
 import type { LoadColumn, StagedFileLoad } from "../../../src/engines/engine.js";
 import { ExecutionError } from "../../../src/errors.js";
+import { openMemoryEngine } from "../../helpers/memory-engine.js";
 
 let engine: DuckDbEngine;
 let folder: string;
@@ -17,7 +18,7 @@ const columns: LoadColumn[] = [
 ];
 
 beforeEach(async () => {
-  engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+  engine = await openMemoryEngine({ connections: 1 });
   folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-staged-"));
 });
 afterEach(async () => {

@@ -5,9 +5,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_SOURCES } from "../../helpers/project.js";
 import { parse } from "csv-parse/sync";
-import { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
+import type { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
 import { generateLanding, type TruthSummary } from "../../../tools/generator/index.js";
 import { loadLandingFolder } from "../../../src/loader/index.js";
+import { openMemoryEngine } from "../../helpers/memory-engine.js";
 
 const OPTIONS = { persons: 300, seed: 42, asOf: "2024-06-30" };
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "c360-generator-"));
@@ -56,7 +57,7 @@ describe("generateLanding", () => {
   });
 
   it("loads with the seed loader: every table holds exactly the records the truth counted", async () => {
-    const engine = await DuckDbEngine.open(":memory:", { connections: 1 });
+    const engine = await openMemoryEngine({ connections: 1 });
     try {
       const report = await loadLandingFolder(engine, landing, PROJECT_SOURCES);
       expect(report.warnings).toEqual([]);
