@@ -368,6 +368,52 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-06-01" });
   }, BUILDS_TIMEOUT);
 
+  it("through late events at the edges of sessions: a gap of exactly 30 minutes and one just over, an event before the first one and before a session's start, and one after as_of_date", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "sessions-"));
+    const incremental = await openBuild();
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([{ crm_id: "C2", first_name: "Bea", email: "bea@example.com", created_at: "2024-01-05T00:00:00Z" }]),
+      "shop/orders.csv": ordersCsv([{ order_id: "O21", shop_customer_id: "S2", customer_email: "bea@example.com", order_ts: "2024-05-01T10:00:00Z", total: "20.00" }]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O21", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      // Bea's device B1: five sessions, each gap an hour or more; only the June one in the 90-day window.
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M21", anonymous_id: "B1", user_id: "S2", timestamp: "2024-03-01T12:00:00Z" },
+        { message_id: "M22", anonymous_id: "B1", timestamp: "2024-03-01T13:00:00Z" },
+        { message_id: "M23", anonymous_id: "B1", timestamp: "2024-03-02T12:00:00Z" },
+        { message_id: "M24", anonymous_id: "B1", timestamp: "2024-03-02T13:00:00Z" },
+        { message_id: "M25", anonymous_id: "B1", timestamp: "2024-06-20T08:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    const bea = await customerOf(incremental, "web", "B1");
+    const activity = () =>
+      incremental.query(
+        `select interaction_count, cast(first_event_at as varchar) as first_event_at, web_sessions, sessions_in_window, behaviour_events_in_window from c360_facts.customer_activity where customer_key = '${bea}'`,
+      );
+    expect(await activity()).toEqual([{ interaction_count: 5, first_event_at: "2024-03-01 12:00:00", web_sessions: 5, sessions_in_window: 1, behaviour_events_in_window: 1 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Late events of the same visitor, each at an edge of the 30-minute rule:
+    // - 12:30 on March 1, exactly 30 minutes after 12:00 and before 13:00: the two sessions become one;
+    // - 12:29 on March 2, 31 minutes before 13:00: inside the 12:00 session, 13:00 still starts one;
+    // - 23:50 on February 29, before the first event by more than 30 minutes: a new session and a new first_event_at;
+    // - 07:45 on June 20, 15 minutes before that session's start: it starts the session instead (the count stays);
+    // - an event after as_of_date: not counted.
+    writeFiles(landing, {
+      "web/events-2024-07-05.ndjson": eventsNdjson([
+        { message_id: "M26", anonymous_id: "B1", timestamp: "2024-03-01T12:30:00Z" },
+        { message_id: "M27", anonymous_id: "B1", timestamp: "2024-03-02T12:29:00Z" },
+        { message_id: "M28", anonymous_id: "B1", timestamp: "2024-02-29T23:50:00Z" },
+        { message_id: "M29", anonymous_id: "B1", timestamp: "2024-06-20T07:45:00Z" },
+        { message_id: "M30", anonymous_id: "B1", timestamp: "2024-07-02T10:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    expect(await activity()).toEqual([{ interaction_count: 9, first_event_at: "2024-02-29 23:50:00", web_sessions: 5, sessions_in_window: 1, behaviour_events_in_window: 2 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
+
   it("through identity changes that only the affected components recompute: a merge of two customers, a split by a CRM version, new identifiers of an old customer, new customers", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "identity-"));
     const incremental = await openBuild();
