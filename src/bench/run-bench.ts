@@ -127,11 +127,6 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     phases.push({ phase: "run", seconds: seconds("run"), rows: runResults.reduce((sum, result) => sum + (result.rowsAffected ?? 0), 0) });
     phases.push({ phase: "test", seconds: seconds("test") });
     const endToEndSeconds = seconds("load") + seconds("compile") + seconds("run") + seconds("test");
-    // A daily incremental run starts from a closed database: the process that built it wrote its
-    // log into the file on closing. Without this, the incremental run would pay for checkpointing
-    // the full build's last tables when its own log passes DuckDB's threshold (up to 4 s at 100 k
-    // on one action, depending on where the full build's last automatic checkpoint fell).
-    phases.push({ phase: "checkpoint after the full build (apart)", seconds: await timedCheckpoint(engine) });
 
     let newRows: Record<string, number> = {};
     let incremental: BuildOutcome;
@@ -147,7 +142,6 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const incrementalRun = { seconds: incrementalSeconds("run"), value: incremental.runResults };
     phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: Object.values(newRows).reduce((sum, rows) => sum + rows, 0) });
     phases.push({ phase: "incremental run", seconds: incrementalRun.seconds });
-    phases.push({ phase: "checkpoint after the incremental run (apart)", seconds: await timedCheckpoint(engine) });
     log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s`);
     const counts = await countRows(engine, workload.countAfterIncremental ?? []);
 
@@ -191,15 +185,4 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   } finally {
     await engine.close();
   }
-}
-
-/**
- * Writes DuckDB's log into the database file, as closing it would; its seconds are reported
- * apart from the phases (neither end to end nor the incremental share counts a closing
- * checkpoint, for the full build or the incremental one).
- */
-async function timedCheckpoint(engine: DuckDbEngine): Promise<number> {
-  const started = performance.now();
-  await engine.query("checkpoint");
-  return (performance.now() - started) / 1000;
 }
