@@ -98,6 +98,8 @@ const RESET_INSERTION_ORDER = "reset session preserve_insertion_order";
 const WAREHOUSE_CATALOG = "c360_warehouse";
 /** The temporary table (private to its connection) that holds an incremental build's rows before they are merged. */
 const MERGE_SOURCE = "c360_merge_source";
+/** Results must not depend on the machine: every session computes in UTC. */
+const SESSION_IN_UTC = "set TimeZone = 'UTC'";
 
 /** Catalogs attached by openInInstance in this process: each gets a name of its own. */
 let inInstanceCatalogs = 0;
@@ -192,7 +194,7 @@ export class DuckDbEngine implements Engine {
     } finally {
       bootstrap.closeSync();
     }
-    const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), ["set TimeZone = 'UTC'", `use ${quoteIdentifier(catalog)}`]);
+    const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), [SESSION_IN_UTC, `use ${quoteIdentifier(catalog)}`]);
     return new DuckDbEngine(instance, pool, ":memory:", new Set(), catalog);
   }
 
@@ -208,13 +210,12 @@ export class DuckDbEngine implements Engine {
     // A database file opened directly becomes a catalog named after the file (sales.duckdb
     // -> "sales"), and `sales.orders` is then ambiguous between that catalog and a schema
     // named sales. Attached under a fixed alias, schema-qualified names are unambiguous.
-    const setup = ["set TimeZone = 'UTC'"];
+    const setup = [SESSION_IN_UTC];
     if (databasePath !== ":memory:") {
       await attachWarehouse(instance, path.resolve(databasePath), options.storageVersion ?? DEFAULT_STORAGE_VERSION, options.readOnly ?? false);
       setup.push(`use ${quoteIdentifier(WAREHOUSE_CATALOG)}`);
     }
     const catalogs = await attachProjects(instance, databasePath, options);
-    // Results must not depend on the machine: every session computes in UTC.
     const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), setup);
     return new DuckDbEngine(instance, pool, databasePath, catalogs);
   }
