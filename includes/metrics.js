@@ -42,8 +42,23 @@ const RFM_SEGMENT_MAP = {
 function quintileScore(column, direction, eligible, dialect) {
     const window = `partition by ${eligible}`;
     const rank = `rank() over (${window} order by ${column} ${direction} nulls last)`;
+    return `case when ${eligible} then ${quintileOfRank(rank, `count(*) over (${window})`, dialect)} end`;
+}
+/** 1 + floor(5 × (rank − 1) / n) as INT64: the quintile of a rank among n scored customers. */
+function quintileOfRank(rank, count, dialect) {
     // floor of an exact integer quotient: the float division cannot cross an integer here.
-    return `case when ${eligible} then ${(0, dialect_js_1.cast)(`1 + floor(5 * (${rank} - 1) / count(*) over (${window}))`, "int64", dialect)} end`;
+    return (0, dialect_js_1.cast)(`1 + floor(5 * (${rank} - 1) / ${count})`, "int64", dialect);
+}
+/** What each RFM score ranks by default, and in which direction (so that 5 is the best). */
+const RFM_RANKINGS = {
+    r_score: { column: "recency_days", direction: "desc" },
+    f_score: { column: "order_count", direction: "asc" },
+    m_score: { column: "total_revenue_usd", direction: "asc" },
+};
+function rfmScore(score, options) {
+    var _a, _b;
+    const { column, direction } = RFM_RANKINGS[score];
+    return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : column, direction, (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
 }
 exports.rfm = {
     NO_PURCHASES,
@@ -61,18 +76,15 @@ exports.rfm = {
     },
     /** r_score: recency_days descending, so the most recent buyers get 5. */
     rScore(options = {}) {
-        var _a, _b;
-        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "recency_days", "desc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
+        return rfmScore("r_score", options);
     },
     /** f_score: order_count ascending, so the most frequent buyers get 5. */
     fScore(options = {}) {
-        var _a, _b;
-        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "order_count", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
+        return rfmScore("f_score", options);
     },
     /** m_score: total_revenue_usd ascending, so the biggest spenders get 5. */
     mScore(options = {}) {
-        var _a, _b;
-        return quintileScore((_a = options.column) !== null && _a !== void 0 ? _a : "total_revenue_usd", "asc", (_b = options.eligible) !== null && _b !== void 0 ? _b : SCORED_CUSTOMERS, options.dialect);
+        return rfmScore("m_score", options);
     },
     /**
      * A query of the scored customers of `from` (a table with recency_days, order_count and
@@ -86,11 +98,7 @@ exports.rfm = {
         var _a;
         const { from, key, dialect } = options;
         const int64 = (expression) => (0, dialect_js_1.cast)(expression, "int64", dialect);
-        const ranked = [
-            { score: "r_score", column: "recency_days", direction: "desc" },
-            { score: "f_score", column: "order_count", direction: "asc" },
-            { score: "m_score", column: "total_revenue_usd", direction: "asc" },
-        ];
+        const ranked = Object.entries(RFM_RANKINGS).map(([score, ranking]) => ({ score, ...ranking }));
         const read = [...new Set([key, ...ranked.map(({ column }) => column), ...((_a = options.carried) !== null && _a !== void 0 ? _a : [])])];
         const valueRanks = ranked.map(({ score, column, direction }) => `  ${score}_ranks as (\n    select ${column}, ${int64(`coalesce(sum(count(*)) over (order by ${column} ${direction} nulls last rows between unbounded preceding and 1 preceding), 0)`)} + 1 as value_rank\n    from scored group by ${column}\n  )`);
         return [
@@ -99,7 +107,7 @@ exports.rfm = {
             `  scored_count as (select count(*) as scored_rows from scored),`,
             `${valueRanks.join(",\n")}`,
             `select`,
-            `  ${[...read.map((column) => `scored.${column}`), ...ranked.map(({ score }) => `${int64(`1 + floor(5 * (${score}_ranks.value_rank - 1) / scored_count.scored_rows)`)} as ${score}`)].join(",\n  ")}`,
+            `  ${[...read.map((column) => `scored.${column}`), ...ranked.map(({ score }) => `${quintileOfRank(`${score}_ranks.value_rank`, "scored_count.scored_rows", dialect)} as ${score}`)].join(",\n  ")}`,
             `from`,
             `  scored`,
             `  cross join scored_count`,

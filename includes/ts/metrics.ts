@@ -54,8 +54,25 @@ export interface ScoreOptions extends DialectOption {
 function quintileScore(column: string, direction: "asc" | "desc", eligible: string, dialect?: Dialect): string {
   const window = `partition by ${eligible}`;
   const rank = `rank() over (${window} order by ${column} ${direction} nulls last)`;
+  return `case when ${eligible} then ${quintileOfRank(rank, `count(*) over (${window})`, dialect)} end`;
+}
+
+/** 1 + floor(5 × (rank − 1) / n) as INT64: the quintile of a rank among n scored customers. */
+function quintileOfRank(rank: string, count: string, dialect?: Dialect): string {
   // floor of an exact integer quotient: the float division cannot cross an integer here.
-  return `case when ${eligible} then ${cast(`1 + floor(5 * (${rank} - 1) / count(*) over (${window}))`, "int64", dialect)} end`;
+  return cast(`1 + floor(5 * (${rank} - 1) / ${count})`, "int64", dialect);
+}
+
+/** What each RFM score ranks by default, and in which direction (so that 5 is the best). */
+const RFM_RANKINGS = {
+  r_score: { column: "recency_days", direction: "desc" },
+  f_score: { column: "order_count", direction: "asc" },
+  m_score: { column: "total_revenue_usd", direction: "asc" },
+} as const;
+
+function rfmScore(score: keyof typeof RFM_RANKINGS, options: ScoreOptions): string {
+  const { column, direction } = RFM_RANKINGS[score];
+  return quintileScore(options.column ?? column, direction, options.eligible ?? SCORED_CUSTOMERS, options.dialect);
 }
 
 export const rfm = {
@@ -74,17 +91,17 @@ export const rfm = {
 
   /** r_score: recency_days descending, so the most recent buyers get 5. */
   rScore(options: ScoreOptions = {}): string {
-    return quintileScore(options.column ?? "recency_days", "desc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
+    return rfmScore("r_score", options);
   },
 
   /** f_score: order_count ascending, so the most frequent buyers get 5. */
   fScore(options: ScoreOptions = {}): string {
-    return quintileScore(options.column ?? "order_count", "asc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
+    return rfmScore("f_score", options);
   },
 
   /** m_score: total_revenue_usd ascending, so the biggest spenders get 5. */
   mScore(options: ScoreOptions = {}): string {
-    return quintileScore(options.column ?? "total_revenue_usd", "asc", options.eligible ?? SCORED_CUSTOMERS, options.dialect);
+    return rfmScore("m_score", options);
   },
 
   /**
@@ -98,11 +115,7 @@ export const rfm = {
   scoresByValueCounts(options: { from: string; key: string; carried?: readonly string[] } & DialectOption): string {
     const { from, key, dialect } = options;
     const int64 = (expression: string) => cast(expression, "int64", dialect);
-    const ranked = [
-      { score: "r_score", column: "recency_days", direction: "desc" },
-      { score: "f_score", column: "order_count", direction: "asc" },
-      { score: "m_score", column: "total_revenue_usd", direction: "asc" },
-    ] as const;
+    const ranked = Object.entries(RFM_RANKINGS).map(([score, ranking]) => ({ score, ...ranking }));
     const read = [...new Set([key, ...ranked.map(({ column }) => column), ...(options.carried ?? [])])];
     const valueRanks = ranked.map(
       ({ score, column, direction }) =>
@@ -114,7 +127,7 @@ export const rfm = {
       `  scored_count as (select count(*) as scored_rows from scored),`,
       `${valueRanks.join(",\n")}`,
       `select`,
-      `  ${[...read.map((column) => `scored.${column}`), ...ranked.map(({ score }) => `${int64(`1 + floor(5 * (${score}_ranks.value_rank - 1) / scored_count.scored_rows)`)} as ${score}`)].join(",\n  ")}`,
+      `  ${[...read.map((column) => `scored.${column}`), ...ranked.map(({ score }) => `${quintileOfRank(`${score}_ranks.value_rank`, "scored_count.scored_rows", dialect)} as ${score}`)].join(",\n  ")}`,
       `from`,
       `  scored`,
       `  cross join scored_count`,
