@@ -43,12 +43,13 @@ async function openBuild(): Promise<GoldBuild> {
   return build;
 }
 
-/** Loads the folder's new parts and builds every action (incrementally when the tables exist); throws on any failure. */
-async function buildOnce(build: GoldBuild, landing: string, vars: Record<string, string> = {}, fullRefresh = false): Promise<void> {
+/** Loads the folder's new parts and builds every action (incrementally when the tables exist); throws on any failure. Returns the actions' results. */
+async function buildOnce(build: GoldBuild, landing: string, vars: Record<string, string> = {}, fullRefresh = false): Promise<Awaited<ReturnType<typeof executeActions>>> {
   await loadLandingFolder(build.engine, landing, PROJECT_SOURCES, { fullRefresh });
   const results = await executeActions(build.engine, build.compile(vars), BUILD_KINDS, { threads: 1, fullRefresh });
   const failures = results.filter((result) => result.status !== "success");
   if (failures.length > 0) throw new Error(`build failed:\n${failures.map(describeFailure).join("\n")}`);
+  return results;
 }
 
 async function published(build: GoldBuild): Promise<Record<string, unknown[]>> {
@@ -416,6 +417,83 @@ describe("incremental gold equals a full refresh", () => {
     });
     await buildOnce(incremental, landing);
     expect(await activity()).toEqual([{ interaction_count: 9, first_event_at: "2024-02-29 23:50:00", web_sessions: 5, sessions_in_window: 1, behaviour_events_in_window: 2 }]);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
+
+  it("through events that move first_seen_at or not: customer_information recomputes only the customers whose first event is no longer their first sighting", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "first-seen-"));
+    const incremental = await openBuild();
+    writeFiles(landing, {
+      ...referenceFiles(),
+      // Ann: first seen in the CRM (March 1), before her first order (March 5) and first event (March 3).
+      "crm/customers.csv": crmCsv([{ crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-03-01T00:00:00Z" }]),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" }]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      // Visitors V1 (device A2, first seen April 1) and V2 (device A3, first seen April 10, again April 12).
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M1", anonymous_id: "A1", user_id: "S1", timestamp: "2024-03-03T09:00:00Z" },
+        { message_id: "M2", anonymous_id: "A2", timestamp: "2024-04-01T09:00:00Z" },
+        { message_id: "M3", anonymous_id: "A3", timestamp: "2024-04-10T09:00:00Z" },
+        { message_id: "M4", anonymous_id: "A3", timestamp: "2024-04-12T09:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    const [ann, v1, v2] = [await customerOf(incremental, "shop", "S1"), await customerOf(incremental, "web", "A2"), await customerOf(incremental, "web", "A3")];
+    const firstSeen = async (customerKey: string) =>
+      (await incremental.query(`select cast(first_seen_at as varchar) as first_seen_at from c360.customer_information where customer_key = '${customerKey}'`))[0]?.first_seen_at;
+    const informationRows = (results: Awaited<ReturnType<typeof buildOnce>>) => results.find((result) => result.name === "c360.customer_information")?.rowsAffected;
+    const eventsOnly = async () => (await incremental.query("select customer_key from c360_changes.affected_profiles where is_events_only order by customer_key")).map((row) => row.customer_key);
+    expect([await firstSeen(ann), await firstSeen(v1), await firstSeen(v2)]).toEqual(["2024-03-01 00:00:00", "2024-04-01 09:00:00", "2024-04-10 09:00:00"]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Events only:
+    // - a late event of Ann's (February 10, before her CRM record): her first_seen_at moves to it;
+    // - a later event of V1's, and one after as_of_date: V1 stays (its first event is its first sighting);
+    // - M3 delivered again from V1's device: the later part wins, so V2's first event is April 12 now, and
+    //   V1's first stays April 1;
+    // - a new visitor A9 (a new identifier, so a new customer in identity_map_changes).
+    writeFiles(landing, {
+      "web/events-2024-07-01.ndjson": eventsNdjson([
+        { message_id: "M5", anonymous_id: "A1", timestamp: "2024-02-10T08:00:00Z" },
+        { message_id: "M6", anonymous_id: "A2", timestamp: "2024-05-01T09:00:00Z" },
+        { message_id: "M7", anonymous_id: "A2", timestamp: "2024-07-15T09:00:00Z" },
+        { message_id: "M3", anonymous_id: "A2", timestamp: "2024-04-10T09:00:00Z" },
+        { message_id: "M8", anonymous_id: "A9", timestamp: "2024-06-01T09:00:00Z" },
+      ]),
+    });
+    let results = await buildOnce(incremental, landing);
+    const a9 = await customerOf(incremental, "web", "A9");
+    expect(await affectedCustomers(incremental)).toEqual(expect.arrayContaining([ann, v1, v2, a9]));
+    expect(await eventsOnly()).toEqual([ann, v1, v2].sort());
+    expect([await firstSeen(ann), await firstSeen(v1), await firstSeen(v2), await firstSeen(a9)]).toEqual([
+      "2024-02-10 08:00:00",
+      "2024-04-01 09:00:00",
+      "2024-04-12 09:00:00",
+      "2024-06-01 09:00:00",
+    ]);
+    // Ann, V2 and A9 recomputed; V1 kept.
+    expect(informationRows(results)).toBe(3);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A later event of Ann's (her late event is her first sighting now): kept; a late event of V2's: recomputed.
+    writeFiles(landing, {
+      "web/events-2024-07-02.ndjson": eventsNdjson([
+        { message_id: "M9", anonymous_id: "A1", timestamp: "2024-06-02T09:00:00Z" },
+        { message_id: "M10", anonymous_id: "A3", timestamp: "2024-04-11T09:00:00Z" },
+      ]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await eventsOnly()).toEqual([ann, v2].sort());
+    expect([await firstSeen(ann), await firstSeen(v2)]).toEqual(["2024-02-10 08:00:00", "2024-04-11 09:00:00"]);
+    expect(informationRows(results)).toBe(1);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // as_of_date moves before Ann's late event and V2's sightings (every customer is recomputed), then back.
+    results = await buildOnce(incremental, landing, { as_of_date: "2024-04-10" });
+    expect(informationRows(results)).toBe(await count(incremental, "c360.customer_information"));
+    await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-04-10" });
+    await buildOnce(incremental, landing);
+    expect([await firstSeen(ann), await firstSeen(v2)]).toEqual(["2024-02-10 08:00:00", "2024-04-11 09:00:00"]);
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 
