@@ -43,10 +43,10 @@ async function openBuild(): Promise<GoldBuild> {
   return build;
 }
 
-/** Loads the folder's new parts and builds every action (incrementally when the tables exist); throws on any failure. Returns the actions' results. */
-async function buildOnce(build: GoldBuild, landing: string, vars: Record<string, string> = {}, fullRefresh = false): Promise<Awaited<ReturnType<typeof executeActions>>> {
+/** Loads the folder's new parts and builds every action (incrementally when the tables exist), leaving out the excluded ones; throws on any failure. Returns the actions' results. */
+async function buildOnce(build: GoldBuild, landing: string, vars: Record<string, string> = {}, fullRefresh = false, exclude: string[] = []): Promise<Awaited<ReturnType<typeof executeActions>>> {
   await loadLandingFolder(build.engine, landing, PROJECT_SOURCES, { fullRefresh });
-  const results = await executeActions(build.engine, build.compile(vars), BUILD_KINDS, { threads: 1, fullRefresh });
+  const results = await executeActions(build.engine, build.compile(vars), BUILD_KINDS, { threads: 1, fullRefresh, exclude });
   const failures = results.filter((result) => result.status !== "success");
   if (failures.length > 0) throw new Error(`build failed:\n${failures.map(describeFailure).join("\n")}`);
   return results;
@@ -114,6 +114,27 @@ async function movedUnaffectedBuyers(build: GoldBuild, before: Map<string, { qui
 
 async function count(build: GoldBuild, table: string): Promise<number> {
   return Number((await build.query(`select count(*) as n from ${table}`))[0].n);
+}
+
+/**
+ * A landing folder of one customer (CRM contact C<number>, shop account S<number>, one order)
+ * whose device has five sessions of web events (M<number>1 to M<number>5), each gap an hour or
+ * more: 12:00 and 13:00 on March 1 and 2, 08:00 on June 20 (the only one in the 90-day window
+ * to 2024-06-30).
+ */
+function fiveSessionsLanding(person: { name: string; number: number; device: string }): Record<string, string> {
+  const { name, number, device } = person;
+  const email = `${name.toLowerCase()}@example.com`;
+  const times = ["2024-03-01T12:00:00Z", "2024-03-01T13:00:00Z", "2024-03-02T12:00:00Z", "2024-03-02T13:00:00Z", "2024-06-20T08:00:00Z"];
+  return {
+    ...referenceFiles(),
+    "crm/customers.csv": crmCsv([{ crm_id: `C${number}`, first_name: name, email, created_at: "2024-01-05T00:00:00Z" }]),
+    "shop/orders.csv": ordersCsv([{ order_id: `O${number}1`, shop_customer_id: `S${number}`, customer_email: email, order_ts: "2024-05-01T10:00:00Z", total: "20.00" }]),
+    "shop/order_items.csv": itemsCsv([{ order_id: `O${number}1`, line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+    "web/events.ndjson": eventsNdjson(
+      times.map((timestamp, index) => ({ message_id: `M${number}${index + 1}`, anonymous_id: device, ...(index === 0 ? { user_id: `S${number}` } : {}), timestamp })),
+    ),
+  };
 }
 
 describe("incremental gold equals a full refresh", () => {
@@ -377,20 +398,8 @@ describe("incremental gold equals a full refresh", () => {
   it("through late events at the edges of sessions: a gap of exactly 30 minutes and one just over, an event before the first one and before a session's start, and one after as_of_date", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "sessions-"));
     const incremental = await openBuild();
-    writeFiles(landing, {
-      ...referenceFiles(),
-      "crm/customers.csv": crmCsv([{ crm_id: "C2", first_name: "Bea", email: "bea@example.com", created_at: "2024-01-05T00:00:00Z" }]),
-      "shop/orders.csv": ordersCsv([{ order_id: "O21", shop_customer_id: "S2", customer_email: "bea@example.com", order_ts: "2024-05-01T10:00:00Z", total: "20.00" }]),
-      "shop/order_items.csv": itemsCsv([{ order_id: "O21", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
-      // Bea's device B1: five sessions, each gap an hour or more; only the June one in the 90-day window.
-      "web/events.ndjson": eventsNdjson([
-        { message_id: "M21", anonymous_id: "B1", user_id: "S2", timestamp: "2024-03-01T12:00:00Z" },
-        { message_id: "M22", anonymous_id: "B1", timestamp: "2024-03-01T13:00:00Z" },
-        { message_id: "M23", anonymous_id: "B1", timestamp: "2024-03-02T12:00:00Z" },
-        { message_id: "M24", anonymous_id: "B1", timestamp: "2024-03-02T13:00:00Z" },
-        { message_id: "M25", anonymous_id: "B1", timestamp: "2024-06-20T08:00:00Z" },
-      ]),
-    });
+    // Bea's device B1: five sessions, each gap an hour or more; only the June one in the 90-day window.
+    writeFiles(landing, fiveSessionsLanding({ name: "Bea", number: 2, device: "B1" }));
     await buildOnce(incremental, landing);
     const bea = await customerOf(incremental, "web", "B1");
     const activity = () =>
@@ -494,6 +503,59 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-04-10" });
     await buildOnce(incremental, landing);
     expect([await firstSeen(ann), await firstSeen(v2)]).toEqual(["2024-02-10 08:00:00", "2024-04-11 09:00:00"]);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
+
+  it("customer_activity adds the new events to the web values it holds, and a build that failed after its merge, run again, counts them once", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "additive-"));
+    const incremental = await openBuild();
+    // Cai's device D1: five sessions, each gap an hour or more; only the June one in the 90-day window.
+    writeFiles(landing, fiveSessionsLanding({ name: "Cai", number: 3, device: "D1" }));
+    await buildOnce(incremental, landing);
+    const cai = await customerOf(incremental, "web", "D1");
+    const activity = async () =>
+      (
+        await incremental.query(
+          `select interaction_count, cast(first_event_at as varchar) as first_event_at, web_sessions, sessions_in_window, behaviour_events_in_window from c360_facts.customer_activity where customer_key = '${cai}'`,
+        )
+      )[0];
+    expect(await activity()).toEqual({ interaction_count: 5, first_event_at: "2024-03-01 12:00:00", web_sessions: 5, sessions_in_window: 1, behaviour_events_in_window: 1 });
+
+    // The held values are added to, not recomputed: a mark left on the held sessions (+100) is
+    // still there after a build that brings a new session in the window (June 25, five days after the last).
+    await incremental.query(`update c360_facts.customer_activity set web_sessions = web_sessions + 100 where customer_key = '${cai}'`);
+    writeFiles(landing, { "web/events-2024-07-04.ndjson": eventsNdjson([{ message_id: "M36", anonymous_id: "D1", timestamp: "2024-06-25T10:00:00Z" }]) });
+    await buildOnce(incremental, landing);
+    expect(await activity()).toEqual({ interaction_count: 6, first_event_at: "2024-03-01 12:00:00", web_sessions: 106, sessions_in_window: 2, behaviour_events_in_window: 2 });
+    // The mark taken off again (the gold tables over customer_activity took it in: they are
+    // compared after the next builds, which recompute Cai's rows).
+    await incremental.query(`update c360_facts.customer_activity set web_sessions = web_sessions - 100 where customer_key = '${cai}'`);
+
+    // A build that fails after customer_activity's merge and before save_build_state (simulated
+    // by leaving save_build_state out), with late events at the edges of sessions:
+    // - 12:30 on March 1, exactly 30 minutes after 12:00 and before 13:00: the two sessions become one (-1);
+    // - 12:29 on March 2, 31 minutes before 13:00: inside the 12:00 session (0);
+    // - 23:50 on February 29, before the first event by more than 30 minutes: a new session (+1) and a new first_event_at;
+    // - 07:45 on June 20, 15 minutes before that session's start: it starts the session instead (0), in the window;
+    // - an event after as_of_date: not counted.
+    writeFiles(landing, {
+      "web/events-2024-07-05.ndjson": eventsNdjson([
+        { message_id: "M37", anonymous_id: "D1", timestamp: "2024-03-01T12:30:00Z" },
+        { message_id: "M38", anonymous_id: "D1", timestamp: "2024-03-02T12:29:00Z" },
+        { message_id: "M39", anonymous_id: "D1", timestamp: "2024-02-29T23:50:00Z" },
+        { message_id: "M40", anonymous_id: "D1", timestamp: "2024-06-20T07:45:00Z" },
+        { message_id: "M41", anonymous_id: "D1", timestamp: "2024-07-02T10:00:00Z" },
+      ]),
+    });
+    const afterLateEvents = { interaction_count: 10, first_event_at: "2024-02-29 23:50:00", web_sessions: 6, sessions_in_window: 2, behaviour_events_in_window: 3 };
+    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
+    expect(await activity()).toEqual(afterLateEvents);
+    const recorded = async (table: string) => (await incremental.query(`select source_file from ${table} where source_file like '%events-2024-07-05%'`)).length;
+    expect({ taken: await recorded("c360_facts.customer_activity_event_parts"), saved: await recorded("c360_changes.build_state_parts") }).toEqual({ taken: 1, saved: 0 });
+    // Run again: the changes since the saved state mark Cai again, but the part is taken in already.
+    await buildOnce(incremental, landing);
+    expect(await affectedCustomers(incremental)).toContain(cai);
+    expect(await activity()).toEqual(afterLateEvents);
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 
