@@ -333,6 +333,8 @@ describe("incremental gold equals a full refresh", () => {
       "shop/orders.csv": ordersCsv([
         { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-01T10:00:00Z", total: "20.00", updated_at: "2024-05-01T10:00:00Z" },
         { order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-03T10:00:00Z", total: "30.00", updated_at: "2024-05-03T10:00:00Z" },
+        // Bob: a buyer of one order, which a later version cancels.
+        { order_id: "O5", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-04-01T10:00:00Z", total: "12.00", updated_at: "2024-04-01T10:00:00Z" },
       ]),
       "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
       // Ann's device A1: two sessions in February (09:00 and 10:00, an hour apart), before the
@@ -374,11 +376,17 @@ describe("incremental gold equals a full refresh", () => {
         { order_id: "O3", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-01T18:00:00Z", total: "5.00" },
         { order_id: "O4", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-06-20T10:00:00Z", total: "7.00" },
         { order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-05-03T10:00:00Z", total: "30.00", status: "cancelled", updated_at: "2024-05-04T00:00:00Z" },
+        // Bob's only order cancelled: he is no buyer any more, and nothing of his information changes.
+        { order_id: "O5", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-04-01T10:00:00Z", total: "12.00", status: "cancelled", updated_at: "2024-04-02T00:00:00Z" },
       ]),
       "shop/order_items-2024-07-02.csv": itemsCsv([{ order_id: "O1", line_number: "2", sku: "B", quantity: "2", unit_price: "0.00" }]),
     });
+    const bob = await customerOf(incremental, "shop", "S2");
+    const bobScores = `select order_count, r_score, f_score, m_score, rfm_segment from c360.customer_360 where customer_key = '${bob}'`;
+    expect(await incremental.query(bobScores)).toEqual([{ order_count: 1, r_score: 1, f_score: 1, m_score: 1, rfm_segment: "Lost" }]);
     await buildOnce(incremental, landing);
     expect(await activity()).toEqual([{ order_count: 3, completed_revenue_usd: "32.000000000", purchase_occasions: 2, interaction_count: 5, web_sessions: 2, sessions_in_window: 1, email_opens_in_window: 1 }]);
+    expect(await incremental.query(bobScores)).toEqual([{ order_count: 0, r_score: null, f_score: null, m_score: null, rfm_segment: "No purchases" }]);
     await expectEqualsFullRefresh(incremental, landing);
 
     // A message delivered again in a later part, now from visitor A2: the later record wins, so
