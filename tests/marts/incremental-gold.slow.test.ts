@@ -505,6 +505,18 @@ describe("incremental gold equals a full refresh", () => {
     expect(informationRows(results)).toBe(1);
     await expectEqualsFullRefresh(incremental, landing);
 
+    // A new order of Ann's with the email she has and after her first sighting: an order touched her,
+    // so she is recomputed, but her row comes out as stored and the merge takes no row.
+    writeFiles(landing, {
+      "shop/orders-2024-07-03.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-06-20T10:00:00Z", total: "10.00" }]),
+      "shop/order_items-2024-07-03.csv": itemsCsv([{ order_id: "O2", line_number: "1", sku: "A", quantity: "1", unit_price: "10.00" }]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await affectedCustomers(incremental)).toContain(ann);
+    expect(await eventsOnly()).toEqual([]);
+    expect(informationRows(results)).toBe(0);
+    await expectEqualsFullRefresh(incremental, landing);
+
     // as_of_date moves before Ann's late event and V2's sightings (every customer is recomputed), then back.
     results = await buildOnce(incremental, landing, { as_of_date: "2024-04-10" });
     expect(informationRows(results)).toBe(await count(incremental, "c360.customer_information"));
