@@ -282,11 +282,16 @@ describe("incremental gold equals a full refresh", () => {
     expect(await ordersOfS2()).toEqual([{ order_count: 0 }]);
     await expectEqualsFullRefresh(incremental, landing);
 
-    // Round 5: as_of_date moves forward (the July event enters) and back again.
+    // Round 5: as_of_date moves forward (the July event and a July ticket enter) and back again
+    // (both leave customer_interactions: each source's removed rows are deleted).
+    writeFiles(landing, { "support/tickets-2024-07-15.json": ticketsJson([{ ticket_id: 9, requester_email: "ann@example.com", created_at: "2024-07-10T10:00:00Z" }]) });
+    const julyInteractions = () => incremental.query("select source, interaction_id from c360.customer_interactions where interaction_ts >= timestamp '2024-07-01 00:00:00' order by all");
     await buildOnce(incremental, landing, { as_of_date: "2024-07-31" });
     expect(await incremental.query("select recompute_all from c360_changes.incremental_scope")).toEqual([{ recompute_all: true }]);
+    expect((await julyInteractions()).map((row) => row.source)).toEqual(["support", "web"]);
     await expectEqualsFullRefresh(incremental, landing, { as_of_date: "2024-07-31" });
     await buildOnce(incremental, landing);
+    expect(await julyInteractions()).toEqual([]);
     await expectEqualsFullRefresh(incremental, landing);
 
     // A database without the saved state (built before c360_changes existed): everything is

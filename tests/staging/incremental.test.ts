@@ -316,6 +316,42 @@ describe("merges never let an older record win", () => {
     }
   });
 
+  it("converts a held order again when its closer rate arrived in a build where stg_shop__orders did not run", async () => {
+    const landing = writeLanding({
+      ...referenceFiles("date,currency,rate_to_usd\n2024-03-01,EUR,1.10\n"),
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", currency: "EUR", total: "10.00", order_ts: "2024-03-05T10:00:00Z" },
+        { order_id: "O2", shop_customer_id: "S2", currency: "EUR", total: "10.00", order_ts: "2024-03-02T10:00:00Z" },
+      ]),
+    });
+    const build = await openBuild();
+    await build.load(landing);
+    await build.run(SHOP_ONLY);
+    // A closer rate for O1 arrives; only the checked orders are built, which convert O1 again.
+    writeLanding({ "reference/fx_rates-2024-03-05.csv": "date,currency,rate_to_usd\n2024-03-05,EUR,1.20\n" }, landing);
+    await build.load(landing);
+    await build.run({ select: ["stg_reference__fx_rates", "int_shop__orders_checked"] });
+    expect(await build.query("select order_id, fx_rate_date from c360_staging.stg_shop__orders order by order_id")).toEqual([
+      { order_id: "O1", fx_rate_date: "2024-03-01" },
+      { order_id: "O2", fx_rate_date: "2024-03-01" },
+    ]);
+    // The next build takes O1 as converted again, beside a new order converted at the new rate.
+    writeLanding({ "shop/orders-2024-07-01.csv": ordersCsv([{ order_id: "O3", shop_customer_id: "S3", currency: "EUR", total: "10.00", order_ts: "2024-03-06T10:00:00Z" }]) }, landing);
+    await build.load(landing);
+    await build.run(SHOP_ONLY);
+    expect(await build.query("select order_id, fx_rate_date, total_usd from c360_staging.stg_shop__orders order by order_id")).toEqual([
+      { order_id: "O1", fx_rate_date: "2024-03-05", total_usd: "12.000000000" },
+      { order_id: "O2", fx_rate_date: "2024-03-01", total_usd: "11.000000000" },
+      { order_id: "O3", fx_rate_date: "2024-03-05", total_usd: "12.000000000" },
+    ]);
+    const full = await openBuild();
+    await full.load(landing);
+    await full.run({ ...SHOP_ONLY, fullRefresh: true });
+    for (const table of ["c360_staging.stg_shop__orders", "c360_staging.int_shop__orders_checked", "c360_staging.orders_quarantine"]) {
+      expect({ table, rows: await build.query(`select * from ${table} order by all`) }).toEqual({ table, rows: await full.query(`select * from ${table} order by all`) });
+    }
+  });
+
   it("counts a message delivered again in a later part once", async () => {
     const landing = writeLanding({ ...referenceFiles(), "web/events.ndjson": eventsNdjson([{ message_id: "m1", anonymous_id: "a1" }, { message_id: "m2", anonymous_id: "a1" }]) });
     const build = await openBuild();
