@@ -21,25 +21,13 @@ import type {} from "./repository-check.js";
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-const BUILDS: Record<SharedDatabase, (databaseFile: string, folder: string) => Promise<void>> = {
+const BUILDS: Record<SharedDatabase, (databaseFile: string) => Promise<void>> = {
   seeds: async (databaseFile) => {
     const { FIXTURE_LANDING, GoldBuild } = await import("../marts/gold-harness.js");
     const gold = await GoldBuild.build(FIXTURE_LANDING, {}, databaseFile);
     await gold.close();
   },
-  silver: async (databaseFile, folder) => {
-    const { buildSilverDatabase, SILVER_SELECTION, writeSilverProject } = await import("../staging/silver-project.js");
-    await buildSilverDatabase(writeSilverProject(silverProjectFolder(folder)), databaseFile, SILVER_SELECTION);
-  },
-  silverStaging: async (databaseFile, folder) => {
-    const { buildSilverDatabase, writeSilverProject } = await import("../staging/silver-project.js");
-    await buildSilverDatabase(writeSilverProject(silverProjectFolder(folder)), databaseFile, ["tag:staging"]);
-  },
 };
-
-function silverProjectFolder(folder: string): string {
-  return fs.mkdtempSync(path.join(folder, "silver-project-"));
-}
 
 export default function setup(project: TestProject): () => Promise<void> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-shared-databases-"));
@@ -49,7 +37,7 @@ export default function setup(project: TestProject): () => Promise<void> {
   project.provide("repositoryCheck", checkFile);
   // Side by side: each runs DuckDB on one thread, and the first files wait for the one they need.
   const building = Promise.all([
-    ...SHARED_DATABASES.map((name) => buildWithMarker(() => BUILDS[name](files[name], folder), files[name])),
+    ...SHARED_DATABASES.map((name) => buildWithMarker(() => BUILDS[name](files[name]), files[name])),
     // `c360 check` of the repository (its own ZetaSQL service, stopped when the check ends).
     buildWithMarker(async () => {
       const { checkProject } = await import("../../src/check/index.js");

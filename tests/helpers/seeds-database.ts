@@ -2,9 +2,10 @@
  * Databases the integration tests share, built once per run by the integration project's
  * global setup (tests/helpers/seeds-database-setup.ts) into the run's temporary folder:
  * - seeds: this repository's whole DAG over the hand-written fixture landing folder
- *   (tests/fixtures/landing), as GoldBuild.build(FIXTURE_LANDING) builds it;
- * - silver and silverStaging: the silver layers alone over the same folder, staging and
- *   identity or staging only, as SilverBuild.ofFixture() builds them.
+ *   (tests/fixtures/landing), as GoldBuild.build(FIXTURE_LANDING) builds it. Its staging and
+ *   identity tables are the silver tests' fixture too (SilverBuild.ofSharedFixture): the same
+ *   vars and the same SQL over the same folder, so a silver build of their own would only
+ *   repeat that work (two builds less per run).
  * Each test file gets an in-memory copy, read from the file opened read-only, so a test may
  * change its copy without touching another file's.
  */

@@ -1,5 +1,5 @@
 /** The databases the integration project's global setup builds once per run (see seeds-database.ts). */
-export const SHARED_DATABASES = ["seeds", "silver", "silverStaging"] as const;
+export const SHARED_DATABASES = ["seeds"] as const;
 export type SharedDatabase = (typeof SHARED_DATABASES)[number];
 
 declare module "vitest" {

@@ -4,10 +4,10 @@
  * hold nothing that depends on as_of_date, so a scheduler moving as_of_date forward between
  * incremental builds gets the same result as a full build for the new date.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusters, identityMap } from "../identity/identity-helpers.js";
 import { crmCsv, eventsNdjson, membersXml, ordersCsv, referenceFiles, ticketsJson } from "./landing-builder.js";
-import { buildsClosedAfterEachTest, type SilverBuild, writeLanding } from "./silver-harness.js";
+import { buildsClosedAfterEachTest, SilverBuild, writeLanding } from "./silver-harness.js";
 
 const openBuild = buildsClosedAfterEachTest();
 
@@ -34,11 +34,26 @@ const LANDING = {
   "loyalty/members.xml": membersXml([{ id: "L1", email: "late@asof.test", joined_on: "2024-07-04" }]),
 };
 
+/**
+ * LANDING built as of 2024-06-30 (SILVER_VARS' as_of_date): the first test reads it, the second
+ * then moves it forward. One build for both, as the second test's first build is the first's.
+ */
+let moving: SilverBuild;
+let landing: string;
+beforeAll(async () => {
+  landing = writeLanding(LANDING);
+  moving = await SilverBuild.open();
+  await moving.load(landing);
+  await moving.run({ vars: { as_of_date: "2024-06-30" } });
+});
+afterAll(async () => {
+  await moving?.close();
+});
+
 describe("as_of_date", () => {
   it("ignores records after the end of the day; an earlier version stands", async () => {
-    const build = await openBuild();
-    await build.load(writeLanding(LANDING));
-    await build.run();
+    // Reads only: the next test moves this build forward.
+    const build = moving;
     expect(await build.query("select crm_id, email, is_after_as_of, is_latest_version from c360_staging.stg_crm__customers order by crm_id")).toEqual([
       { crm_id: "C1", email: "old@asof.test", is_after_as_of: false, is_latest_version: false },
       { crm_id: "C2", email: "late@asof.test", is_after_as_of: true, is_latest_version: true },
@@ -52,10 +67,7 @@ describe("as_of_date", () => {
   });
 
   it("moves forward between incremental builds exactly like a full build for the new date", async () => {
-    const landing = writeLanding(LANDING);
-    const moving = await openBuild();
-    await moving.load(landing);
-    await moving.run({ vars: { as_of_date: "2024-06-30" } });
+    // Built as of 2024-06-30 (beforeAll), then moved forward.
     await moving.run({ vars: { as_of_date: "2024-07-31" } });
 
     const fresh = await openBuild();

@@ -7,7 +7,7 @@ import { SilverBuild } from "./silver-harness.js";
 
 let build: SilverBuild;
 beforeAll(async () => {
-  build = await SilverBuild.ofSharedFixture("staging");
+  build = await SilverBuild.ofSharedFixture();
 });
 afterAll(async () => {
   await build.close();

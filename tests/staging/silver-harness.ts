@@ -16,7 +16,7 @@ import type { ActionResult } from "../../src/runner/results.js";
 import { BUILD_KINDS, type CompiledProject, executeActions } from "../../src/runner/session.js";
 import { compiledProject, PROJECT_SOURCES } from "../helpers/project.js";
 import { openMemoryEngine } from "../helpers/memory-engine.js";
-import { openSharedDatabase } from "../helpers/seeds-database.js";
+import { openSeedsDatabase } from "../helpers/seeds-database.js";
 import { FIXTURE_LANDING, SILVER_SELECTION, SILVER_VARS, writeSilverProject } from "./silver-project.js";
 
 export { FIXTURE_LANDING, SILVER_VARS } from "./silver-project.js";
@@ -90,12 +90,14 @@ export class SilverBuild {
   }
 
   /**
-   * The fixture landing folder's silver build (staging and identity, or staging alone), built
-   * once per run in the global setup (tests/helpers/seeds-database.ts): an in-memory copy,
-   * equal to ofFixture() or ofFixture({ select: ["tag:staging"] }), which a test may change.
+   * The fixture landing folder built, from the seeds database the test run builds once
+   * (tests/helpers/seeds-database.ts): an in-memory copy, which a test may change. Its staging
+   * and identity tables are those of ofFixture() (SILVER_VARS are the seeds build's vars); the
+   * gold tables beside them are the seeds build's too. Actions run on it (assertionRows) are
+   * compiled from the silver project, as every SilverBuild's are.
    */
-  static async ofSharedFixture(layers: "silver" | "staging" = "silver"): Promise<SilverBuild> {
-    return new SilverBuild(await openSharedDatabase(layers === "silver" ? "silver" : "silverStaging"), sharedProject ??= copySilverProject());
+  static async ofSharedFixture(): Promise<SilverBuild> {
+    return new SilverBuild(await openSeedsDatabase(), sharedProject ??= copySilverProject());
   }
 
   /** Loads the landing folder (new parts only unless fullRefresh) into bronze. */

@@ -1,15 +1,11 @@
 /**
  * The silver layers of this repository as a project of their own (sources, staging,
  * identity, their assertions, includes), copied so gold work in progress elsewhere in the
- * tree cannot break silver tests, and a silver build of it into a DuckDB file. Free of vitest
- * hooks: the run's global setup (tests/helpers/seeds-database-setup.ts) uses it too.
+ * tree cannot break silver tests. Free of vitest hooks.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { DuckDbEngine } from "../../src/engines/duckdb/duckdb-engine.js";
-import { loadLandingFolder } from "../../src/loader/index.js";
-import { BUILD_KINDS, executeActions } from "../../src/runner/session.js";
-import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
+import { REPO_ROOT } from "../helpers/project.js";
 
 export const SILVER_VARS = {
   dialect: "duckdb",
@@ -42,29 +38,4 @@ export function writeSilverProject(destination: string): string {
   const kept = assertionsJs.split("\n").filter((line) => !line.startsWith("require(") || /assertions\/(staging|identity)\//.test(line));
   fs.writeFileSync(path.join(destination, "definitions/assertions.js"), kept.join("\n"));
   return destination;
-}
-
-/**
- * Builds the silver project in projectDir over the fixture landing folder into a DuckDB
- * file, as SilverBuild.ofFixture does in memory; throws naming every action that did not pass.
- */
-export async function buildSilverDatabase(projectDir: string, databaseFile: string, select: string[]): Promise<void> {
-  const engine = await DuckDbEngine.open(databaseFile, { connections: 1, threads: 1 });
-  try {
-    await loadLandingFolder(engine, FIXTURE_LANDING, PROJECT_SOURCES, { fullRefresh: false });
-    const results = await executeActions(engine, compiledProject(projectDir, SILVER_VARS), BUILD_KINDS, {
-      select,
-      // Only the tests whose every input is selected, as SilverBuild runs them.
-      selection: { indirect: "cautious" },
-      threads: 1,
-      fullRefresh: false,
-    });
-    const failures = results.filter((result) => result.status !== "success");
-    if (failures.length > 0) {
-      const lines = failures.map((failure) => `${failure.name}: ${failure.status} ${failure.error ?? failure.skippedBecause ?? ""} ${JSON.stringify(failure.sample ?? [])}`);
-      throw new Error(`build failed:\n${lines.join("\n")}`);
-    }
-  } finally {
-    await engine.close();
-  }
 }
