@@ -1,7 +1,7 @@
 // Generated from includes/ts/metrics.ts by `npm run build:includes`. Do not edit: edit the TypeScript.
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.POPULATION_LABEL_COLUMNS = exports.POPULATION_PREDICTION_COLUMNS = exports.POPULATION_COLUMNS = exports.cltv = exports.rfm = void 0;
+exports.sessionize = exports.engagementScore = exports.purchaseModels = exports.PROFILE_COLUMNS = exports.POPULATION_LABEL_COLUMNS = exports.POPULATION_PREDICTION_COLUMNS = exports.POPULATION_COLUMNS = exports.cltv = exports.rfm = void 0;
 exports.asOfDate = asOfDate;
 /**
  * Metric helpers of the gold layer (METRICS.md; formulas in docs/metrics.md). Each helper
@@ -183,6 +183,16 @@ exports.POPULATION_COLUMNS = [
  */
 exports.POPULATION_PREDICTION_COLUMNS = ["p_alive", "expected_purchases_12m", "expected_order_value_usd", "cltv_predicted_12m_usd", "churn_risk"];
 exports.POPULATION_LABEL_COLUMNS = exports.POPULATION_COLUMNS.filter((column) => !exports.POPULATION_PREDICTION_COLUMNS.includes(column));
+/**
+ * customer_information's columns but the key, which customer_360 carries too: on DuckDB an
+ * incremental build of either compares a recomputed row's values of these with the stored ones.
+ */
+exports.PROFILE_COLUMNS = [
+    "is_known", "email", "phone_e164", "first_name", "last_name", "birth_date", "age", "age_band", "gender", "city",
+    "country_code", "postal_code", "marketing_opt_in", "loyalty_tier", "loyalty_points", "first_seen_at", "crm_ids",
+    "shop_customer_ids", "loyalty_ids", "ticket_ids", "anonymous_ids", "crm_id_count", "shop_customer_id_count",
+    "loyalty_id_count", "ticket_count", "anonymous_id_count",
+];
 exports.purchaseModels = {
     PARAMETERS: MODEL_PARAMETERS,
     SERIES,

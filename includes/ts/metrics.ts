@@ -221,6 +221,17 @@ export const POPULATION_COLUMNS = [
 export const POPULATION_PREDICTION_COLUMNS = ["p_alive", "expected_purchases_12m", "expected_order_value_usd", "cltv_predicted_12m_usd", "churn_risk"] as readonly string[];
 export const POPULATION_LABEL_COLUMNS = POPULATION_COLUMNS.filter((column) => !POPULATION_PREDICTION_COLUMNS.includes(column));
 
+/**
+ * customer_information's columns but the key, which customer_360 carries too: on DuckDB an
+ * incremental build of either compares a recomputed row's values of these with the stored ones.
+ */
+export const PROFILE_COLUMNS = [
+  "is_known", "email", "phone_e164", "first_name", "last_name", "birth_date", "age", "age_band", "gender", "city",
+  "country_code", "postal_code", "marketing_opt_in", "loyalty_tier", "loyalty_points", "first_seen_at", "crm_ids",
+  "shop_customer_ids", "loyalty_ids", "ticket_ids", "anonymous_ids", "crm_id_count", "shop_customer_id_count",
+  "loyalty_id_count", "ticket_count", "anonymous_id_count",
+] as readonly string[];
+
 export const purchaseModels = {
   PARAMETERS: MODEL_PARAMETERS,
   SERIES,
