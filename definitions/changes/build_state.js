@@ -1,12 +1,13 @@
 /**
  * What the gold fact tables were last built from: the internal snapshot an incremental build
- * diffs against (issue 21). Four state tables, each created empty by an operation on the first
+ * diffs against (issue 21). Five state tables, each created empty by an operation on the first
  * build (so the change tables can read them before anything was saved), and one operation,
  * save_build_state, that replaces them with this build's state once every incremental gold
  * table that read the changes has been built:
  *   - build_state_identity_map: customer_identity_map as the gold tables last saw it;
  *   - build_state_parts: the landing parts (_source_file) whose records they have taken in;
  *   - build_state_fx_rates: the exchange rates the orders were last converted with;
+ *   - build_state_countries: the countries reference the CRM contacts were last normalised with;
  *   - build_state_as_of: the as_of_date of that build.
  * The save runs after its readers, so a build that fails before it leaves the older state: the
  * next build then recomputes a superset of what changed, and recomputing a row is idempotent.
@@ -56,6 +57,13 @@ inner join ${ctx.ref("identity_map_changes")} as changes on changes.source_syste
     types: { currency: "string", rate_date: "date", rate_to_usd: "decimal" },
     save: (ctx) => `select currency, rate_date, rate_to_usd from ${ctx.ref("stg_reference__fx_rates")}`,
   },
+  build_state_countries: {
+    description:
+      "The countries reference (stg_reference__countries) at the last saved build: a CRM contact's country_code and the default region of its phone come from it, so when it differs every gold row is recomputed (the rows it changes arrive in no new part).",
+    columns: { alpha2: "ISO 3166 alpha-2 code.", alpha3: "ISO 3166 alpha-3 code.", name: "Country name." },
+    types: { alpha2: "string", alpha3: "string", name: "string" },
+    save: (ctx) => `select alpha2, alpha3, name from ${ctx.ref("stg_reference__countries")}`,
+  },
   build_state_as_of: {
     description: "The as_of_date of the last saved build (one row; none before the first save): when it moves, every gold row is recomputed.",
     columns: { as_of_date: "as_of_date of the last saved build." },
@@ -81,7 +89,7 @@ operate("save_build_state")
   .schema(SCHEMA)
   .tags(TAGS)
   .description(
-    "Saves this build's state (identity map, landing parts, exchange rates, as_of_date) into the build_state_* tables, after every incremental gold table that read the changes since the previous one.",
+    "Saves this build's state (identity map, landing parts, exchange rates, countries, as_of_date) into the build_state_* tables, after every incremental gold table that read the changes since the previous one.",
   )
   .dependencies(READERS)
   .queries((ctx) =>

@@ -648,4 +648,36 @@ describe("incremental gold equals a full refresh", () => {
     expect(await affectedNodes()).toEqual(["crm:C9", "shop:S9"]);
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
+  it("through a new countries reference part: a CRM contact's country_code moves without a new record of hers, so every gold row is recomputed", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "countries-"));
+    const incremental = await openBuild();
+    // Ann's country is a name the reference does not know yet (country_code null); Bob's is known.
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([
+        { crm_id: "C1", first_name: "Ann", email: "ann@example.com", country: "Atlantis", created_at: "2024-03-01T00:00:00Z" },
+        { crm_id: "C2", first_name: "Bob", email: "bob@example.com", country: "GB", created_at: "2024-03-01T00:00:00Z" },
+      ]),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" }]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      "web/events.ndjson": eventsNdjson([{ message_id: "M1", anonymous_id: "A1", user_id: "S1", timestamp: "2024-03-03T09:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    const ann = await customerOf(incremental, "crm", "C1");
+    const countryCode = async (table: string) => (await incremental.query(`select country_code from ${table} where customer_key = '${ann}'`))[0]?.country_code;
+    const recomputeAll = async () => (await incremental.query("select recompute_all from c360_changes.incremental_scope"))[0].recompute_all;
+    expect([await countryCode("c360.customer_information"), await countryCode("c360.customer_360")]).toEqual([null, null]);
+    await buildOnce(incremental, landing);
+    expect(await recomputeAll()).toBe(false);
+
+    // A countries part names Atlantis: Ann's country_code is XA now, though no part of hers is new.
+    writeFiles(landing, { "reference/countries-2024-07-06.csv": "alpha2,alpha3,name\nXA,XAT,Atlantis\n" });
+    await buildOnce(incremental, landing);
+    expect(await recomputeAll()).toBe(true);
+    expect([await countryCode("c360.customer_information"), await countryCode("c360.customer_360")]).toEqual(["XA", "XA"]);
+    await expectEqualsFullRefresh(incremental, landing);
+    // The next build saw the same reference: back to the changed customers only.
+    await buildOnce(incremental, landing);
+    expect(await recomputeAll()).toBe(false);
+  }, BUILDS_TIMEOUT);
 });
