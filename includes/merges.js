@@ -12,6 +12,7 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.removedKeys = removedKeys;
 exports.recomputedKeys = recomputedKeys;
+exports.anyColumnDiffers = anyColumnDiffers;
 exports.updateChangedColumns = updateChangedColumns;
 /**
  * A query of the recomputed keys (recomputedKeys) that no kept source row has any more: the
@@ -39,6 +40,15 @@ function recomputedKeys(options) {
     return `${affected} union all select ${key} from ${table} where ${everyRow}`;
 }
 /**
+ * A condition true when any of `columns` differs between the rows aliased `left` and `right`,
+ * nulls compared as values (a null against a null is no difference).
+ */
+function anyColumnDiffers(columns, left, right) {
+    if (columns.length === 0)
+        throw new Error("anyColumnDiffers needs at least one column to compare");
+    return columns.map((column) => `${left}.${column} is distinct from ${right}.${column}`).join("\n    or ");
+}
+/**
  * An UPDATE that copies `columns` from `source` into the rows of `target` with the same key,
  * only where one of them differs (null-safe): rows whose values are already right, and every
  * other column, are not written. On DuckDB, which stores an update per column, updating a few
@@ -55,5 +65,5 @@ from
   ${source} as source_row
 where
   source_row.${key} = target_row.${key}
-  and (${columns.map((column) => `target_row.${column} is distinct from source_row.${column}`).join("\n    or ")})`;
+  and (${anyColumnDiffers(columns, "target_row", "source_row")})`;
 }

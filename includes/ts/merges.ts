@@ -69,6 +69,15 @@ export interface ChangedColumnsUpdateOptions {
 }
 
 /**
+ * A condition true when any of `columns` differs between the rows aliased `left` and `right`,
+ * nulls compared as values (a null against a null is no difference).
+ */
+export function anyColumnDiffers(columns: readonly string[], left: string, right: string): string {
+  if (columns.length === 0) throw new Error("anyColumnDiffers needs at least one column to compare");
+  return columns.map((column) => `${left}.${column} is distinct from ${right}.${column}`).join("\n    or ");
+}
+
+/**
  * An UPDATE that copies `columns` from `source` into the rows of `target` with the same key,
  * only where one of them differs (null-safe): rows whose values are already right, and every
  * other column, are not written. On DuckDB, which stores an update per column, updating a few
@@ -84,5 +93,5 @@ from
   ${source} as source_row
 where
   source_row.${key} = target_row.${key}
-  and (${columns.map((column) => `target_row.${column} is distinct from source_row.${column}`).join("\n    or ")})`;
+  and (${anyColumnDiffers(columns, "target_row", "source_row")})`;
 }

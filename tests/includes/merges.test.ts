@@ -5,7 +5,7 @@
  * build from them is analyzed as BigQuery SQL. Also the update of the columns that changed.
  */
 import { describe, expect, it } from "vitest";
-import { recomputedKeys, removedKeys, updateChangedColumns } from "../../includes/ts/merges.js";
+import { anyColumnDiffers, recomputedKeys, removedKeys, updateChangedColumns } from "../../includes/ts/merges.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -89,6 +89,28 @@ describe("merges.removedKeys", () => {
       sourceCondition: "not is_after_as_of",
     });
     expect((await analyzeBigQueryStatement(`delete from \`project.ds.merged\` where order_id in (${sql})`, tables)).kind).toMatch(/delete/i);
+  });
+});
+
+describe("merges.anyColumnDiffers", () => {
+  it("is true where any column differs, a null against a value included, and false where all are equal or both null", async () => {
+    const rows = await harness.engine.query(`
+      select pair, ${anyColumnDiffers(["score", "band"], "left_row", "right_row")} as differs
+      from (values
+        (1, 1, 'a', 1, 'a'),
+        (2, 1, 'a', 2, 'a'),
+        (3, 1, 'a', 1, null),
+        (4, null, null, null, null),
+        (5, null, 'a', 1, 'a')
+      ) as pairs(pair, left_score, left_band, right_score, right_band),
+      lateral (select left_score as score, left_band as band) as left_row,
+      lateral (select right_score as score, right_band as band) as right_row
+      order by pair`);
+    expect(rows.map((row) => [Number(row.pair), row.differs])).toEqual([[1, false], [2, true], [3, true], [4, false], [5, true]]);
+  });
+
+  it("needs a column", () => {
+    expect(() => anyColumnDiffers([], "left_row", "right_row")).toThrow(/at least one column/);
   });
 });
 
