@@ -39,10 +39,9 @@ async function snapshot(build: SilverBuild): Promise<Record<string, unknown[]>> 
 
 const openBuild = buildsClosedAfterEachTest();
 
-/** A merge case that checks staging tables only leaves identity out of its builds. */
-const STAGING_ONLY = { select: ["tag:staging"] };
 /**
- * Narrower still, for the cases below, whose landing holds one system's records: its staging tables,
+ * A merge case that checks staging tables only leaves identity out of its builds, and, its
+ * landing holding one system's records, the other systems too: that system's staging tables,
  * what they read, and (the harness's cautious test selection) every assertion on them, among
  * them the records' reconciliation. tag:staging would add the other systems' models, idle on
  * those landings: about 30 actions more per build.
