@@ -2,6 +2,7 @@
  * The embedded default warehouse: DuckDB in this process, one database file per target.
  * Gives Dataform's BigQuery execution semantics (see ARCHITECTURE.md "Execution semantics").
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
@@ -27,13 +28,13 @@ import type {
   ViewOptions,
 } from "../engine.js";
 import { executeInOrder } from "../engine.js";
+import { CatalogCache, type DescribedObject, mayChangeCatalog, objectKey, type TransactionInvalidations } from "./catalog-cache.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
 import {
   alterColumnsStatements,
   commentStatements,
-  type CurrentComments,
   createTableAsStatement,
   createViewStatement,
   insertStatement,
@@ -167,6 +168,10 @@ export class DuckDbEngine implements Engine {
   private readonly schemasCreated = new Map<string, Promise<void>>();
   /** The kind of each object this engine last created (quoted name): what describeCreated would otherwise ask the catalog. */
   private readonly createdKinds = new Map<string, "table" | "view">();
+  /** Tables' and views' kinds, columns and comments, between the DDL statements that change them. */
+  private readonly catalogCache = new CatalogCache();
+  /** The invalidations of the transaction() open in this async context (none outside one). */
+  private readonly openTransaction = new AsyncLocalStorage<TransactionInvalidations>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -221,9 +226,14 @@ export class DuckDbEngine implements Engine {
   }
 
   async execute(sql: string, options: StatementOptions = {}): Promise<StatementResult> {
+    return this.executeTouching(sql, options);
+  }
+
+  /** execute(), naming the objects the statement may change (`touches`; undefined: whatever its text may change). */
+  private async executeTouching(sql: string, options: StatementOptions, touches?: TableRef[]): Promise<StatementResult> {
     return this.pool.with(async (connection) => {
       const started = performance.now();
-      const result = await this.run(connection, sql, options);
+      const result = await this.run(connection, sql, options, touches);
       return { rowsAffected: result.rowsChanged, seconds: (performance.now() - started) / 1000 };
     });
   }
@@ -234,10 +244,12 @@ export class DuckDbEngine implements Engine {
 
   async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     return this.pool.with(async (connection) => {
-      return this.guarded(options.actionName ?? "query", async () => {
-        const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
-        return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
-      });
+      return this.changingCatalog(sql, undefined, () =>
+        this.guarded(options.actionName ?? "query", async () => {
+          const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
+          return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
+        }),
+      );
     });
   }
 
@@ -246,7 +258,7 @@ export class DuckDbEngine implements Engine {
     const statement = createTableAsStatement(this.quoteTable(table), query);
     return this.pool.with(async (connection) => {
       const started = performance.now();
-      const rowsAffected = await this.createCounting(connection, statement, options);
+      const rowsAffected = await this.createCounting(connection, statement, options, [table]);
       this.createdKinds.set(this.quoteTable(table), "table");
       return { rowsAffected, seconds: (performance.now() - started) / 1000 };
     });
@@ -257,7 +269,7 @@ export class DuckDbEngine implements Engine {
       const result = await this.createTableAs(table, query, undefined, options);
       return { ...result, warning: MATERIALIZED_VIEW_SUBSTITUTE };
     }
-    const result = await this.execute(createViewStatement(this.quoteTable(table), query), options);
+    const result = await this.executeTouching(createViewStatement(this.quoteTable(table), query), options, [table]);
     this.createdKinds.set(this.quoteTable(table), "view");
     return result;
   }
@@ -271,15 +283,16 @@ export class DuckDbEngine implements Engine {
     // rows on every build that brings nothing new. An empty increment stops there.
     return this.pool.pin(async (connection) => {
       const started = performance.now();
-      const staged = await this.createCounting(connection, stageIncrementStatement(MERGE_SOURCE, query), options);
+      // A temporary table: no object of the catalogs the cache holds changes.
+      const staged = await this.createCounting(connection, stageIncrementStatement(MERGE_SOURCE, query), options, []);
       faultPoint("merge.staged");
       let rowsAffected = 0;
-      if (staged > 0) rowsAffected = Number((await this.run(connection, merge, options)).rowsChanged);
+      if (staged > 0) rowsAffected = Number((await this.run(connection, merge, options, [])).rowsChanged);
       faultPoint("merge.done");
       // Not in a finally: inside a transaction (the runner merges in one) a failed statement
       // blocks every other until the rollback, which drops the temporary table too; outside
       // one, the connection's next merge replaces it.
-      await this.run(connection, `drop table ${MERGE_SOURCE}`, options);
+      await this.run(connection, `drop table ${MERGE_SOURCE}`, options, []);
       return { rowsAffected, seconds: (performance.now() - started) / 1000 };
     });
   }
@@ -287,12 +300,12 @@ export class DuckDbEngine implements Engine {
   async insertInto(table: TableRef, query: string, options: InsertOptions = {}): Promise<StatementResult> {
     const columns = options.targetColumns ?? (await this.describeTable(table));
     if (!columns) throw new ExecutionError(options.actionName ?? table.name, `cannot insert into ${table.schema}.${table.name}: it does not exist`);
-    return this.execute(insertStatement(this.quoteTable(table), query, columns.map((column) => column.name)), options);
+    return this.executeTouching(insertStatement(this.quoteTable(table), query, columns.map((column) => column.name)), options, []);
   }
 
   /** DESCRIBE binds and plans the query without running it. */
   async queryColumns(sql: string, options: StatementOptions = {}): Promise<ColumnInfo[]> {
-    const rows = await this.query(`describe select * from (\n${sql}\n) as described_query`, options);
+    const rows = await this.readRows(`describe select * from (\n${sql}\n) as described_query`, options);
     return rows.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
   }
 
@@ -302,7 +315,7 @@ export class DuckDbEngine implements Engine {
 
   /** COMMENT ON the table or view and its columns; labels have no DuckDB counterpart and are reported as not set. */
   async setMetadata(table: TableRef, metadata: TableMetadata, options: MetadataOptions = {}): Promise<{ warning?: string }> {
-    const described = options.created ? await this.describeCreated(table) : await this.describeObject(table);
+    const described = options.created ? await this.describeCreated(table) : await this.described(table);
     if (!described) throw new ExecutionError(options.actionName ?? table.name, `cannot set the description of ${table.schema}.${table.name}: it does not exist`);
     const { kind, comments } = described;
     const columns = described.columns.map((column) => column.name);
@@ -311,7 +324,7 @@ export class DuckDbEngine implements Engine {
     // table's 50 column descriptions, 0.12 s against 0.03 s), and all are set or none. Inside
     // a transaction already (a pinned connection), they join it.
     const setAll = async () => {
-      await this.execute(statements.join(";\n"), options);
+      await this.executeTouching(statements.join(";\n"), options, [table]);
     };
     if (statements.length > 0) await (this.pool.isPinned() ? setAll() : this.transaction(setAll));
     const labels = Object.keys(metadata.labels ?? {});
@@ -319,9 +332,13 @@ export class DuckDbEngine implements Engine {
   }
 
   async describeTable(table: TableRef): Promise<ColumnInfo[] | undefined> {
-    // Every table and view has a column, so no column means no object: one catalog function
-    // scanned instead of three (describeObject), about half the time.
-    const rows = await this.query(
+    // Outside a transaction, the whole description, kept: the setMetadata that follows a merge
+    // reads it too (a lookup of all of it costs about as much as one of the columns alone).
+    // Copies: the cache's own entries must not change with what a caller does to them.
+    if (!this.inTransaction()) return (await this.described(table))?.columns.map((column) => ({ ...column }));
+    // Inside a transaction, read past the cache. Every table and view has a column, so no
+    // column means no object: one catalog function scanned instead of three (describeObject).
+    const rows = await this.readRows(
       `select column_name, data_type from duckdb_columns() where ${this.catalogCondition(table)} and table_name = ${sqlString(table.name)} order by column_index`,
     );
     return rows.length === 0 ? undefined : rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
@@ -329,8 +346,10 @@ export class DuckDbEngine implements Engine {
 
   async listTables(schema?: string): Promise<TableRef[]> {
     const filter = `where table_catalog = current_database() and ${schema ? `table_schema = ${sqlString(schema)}` : "table_schema not in ('information_schema', 'pg_catalog')"}`;
-    const rows = await this.query(`select table_schema, table_name from information_schema.tables ${filter} order by table_schema, table_name`);
-    return rows.map((row) => ({ schema: String(row.table_schema), name: String(row.table_name) }));
+    return this.catalogCache.list(JSON.stringify(schema ?? null), this.inTransaction(), async () => {
+      const rows = await this.readRows(`select table_schema, table_name from information_schema.tables ${filter} order by table_schema, table_name`);
+      return rows.map((row) => ({ schema: String(row.table_schema), name: String(row.table_name) }));
+    });
   }
 
   async ensureSchema(schema: string, database?: string): Promise<void> {
@@ -340,7 +359,8 @@ export class DuckDbEngine implements Engine {
     const qualified = `${catalog ? `${quoteIdentifier(catalog)}.` : ""}${quoteIdentifier(schema)}`;
     let created = this.schemasCreated.get(qualified);
     if (!created) {
-      created = this.execute(`create schema if not exists ${qualified}`).then(() => undefined);
+      // A new schema holds no table or view yet: nothing the catalog cache holds changes.
+      created = this.executeTouching(`create schema if not exists ${qualified}`, {}, []).then(() => undefined);
       this.schemasCreated.set(qualified, created);
       created.catch(() => this.schemasCreated.delete(qualified));
     }
@@ -348,7 +368,7 @@ export class DuckDbEngine implements Engine {
   }
 
   async addColumn(table: TableRef, column: LoadColumn, options: StatementOptions = {}): Promise<void> {
-    await this.execute(`alter table ${this.quoteTable(table)} add column ${quoteIdentifier(column.name)} ${duckType(column.type)}`, options);
+    await this.executeTouching(`alter table ${this.quoteTable(table)} add column ${quoteIdentifier(column.name)} ${duckType(column.type)}`, options, [table]);
   }
 
   async load(request: LoadRequest): Promise<number> {
@@ -393,7 +413,7 @@ export class DuckDbEngine implements Engine {
         // unordered inserts compress and write row groups on every thread, about twice as fast.
         await connection.run("set session preserve_insertion_order = false");
         faultPoint("engine.statement");
-        written = (await connection.run(sql)).rowsChanged;
+        written = (await connection.run(sql)).rowsChanged; // an insert: the catalog is as createLoadTarget left it
       } catch (error) {
         failure = new ExecutionError(actionName, `cannot read staged file ${request.file}: ${errorMessage(error)}`, { cause: error });
       }
@@ -416,8 +436,8 @@ export class DuckDbEngine implements Engine {
     if (source.schema !== target.schema) throw new ExecutionError(options.actionName ?? target.name, `cannot replace ${target.schema}.${target.name} by a table of another schema (${source.schema})`);
     // Metadata only (no rows copied): inside transaction() it commits with everything else.
     await this.pool.pin(async (connection) => {
-      await this.run(connection, `drop table if exists ${this.quoteTable(target)}`, options);
-      await this.run(connection, `alter table ${this.quoteTable(source)} rename to ${quoteIdentifier(target.name)}`, options);
+      await this.run(connection, `drop table if exists ${this.quoteTable(target)}`, options, [target]);
+      await this.run(connection, `alter table ${this.quoteTable(source)} rename to ${quoteIdentifier(target.name)}`, options, [source, target]);
     });
   }
 
@@ -437,15 +457,19 @@ export class DuckDbEngine implements Engine {
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.pool.pin(async (connection) => {
+      const invalidations: TransactionInvalidations = { all: false, objects: [] };
       await connection.run("begin transaction");
       try {
-        const result = await work();
+        const result = await this.openTransaction.run(invalidations, work);
         await connection.run("commit");
         return result;
       } catch (error) {
         await connection.run("rollback");
         await connection.run(RESET_INSERTION_ORDER); // a staged load may have failed before restoring it
         throw error;
+      } finally {
+        // Committed or rolled back, the DDL inside is now what every connection sees (or undone).
+        this.catalogCache.ended(invalidations);
       }
     });
   }
@@ -475,19 +499,39 @@ export class DuckDbEngine implements Engine {
   }
 
   /** A CREATE TABLE AS, answered with the rows it wrote (DuckDB returns them as one "Count" value): no count(*) after it. */
-  private async createCounting(connection: DuckDBConnection, statement: string, options: StatementOptions): Promise<number> {
-    const written = await this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(this.rewriteReferences(statement)));
+  private async createCounting(connection: DuckDBConnection, statement: string, options: StatementOptions, touches?: TableRef[]): Promise<number> {
+    const written = await this.changingCatalog(statement, touches, () =>
+      this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(this.rewriteReferences(statement))),
+    );
     return Number(written.getRows()[0]?.[0] ?? 0);
   }
 
-  private async run(connection: DuckDBConnection, sql: string, options: StatementOptions) {
-    return this.guarded(options.actionName ?? "statement", () => connection.run(this.rewriteReferences(sql)));
+  /** Runs a statement; `touches` names the objects it may change (undefined: whatever its text may change, mayChangeCatalog). */
+  private async run(connection: DuckDBConnection, sql: string, options: StatementOptions, touches?: TableRef[]) {
+    return this.changingCatalog(sql, touches, () => this.guarded(options.actionName ?? "statement", () => connection.run(this.rewriteReferences(sql))));
+  }
+
+  /**
+   * A statement's work, then (failed or not) the catalog cache told what it may have changed:
+   * the objects it `touches`, or, when the caller cannot say, everything if its text may be DDL.
+   */
+  private async changingCatalog<T>(sql: string, touches: TableRef[] | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      const transaction = this.openTransaction.getStore();
+      if (touches === undefined) {
+        if (mayChangeCatalog(sql)) this.catalogCache.invalidateAll(transaction);
+      } else {
+        for (const table of touches) this.catalogCache.invalidate(this.objectKey(table), transaction);
+      }
+    }
   }
 
   private async createLoadTarget(connection: DuckDBConnection, target: TableRef, columns: LoadColumn[], mode: LoadRequest["mode"]): Promise<void> {
     const definition = columns.map((column) => `${quoteIdentifier(column.name)} ${duckType(column.type)}`).join(", ");
     const verb = mode === "replace" ? "create or replace table" : "create table if not exists";
-    await this.run(connection, `${verb} ${this.quoteTable(target)} (${definition})`, { actionName: `load ${target.schema}.${target.name}` });
+    await this.run(connection, `${verb} ${this.quoteTable(target)} (${definition})`, { actionName: `load ${target.schema}.${target.name}` }, [target]);
   }
 
   /**
@@ -498,7 +542,7 @@ export class DuckDbEngine implements Engine {
    */
   private async describeObject(table: TableRef): Promise<DescribedObject | undefined> {
     const condition = this.catalogCondition(table);
-    const rows = await this.query(
+    const rows = await this.readRows(
       `select objects.kind, objects.comment as object_comment, columns.column_name, columns.data_type, columns.comment as column_comment
       from (
         select table_oid as oid, 'table' as kind, comment from duckdb_tables() where ${condition} and table_name = ${sqlString(table.name)}
@@ -530,12 +574,12 @@ export class DuckDbEngine implements Engine {
     const columns =
       kind === "view"
         ? ((await this.describeTable(table)) ?? [])
-        : (await this.query(`select name, type from pragma_table_info(${sqlString(this.quoteTable(table))})`)).map((row) => ({ name: String(row.name), type: String(row.type) }));
+        : (await this.readRows(`select name, type from pragma_table_info(${sqlString(this.quoteTable(table))})`)).map((row) => ({ name: String(row.name), type: String(row.type) }));
     return { kind, columns, comments: { description: null, columns: new Map() } };
   }
 
   private async isView(table: TableRef): Promise<boolean> {
-    return (await this.query(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`)).length > 0;
+    return (await this.readRows(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`)).length > 0;
   }
 
   /** The catalog functions' filter for the table's database and schema. */
@@ -544,12 +588,25 @@ export class DuckDbEngine implements Engine {
     return `database_name = ${catalog ? sqlString(catalog) : "current_database()"} and schema_name = ${sqlString(table.schema)}`;
   }
 
-}
+  /** The catalog cache's key of the table: its catalog ("" for the warehouse's own), schema and name. */
+  private objectKey(table: TableRef): string {
+    return objectKey(this.catalogOf(table.database) ?? "", table.schema, table.name);
+  }
 
-interface DescribedObject {
-  kind: "table" | "view";
-  columns: ColumnInfo[];
-  comments: CurrentComments;
+  /** The table's or view's kind, columns and comments: from the catalog cache outside a transaction. */
+  private async described(table: TableRef): Promise<DescribedObject | undefined> {
+    return this.catalogCache.describe(this.objectKey(table), this.inTransaction(), () => this.describeObject(table));
+  }
+
+  /** True inside transaction(): catalog lookups there read past the cache (they see its uncommitted DDL). */
+  private inTransaction(): boolean {
+    return this.openTransaction.getStore() !== undefined;
+  }
+
+  /** A query that changes nothing (catalog lookups, DESCRIBE): run past the catalog cache's invalidation. */
+  private async readRows(sql: string, options: StatementOptions = {}): Promise<Row[]> {
+    return this.pool.with((connection) => this.guarded(options.actionName ?? "query", async () => readerToRows(await connection.runAndReadAll(this.rewriteReferences(sql)))));
+  }
 }
 
 export function sqlString(value: string): string {

@@ -297,6 +297,75 @@ describe("DuckDB engine semantics", () => {
   });
 });
 
+describe("catalog lookups are cached between the DDL that changes them", () => {
+  const other = { schema: "mart", name: "customers" };
+  it("a table created, altered, commented or dropped by any statement is seen by the next lookup", async () => {
+    await engine.createTableAs(table, "select 1 as id");
+    expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
+    expect(await engine.describeTable(other)).toBeUndefined();
+    await engine.execute("create table mart.customers (key varchar)");
+    expect(await engine.listTables("mart")).toEqual([other, table]);
+    await engine.query("alter table mart.orders add column total decimal(38, 9)");
+    expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }, { name: "total", type: "DECIMAL(38,9)" }]);
+    await engine.execute("drop table mart.customers");
+    expect(await engine.describeTable(other)).toBeUndefined();
+    expect(await engine.listTables("mart")).toEqual([table]);
+    // Comments set by a statement of the user's: the next setMetadata sets them again.
+    await engine.execute("comment on table mart.orders is 'set elsewhere'");
+    await engine.setMetadata(table, { description: "Orders." });
+    expect(await engine.query("select comment from duckdb_tables() where table_name = 'orders'")).toEqual([{ comment: "Orders." }]);
+  });
+
+  it("a transaction's DDL is seen once it commits, and forgotten when it rolls back", async () => {
+    expect(await engine.describeTable(table)).toBeUndefined();
+    await expect(
+      engine.transaction(async () => {
+        await engine.createTableAs(table, "select 1 as id");
+        expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
+        throw new Error("the action fails after creating its table");
+      }),
+    ).rejects.toThrow("the action fails");
+    expect(await engine.describeTable(table)).toBeUndefined();
+    expect(await engine.listTables("mart")).toEqual([]);
+    await engine.transaction(async () => {
+      await engine.execute("create table mart.orders (id integer, day date)");
+    });
+    expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }, { name: "day", type: "DATE" }]);
+    await expect(
+      engine.transaction(async () => {
+        await engine.execute("alter table mart.orders drop column day");
+        await engine.setMetadata(table, { description: "Orders.", columns: [{ path: ["id"], description: "Id." }] });
+        throw new Error("fails after altering it");
+      }),
+    ).rejects.toThrow("fails after altering it");
+    expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }, { name: "day", type: "DATE" }]);
+    // The rolled-back comments are not taken as set: setting them again sets them.
+    await engine.setMetadata(table, { description: "Orders.", columns: [{ path: ["id"], description: "Id." }] });
+    expect(await engine.query("select comment from duckdb_columns() where table_name = 'orders' order by column_index")).toEqual([{ comment: "Id." }, { comment: null }]);
+  });
+
+  it("a lookup on another connection while a transaction is open sees the committed catalog, and the commit makes the new one current", async () => {
+    let created!: () => void;
+    let release!: () => void;
+    const tableCreated = new Promise<void>((resolve) => (created = resolve));
+    const mayCommit = new Promise<void>((resolve) => (release = resolve));
+    const transaction = engine.transaction(async () => {
+      await engine.createTableAs(table, "select 1 as id");
+      expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
+      expect(await engine.listTables("mart")).toEqual([table]);
+      created();
+      await mayCommit;
+    });
+    await tableCreated;
+    expect(await engine.describeTable(table)).toBeUndefined();
+    expect(await engine.listTables("mart")).toEqual([]);
+    release();
+    await transaction;
+    expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
+    expect(await engine.listTables("mart")).toEqual([table]);
+  });
+});
+
 describe("DuckDB database files", () => {
   it("a schema named like the file is not ambiguous, and the data persists across opens", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "c360-duckdb-")), "c360.duckdb");
