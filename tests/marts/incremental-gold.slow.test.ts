@@ -647,6 +647,23 @@ describe("incremental gold equals a full refresh", () => {
     expect(await identityScope()).toBe(false);
     expect(await affectedNodes()).toEqual(["crm:C9", "shop:S9"]);
     await expectEqualsFullRefresh(incremental, landing);
+
+    // Swapped identifiers: a version of L1 carries Eve's email and a new member L3 Cy's, with L1's
+    // tier, points and joined_on. Cy's lists change, none of her other columns: customer_360
+    // merges her because identity_map_changes names her, not by comparing her lists.
+    const cy = await customerOf(incremental, "crm", "C3");
+    writeFiles(landing, {
+      "loyalty/members-2024-07-05.xml": membersXml([
+        { id: "L1", email: "eve@example.com", tier: "silver", points: "100", joined_on: "2024-01-10" },
+        { id: "L3", email: "cy@example.com", tier: "silver", points: "100", joined_on: "2024-01-10" },
+      ]),
+    });
+    const cyRow = `select loyalty_ids, loyalty_id_count, loyalty_tier, loyalty_points, first_seen_at from c360.customer_360 where customer_key = '${cy}'`;
+    const [cyBefore] = await incremental.query(cyRow);
+    await buildOnce(incremental, landing);
+    const [cyAfter] = await incremental.query(cyRow);
+    expect(cyAfter).toEqual({ ...cyBefore, loyalty_ids: ["L3"] });
+    await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
   it("through a new countries reference part: a CRM contact's country_code moves without a new record of hers, so every gold row is recomputed", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "countries-"));
