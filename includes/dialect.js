@@ -38,6 +38,7 @@ exports.jsonObjectText = jsonObjectText;
 exports.inlinedCte = inlinedCte;
 exports.arrayAgg = arrayAgg;
 exports.firstInOrder = firstInOrder;
+exports.valueAtMinimum = valueAtMinimum;
 exports.arrayLength = arrayLength;
 exports.roundedDivide = roundedDivide;
 exports.roundedDivideIntegers = roundedDivideIntegers;
@@ -375,6 +376,14 @@ function firstInOrder(expression, orderBy, dialect) {
     return current(dialect) === "duckdb"
         ? `first(${expression} order by ${orderBy})`
         : `array_agg(struct(${expression} as value) order by ${orderBy} limit 1)[offset(0)].value`;
+}
+/**
+ * Aggregate: `value` of the group's row with the smallest `order`, null when that value is
+ * null. `order` must never be null and must name a single row (the engines differ on null
+ * orders and on ties). A plain hash aggregate, unlike firstInOrder's ordered one.
+ */
+function valueAtMinimum(value, order, dialect) {
+    return current(dialect) === "duckdb" ? `arg_min_null(${value}, ${order})` : `min_by(${value}, ${order})`;
 }
 /** Number of elements of an array (0 for an empty array). */
 function arrayLength(expression, dialect) {

@@ -382,6 +382,15 @@ export function firstInOrder(expression: string, orderBy: string, dialect?: Dial
     : `array_agg(struct(${expression} as value) order by ${orderBy} limit 1)[offset(0)].value`;
 }
 
+/**
+ * Aggregate: `value` of the group's row with the smallest `order`, null when that value is
+ * null. `order` must never be null and must name a single row (the engines differ on null
+ * orders and on ties). A plain hash aggregate, unlike firstInOrder's ordered one.
+ */
+export function valueAtMinimum(value: string, order: string, dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? `arg_min_null(${value}, ${order})` : `min_by(${value}, ${order})`;
+}
+
 /** Number of elements of an array (0 for an empty array). */
 export function arrayLength(expression: string, dialect?: Dialect): string {
   return current(dialect) === "duckdb" ? `len(${expression})` : `array_length(${expression})`;

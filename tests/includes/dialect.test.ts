@@ -271,6 +271,16 @@ describe("first in order", () => {
   });
 });
 
+describe("value at minimum", () => {
+  it("takes the value of the row with the smallest order, null when that value is null", async () => {
+    const rows = "select * from (values (3, 'late'), (1, 'early'), (2, null)) as rows_(order_, v)";
+    const atMinimum = (from: string) => `(select ${dialect.valueAtMinimum("v", "order_", "duckdb")} from (${from}) as grouped)`;
+    expect(await harness.evaluate(() => atMinimum(rows), [[null]])).toEqual(["early"]);
+    expect(await harness.evaluate(() => atMinimum(`${rows} where order_ <> 1`), [[null]])).toEqual([null]);
+    expect(await bigQueryType((c) => `(select ${dialect.valueAtMinimum("v", "order_", "bigquery")} from unnest([struct(1 as order_, ${c} as v)]))`, ["STRING"])).toBe("STRING");
+  });
+});
+
 describe("query shape", () => {
   it("inlinedCte keeps a CTE read twice valid on both engines (not materialized on DuckDB, nothing on BigQuery)", async () => {
     expect(dialect.inlinedCte("duckdb")).toBe("not materialized");
