@@ -57,20 +57,26 @@ export interface GroupedHistories {
 
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
-  const xs: number[] = [];
-  const txs: number[] = [];
-  const Ts: number[] = [];
-  const counts: number[] = [];
-  const list = [...histories];
+  const list = Array.isArray(histories) ? (histories as readonly (PurchaseHistory & { customers?: number })[]) : [...histories];
+  let x: Float64Array, tx: Float64Array, T: Float64Array, customers: Float64Array;
   if (strictlyAscending(list)) {
-    // Already distinct (a build reads them grouped and ordered in SQL): no key to build.
-    for (const history of list) {
-      xs.push(history.x);
-      txs.push(history.tx);
-      Ts.push(history.T);
-      counts.push(history.customers ?? 1);
+    // Already distinct (a build reads them grouped and ordered in SQL): no key to build, and the columns are filled in place.
+    x = new Float64Array(list.length);
+    tx = new Float64Array(list.length);
+    T = new Float64Array(list.length);
+    customers = new Float64Array(list.length);
+    for (let index = 0; index < list.length; index++) {
+      const history = list[index];
+      x[index] = history.x;
+      tx[index] = history.tx;
+      T[index] = history.T;
+      customers[index] = history.customers ?? 1;
     }
   } else {
+    const xs: number[] = [];
+    const txs: number[] = [];
+    const Ts: number[] = [];
+    const counts: number[] = [];
     const rows = new Map<string, number>();
     for (const history of list) {
       const key = `${history.x}|${history.tx}|${history.T}`;
@@ -85,12 +91,12 @@ export function groupHistories(histories: Iterable<PurchaseHistory & { customers
       Ts.push(history.T);
       counts.push(history.customers ?? 1);
     }
+    x = Float64Array.from(xs);
+    tx = Float64Array.from(txs);
+    T = Float64Array.from(Ts);
+    customers = Float64Array.from(counts);
   }
-  const size = xs.length;
-  const x = Float64Array.from(xs);
-  const tx = Float64Array.from(txs);
-  const T = Float64Array.from(Ts);
-  const customers = Float64Array.from(counts);
+  const size = x.length;
   let total = 0;
   for (let index = 0; index < size; index++) total += customers[index];
   const [distinctX, xIndex] = indexDistinct(x);

@@ -90,10 +90,18 @@ export function fitRows(
   options: Omit<PurchaseModelOptions, "columns">,
 ): PurchaseModelResult {
   const warnings: string[] = [];
-  const buyers = histories.reduce((sum, history) => sum + history.customers, 0);
-  const repeatBuyers = histories.reduce((sum, history) => sum + (history.x >= 1 ? history.customers : 0), 0);
-  const spenders = spends.reduce((sum, spend) => sum + spend.customers, 0);
-  const invalid = histories.find((history) => ![history.x, history.tx, history.T].every(Number.isFinite) || history.x < 0 || history.tx < 0 || history.T < history.tx);
+  // One pass, with no array per history: this code runs once per build, before the JIT has compiled it.
+  let buyers = 0;
+  let repeatBuyers = 0;
+  let invalid: (typeof histories)[number] | undefined;
+  for (const history of histories) {
+    const { x, tx, T, customers } = history;
+    buyers += customers;
+    if (x >= 1) repeatBuyers += customers;
+    if (invalid === undefined && !(Number.isFinite(x) && Number.isFinite(tx) && Number.isFinite(T) && x >= 0 && tx >= 0 && T >= tx)) invalid = history;
+  }
+  let spenders = 0;
+  for (const spend of spends) spenders += spend.customers;
   const notFitted = (reason: string): PurchaseModelResult => {
     warnings.push(`no_model_fit: ${reason}; the predictive columns are null`);
     return { rows: [...rowsOf("bgnbd", BGNBD_PARAMETERS, null, null, buyers), ...rowsOf("gamma_gamma", GAMMA_GAMMA_PARAMETERS, null, null, spenders)], warnings };

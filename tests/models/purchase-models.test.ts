@@ -82,6 +82,14 @@ describe("bad input: a named warning and null parameters, never NaN or a throw",
   it("every purchase on the same day", () => expectNoFit(fitRows([{ x: 0, tx: 0, T: 0, customers: 500 }], [], options)));
   it("an as_of_date before all orders (no buyer at all)", () => expectNoFit(fitRows([], [], options)));
   it("a history that is not valid (T < t_x)", () => expectNoFit(fitRows([{ x: 1, tx: 50, T: 10, customers: 30 }], [], options)));
+  it("a history that is not valid (x < 0, or not a number), after valid ones", () => {
+    const valid = Array.from({ length: 40 }, (_, index) => ({ x: 1 + (index % 5), tx: 30 + index, T: 400, customers: 1 }));
+    for (const history of [{ x: -1, tx: 0, T: 10, customers: 1 }, { x: 1, tx: Number.NaN, T: 10, customers: 1 }]) {
+      const result = fitRows([...valid, history], valid.map((spend) => ({ x: spend.x, meanValue: 20, customers: 1 })), options);
+      expectNoFit(result);
+      expect(result.warnings[0]).toContain(`a history is not a valid (x, t_x, T): ${JSON.stringify(history)}`);
+    }
+  });
 
   it("data without dropout get a regularised, converged fit and a warning that says so", () => {
     // Everyone, at rates from 1 to 30 purchases a year, bought in the last few days: the likelihood is highest at b → ∞.
