@@ -162,6 +162,19 @@ describe("the likelihoods, computed once per distinct value, equal the per-custo
     expect(bgNbdLogLikelihood({ r, alpha, a, b }, grouped) / direct).toBeCloseTo(1, 12);
   });
 
+  it("BG/NBD over more histories than one product of factors takes (512), some of several customers: the same sum, with the gradient or without", () => {
+    const [r, alpha, a, b] = [0.7, 12, 0.9, 3.1];
+    const many = Array.from({ length: 1500 }, (_, index) => ({ x: index % 31, tx: index % 31 === 0 ? 0 : 1 + (index % 97), T: 100 + (index % 7), customers: index % 11 === 0 ? 3 : 1 }));
+    const direct = many.reduce((sum, { x, tx, T, customers }) => {
+      const bracket = Math.pow(alpha + T, -(r + x)) + (x > 0 ? (a / (b + x - 1)) * Math.pow(alpha + tx, -(r + x)) : 0);
+      return sum + customers * (logBeta(a, b + x) - logBeta(a, b) + logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + Math.log(bracket));
+    }, 0);
+    const grouped = groupHistories(many);
+    expect(grouped.repeat.customers.length).toBeGreaterThan(2 * 512);
+    expect(bgNbdLogLikelihood({ r, alpha, a, b }, grouped) / direct).toBeCloseTo(1, 12);
+    expect(bgNbdLogLikelihood({ r, alpha, a, b }, grouped, new Float64Array(4)) / direct).toBeCloseTo(1, 12);
+  });
+
   /**
    * Central differences of `logLikelihood` at `point`, Richardson-extrapolated from the relative
    * steps 1e-4 and 5e-5 (truncation error of order step⁴): a step of 1e-6, as these tests took
