@@ -224,4 +224,24 @@ describe("the likelihoods, computed once per distinct value, equal the per-custo
     );
     expect(gammaGammaLogLikelihood({ p, q, gamma }, prepareSpends(spends)) / direct).toBeCloseTo(1, 12);
   });
+
+  it("Gamma-Gamma over runs of x, spends from 1e-3 to 1e200 (products flushed before they overflow, the largest taken one by one) and customers > 1: the same sum and gradient", () => {
+    const [p, q, gamma] = [1.5, 3, 0.5];
+    const many = Array.from({ length: 900 }, (_, index) => ({ x: 1 + (Math.floor(index / 50) % 7), meanValue: index % 300 === 40 ? 1e200 : 10 ** ((index % 21) - 3), customers: index % 17 === 0 ? 4 : 1 }));
+    const terms = (values: number[]) =>
+      many.map(({ x, meanValue, customers }) => {
+        const [pv, qv, gv] = values;
+        return customers * (logGamma(pv * x + qv) - logGamma(pv * x) - logGamma(qv) + qv * Math.log(gv) + (pv * x - 1) * Math.log(meanValue) + pv * x * Math.log(x) - (pv * x + qv) * Math.log(gv + x * meanValue));
+      });
+    const direct = terms([p, q, gamma]).reduce((sum, term) => sum + term, 0);
+    const gradient = new Float64Array(3);
+    expect(gammaGammaLogLikelihood({ p, q, gamma }, prepareSpends(many), gradient) / direct).toBeCloseTo(1, 12);
+    // ∂γ = Σ c [q/γ − (px + q)/(γ + x m̄)], and ∂p, ∂q as finite differences of the direct sum.
+    const dGamma = many.reduce((sum, { x, meanValue, customers }) => sum + customers * (q / gamma - (p * x + q) / (gamma + x * meanValue)), 0);
+    expect(gradient[2] / dGamma).toBeCloseTo(1, 10);
+    const step = 1e-6;
+    const sum = (values: number[]) => terms(values).reduce((total, term) => total + term, 0);
+    expect(gradient[0] / ((sum([p + step, q, gamma]) - sum([p - step, q, gamma])) / (2 * step))).toBeCloseTo(1, 5);
+    expect(gradient[1] / ((sum([p, q + step, gamma]) - sum([p, q - step, gamma])) / (2 * step))).toBeCloseTo(1, 5);
+  });
 });
