@@ -57,20 +57,26 @@ export interface GroupedHistories {
 
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
-  const xs: number[] = [];
-  const txs: number[] = [];
-  const Ts: number[] = [];
-  const counts: number[] = [];
-  const list = [...histories];
+  const list = Array.isArray(histories) ? (histories as readonly (PurchaseHistory & { customers?: number })[]) : [...histories];
+  let x: Float64Array, tx: Float64Array, T: Float64Array, customers: Float64Array;
   if (strictlyAscending(list)) {
-    // Already distinct (a build reads them grouped and ordered in SQL): no key to build.
-    for (const history of list) {
-      xs.push(history.x);
-      txs.push(history.tx);
-      Ts.push(history.T);
-      counts.push(history.customers ?? 1);
+    // Already distinct (a build reads them grouped and ordered in SQL): no key to build, and the columns are filled in place.
+    x = new Float64Array(list.length);
+    tx = new Float64Array(list.length);
+    T = new Float64Array(list.length);
+    customers = new Float64Array(list.length);
+    for (let index = 0; index < list.length; index++) {
+      const history = list[index];
+      x[index] = history.x;
+      tx[index] = history.tx;
+      T[index] = history.T;
+      customers[index] = history.customers ?? 1;
     }
   } else {
+    const xs: number[] = [];
+    const txs: number[] = [];
+    const Ts: number[] = [];
+    const counts: number[] = [];
     const rows = new Map<string, number>();
     for (const history of list) {
       const key = `${history.x}|${history.tx}|${history.T}`;
@@ -85,12 +91,12 @@ export function groupHistories(histories: Iterable<PurchaseHistory & { customers
       Ts.push(history.T);
       counts.push(history.customers ?? 1);
     }
+    x = Float64Array.from(xs);
+    tx = Float64Array.from(txs);
+    T = Float64Array.from(Ts);
+    customers = Float64Array.from(counts);
   }
-  const size = xs.length;
-  const x = Float64Array.from(xs);
-  const tx = Float64Array.from(txs);
-  const T = Float64Array.from(Ts);
-  const customers = Float64Array.from(counts);
+  const size = x.length;
   let total = 0;
   for (let index = 0; index < size; index++) total += customers[index];
   const [distinctX, xIndex] = indexDistinct(x);
@@ -148,6 +154,8 @@ function inverseShifted(alpha: number, values: Float64Array): Float64Array {
  * rounding of any row's term, so it is left out and the row costs no exponential or logarithm.
  */
 const SATURATED = 40;
+/** Factors of at most 2 multiplied before one logarithm: the product stays below 2^512, far from overflow. */
+const PRODUCT_FACTORS = 512;
 
 /**
  * Σ over customers of ln L(r, α, a, b | x, t_x, T) (the paper's equation 6):
@@ -185,14 +193,33 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
   const { customers, xIndex, txIndex, tIndex } = repeat;
   const rows = customers.length;
   let dropped = 0;
+  // Σ c ln(1 + e^−|u|) over the rows of one customer (most of them) as the logarithm of products of their factors (1 + e^−|u|) ∈ (1, 2]:
+  // one logarithm per PRODUCT_FACTORS rows instead of one per row (a third of a row's cost); a product's rounding (512 roundings of
+  // 1.1e-16 at most) is below that of the sum of the rows' terms it replaces.
+  let product = 1;
+  let factors = 0;
   if (!gradient) {
     for (let row = 0; row < rows; row++) {
       const xi = xIndex[row];
       const u = repeatWeight[xi] + shape[xi] * (logAlphaT[tIndex[row]] - logAlphaTx[txIndex[row]]);
-      if (u > SATURATED) dropped += customers[row] * u;
-      else if (u >= -SATURATED) dropped += customers[row] * (u > 0 ? u + Math.log(1 + Math.exp(-u)) : Math.log(1 + Math.exp(u)));
+      const c = customers[row];
+      if (u > SATURATED) dropped += c * u;
+      else if (u >= -SATURATED) {
+        let factor: number;
+        if (u > 0) {
+          dropped += c * u;
+          factor = 1 + Math.exp(-u);
+        } else factor = 1 + Math.exp(u);
+        if (c === 1) product *= factor;
+        else dropped += c * Math.log(factor);
+        if (++factors === PRODUCT_FACTORS) {
+          dropped += Math.log(product);
+          product = 1;
+          factors = 0;
+        }
+      }
     }
-    return constants + survived + dropped;
+    return constants + survived + dropped + Math.log(product);
   }
   const inverseAlphaT = inverseShifted(alpha, distinctT);
   const inverseAlphaTx = inverseShifted(alpha, distinctTx);
@@ -213,14 +240,25 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
       share = c;
     } else if (u < -SATURATED) {
       continue;
-    } else if (u > 0) {
-      const ratio = Math.exp(-u);
-      dropped += c * (u + Math.log(1 + ratio));
-      share = c / (1 + ratio);
     } else {
-      const ratio = Math.exp(u);
-      dropped += c * Math.log(1 + ratio);
-      share = (c * ratio) / (1 + ratio);
+      let factor: number;
+      if (u > 0) {
+        const ratio = Math.exp(-u);
+        dropped += c * u;
+        factor = 1 + ratio;
+        share = c / factor;
+      } else {
+        const ratio = Math.exp(u);
+        factor = 1 + ratio;
+        share = (c * ratio) / factor;
+      }
+      if (c === 1) product *= factor;
+      else dropped += c * Math.log(factor);
+      if (++factors === PRODUCT_FACTORS) {
+        dropped += Math.log(product);
+        product = 1;
+        factors = 0;
+      }
     }
     droppedPerX[xi] += share;
     dr += share * gap;
@@ -249,7 +287,7 @@ export function bgNbdLogLikelihood({ r, alpha, a, b }: BgNbdParameters, historie
   gradient[1] = dAlpha;
   gradient[2] = da;
   gradient[3] = db;
-  return constants + survived + dropped;
+  return constants + survived + dropped + Math.log(product);
 }
 
 export interface BgNbdFit {

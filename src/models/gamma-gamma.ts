@@ -20,7 +20,11 @@ export interface SpendHistory {
   customers?: number;
 }
 
-/** Spends as columns, with ln m̄ computed once and each row's index into the distinct x, so that a likelihood evaluation computes ln Γ once per distinct x and one logarithm per row. */
+/**
+ * Spends as columns, with each row's index into the distinct x and the sums that depend on the data alone (customers and
+ * Σ c ln m̄ per distinct x), so that a likelihood evaluation computes ln Γ once per distinct x and, per row, a division and
+ * a factor of a product whose logarithm is taken once per many rows.
+ */
 export interface PreparedSpends {
   x: Float64Array;
   meanValue: Float64Array;
@@ -28,6 +32,9 @@ export interface PreparedSpends {
   customers: Float64Array;
   distinctX: Float64Array;
   xIndex: Int32Array;
+  /** Customers, and Σ customers · ln m̄, per distinct x. */
+  customersPerX: Float64Array;
+  logMeanValuePerX: Float64Array;
 }
 
 /** The spends as the likelihood reads them (rows in the given order). */
@@ -44,8 +51,18 @@ export function prepareSpends(spends: readonly SpendHistory[]): PreparedSpends {
     customers[index] = spend.customers ?? 1;
   });
   const [distinctX, xIndex] = indexDistinct(x);
-  return { x, meanValue, logMeanValue, customers, distinctX, xIndex };
+  const customersPerX = new Float64Array(distinctX.length);
+  const logMeanValuePerX = new Float64Array(distinctX.length);
+  for (let index = 0; index < size; index++) {
+    customersPerX[xIndex[index]] += customers[index];
+    logMeanValuePerX[xIndex[index]] += customers[index] * logMeanValue[index];
+  }
+  return { x, meanValue, logMeanValue, customers, distinctX, xIndex, customersPerX, logMeanValuePerX };
 }
+
+/** A factor of the products whose logarithms replace one logarithm per row: kept within these bounds, a product of them stays within 1e±280. */
+const FACTOR_BOUND = 1e30;
+const PRODUCT_BOUND = 1e250;
 
 /**
  * Σ ln L(p, q, γ | x, m̄) = Σ [ln Γ(px + q) − ln Γ(px) − ln Γ(q) + q ln γ + (px − 1) ln m̄ + px ln x − (px + q) ln(γ + x m̄)].
@@ -54,34 +71,47 @@ export function prepareSpends(spends: readonly SpendHistory[]): PreparedSpends {
  * ∂γ = Σ [q/γ − (px + q)/(γ + x m̄)].
  */
 export function gammaGammaLogLikelihood({ p, q, gamma }: GammaGammaParameters, spends: PreparedSpends, gradient: Float64Array = new Float64Array(3)): number {
-  const { distinctX, xIndex, x, meanValue, logMeanValue, customers } = spends;
-  const perX = new Float64Array(distinctX.length);
-  const perXdp = new Float64Array(distinctX.length);
-  const perXdq = new Float64Array(distinctX.length);
-  for (let index = 0; index < distinctX.length; index++) {
-    const value = distinctX[index];
-    perX[index] = logGamma(p * value + q) - logGamma(p * value) + p * value * Math.log(value);
-    const digammaSum = digamma(p * value + q);
-    perXdp[index] = value * (digammaSum - digamma(p * value) + Math.log(value));
-    perXdq[index] = digammaSum;
+  const { distinctX, xIndex, x, meanValue, customers, customersPerX, logMeanValuePerX } = spends;
+  const xs = distinctX.length;
+  // Per distinct x: Σ c ln(γ + x m̄) and Σ c / (γ + x m̄). The logarithms of a run of rows of one customer and one x (the rows come
+  // ordered by x) are the logarithm of their product: one logarithm per run instead of one per row.
+  const logShiftedPerX = new Float64Array(xs);
+  const inverseShiftedPerX = new Float64Array(xs);
+  let product = 1;
+  let productX = -1;
+  for (let index = 0; index < customers.length; index++) {
+    const c = customers[index];
+    const xi = xIndex[index];
+    const shifted = gamma + x[index] * meanValue[index];
+    inverseShiftedPerX[xi] += c / shifted;
+    if (c === 1 && shifted <= FACTOR_BOUND && shifted >= 1 / FACTOR_BOUND) {
+      if (xi !== productX || !(product < PRODUCT_BOUND && product > 1 / PRODUCT_BOUND)) {
+        if (productX >= 0) logShiftedPerX[productX] += Math.log(product);
+        product = 1;
+        productX = xi;
+      }
+      product *= shifted;
+    } else {
+      logShiftedPerX[xi] += c * Math.log(shifted);
+    }
   }
+  if (productX >= 0) logShiftedPerX[productX] += Math.log(product);
   const constant = -logGamma(q) + q * Math.log(gamma);
   let total = 0;
   let dp = 0;
   let dq = 0;
   let dGamma = 0;
   let count = 0;
-  for (let index = 0; index < customers.length; index++) {
-    const c = customers[index];
-    const xi = xIndex[index];
-    const px = p * x[index];
-    const shifted = gamma + x[index] * meanValue[index];
-    const logShifted = Math.log(shifted);
-    total += c * (constant + perX[xi] + (px - 1) * logMeanValue[index] - (px + q) * logShifted);
-    dp += c * (perXdp[xi] + x[index] * (logMeanValue[index] - logShifted));
-    dq += c * (perXdq[xi] - logShifted);
-    dGamma -= (c * (px + q)) / shifted;
-    count += c;
+  for (let xi = 0; xi < xs; xi++) {
+    const value = distinctX[xi];
+    const px = p * value;
+    const customersOfX = customersPerX[xi];
+    const digammaSum = digamma(px + q);
+    total += customersOfX * (constant + logGamma(px + q) - logGamma(px) + px * Math.log(value)) + (px - 1) * logMeanValuePerX[xi] - (px + q) * logShiftedPerX[xi];
+    dp += customersOfX * value * (digammaSum - digamma(px) + Math.log(value)) + value * (logMeanValuePerX[xi] - logShiftedPerX[xi]);
+    dq += customersOfX * digammaSum - logShiftedPerX[xi];
+    dGamma -= (px + q) * inverseShiftedPerX[xi];
+    count += customersOfX;
   }
   gradient[0] = dp;
   gradient[1] = dq + count * (Math.log(gamma) - digamma(q));

@@ -41,6 +41,13 @@ const ROUNDING = 1e-15;
 const MAX_REFRESHES = 3;
 /** Central-difference step of the finite-difference Hessian. */
 const HESSIAN_STEP = 1e-4;
+/**
+ * A finite-difference Hessian taken within this distance (every coordinate) of the point is used again instead of a new one
+ * (2n evaluations). The refreshes come near the minimum, between Newton steps of 1e-5 or less: over such a step the Hessian
+ * changes by about that fraction, no more than its own finite-difference error (the step HESSIAN_STEP), so the next Newton
+ * step lands within that fraction of its own length (1e-10 or less) of where a fresh Hessian would put it.
+ */
+const HESSIAN_REUSE_DISTANCE = 1e-4;
 
 export function minimizeBfgs(f: ValueAndGradient, start: ArrayLike<number>, options: QuasiNewtonOptions): QuasiNewtonMinimum {
   const n = start.length;
@@ -58,6 +65,15 @@ export function minimizeBfgs(f: ValueAndGradient, start: ArrayLike<number>, opti
   const y = new Float64Array(n);
   let trialGradient = new Float64Array(n);
   let refreshes = 0;
+  /** The last finite-difference inverse Hessian and the point it was taken at. */
+  let lastExact: { at: Float64Array; inverse: Float64Array } | undefined;
+  const exactInverse = (): Float64Array | undefined => {
+    if (lastExact && maxAbsDifference(lastExact.at, x) <= HESSIAN_REUSE_DISTANCE) return lastExact.inverse;
+    const exact = inverseHessian(f, x, n);
+    evaluations += 2 * n;
+    if (exact) lastExact = { at: x, inverse: exact };
+    return exact;
+  };
   /** Set when the search, about to stop for want of descent, went on once from steepest descent; cleared by the next step taken. */
   let restartedFromSteepest = false;
   for (let iteration = 0; iteration < options.maxIterations; iteration++) {
@@ -75,8 +91,7 @@ export function minimizeBfgs(f: ValueAndGradient, start: ArrayLike<number>, opti
     if (longest <= options.stepTolerance && refreshes < MAX_REFRESHES) {
       // Along a flat ridge the update's H can understate the distance: check it with the true Hessian (finite differences of the gradient).
       refreshes++;
-      const exact = inverseHessian(f, x, n);
-      evaluations += 2 * n;
+      const exact = exactInverse();
       if (exact) {
         inverse = exact;
         multiply(inverse, gradient, direction, -1);
@@ -107,8 +122,7 @@ export function minimizeBfgs(f: ValueAndGradient, start: ArrayLike<number>, opti
       const newton = (): "step" | "converged" | "stalled" => {
         if (refreshes >= MAX_REFRESHES) return "stalled";
         refreshes++;
-        const exact = inverseHessian(f, x, n);
-        evaluations += 2 * n;
+        const exact = exactInverse();
         if (!exact) return "stalled";
         inverse = exact;
         multiply(inverse, gradient, direction, -1);
@@ -218,6 +232,12 @@ function dot(left: Float64Array, right: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < left.length; i++) sum += left[i] * right[i];
   return sum;
+}
+
+function maxAbsDifference(left: Float64Array, right: Float64Array): number {
+  let largest = 0;
+  for (let i = 0; i < left.length; i++) largest = Math.max(largest, Math.abs(left[i] - right[i]));
+  return largest;
 }
 
 function maxAbs(values: Float64Array): number {
