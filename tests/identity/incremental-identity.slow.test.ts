@@ -34,12 +34,9 @@ async function recomputeAll(build: SilverBuild): Promise<boolean> {
 }
 
 /** Builds the folder incrementally into `incremental`, and from scratch into `full`; expects equal maps and returns the incremental map. */
-/** The rows each action of the last incremental build wrote, by action name. */
-let rowsWritten = new Map<string, number | undefined>();
-
 async function buildRound(incremental: SilverBuild, full: SilverBuild, landing: string, vars: Record<string, string> = {}) {
   await incremental.load(landing);
-  rowsWritten = new Map((await incremental.run({ vars })).map((result) => [result.name.split(".").pop() ?? result.name, result.rowsAffected]));
+  await incremental.run({ vars });
   await full.load(landing, true);
   await full.run({ vars, fullRefresh: true });
   expect(await recomputeAll(full)).toBe(true);
@@ -118,8 +115,6 @@ describe("incremental identity equals a full refresh", () => {
     map = await buildRound(incremental, full, landing);
     expect(await recomputeAll(incremental)).toBe(false);
     for (const node of ["web:A3", "support:2", "shop:S4"]) expect(map.get(node)?.customerKey, node).toBe(md5("crm:C3"));
-    // Ann's device A1 is changed (a late event) but stored: its row is as it was, so only the three new identifiers are merged.
-    expect(rowsWritten.get("identity_identifiers")).toBe(3);
 
     // Round 5, new customers: a new CRM contact with a new shop account, a lone new visitor, a
     // ticket without an email; none of the old customers is recomputed.
