@@ -19,7 +19,9 @@
  * against this very state and the map the gold tables read) rather than rewritten whole: the
  * rows of the identifiers in the diff go, and those identifiers' current rows come in. Every
  * other identifier's row is the same in both, so the state equals the map afterwards, and a
- * build writes as many rows as identifiers changed instead of every identifier.
+ * build writes as many rows as identifiers changed instead of every identifier. The save then
+ * empties c360_identity.identity_map_pending and marks it complete (identity_map_tracked): the
+ * next diff compares only the identifiers the map's builds list there from now on.
  */
 const SCHEMA = "c360_changes";
 // Also "marts": selecting the gold tables by tag (--select tag:marts) must bring what they read.
@@ -40,6 +42,11 @@ const STATE_TABLES = {
 select identity_map.source_system, identity_map.source_id, identity_map.customer_key
 from ${ctx.ref("customer_identity_map")} as identity_map
 inner join ${ctx.ref("identity_map_changes")} as changes on changes.source_system = identity_map.source_system and changes.source_id = identity_map.source_id`,
+      // The state now equals the map: no identifier is pending, and the list is complete from here
+      // (after the state's statements, so a save that stops before them leaves the list as it was).
+      `delete from ${ctx.ref("identity_map_pending")} where true`,
+      `delete from ${ctx.ref("identity_map_tracked")} where true`,
+      `insert into ${ctx.ref("identity_map_tracked")} (tracked) values (true)`,
     ],
   },
   build_state_parts: {

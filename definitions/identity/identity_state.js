@@ -66,6 +66,41 @@ for (const [name, state] of Object.entries(STATE_TABLES)) {
     .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), state.types));
 }
 
+/**
+ * The writes to customer_identity_map since c360_changes.build_state_identity_map was last saved
+ * (by save_build_state, which empties the list): c360_changes.identity_map_changes diffs only
+ * these identifiers against the saved map instead of the whole map, because every other
+ * identifier's row is as saved. An incremental build of the map lists the identifiers it may
+ * write before it writes them (in its pre-operations), so a build that fails afterwards leaves
+ * them listed for the next one. A build that rewrites the map whole (the first one,
+ * --full-refresh, identity_scope.recompute_all) removes the identity_map_tracked row instead:
+ * the next diff is of the whole map, after which save_build_state writes the row back.
+ */
+const MAP_WRITE_TABLES = {
+  identity_map_pending: {
+    description:
+      "The identifiers whose customer_identity_map row an incremental build may have written (merged or deleted) since c360_changes.build_state_identity_map was last saved: the only ones c360_changes.identity_map_changes compares while identity_map_tracked holds its row.",
+    columns: { source_system: "crm, shop, loyalty, support or web.", source_id: "The identifier within its system." },
+    types: { source_system: "string", source_id: "string" },
+  },
+  identity_map_tracked: {
+    description:
+      "One row while identity_map_pending lists every identifier whose customer_identity_map row may differ from c360_changes.build_state_identity_map. None before the first save, and after a build that rewrote the map whole: c360_changes.identity_map_changes then compares the whole map.",
+    columns: { tracked: "Always true." },
+    types: { tracked: "bool" },
+  },
+};
+
+for (const [name, table] of Object.entries(MAP_WRITE_TABLES)) {
+  operate(name)
+    .schema(SCHEMA)
+    .tags(TAGS)
+    .hasOutput(true)
+    .description(`${table.description} Created empty when absent; written by customer_identity_map, emptied and marked complete by c360_changes.save_build_state.`)
+    .columns(Object.entries(table.columns).map(([column, description]) => ({ path: [column], description })))
+    .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), table.types));
+}
+
 operate("save_identity_state")
   .schema(SCHEMA)
   .tags(TAGS)

@@ -697,4 +697,61 @@ describe("incremental gold equals a full refresh", () => {
     await buildOnce(incremental, landing);
     expect(await recomputeAll()).toBe(false);
   }, BUILDS_TIMEOUT);
+
+  it("diffs only the identifiers the map's builds listed since the saved state: after an identity-only build, and after one that rebuilt the map whole", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "map-pending-"));
+    const incremental = await openBuild();
+    const mapChanges = async () => (await incremental.query("select source_system || ':' || source_id as node from c360_changes.identity_map_changes order by node")).map((row) => row.node);
+    const tracking = async () => ({
+      tracked: await count(incremental, "c360_identity.identity_map_tracked"),
+      pending: await count(incremental, "c360_identity.identity_map_pending"),
+    });
+    /** A build of staging and identity only, as one that fails before the change tables (and save_build_state) would leave it. */
+    const identityOnly = async (fullRefresh = false) => {
+      await loadLandingFolder(incremental.engine, landing, PROJECT_SOURCES, { fullRefresh });
+      const results = await executeActions(incremental.engine, incremental.compile({}), BUILD_KINDS, {
+        threads: 1,
+        fullRefresh,
+        select: ["tag:staging", "tag:identity"],
+        selection: { indirect: "cautious" },
+      });
+      expect(results.filter((result) => result.status !== "success").map(describeFailure)).toEqual([]);
+    };
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([
+        { crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-01-05T00:00:00Z" },
+        { crm_id: "C2", first_name: "Bob", email: "bob@example.com", phone: "+1 415 555 0101", created_at: "2024-01-06T00:00:00Z" },
+      ]),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-02-01T10:00:00Z", total: "20.00" }]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      "web/events.ndjson": eventsNdjson([{ message_id: "M1", anonymous_id: "A1", user_id: "S1", timestamp: "2024-02-01T09:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    // The first save made the list complete: the next builds diff only what it lists.
+    expect(await tracking()).toEqual({ tracked: 1, pending: 0 });
+
+    // A merge (a loyalty member with Ann's email and Bob's phone) taken in by an identity-only build:
+    // Bob's identifiers are listed, and the next whole build (a lone new visitor) still diffs them,
+    // so Bob's old customer goes from the gold tables.
+    writeFiles(landing, { "loyalty/members-2024-07-01.xml": membersXml([{ id: "L2", email: "ann@example.com", phone: "+1 415 555 0101", tier: "gold", points: "50", joined_on: "2024-03-01" }]) });
+    await identityOnly();
+    expect((await tracking()).pending).toBeGreaterThan(0);
+    writeFiles(landing, { "web/events-2024-07-02.ndjson": eventsNdjson([{ message_id: "M2", anonymous_id: "A8", timestamp: "2024-06-01T09:00:00Z" }]) });
+    await buildOnce(incremental, landing);
+    expect(await mapChanges()).toEqual(["crm:C2", "loyalty:L2", "web:A8"]);
+    expect(await tracking()).toEqual({ tracked: 1, pending: 0 });
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A split (a CRM version gives Bob another phone) taken in by a --full-refresh of staging and
+    // identity: the map is rewritten whole, so the next whole build diffs the whole map.
+    writeFiles(landing, { "crm/customers-2024-07-03.csv": crmCsv([{ crm_id: "C2", first_name: "Bob", email: "bob@example.com", phone: "+1 415 555 0102", created_at: "2024-01-06T00:00:00Z", updated_at: "2024-04-02T00:00:00Z" }]) });
+    await identityOnly(true);
+    expect((await tracking()).tracked).toBe(0);
+    writeFiles(landing, { "web/events-2024-07-04.ndjson": eventsNdjson([{ message_id: "M3", anonymous_id: "A9", timestamp: "2024-06-02T09:00:00Z" }]) });
+    await buildOnce(incremental, landing);
+    expect(await mapChanges()).toEqual(["crm:C2", "web:A9"]);
+    expect(await tracking()).toEqual({ tracked: 1, pending: 0 });
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
 });

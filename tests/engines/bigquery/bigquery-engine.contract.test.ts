@@ -358,11 +358,18 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     answerDryRunsWith(["source_system", "source_id", "customer_key", "rule"]);
   });
 
-  it("merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted (every one when recomputing all, else the changed ones), as separate jobs", async () => {
+  it("lists the identifiers it may write, merges customer_identity_map on (source_system, source_id), then deletes the identifiers no longer accepted (every one when recomputing all, else the changed ones), as separate jobs", async () => {
     const outcome = await executeAction(engine, action("c360.customer_identity_map"), { fullRefresh: false });
     expect(outcome.merged).toBe(true);
-    const queries = runJobInserts().map((request) => insertedQuery(request).query);
-    expect(queries).toHaveLength(3);
+    const written = runJobInserts().map((request) => insertedQuery(request).query);
+    expect(written).toHaveLength(5);
+    // Before the merge: the list is marked incomplete when recomputing all, and the identifiers
+    // the merge and the deletes may write are listed, so a failed job later leaves them listed.
+    expect(written[0].trim()).toBe(
+      "delete from `c360-project.c360_identity.identity_map_tracked` where (select recompute_all from `c360-project.c360_identity.identity_scope`)",
+    );
+    expect(written[1].trim()).toMatch(/^insert into `c360-project\.c360_identity\.identity_map_pending` \(source_system, source_id\) select/);
+    const queries = written.slice(2);
     expect(queries[0]).toMatch(/^merge `c360-project\.c360\.customer_identity_map` as DATAFORM_DEST\nusing \(/);
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_changed_nodes`)");
