@@ -444,7 +444,12 @@ describe("incremental gold equals a full refresh", () => {
       ...referenceFiles(),
       // Ann: first seen in the CRM (March 1), before her first order (March 5) and first event (March 3).
       "crm/customers.csv": crmCsv([{ crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-03-01T00:00:00Z" }]),
-      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" }]),
+      // Bob and Cy: shop accounts only, first seen at their orders (March 10 and 12).
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" },
+        { order_id: "O3", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-03-10T10:00:00Z" },
+        { order_id: "O4", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-03-12T10:00:00Z" },
+      ]),
       "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
       // Visitors V1 (device A2, first seen April 1) and V2 (device A3, first seen April 10, again April 12).
       "web/events.ndjson": eventsNdjson([
@@ -459,7 +464,7 @@ describe("incremental gold equals a full refresh", () => {
     const firstSeen = async (customerKey: string) =>
       (await incremental.query(`select cast(first_seen_at as varchar) as first_seen_at from c360.customer_information where customer_key = '${customerKey}'`))[0]?.first_seen_at;
     const informationRows = (results: Awaited<ReturnType<typeof buildOnce>>) => results.find((result) => result.name === "c360.customer_information")?.rowsAffected;
-    const eventsOnly = async () => (await incremental.query("select customer_key from c360_changes.affected_profiles where is_events_only order by customer_key")).map((row) => row.customer_key);
+    const eventsOnly = async () => (await incremental.query("select customer_key from c360_changes.affected_profiles where not is_recomputed order by customer_key")).map((row) => row.customer_key);
     expect([await firstSeen(ann), await firstSeen(v1), await firstSeen(v2)]).toEqual(["2024-03-01 00:00:00", "2024-04-01 09:00:00", "2024-04-10 09:00:00"]);
     await expectEqualsFullRefresh(incremental, landing);
 
@@ -505,16 +510,70 @@ describe("incremental gold equals a full refresh", () => {
     expect(informationRows(results)).toBe(1);
     await expectEqualsFullRefresh(incremental, landing);
 
-    // A new order of Ann's with the email she has and after her first sighting: an order touched her,
-    // so she is recomputed, but her row comes out as stored and the merge takes no row.
+    // A new order of Ann's with the email she has and after her first sighting: it can change
+    // neither, so her row is kept, not recomputed. A mark left on her stored row (a column no
+    // order sets) shows it: a recomputed row would differ from the stored one and be merged.
+    const [bob, cy] = [await customerOf(incremental, "shop", "S2"), await customerOf(incremental, "shop", "S3")];
+    const profileOf = async (customerKey: string) =>
+      (
+        await incremental.query(
+          `select email, cast(first_seen_at as varchar) as first_seen_at, shop_customer_ids from c360.customer_information where customer_key = '${customerKey}'`,
+        )
+      )[0];
+    await incremental.query(`update c360.customer_information set first_name = 'Marked' where customer_key = '${ann}'`);
     writeFiles(landing, {
       "shop/orders-2024-07-03.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-06-20T10:00:00Z", total: "10.00" }]),
       "shop/order_items-2024-07-03.csv": itemsCsv([{ order_id: "O2", line_number: "1", sku: "A", quantity: "1", unit_price: "10.00" }]),
     });
     results = await buildOnce(incremental, landing);
     expect(await affectedCustomers(incremental)).toContain(ann);
-    expect(await eventsOnly()).toEqual([]);
+    expect(await eventsOnly()).toEqual([ann]);
     expect(informationRows(results)).toBe(0);
+    expect(await incremental.query(`select first_name from c360.customer_information where customer_key = '${ann}'`)).toEqual([{ first_name: "Marked" }]);
+    // The mark taken off again (customer_360, which recomputed Ann's metrics, took it in).
+    await incremental.query(`update c360.customer_information set first_name = 'Ann' where customer_key = '${ann}'`);
+    await incremental.query(`update c360.customer_360 set first_name = 'Ann' where customer_key = '${ann}'`);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // New orders that change a row, each reaching a customer through new orders only or an identity change:
+    // - Bob's with a new email that links no one: his email moves to it (no CRM email takes precedence);
+    // - one of Cy's account with Ann's email: it links S3 to Ann, so Cy's customer merges into Ann's. Ann's
+    //   new order carries the email she has, but the identity change recomputes her.
+    writeFiles(landing, {
+      "shop/orders-2024-07-04.csv": ordersCsv([
+        { order_id: "O6", shop_customer_id: "S2", customer_email: "bob.new@example.com", order_ts: "2024-06-21T10:00:00Z" },
+        { order_id: "O8", shop_customer_id: "S3", customer_email: "ann@example.com", order_ts: "2024-06-22T10:00:00Z" },
+      ]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await eventsOnly()).toEqual([bob]);
+    expect(await customerOf(incremental, "shop", "S3")).toBe(ann);
+    expect(await profileOf(bob)).toEqual({ email: "bob.new@example.com", first_seen_at: "2024-03-10 10:00:00", shop_customer_ids: ["S2"] });
+    expect(await profileOf(ann)).toEqual({ email: "ann@example.com", first_seen_at: "2024-02-10 08:00:00", shop_customer_ids: ["S1", "S3"] });
+    expect(await profileOf(cy)).toBeUndefined();
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A new order of Bob's earlier than his first sighting (with an invalid email): first_seen_at moves to it.
+    writeFiles(landing, {
+      "shop/orders-2024-07-05.csv": ordersCsv([{ order_id: "O7", shop_customer_id: "S2", customer_email: "not-an-email", order_ts: "2024-03-01T10:00:00Z" }]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await eventsOnly()).toEqual([bob]);
+    expect(await profileOf(bob)).toEqual({ email: "bob.new@example.com", first_seen_at: "2024-03-01 10:00:00", shop_customer_ids: ["S2"] });
+    expect(informationRows(results)).toBe(1);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // That order delivered again, dated later: not a new order (a version of it was taken in
+    // before), so Bob is recomputed and his first sighting goes back to March 10.
+    writeFiles(landing, {
+      "shop/orders-2024-07-06.csv": ordersCsv([
+        { order_id: "O7", shop_customer_id: "S2", customer_email: "not-an-email", order_ts: "2024-03-20T10:00:00Z", updated_at: "2024-07-06T00:00:00Z" },
+      ]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await eventsOnly()).toEqual([]);
+    expect(await profileOf(bob)).toEqual({ email: "bob.new@example.com", first_seen_at: "2024-03-10 10:00:00", shop_customer_ids: ["S2"] });
+    expect(informationRows(results)).toBe(1);
     await expectEqualsFullRefresh(incremental, landing);
 
     // as_of_date moves before Ann's late event and V2's sightings (every customer is recomputed), then back.
