@@ -444,7 +444,7 @@ describe("incremental gold equals a full refresh", () => {
       ...referenceFiles(),
       // Ann: first seen in the CRM (March 1), before her first order (March 5) and first event (March 3).
       "crm/customers.csv": crmCsv([{ crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-03-01T00:00:00Z" }]),
-      // Bob and Cy: shop accounts only, first seen at their orders (March 10 and 12).
+      // Bob and Cy: shop accounts, first seen at their orders (March 10 and 12); Bob signed in on device B2 later.
       "shop/orders.csv": ordersCsv([
         { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" },
         { order_id: "O3", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-03-10T10:00:00Z" },
@@ -457,6 +457,7 @@ describe("incremental gold equals a full refresh", () => {
         { message_id: "M2", anonymous_id: "A2", timestamp: "2024-04-01T09:00:00Z" },
         { message_id: "M3", anonymous_id: "A3", timestamp: "2024-04-10T09:00:00Z" },
         { message_id: "M4", anonymous_id: "A3", timestamp: "2024-04-12T09:00:00Z" },
+        { message_id: "M11", anonymous_id: "B2", user_id: "S2", timestamp: "2024-03-15T09:00:00Z" },
       ]),
     });
     await buildOnce(incremental, landing);
@@ -511,8 +512,9 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing);
 
     // A new order of Ann's with the email she has and after her first sighting: it can change
-    // neither, so her row is kept, not recomputed. A mark left on her stored row (a column no
-    // order sets) shows it: a recomputed row would differ from the stored one and be merged.
+    // neither, so her row is kept, not recomputed; so is Bob's, whose new event comes after his
+    // first sighting (his first order, not an event). A mark left on their stored rows (a column
+    // no order or event sets) shows it: a recomputed row would differ from the stored one and be merged.
     const [bob, cy] = [await customerOf(incremental, "shop", "S2"), await customerOf(incremental, "shop", "S3")];
     const profileOf = async (customerKey: string) =>
       (
@@ -520,19 +522,20 @@ describe("incremental gold equals a full refresh", () => {
           `select email, cast(first_seen_at as varchar) as first_seen_at, shop_customer_ids from c360.customer_information where customer_key = '${customerKey}'`,
         )
       )[0];
-    await incremental.query(`update c360.customer_information set first_name = 'Marked' where customer_key = '${ann}'`);
+    const marked = `customer_key in ('${ann}', '${bob}')`;
+    await incremental.query(`update c360.customer_information set last_name = 'Marked' where ${marked}`);
     writeFiles(landing, {
       "shop/orders-2024-07-03.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-06-20T10:00:00Z", total: "10.00" }]),
       "shop/order_items-2024-07-03.csv": itemsCsv([{ order_id: "O2", line_number: "1", sku: "A", quantity: "1", unit_price: "10.00" }]),
+      "web/events-2024-07-03.ndjson": eventsNdjson([{ message_id: "M12", anonymous_id: "B2", timestamp: "2024-06-01T09:00:00Z" }]),
     });
     results = await buildOnce(incremental, landing);
-    expect(await affectedCustomers(incremental)).toContain(ann);
-    expect(await eventsOnly()).toEqual([ann]);
+    expect(await affectedCustomers(incremental)).toEqual(expect.arrayContaining([ann, bob]));
+    expect(await eventsOnly()).toEqual([ann, bob].sort());
     expect(informationRows(results)).toBe(0);
-    expect(await incremental.query(`select first_name from c360.customer_information where customer_key = '${ann}'`)).toEqual([{ first_name: "Marked" }]);
-    // The mark taken off again (customer_360, which recomputed Ann's metrics, took it in).
-    await incremental.query(`update c360.customer_information set first_name = 'Ann' where customer_key = '${ann}'`);
-    await incremental.query(`update c360.customer_360 set first_name = 'Ann' where customer_key = '${ann}'`);
+    expect(await incremental.query(`select last_name from c360.customer_information where ${marked}`)).toEqual([{ last_name: "Marked" }, { last_name: "Marked" }]);
+    // The mark taken off again (customer_360, which recomputed their metrics, took it in).
+    for (const table of ["c360.customer_information", "c360.customer_360"]) await incremental.query(`update ${table} set last_name = null where ${marked}`);
     await expectEqualsFullRefresh(incremental, landing);
 
     // New orders that change a row, each reaching a customer through new orders only or an identity change:
