@@ -437,7 +437,7 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 
-  it("through events that move first_seen_at or not: customer_information recomputes only the customers whose first event is no longer their first sighting", async () => {
+  it("through events and orders that move first_seen_at or not: customer_information recomputes only the customers whose row a new order or event can have changed (a new email, an earlier sighting, an event or order delivered again, an identity change)", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "first-seen-"));
     const incremental = await openBuild();
     writeFiles(landing, {
