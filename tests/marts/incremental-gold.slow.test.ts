@@ -437,14 +437,19 @@ describe("incremental gold equals a full refresh", () => {
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
 
-  it("through events that move first_seen_at or not: customer_information recomputes only the customers whose first event is no longer their first sighting", async () => {
+  it("through events and orders that move first_seen_at or not: customer_information recomputes only the customers whose row a new order or event can have changed (a new email, an earlier sighting, an event or order delivered again, an identity change)", async () => {
     const landing = fs.mkdtempSync(path.join(workRoot, "first-seen-"));
     const incremental = await openBuild();
     writeFiles(landing, {
       ...referenceFiles(),
       // Ann: first seen in the CRM (March 1), before her first order (March 5) and first event (March 3).
       "crm/customers.csv": crmCsv([{ crm_id: "C1", first_name: "Ann", email: "ann@example.com", created_at: "2024-03-01T00:00:00Z" }]),
-      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" }]),
+      // Bob and Cy: shop accounts, first seen at their orders (March 10 and 12); Bob signed in on device B2 later.
+      "shop/orders.csv": ordersCsv([
+        { order_id: "O1", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-03-05T10:00:00Z", total: "20.00" },
+        { order_id: "O3", shop_customer_id: "S2", customer_email: "bob@example.com", order_ts: "2024-03-10T10:00:00Z" },
+        { order_id: "O4", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-03-12T10:00:00Z" },
+      ]),
       "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
       // Visitors V1 (device A2, first seen April 1) and V2 (device A3, first seen April 10, again April 12).
       "web/events.ndjson": eventsNdjson([
@@ -452,6 +457,7 @@ describe("incremental gold equals a full refresh", () => {
         { message_id: "M2", anonymous_id: "A2", timestamp: "2024-04-01T09:00:00Z" },
         { message_id: "M3", anonymous_id: "A3", timestamp: "2024-04-10T09:00:00Z" },
         { message_id: "M4", anonymous_id: "A3", timestamp: "2024-04-12T09:00:00Z" },
+        { message_id: "M11", anonymous_id: "B2", user_id: "S2", timestamp: "2024-03-15T09:00:00Z" },
       ]),
     });
     await buildOnce(incremental, landing);
@@ -459,7 +465,7 @@ describe("incremental gold equals a full refresh", () => {
     const firstSeen = async (customerKey: string) =>
       (await incremental.query(`select cast(first_seen_at as varchar) as first_seen_at from c360.customer_information where customer_key = '${customerKey}'`))[0]?.first_seen_at;
     const informationRows = (results: Awaited<ReturnType<typeof buildOnce>>) => results.find((result) => result.name === "c360.customer_information")?.rowsAffected;
-    const eventsOnly = async () => (await incremental.query("select customer_key from c360_changes.affected_profiles where is_events_only order by customer_key")).map((row) => row.customer_key);
+    const eventsOnly = async () => (await incremental.query("select customer_key from c360_changes.affected_profiles where not is_recomputed order by customer_key")).map((row) => row.customer_key);
     expect([await firstSeen(ann), await firstSeen(v1), await firstSeen(v2)]).toEqual(["2024-03-01 00:00:00", "2024-04-01 09:00:00", "2024-04-10 09:00:00"]);
     await expectEqualsFullRefresh(incremental, landing);
 
@@ -505,16 +511,72 @@ describe("incremental gold equals a full refresh", () => {
     expect(informationRows(results)).toBe(1);
     await expectEqualsFullRefresh(incremental, landing);
 
-    // A new order of Ann's with the email she has and after her first sighting: an order touched her,
-    // so she is recomputed, but her row comes out as stored and the merge takes no row.
+    // A new order of Ann's with the email she has and after her first sighting: it can change
+    // neither, so her row is kept, not recomputed; so is Bob's, whose new event comes after his
+    // first sighting (his first order, not an event). A mark left on their stored rows (a column
+    // no order or event sets) shows it: a recomputed row would differ from the stored one and be merged.
+    const [bob, cy] = [await customerOf(incremental, "shop", "S2"), await customerOf(incremental, "shop", "S3")];
+    const profileOf = async (customerKey: string) =>
+      (
+        await incremental.query(
+          `select email, cast(first_seen_at as varchar) as first_seen_at, shop_customer_ids from c360.customer_information where customer_key = '${customerKey}'`,
+        )
+      )[0];
+    const marked = `customer_key in ('${ann}', '${bob}')`;
+    await incremental.query(`update c360.customer_information set last_name = 'Marked' where ${marked}`);
     writeFiles(landing, {
       "shop/orders-2024-07-03.csv": ordersCsv([{ order_id: "O2", shop_customer_id: "S1", customer_email: "ann@example.com", order_ts: "2024-06-20T10:00:00Z", total: "10.00" }]),
       "shop/order_items-2024-07-03.csv": itemsCsv([{ order_id: "O2", line_number: "1", sku: "A", quantity: "1", unit_price: "10.00" }]),
+      "web/events-2024-07-03.ndjson": eventsNdjson([{ message_id: "M12", anonymous_id: "B2", timestamp: "2024-06-01T09:00:00Z" }]),
     });
     results = await buildOnce(incremental, landing);
-    expect(await affectedCustomers(incremental)).toContain(ann);
-    expect(await eventsOnly()).toEqual([]);
+    expect(await affectedCustomers(incremental)).toEqual(expect.arrayContaining([ann, bob]));
+    expect(await incremental.query(`select last_name from c360.customer_information where ${marked}`)).toEqual([{ last_name: "Marked" }, { last_name: "Marked" }]);
     expect(informationRows(results)).toBe(0);
+    expect(await eventsOnly()).toEqual([ann, bob].sort());
+    // The mark taken off again (customer_360, which recomputed their metrics, took it in).
+    for (const table of ["c360.customer_information", "c360.customer_360"]) await incremental.query(`update ${table} set last_name = null where ${marked}`);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // New orders that change a row, each reaching a customer through new orders only or an identity change:
+    // - Bob's with a new email that links no one: his email moves to it (no CRM email takes precedence);
+    // - one of Cy's account with Ann's email: it links S3 to Ann, so Cy's customer merges into Ann's. Ann's
+    //   new order carries the email she has, but the identity change recomputes her.
+    writeFiles(landing, {
+      "shop/orders-2024-07-04.csv": ordersCsv([
+        { order_id: "O6", shop_customer_id: "S2", customer_email: "bob.new@example.com", order_ts: "2024-06-21T10:00:00Z" },
+        { order_id: "O8", shop_customer_id: "S3", customer_email: "ann@example.com", order_ts: "2024-06-22T10:00:00Z" },
+      ]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await customerOf(incremental, "shop", "S3")).toBe(ann);
+    expect(await profileOf(bob)).toEqual({ email: "bob.new@example.com", first_seen_at: "2024-03-10 10:00:00", shop_customer_ids: ["S2"] });
+    expect(await profileOf(ann)).toEqual({ email: "ann@example.com", first_seen_at: "2024-02-10 08:00:00", shop_customer_ids: ["S1", "S3"] });
+    expect(await profileOf(cy)).toBeUndefined();
+    expect(await eventsOnly()).toEqual([bob]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // A new order of Bob's earlier than his first sighting (with an invalid email): first_seen_at moves to it.
+    writeFiles(landing, {
+      "shop/orders-2024-07-05.csv": ordersCsv([{ order_id: "O7", shop_customer_id: "S2", customer_email: "not-an-email", order_ts: "2024-03-01T10:00:00Z" }]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await profileOf(bob)).toEqual({ email: "bob.new@example.com", first_seen_at: "2024-03-01 10:00:00", shop_customer_ids: ["S2"] });
+    expect(informationRows(results)).toBe(1);
+    expect(await eventsOnly()).toEqual([bob]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // That order delivered again, dated later: not a new order (a version of it was taken in
+    // before), so Bob is recomputed and his first sighting goes back to March 10.
+    writeFiles(landing, {
+      "shop/orders-2024-07-06.csv": ordersCsv([
+        { order_id: "O7", shop_customer_id: "S2", customer_email: "not-an-email", order_ts: "2024-03-20T10:00:00Z", updated_at: "2024-07-06T00:00:00Z" },
+      ]),
+    });
+    results = await buildOnce(incremental, landing);
+    expect(await profileOf(bob)).toEqual({ email: "bob.new@example.com", first_seen_at: "2024-03-10 10:00:00", shop_customer_ids: ["S2"] });
+    expect(informationRows(results)).toBe(1);
+    expect(await eventsOnly()).toEqual([]);
     await expectEqualsFullRefresh(incremental, landing);
 
     // as_of_date moves before Ann's late event and V2's sightings (every customer is recomputed), then back.

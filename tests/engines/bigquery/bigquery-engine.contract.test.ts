@@ -311,13 +311,13 @@ const INCREMENTAL_GOLD = [
     deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map` where (customer_key is not null) and ((select recompute_all from `c360-project.c360_changes.incremental_scope`) or customer_key in (select customer_key from (select customer_key from `c360-project.c360_changes.affected_customers`) as affected_keys))",
   },
   {
-    // Its MERGE's source reads the table itself: the customers only web events touched keep their
-    // stored row when their first event is still their first sighting (first_seen_at).
+    // Its MERGE's source reads the table itself: the customers only web events and new orders reached
+    // keep their stored row when neither can have changed it (first_seen_at, email).
     action: "c360.customer_information",
     columns: ["customer_key", "is_known", "email", "first_seen_at", "anonymous_ids"],
     recomputes: "from `c360-project.c360.customer_information` as stored",
-    // The keys that merged or split away are among those that not only events touched.
-    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map` where (customer_key is not null) and ((select recompute_all from `c360-project.c360_changes.incremental_scope`) or customer_key in (select customer_key from (select customer_key from `c360-project.c360_changes.affected_profiles` where not is_events_only) as affected_keys))",
+    // The keys that merged or split away are among those recomputed (is_recomputed: an identity change).
+    deletes: "customer_key not in (select customer_key from `c360-project.c360.customer_identity_map` where (customer_key is not null) and ((select recompute_all from `c360-project.c360_changes.incremental_scope`) or customer_key in (select customer_key from (select customer_key from `c360-project.c360_changes.affected_profiles` where is_recomputed) as affected_keys))",
   },
 ];
 
