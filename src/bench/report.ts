@@ -37,6 +37,8 @@ export interface BenchReport {
     newRows: Record<string, number>;
     loadSeconds: number;
     runSeconds: number;
+    /** The checkpoint right after the incremental run: what it left in the WAL (its process would write it on closing). */
+    checkpointSeconds: number;
     percentOfFullLoadAndRun: number;
     /** The incremental run's actions: where the time of an increment goes. */
     actions: ActionFigure[];
@@ -146,7 +148,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     compile
       ? `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`
       : "compile: not timed against the stock dataform compile (--no-compile-timing)",
-    `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
+    `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s + checkpoint ${incremental.checkpointSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
     ...countLines(incremental.counts),
     "",

@@ -23,7 +23,7 @@ const report: BenchReport = {
   actions: [action("c360.fast", 1, 500), action("c360.slow", 3, 300)],
   overhead: { actionSeconds: 4, engineSeconds: 3.98, percent: 0.5, runWallSeconds: 4 },
   compile: { inProcessColdSeconds: 0.1, inProcessWarmMedianSeconds: 0.05, stockCliMedianSeconds: 2.5, speedupWarm: 50, speedupCold: 25 },
-  incremental: { newRows: { events: 10, orders: 5 }, loadSeconds: 0.5, runSeconds: 1, percentOfFullLoadAndRun: 25, actions: [action("c360.increment", 0.75, 15)] },
+  incremental: { newRows: { events: 10, orders: 5 }, loadSeconds: 0.5, runSeconds: 1, checkpointSeconds: 0.25, percentOfFullLoadAndRun: 25, actions: [action("c360.increment", 0.75, 15)] },
   layers: [{ layer: "marts", buildSeconds: 4, testSeconds: 0, incrementalSeconds: 0.75 }],
   profiles: [],
   peakRssMiB: 512,
@@ -35,7 +35,7 @@ describe("formatBenchReport", () => {
     expect(text).toContain("c360 benchmark: 1,000 persons (seed 42) on 2 cores, 24 GiB, node v20, DuckDB storage format latest, 2 action(s) at a time");
     expect(text).toMatch(/load\s+2\.00\s+1,000\s+500/);
     expect(text).toContain("end to end (load + compile + run + test): 6.00 s; peak RSS 512 MiB");
-    expect(text).toContain("= 25.0 % of the full load + run");
+    expect(text).toContain("run 1.00 s + checkpoint 0.25 s = 25.0 % of the full load + run");
     expect(text.indexOf("c360.slow")).toBeLessThan(text.indexOf("c360.fast"));
     expect(text).toMatch(/incremental run: action \(slowest first\)[^\n]*\n[^\n]*\nc360\.increment\s+table\s+0\.75\s+0\.74\s+15\s+20/);
   });
