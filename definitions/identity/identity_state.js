@@ -56,15 +56,20 @@ const STATE_TABLES = {
   },
 };
 
-for (const [name, state] of Object.entries(STATE_TABLES)) {
-  operate(name)
-    .schema(SCHEMA)
-    .tags(TAGS)
-    .hasOutput(true)
-    .description(`${state.description} Created empty when absent; brought up to date by save_identity_state.`)
-    .columns(Object.entries(state.columns).map(([column, description]) => ({ path: [column], description })))
-    .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), state.types));
+/** One operation per table of `tables` that creates it empty when absent; `maintainedBy` says what writes it afterwards. */
+function declareTablesCreatedEmpty(tables, maintainedBy) {
+  for (const [name, table] of Object.entries(tables)) {
+    operate(name)
+      .schema(SCHEMA)
+      .tags(TAGS)
+      .hasOutput(true)
+      .description(`${table.description} Created empty when absent; ${maintainedBy}.`)
+      .columns(Object.entries(table.columns).map(([column, description]) => ({ path: [column], description })))
+      .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), table.types));
+  }
 }
+
+declareTablesCreatedEmpty(STATE_TABLES, "brought up to date by save_identity_state");
 
 /**
  * The writes to customer_identity_map since c360_changes.build_state_identity_map was last saved
@@ -91,15 +96,7 @@ const MAP_WRITE_TABLES = {
   },
 };
 
-for (const [name, table] of Object.entries(MAP_WRITE_TABLES)) {
-  operate(name)
-    .schema(SCHEMA)
-    .tags(TAGS)
-    .hasOutput(true)
-    .description(`${table.description} Created empty when absent; written by customer_identity_map, emptied and marked complete by c360_changes.save_build_state.`)
-    .columns(Object.entries(table.columns).map(([column, description]) => ({ path: [column], description })))
-    .queries((ctx) => dialect.createTableIfAbsent(ctx.self(), table.types));
-}
+declareTablesCreatedEmpty(MAP_WRITE_TABLES, "written by customer_identity_map, emptied and marked complete by c360_changes.save_build_state");
 
 operate("save_identity_state")
   .schema(SCHEMA)
