@@ -12,7 +12,7 @@ import { readValidatedJson } from "../../src/config/validate.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import { type ModelFitConfig, resolveModelFits, updateStatement } from "../../src/runner/model-fits.js";
-import { fitRows, readFitInputs } from "../../src/models/purchase-models.js";
+import { fitColumns, readFitInputs } from "../../src/models/purchase-models.js";
 import { openMemoryEngine } from "../helpers/memory-engine.js";
 import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
 import { FIXTURE_LANDING, GOLD_VARS, GoldBuild } from "../marts/gold-harness.js";
@@ -109,13 +109,15 @@ describe("the fit's inputs, read from the engine", () => {
       const byRows = await readFitInputs(Object.assign(Object.create(Object.getPrototypeOf(engine)), rowsOnly, { queryFloatColumns: undefined }), table, columns, "fit");
       expect(byColumns).toEqual(byRows);
       const counted = await engine.query("select count(distinct (repeat_occasions, recency_days, observed_days)) as histories from models.inputs");
-      expect(byColumns.histories).toHaveLength(Number(counted[0].histories));
-      expect(byColumns.histories.reduce((sum, history) => sum + history.customers, 0)).toBe(3000);
-      expect(byColumns.histories.filter((history) => Number.isNaN(history.tx))).toEqual([{ x: 4, tx: Number.NaN, T: 400 + (2999 % 301), customers: 1 }]);
-      expect(fitRows(byColumns.histories, byColumns.spends, { minimumRepeatBuyers: 20 }).warnings[0]).toContain("no_model_fit: a history is not a valid (x, t_x, T)");
-      expect(byColumns.spends.reduce((sum, spend) => sum + spend.customers, 0)).toBe(2400);
+      const { histories, spends } = byColumns;
+      expect(histories.x).toHaveLength(Number(counted[0].histories));
+      expect(histories.customers.reduce((sum, customers) => sum + customers, 0)).toBe(3000);
+      const missing = histories.tx.findIndex(Number.isNaN);
+      expect([histories.x[missing], histories.T[missing], histories.customers[missing], histories.tx.filter(Number.isNaN).length]).toEqual([4, 400 + (2999 % 301), 1, 1]);
+      expect(fitColumns(byColumns, { minimumRepeatBuyers: 20 }).warnings[0]).toContain(`no_model_fit: a history is not a valid (x, t_x, T): {"x":4,"tx":null,"T":690,"customers":1}`);
+      expect(spends.customers.reduce((sum, customers) => sum + customers, 0)).toBe(2400);
       // Buyers 0 and 1505 share the first history in (x, t_x, T) order.
-      expect(byColumns.histories[0]).toEqual({ x: 0, tx: 0, T: 400, customers: 2 });
+      expect([histories.x[0], histories.tx[0], histories.T[0], histories.customers[0]]).toEqual([0, 0, 400, 2]);
     } finally {
       await engine.close();
     }
