@@ -12,9 +12,9 @@
  *   node --import tsx scripts/bench-model-fit.ts --buyers 100000
  *   node --import tsx scripts/bench-model-fit.ts --warehouse /tmp/me/bench.duckdb --repeat 5
  */
-import { bgNbdLogLikelihood, fitBgNbd, groupHistories } from "../src/models/bgnbd.js";
+import { bgNbdLogLikelihood, fitBgNbd, groupHistoryColumns } from "../src/models/bgnbd.js";
 import { fitGammaGamma, gammaGammaLogLikelihood, prepareSpends } from "../src/models/gamma-gamma.js";
-import { fitRows, readFitInputs, type FitInputs } from "../src/models/purchase-models.js";
+import { fitColumns, readFitInputs, type FitInputs } from "../src/models/purchase-models.js";
 import { DuckDbEngine } from "../src/engines/duckdb/duckdb-engine.js";
 import { Prng } from "../tools/generator/prng.js";
 
@@ -51,8 +51,8 @@ const beta = (a: number, b: number) => {
 
 /** Simulated buyers, one row each (grouped by the fit). */
 function simulate(): FitInputs {
-  const histories: FitInputs["histories"] = [];
-  const spends: FitInputs["spends"] = [];
+  const histories: { x: number; tx: number; T: number; customers: number }[] = [];
+  const spends: { x: number; meanValue: number; customers: number }[] = [];
   for (let index = 0; index < buyers; index++) {
     const T = Math.floor(random.next() * 730);
     const rate = gamma(0.25) / 30;
@@ -78,7 +78,11 @@ function simulate(): FitInputs {
       spends.push({ x, meanValue: Math.round((100 * total) / x) / 100, customers: 1 });
     }
   }
-  return { histories, spends };
+  const column = <T>(rows: readonly T[], value: (row: T) => number) => Float64Array.from(rows, value);
+  return {
+    histories: { x: column(histories, (row) => row.x), tx: column(histories, (row) => row.tx), T: column(histories, (row) => row.T), customers: column(histories, (row) => row.customers) },
+    spends: { x: column(spends, (row) => row.x), meanValue: column(spends, (row) => row.meanValue), customers: column(spends, (row) => row.customers) },
+  };
 }
 
 async function read(file: string): Promise<FitInputs> {
@@ -104,11 +108,11 @@ function timed<T>(work: () => T): { result: T; wall: number; cpu: number } {
 }
 const seconds = ({ wall, cpu }: { wall: number; cpu: number }) => `${wall.toFixed(2)} s (CPU ${cpu.toFixed(2)} s)`;
 
-const grouping = timed(() => groupHistories(histories));
+const grouping = timed(() => groupHistoryColumns(histories));
 const grouped = grouping.result;
-const spenders = spends.reduce((sum, spend) => sum + spend.customers, 0);
+const spenders = spends.customers.reduce((sum, customers) => sum + customers, 0);
 const source = warehouse ? `${warehouse} (read in ${inputSeconds.toFixed(2)} s)` : `${buyers} simulated buyers (in ${inputSeconds.toFixed(1)} s)`;
-console.log(`${source}: ${grouped.total} buyers, ${grouped.x.length} distinct (x, t_x, T), ${spenders} repeat buyers with spend, ${spends.length} distinct (x, m̄)`);
+console.log(`${source}: ${grouped.total} buyers, ${grouped.x.length} distinct (x, t_x, T), ${spenders} repeat buyers with spend, ${spends.x.length} distinct (x, m̄)`);
 const bgNbd = timed(() => fitBgNbd(grouped));
 const gammaGamma = timed(() => fitGammaGamma(spends));
 const stages = Object.entries(bgNbd.result.stages).map(([stage, evaluations]) => `${stage} ${evaluations}`).join(", ");
@@ -130,7 +134,7 @@ console.log(
 );
 
 for (let round = 1; round <= repeat; round++) {
-  const fit = timed(() => fitRows(histories, spends, { minimumRepeatBuyers: 20, horizon: 365 }));
+  const fit = timed(() => fitColumns({ histories, spends }, { minimumRepeatBuyers: 20, horizon: 365 }));
   console.log(`fit as a build runs it (grouping + BG/NBD + Gamma-Gamma + checks), round ${round}: ${seconds(fit)}`);
   if (round === repeat) {
     console.log(`warnings: ${fit.result.warnings.join("; ") || "none"}`);

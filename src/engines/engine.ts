@@ -183,6 +183,12 @@ export interface Engine {
   query(sql: string, options?: StatementOptions): Promise<Row[]>;
   /** Runs a query and returns its rows and the result's column types (for output that must know a decimal from text). */
   queryWithColumns(sql: string, options?: StatementOptions): Promise<QueryResult>;
+  /**
+   * Optional: runs a query whose columns are all numbers and returns each column as doubles
+   * (null as NaN), without a JavaScript object per row: a model fit reads hundreds of thousands
+   * of rows. Engines without a faster way than query() leave it out.
+   */
+  queryFloatColumns?(sql: string, options?: StatementOptions): Promise<Float64Array[]>;
   /** Columns of a table or view, or undefined when it does not exist. */
   describeTable(table: TableRef): Promise<ColumnInfo[] | undefined>;
   /** The columns a query gives (names and types, as describeTable names them), without running it. */

@@ -55,47 +55,55 @@ export interface GroupedHistories {
   repeat: { customers: Float64Array; xIndex: Int32Array; txIndex: Int32Array; tIndex: Int32Array };
 }
 
+/** Histories as columns (a build reads them so: grouped in SQL, one row per distinct history, with its customers). */
+export interface HistoryColumns {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  customers: Float64Array;
+}
+
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
   const list = Array.isArray(histories) ? (histories as readonly (PurchaseHistory & { customers?: number })[]) : [...histories];
-  let x: Float64Array, tx: Float64Array, T: Float64Array, customers: Float64Array;
-  if (strictlyAscending(list)) {
-    // Already distinct (a build reads them grouped and ordered in SQL): no key to build, and the columns are filled in place.
-    x = new Float64Array(list.length);
-    tx = new Float64Array(list.length);
-    T = new Float64Array(list.length);
-    customers = new Float64Array(list.length);
-    for (let index = 0; index < list.length; index++) {
-      const history = list[index];
-      x[index] = history.x;
-      tx[index] = history.tx;
-      T[index] = history.T;
-      customers[index] = history.customers ?? 1;
-    }
-  } else {
-    const xs: number[] = [];
-    const txs: number[] = [];
-    const Ts: number[] = [];
-    const counts: number[] = [];
-    const rows = new Map<string, number>();
-    for (const history of list) {
-      const key = `${history.x}|${history.tx}|${history.T}`;
-      const row = rows.get(key);
-      if (row !== undefined) {
-        counts[row] += history.customers ?? 1;
-        continue;
-      }
-      rows.set(key, xs.length);
-      xs.push(history.x);
-      txs.push(history.tx);
-      Ts.push(history.T);
-      counts.push(history.customers ?? 1);
-    }
-    x = Float64Array.from(xs);
-    tx = Float64Array.from(txs);
-    T = Float64Array.from(Ts);
-    customers = Float64Array.from(counts);
+  const columns: HistoryColumns = { x: new Float64Array(list.length), tx: new Float64Array(list.length), T: new Float64Array(list.length), customers: new Float64Array(list.length) };
+  for (let index = 0; index < list.length; index++) {
+    const history = list[index];
+    columns.x[index] = history.x;
+    columns.tx[index] = history.tx;
+    columns.T[index] = history.T;
+    columns.customers[index] = history.customers ?? 1;
   }
+  return groupHistoryColumns(columns);
+}
+
+/** groupHistories of columns: used as they are when already distinct and ordered (as a build reads them), else grouped. */
+export function groupHistoryColumns(columns: HistoryColumns): GroupedHistories {
+  if (strictlyAscending(columns)) return groupedFrom(columns);
+  const xs: number[] = [];
+  const txs: number[] = [];
+  const Ts: number[] = [];
+  const counts: number[] = [];
+  const rows = new Map<string, number>();
+  for (let index = 0; index < columns.x.length; index++) {
+    const [x, tx, T, customers] = [columns.x[index], columns.tx[index], columns.T[index], columns.customers[index]];
+    const key = `${x}|${tx}|${T}`;
+    const row = rows.get(key);
+    if (row !== undefined) {
+      counts[row] += customers;
+      continue;
+    }
+    rows.set(key, xs.length);
+    xs.push(x);
+    txs.push(tx);
+    Ts.push(T);
+    counts.push(customers);
+  }
+  return groupedFrom({ x: Float64Array.from(xs), tx: Float64Array.from(txs), T: Float64Array.from(Ts), customers: Float64Array.from(counts) });
+}
+
+/** The grouped form of distinct histories. */
+function groupedFrom({ x, tx, T, customers }: HistoryColumns): GroupedHistories {
   const size = x.length;
   let total = 0;
   for (let index = 0; index < size; index++) total += customers[index];
@@ -125,11 +133,9 @@ export function groupHistories(histories: Iterable<PurchaseHistory & { customers
 }
 
 /** True when each history comes after the one before in (x, t_x, T) order: then no two are equal. */
-function strictlyAscending(histories: readonly PurchaseHistory[]): boolean {
-  for (let index = 1; index < histories.length; index++) {
-    const before = histories[index - 1];
-    const history = histories[index];
-    const after = history.x !== before.x ? history.x > before.x : history.tx !== before.tx ? history.tx > before.tx : history.T > before.T;
+function strictlyAscending({ x, tx, T }: HistoryColumns): boolean {
+  for (let index = 1; index < x.length; index++) {
+    const after = x[index] !== x[index - 1] ? x[index] > x[index - 1] : tx[index] !== tx[index - 1] ? tx[index] > tx[index - 1] : T[index] > T[index - 1];
     if (!after) return false;
   }
   return true;

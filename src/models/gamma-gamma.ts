@@ -37,19 +37,30 @@ export interface PreparedSpends {
   logMeanValuePerX: Float64Array;
 }
 
+/** Spends as columns (a build reads them so). */
+export interface SpendColumns {
+  x: Float64Array;
+  meanValue: Float64Array;
+  customers: Float64Array;
+}
+
 /** The spends as the likelihood reads them (rows in the given order). */
-export function prepareSpends(spends: readonly SpendHistory[]): PreparedSpends {
-  const size = spends.length;
-  const x = new Float64Array(size);
-  const meanValue = new Float64Array(size);
-  const logMeanValue = new Float64Array(size);
-  const customers = new Float64Array(size);
-  spends.forEach((spend, index) => {
-    x[index] = spend.x;
-    meanValue[index] = spend.meanValue;
-    logMeanValue[index] = Math.log(spend.meanValue);
-    customers[index] = spend.customers ?? 1;
+export function prepareSpends(spends: readonly SpendHistory[] | SpendColumns): PreparedSpends {
+  if (!Array.isArray(spends)) return prepareColumns(spends as SpendColumns);
+  const list = spends as readonly SpendHistory[];
+  const columns: SpendColumns = { x: new Float64Array(list.length), meanValue: new Float64Array(list.length), customers: new Float64Array(list.length) };
+  list.forEach((spend, index) => {
+    columns.x[index] = spend.x;
+    columns.meanValue[index] = spend.meanValue;
+    columns.customers[index] = spend.customers ?? 1;
   });
+  return prepareColumns(columns);
+}
+
+function prepareColumns({ x, meanValue, customers }: SpendColumns): PreparedSpends {
+  const size = x.length;
+  const logMeanValue = new Float64Array(size);
+  for (let index = 0; index < size; index++) logMeanValue[index] = Math.log(meanValue[index]);
   const [distinctX, xIndex] = indexDistinct(x);
   const customersPerX = new Float64Array(distinctX.length);
   const logMeanValuePerX = new Float64Array(distinctX.length);
@@ -129,14 +140,14 @@ export interface GammaGammaFit {
 }
 
 /** Fixed start: p = q = 2 (a finite mean) and γ the mean spend (the data's money scale). */
-export function fitGammaGamma(spends: readonly SpendHistory[]): GammaGammaFit {
+export function fitGammaGamma(spends: readonly SpendHistory[] | SpendColumns): GammaGammaFit {
+  const prepared = prepareSpends(spends);
   let customers = 0;
   let spend = 0;
-  for (const { meanValue, customers: count = 1 } of spends) {
-    customers += count;
-    spend += count * meanValue;
+  for (let index = 0; index < prepared.customers.length; index++) {
+    customers += prepared.customers[index];
+    spend += prepared.customers[index] * prepared.meanValue[index];
   }
-  const prepared = prepareSpends(spends);
   const start = [2, 2, Math.max(spend / customers, 1e-6)];
   let fit = maximizeLikelihood(([p, q, gamma], gradient) => gammaGammaLogLikelihood({ p, q, gamma }, prepared, gradient), start);
   // Where BFGS does not converge, the simplex search the fit used before has its say, as it always had.

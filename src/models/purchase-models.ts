@@ -5,8 +5,8 @@
  * values, converged false and a warning that says why; it never throws for the data.
  */
 import type { Engine, TableRef } from "../engines/engine.js";
-import { expectedPurchases, fitBgNbd, groupHistories, type BgNbdFit, type PurchaseHistory } from "./bgnbd.js";
-import { fitGammaGamma, type GammaGammaFit } from "./gamma-gamma.js";
+import { expectedPurchases, fitBgNbd, groupHistoryColumns, type BgNbdFit, type HistoryColumns, type PurchaseHistory } from "./bgnbd.js";
+import { fitGammaGamma, type GammaGammaFit, type SpendColumns } from "./gamma-gamma.js";
 import { hypergeometric2F1Series } from "./special-functions.js";
 
 /** Input columns of the fit, named by the project. */
@@ -50,10 +50,10 @@ export interface PurchaseModelResult {
 const BGNBD_PARAMETERS = ["r", "alpha", "a", "b"] as const;
 const GAMMA_GAMMA_PARAMETERS = ["p", "q", "gamma"] as const;
 
-/** The fit's inputs as read from the engine: distinct histories and distinct spends, each with its customers. */
+/** The fit's inputs as read from the engine: distinct histories and distinct spends, each with its customers, as columns (no object per row). */
 export interface FitInputs {
-  histories: { x: number; tx: number; T: number; customers: number }[];
-  spends: { x: number; meanValue: number; customers: number }[];
+  histories: HistoryColumns;
+  spends: SpendColumns;
 }
 
 /** Reads the input table grouped in SQL: one row per distinct history, in a fixed order so the sums, hence the estimates, are the same on every run. */
@@ -63,45 +63,73 @@ export async function readFitInputs(engine: Engine, input: TableRef, columns: Pu
   // As floats: the engine hands a 64-bit integer to JavaScript as a bigint, several times slower to read than a double
   // for the hundreds of thousands of values; whole numbers below 2^53 are the same numbers either way.
   const float = (expression: string) => `cast(${expression} as ${engine.dialect === "bigquery" ? "float64" : "double"})`;
-  const histories = await engine.query(
+  const histories = await readColumns(
+    engine,
     `select ${float(repeatOccasions)} as x, ${float(recency)} as tx, ${float(age)} as t, ${float("count(*)")} as customers from ${table} group by ${repeatOccasions}, ${recency}, ${age} order by 1, 2, 3`,
-    { actionName },
+    ["x", "tx", "t", "customers"],
+    actionName,
   );
-  const spends = await engine.query(
+  const spends = await readColumns(
+    engine,
     `select ${float(repeatOccasions)} as x, ${float(repeatMeanValue)} as m, ${float("count(*)")} as customers from ${table} where ${repeatOccasions} >= 1 and ${repeatMeanValue} > 0 group by ${repeatOccasions}, ${repeatMeanValue} order by 1, 2`,
-    { actionName },
+    ["x", "m", "customers"],
+    actionName,
   );
-  return {
-    histories: histories.map((row) => ({ x: Number(row.x), tx: Number(row.tx), T: Number(row.t), customers: Number(row.customers) })),
-    spends: spends.map((row) => ({ x: Number(row.x), meanValue: Number(row.m), customers: Number(row.customers) })),
-  };
+  const [x, tx, T, customers] = histories;
+  const [spendX, meanValue, spenders] = spends;
+  return { histories: { x, tx, T, customers }, spends: { x: spendX, meanValue, customers: spenders } };
+}
+
+/**
+ * A query's columns of numbers as doubles: as columns where the engine reads them so (no object
+ * per row for a few hundred thousand rows), else from its rows. A null is NaN either way (the
+ * fit rejects it as not a valid history).
+ */
+async function readColumns(engine: Engine, sql: string, names: readonly string[], actionName: string): Promise<Float64Array[]> {
+  if (engine.queryFloatColumns) return engine.queryFloatColumns(sql, { actionName });
+  const rows = await engine.query(sql, { actionName });
+  return names.map((name) => Float64Array.from(rows, (row) => (row[name] === null || row[name] === undefined ? Number.NaN : Number(row[name]))));
 }
 
 /** Reads the input table and fits both models. */
 export async function fitPurchaseModels(engine: Engine, input: TableRef, options: PurchaseModelOptions, actionName: string): Promise<PurchaseModelResult> {
-  const { histories, spends } = await readFitInputs(engine, input, options.columns, actionName);
-  return fitRows(histories, spends, options);
+  return fitColumns(await readFitInputs(engine, input, options.columns, actionName), options);
 }
 
-/** The fit on histories already read (exported for tests and the benchmark). */
+/** The fit on histories already read, one object each (tests; the benchmark's simulated buyers). */
 export function fitRows(
-  histories: { x: number; tx: number; T: number; customers: number }[],
-  spends: { x: number; meanValue: number; customers: number }[],
+  histories: readonly { x: number; tx: number; T: number; customers: number }[],
+  spends: readonly { x: number; meanValue: number; customers: number }[],
   options: Omit<PurchaseModelOptions, "columns">,
 ): PurchaseModelResult {
+  const column = <T>(rows: readonly T[], value: (row: T) => number) => Float64Array.from(rows, value);
+  return fitColumns(
+    {
+      histories: { x: column(histories, (row) => row.x), tx: column(histories, (row) => row.tx), T: column(histories, (row) => row.T), customers: column(histories, (row) => row.customers) },
+      spends: { x: column(spends, (row) => row.x), meanValue: column(spends, (row) => row.meanValue), customers: column(spends, (row) => row.customers) },
+    },
+    options,
+  );
+}
+
+/** The fit on inputs already read, as columns. */
+export function fitColumns({ histories, spends }: FitInputs, options: Omit<PurchaseModelOptions, "columns">): PurchaseModelResult {
   const warnings: string[] = [];
-  // One pass, with no array per history: this code runs once per build, before the JIT has compiled it.
+  // One pass over the columns: this code runs once per build, before the JIT has compiled it.
   let buyers = 0;
   let repeatBuyers = 0;
-  let invalid: (typeof histories)[number] | undefined;
-  for (const history of histories) {
-    const { x, tx, T, customers } = history;
+  let invalid: (PurchaseHistory & { customers: number }) | undefined;
+  for (let row = 0; row < histories.x.length; row++) {
+    const x = histories.x[row];
+    const tx = histories.tx[row];
+    const T = histories.T[row];
+    const customers = histories.customers[row];
     buyers += customers;
     if (x >= 1) repeatBuyers += customers;
-    if (invalid === undefined && !(Number.isFinite(x) && Number.isFinite(tx) && Number.isFinite(T) && x >= 0 && tx >= 0 && T >= tx)) invalid = history;
+    if (invalid === undefined && !(Number.isFinite(x) && Number.isFinite(tx) && Number.isFinite(T) && x >= 0 && tx >= 0 && T >= tx)) invalid = { x, tx, T, customers };
   }
   let spenders = 0;
-  for (const spend of spends) spenders += spend.customers;
+  for (let row = 0; row < spends.customers.length; row++) spenders += spends.customers[row];
   const notFitted = (reason: string): PurchaseModelResult => {
     warnings.push(`no_model_fit: ${reason}; the predictive columns are null`);
     return { rows: [...rowsOf("bgnbd", BGNBD_PARAMETERS, null, null, buyers), ...rowsOf("gamma_gamma", GAMMA_GAMMA_PARAMETERS, null, null, spenders)], warnings };
@@ -110,7 +138,7 @@ export function fitRows(
   if (repeatBuyers < options.minimumRepeatBuyers || spenders < options.minimumRepeatBuyers) {
     return notFitted(`${buyers} buyer(s), ${repeatBuyers} with a repeat purchase occasion, ${spenders} with repeat spend; a fit needs at least ${options.minimumRepeatBuyers} of each`);
   }
-  const bgNbd = fitBgNbd(groupHistories(histories));
+  const bgNbd = fitBgNbd(groupHistoryColumns(histories));
   const gammaGamma = fitGammaGamma(spends);
   if (bgNbd.regularised) warnings.push(`bgnbd_regularised: ${bgNbd.regularised}`);
   if (!bgNbd.converged) warnings.push(`bgnbd_not_converged: ${bgNbd.reason}`);
@@ -123,9 +151,10 @@ export function fitRows(
   }
   if (bgNbd.converged && options.horizon !== undefined) {
     // Every distinct (x, T) the scoring will meet, evaluated as the SQL does: a value that is not finite is null there.
-    const pairs = new Map<number | string, PurchaseHistory>();
-    for (const history of histories) pairs.set(pairKey(history), history);
-    const failing = [...pairs.values()].filter((history) => !Number.isFinite(expectedPurchases(bgNbd.parameters, history, options.horizon!))).length;
+    // The last history of each pair (its t_x enters P(alive)).
+    const pairs = new Map<number | string, number>();
+    for (let row = 0; row < histories.x.length; row++) pairs.set(pairKey(histories.x[row], histories.T[row]), row);
+    const failing = [...pairs.values()].filter((row) => !Number.isFinite(expectedPurchases(bgNbd.parameters, { x: histories.x[row], tx: histories.tx[row], T: histories.T[row] }, options.horizon!))).length;
     if (failing > 0) warnings.push(`prediction_not_finite: E[Y(${options.horizon})] is not finite for ${failing} of ${pairs.size} distinct (x, T); those customers' expected purchases and CLTV are null`);
   }
   const bothFitted = bgNbd.converged && gammaGamma.converged;
@@ -144,7 +173,7 @@ export function fitRows(
 }
 
 /** An (x, T) pair's key: one small integer where both are small whole numbers (no string to build for each of a few hundred thousand histories), else their text. */
-function pairKey({ x, T }: PurchaseHistory): number | string {
+function pairKey(x: number, T: number): number | string {
   return Number.isInteger(x) && Number.isInteger(T) && x >= 0 && x < 2 ** 14 && T >= 0 && T < 2 ** 16 ? x * 2 ** 16 + T : `${x}|${T}`;
 }
 

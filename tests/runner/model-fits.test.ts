@@ -12,6 +12,8 @@ import { readValidatedJson } from "../../src/config/validate.js";
 import { ConfigError } from "../../src/errors.js";
 import { loadLandingFolder } from "../../src/loader/index.js";
 import { type ModelFitConfig, resolveModelFits, updateStatement } from "../../src/runner/model-fits.js";
+import { fitColumns, readFitInputs } from "../../src/models/purchase-models.js";
+import { openMemoryEngine } from "../helpers/memory-engine.js";
 import { compiledProject, PROJECT_SOURCES, REPO_ROOT } from "../helpers/project.js";
 import { FIXTURE_LANDING, GOLD_VARS, GoldBuild } from "../marts/gold-harness.js";
 
@@ -88,5 +90,36 @@ describe("the statement that fills in the parameters", () => {
     const unfitted = updateStatement("`project.c360.parameters`", rows.map((row) => ({ ...row, value: null, logLikelihood: null, converged: false })));
     expect(unfitted).toMatch(/set value = null, log_likelihood = null, customers = case .* end, converged = false where/);
     await expect(analyzeBigQueryStatement(unfitted, table)).resolves.toBeDefined();
+  });
+});
+
+describe("the fit's inputs, read from the engine", () => {
+  it("are the same read as columns of doubles (DuckDB) as through rows (an engine without queryFloatColumns), grouped and ordered; a null is NaN", async () => {
+    const engine = await openMemoryEngine({ connections: 1, threads: 1 });
+    try {
+      await engine.execute("create schema models");
+      // 3,000 buyers, results of two chunks; one null recency (bad input: NaN, which the fit rejects).
+      await engine.execute(
+        "create table models.inputs as select 'c' || i as customer_key, (i % 5)::bigint as repeat_occasions, case when i = 2999 then null else (i % 5) * (i % 37) end::bigint as recency_days, (400 + i % 301)::bigint as observed_days, case when i % 5 > 0 then 10 + (i % 13) * 0.25 end::double as repeat_mean_value_usd from range(3000) as t(i)",
+      );
+      const columns = FIT.columns;
+      const table = { schema: "models", name: "inputs" };
+      const byColumns = await readFitInputs(engine, table, columns, "fit");
+      const { queryFloatColumns: _hidden, ...rowsOnly } = engine as unknown as Record<string, unknown>;
+      const byRows = await readFitInputs(Object.assign(Object.create(Object.getPrototypeOf(engine)), rowsOnly, { queryFloatColumns: undefined }), table, columns, "fit");
+      expect(byColumns).toEqual(byRows);
+      const counted = await engine.query("select count(distinct (repeat_occasions, recency_days, observed_days)) as histories from models.inputs");
+      const { histories, spends } = byColumns;
+      expect(histories.x).toHaveLength(Number(counted[0].histories));
+      expect(histories.customers.reduce((sum, customers) => sum + customers, 0)).toBe(3000);
+      const missing = histories.tx.findIndex(Number.isNaN);
+      expect([histories.x[missing], histories.T[missing], histories.customers[missing], histories.tx.filter(Number.isNaN).length]).toEqual([4, 400 + (2999 % 301), 1, 1]);
+      expect(fitColumns(byColumns, { minimumRepeatBuyers: 20 }).warnings[0]).toContain(`no_model_fit: a history is not a valid (x, t_x, T): {"x":4,"tx":null,"T":690,"customers":1}`);
+      expect(spends.customers.reduce((sum, customers) => sum + customers, 0)).toBe(2400);
+      // Buyers 0 and 1505 share the first history in (x, t_x, T) order.
+      expect([histories.x[0], histories.tx[0], histories.T[0], histories.customers[0]]).toEqual([0, 0, 400, 2]);
+    } finally {
+      await engine.close();
+    }
   });
 });

@@ -42,7 +42,7 @@ import {
   mergeIntoStatement,
   stageIncrementStatement,
 } from "./statements.js";
-import { readerToRows } from "./values.js";
+import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
   /** Concurrent connections (independent actions run in parallel). */
@@ -251,6 +251,12 @@ export class DuckDbEngine implements Engine {
         }),
       );
     });
+  }
+
+  async queryFloatColumns(sql: string, options: StatementOptions = {}): Promise<Float64Array[]> {
+    return this.pool.with(async (connection) =>
+      this.changingCatalog(sql, undefined, () => this.guarded(options.actionName ?? "query", async () => floatColumns(await connection.run(this.rewriteReferences(sql))))),
+    );
   }
 
   async createTableAs(table: TableRef, query: string, _layout?: TableLayout, options: StatementOptions = {}): Promise<StatementResult> {

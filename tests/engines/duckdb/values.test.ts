@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readerToRows } from "../../../src/engines/duckdb/values.js";
+import { floatColumns, readerToRows } from "../../../src/engines/duckdb/values.js";
 
 let connection: DuckDBConnection;
 
@@ -30,5 +30,21 @@ describe("readerToRows", () => {
   it("keeps exact decimals as text and converts integers when a result mixes types", async () => {
     const rows = await rowsOf("select 12::bigint as count, 12.50::decimal(10, 2) as amount, 'x' as label, date '2024-06-30' as day");
     expect(rows).toEqual([{ count: 12, amount: "12.50", label: "x", day: "2024-06-30" }]);
+  });
+});
+
+describe("floatColumns", () => {
+  it("reads every chunk of a numbers-only result as columns of doubles, null as NaN", async () => {
+    // 5,000 rows: three chunks of at most 2,048.
+    const columns = floatColumns(await connection.run("select i::double / 4 as quarter, i::bigint as whole, case when i % 1000 = 7 then null else -i end::integer as negated from range(5000) as t(i) order by i"));
+    expect(columns.map((column) => column.length)).toEqual([5000, 5000, 5000]);
+    expect([columns[0][0], columns[0][2049], columns[0][4999]]).toEqual([0, 2049 / 4, 4999 / 4]);
+    expect([columns[1][2048], columns[1][4999]]).toEqual([2048, 4999]);
+    expect([columns[2][6], columns[2][4006]]).toEqual([-6, -4006]);
+    expect([Number.isNaN(columns[2][7]), Number.isNaN(columns[2][4007])]).toEqual([true, true]);
+  });
+
+  it("gives empty columns for no rows", async () => {
+    expect(floatColumns(await connection.run("select 1.5::double as a, 2::bigint as b where false"))).toEqual([new Float64Array(0), new Float64Array(0)]);
   });
 });
