@@ -45,12 +45,15 @@ function removedKeys(options, dialect) {
     const kept = recomputedRows({
         columns: `${sourceKey} as kept_key`,
         from: source,
-        where: [options.sourceCondition, `${sourceKey} is not null`].filter((condition) => condition !== undefined).join(" and "),
+        where: options.sourceCondition,
         key: sourceKey,
         affected: `select ${key} from (${affected}) as affected_keys`,
         recomputeAll,
         candidates: options.sourceCandidates,
     }, "duckdb");
-    // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
-    return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
+    // An anti join, not `not in`: a null kept key matches nothing here, where in a `not in` list it
+    // would make it remove nothing. So the source's keys need no `is not null` filter, which DuckDB
+    // tests in the scan before the candidates' part filter, reading every key of the source (0.58
+    // of customer_interactions' 0.88 CPU-s for this query at 100 k persons, against 0.02).
+    return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and not exists (select 1 from (${kept}) as kept_rows where kept_rows.kept_key = recomputed.${key})`;
 }
