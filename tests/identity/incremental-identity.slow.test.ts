@@ -44,7 +44,7 @@ async function buildRound(incremental: SilverBuild, full: SilverBuild, landing: 
   expect(actual.length).toBeGreaterThan(0);
   expect(actual).toEqual(await mapRows(full));
   // The tables before the components, merged incrementally, equal a full build's.
-  for (const table of ["identity_identifiers", "identity_identifier_values", "identity_shared_values", "identity_edges"]) {
+  for (const table of ["identity_identifiers", "identity_identifier_values", "identity_shared_values", "identity_anonymous_users", "identity_edges"]) {
     expect(await incremental.query(`select * from c360_identity.${table} order by all`), table).toEqual(await full.query(`select * from c360_identity.${table} order by all`));
   }
   // The saved state is the whole graph's, as a full build saves it.
@@ -183,6 +183,28 @@ describe("incremental identity equals a full refresh", () => {
     map = await buildRound(incremental, full, landing);
     expect(await recomputeAll(incremental)).toBe(false);
     expect(await values(incremental, "shop:S2")).toEqual(["email:bob.new@example.com", "email:bob@example.com"]);
+
+    // Round 9, events that change no device link: Cy's device message delivered again (the same
+    // content), the same device signed in as another account after as_of_date, and Ann's shared
+    // device signed in as an account sorting before both of its users.
+    writeLanding(
+      {
+        "web/events-2024-07-08.ndjson": eventsNdjson([
+          { message_id: "M3", anonymous_id: "A3", user_id: "S3", timestamp: "2024-03-01T09:00:00Z" },
+          { message_id: "M7", anonymous_id: "A3", user_id: "S1", timestamp: "2024-07-01T09:00:00Z" },
+          { message_id: "M8", anonymous_id: "A1", user_id: "S0", timestamp: "2024-06-14T09:00:00Z" },
+        ]),
+      },
+      landing,
+    );
+    map = await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(false);
+    expect(await incremental.query("select * from c360_identity.identity_anonymous_users where anonymous_id in ('A1', 'A3') order by anonymous_id")).toEqual([
+      { anonymous_id: "A1", least_user_id: "S0", greatest_user_id: "S2" },
+      { anonymous_id: "A3", least_user_id: "S3", greatest_user_id: "S3" },
+    ]);
+    expect(map.get("web:A1")).toEqual({ customerKey: md5("web:A1"), rule: "none" });
+    expect(map.get("web:A3")).toEqual({ customerKey: md5("crm:C3"), rule: "anonymous_id" });
 
     // A changed setting recomputes everything: max_accounts_per_identifier, so that Ann's email links again, then back.
     map = await buildRound(incremental, full, landing, { max_accounts_per_identifier: "4" });

@@ -393,11 +393,25 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     expect(queries[2]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifiers` where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\)/);
   });
 
+  it("deletes every row of c360_identity.identity_anonymous_users when recomputing all, then merges the new parts' signed-in users on anonymous_id, as separate jobs", async () => {
+    server.tables.set("c360-project.c360_identity.identity_anonymous_users", { type: "TABLE", schema: { fields: ["anonymous_id", "least_user_id", "greatest_user_id"].map((name) => ({ name, type: "STRING" })) } });
+    answerDryRunsWith(["anonymous_id", "least_user_id", "greatest_user_id"]);
+    const outcome = await executeAction(engine, action("c360_identity.identity_anonymous_users"), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = runJobInserts().map((request) => insertedQuery(request).query.trim());
+    expect(queries).toHaveLength(2);
+    expect(queries[0]).toMatch(/^delete from `c360-project\.c360_identity\.identity_anonymous_users` where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\)$/);
+    expect(queries[1]).toMatch(/^merge `c360-project\.c360_identity\.identity_anonymous_users` as DATAFORM_DEST\nusing \(/);
+    expect(queries[1]).toContain("from `c360-project.c360_identity.identity_new_parts` where source = 'events'");
+    expect(queries[1]).toContain("on DATAFORM_DEST.`anonymous_id` = DATAFORM_SOURCE.`anonymous_id`");
+  });
+
   // Values, counts and edges: the changed scope's rows (every row when recomputing all) are deleted, then inserted as they are now.
-  for (const [table, scope] of [
+  // identity_edges deletes the edges of the changed values, then those of the changed anonymous_ids (identity_changed_nodes).
+  for (const [table, ...scopes] of [
     ["identity_identifier_values", "identity_changed_nodes"],
     ["identity_shared_values", "identity_changed_values"],
-    ["identity_edges", "identity_changed_values"],
+    ["identity_edges", "identity_changed_values", "identity_changed_nodes"],
   ] as const) {
     it(`deletes the changed scope of c360_identity.${table} (every row when recomputing all), then inserts its rows as they are now, as separate jobs`, async () => {
       server.tables.set(`c360-project.c360_identity.${table}`, { type: "TABLE", schema: { fields: ["node", "value_kind", "value"].map((name) => ({ name, type: "STRING" })) } });
@@ -405,11 +419,13 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
       const outcome = await executeAction(engine, action(`c360_identity.${table}`), { fullRefresh: false });
       expect(outcome.merged).toBe(true);
       const queries = runJobInserts().map((request) => insertedQuery(request).query.trim());
-      expect(queries).toHaveLength(3);
+      expect(queries).toHaveLength(2 + scopes.length);
       expect(queries[0]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\` where \\(select recompute_all from \`c360-project\\.c360_identity\\.identity_scope\`\\)$`));
-      expect(queries[1]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\``));
-      expect(queries[1]).toContain(`\`c360-project.c360_identity.${scope}\``);
-      expect(queries[2]).toMatch(new RegExp(`^insert into \`c360-project\\.c360_identity\\.${table}\``));
+      scopes.forEach((scope, index) => {
+        expect(queries[1 + index]).toMatch(new RegExp(`^delete from \`c360-project\\.c360_identity\\.${table}\``));
+        expect(queries[1 + index]).toContain(`\`c360-project.c360_identity.${scope}\``);
+      });
+      expect(queries.at(-1)).toMatch(new RegExp(`^insert into \`c360-project\\.c360_identity\\.${table}\``));
     });
   }
 
