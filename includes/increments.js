@@ -8,6 +8,7 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.newParts = newParts;
 exports.rateSuccessors = rateSuccessors;
+exports.inUntakenParts = inUntakenParts;
 /**
  * A query of the parts (`_source_file`) of `source` that `held` holds no record of: the
  * source's distinct parts first, then the test of those few names. DuckDB reads the part
@@ -42,4 +43,13 @@ function rateSuccessors(rates) {
     ) as next_rate_date
   from
     ${rates}`;
+}
+/**
+ * A condition on the rows of `table` (which has `_source_file`): the row comes from a part that
+ * `takenParts` (a query or reference with a `_source_file` column: the parts the last build took
+ * in) does not hold. The part names are found first (newParts), so DuckDB tests each row's
+ * dictionary-compressed part against a handful of names in the scan.
+ */
+function inUntakenParts(table, takenParts) {
+    return `_source_file in (select _source_file from (${newParts(table, takenParts)}) as untaken_parts)`;
 }

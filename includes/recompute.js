@@ -27,19 +27,16 @@ function recomputedRows(options, dialect) {
     const condition = (...conditions) => [options.where, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
     if ((0, dialect_js_1.current)(dialect) === "bigquery")
         return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
-    return [
-        `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`,
-        `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`,
-    ].join(" union all ");
+    const { candidates } = options;
+    const affectedRows = candidates === undefined
+        ? [`select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`]
+        : [
+            `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, candidates, `${key} in (${affected})`)}`,
+            // Not null: a null key in the `not in` list would leave out every affected key.
+            `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (select affected_key from (${affected}) as affected_keys(affected_key) where affected_key not in (select ${key} from ${from} where (${candidates}) and ${key} is not null))`)}`,
+        ];
+    return [...affectedRows, `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`].join(" union all ");
 }
-/**
- * The keys an incremental build recomputed that no kept source row has any more: their rows,
- * which the merge did not rewrite and a full refresh would not hold, are deleted after the
- * merge. As merges.removedKeys, but the source's rows are read as recomputedRows reads them
- * (on DuckDB a semi join on the affected keys, or every row when the build recomputes all), not
- * through `recompute_all or key in (affected)`, a mark join that reads the key of every source
- * row and carries each to a filter. On BigQuery it renders what merges.removedKeys does.
- */
 function removedKeys(options, dialect) {
     if ((0, dialect_js_1.current)(dialect) === "bigquery")
         return (0, merges_js_1.removedKeys)(options);
@@ -48,11 +45,15 @@ function removedKeys(options, dialect) {
     const kept = recomputedRows({
         columns: `${sourceKey} as kept_key`,
         from: source,
-        where: [options.sourceCondition, `${sourceKey} is not null`].filter((condition) => condition !== undefined).join(" and "),
+        where: options.sourceCondition,
         key: sourceKey,
         affected: `select ${key} from (${affected}) as affected_keys`,
         recomputeAll,
+        candidates: options.sourceCandidates,
     }, "duckdb");
-    // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
-    return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
+    // An anti join, not `not in`: a null kept key matches nothing here, where in a `not in` list it
+    // would make it remove nothing. So the source's keys need no `is not null` filter, which DuckDB
+    // tests in the scan before the candidates' part filter, reading every key of the source (0.58
+    // of customer_interactions' 0.88 CPU-s for this query at 100 k persons, against 0.02).
+    return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and not exists (select 1 from (${kept}) as kept_rows where kept_rows.kept_key = recomputed.${key})`;
 }

@@ -40,3 +40,13 @@ export function rateSuccessors(rates: string): string {
   from
     ${rates}`;
 }
+
+/**
+ * A condition on the rows of `table` (which has `_source_file`): the row comes from a part that
+ * `takenParts` (a query or reference with a `_source_file` column: the parts the last build took
+ * in) does not hold. The part names are found first (newParts), so DuckDB tests each row's
+ * dictionary-compressed part against a handful of names in the scan.
+ */
+export function inUntakenParts(table: string, takenParts: string): string {
+  return `_source_file in (select _source_file from (${newParts(table, takenParts)}) as untaken_parts)`;
+}

@@ -31,6 +31,17 @@ export interface RecomputedRowsOptions {
   affected: string;
   /** A scalar query: true when the build recomputes every row (c360_changes.incremental_scope). */
   recomputeAll: string;
+  /**
+   * DuckDB only, optional: a condition on the rows of `from` that is cheap on every row (say,
+   * the row's landing part is one the last build had not taken: a dictionary-compressed column
+   * tested against a handful of names) and that most affected rows meet. `key` must then be
+   * unique in `from`. The affected rows are read as those candidates whose key is affected, plus
+   * the rows of the affected keys that no candidate holds (usually none: then DuckDB stops the
+   * scan after its first vector). Without it, the semi join on the affected keys probes the key
+   * of every row of `from`: at 100 k persons 0.53 CPU-s of stg_web__events' 2 M message ids, to
+   * keep the 1 % of new events. The rows read are the same either way.
+   */
+  candidates?: string;
 }
 
 /** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
@@ -38,10 +49,19 @@ export function recomputedRows(options: RecomputedRowsOptions, dialect?: Dialect
   const { columns, from, key, affected, recomputeAll } = options;
   const condition = (...conditions: string[]) => [options.where, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
   if (current(dialect) === "bigquery") return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
-  return [
-    `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`,
-    `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`,
-  ].join(" union all ");
+  const { candidates } = options;
+  const affectedRows =
+    candidates === undefined
+      ? [`select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`]
+      : [
+          `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, candidates, `${key} in (${affected})`)}`,
+          // Not null: a null key in the `not in` list would leave out every affected key.
+          `select ${columns} from ${from} where ${condition(
+            `not (${recomputeAll})`,
+            `${key} in (select affected_key from (${affected}) as affected_keys(affected_key) where affected_key not in (select ${key} from ${from} where (${candidates}) and ${key} is not null))`,
+          )}`,
+        ];
+  return [...affectedRows, `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`].join(" union all ");
 }
 
 /**
@@ -52,18 +72,27 @@ export function recomputedRows(options: RecomputedRowsOptions, dialect?: Dialect
  * through `recompute_all or key in (affected)`, a mark join that reads the key of every source
  * row and carries each to a filter. On BigQuery it renders what merges.removedKeys does.
  */
-export function removedKeys(options: RemovedKeysOptions, dialect?: Dialect): string {
+export interface RemovedKeysFromCandidatesOptions extends RemovedKeysOptions {
+  /** DuckDB only, optional: recomputedRows' candidates, a cheap condition on `source` that most affected rows meet (`sourceKey` unique in `source`). */
+  sourceCandidates?: string;
+}
+
+export function removedKeys(options: RemovedKeysFromCandidatesOptions, dialect?: Dialect): string {
   if (current(dialect) === "bigquery") return removedKeysInOneFilter(options);
   const { key, affected, recomputeAll, source, sourceKey } = options;
   const recomputed = recomputedKeys(options);
   const kept = recomputedRows({
     columns: `${sourceKey} as kept_key`,
     from: source,
-    where: [options.sourceCondition, `${sourceKey} is not null`].filter((condition) => condition !== undefined).join(" and "),
+    where: options.sourceCondition,
     key: sourceKey,
     affected: `select ${key} from (${affected}) as affected_keys`,
     recomputeAll,
+    candidates: options.sourceCandidates,
   }, "duckdb");
-  // Not null: a null key in the `not in` list would make it remove nothing (kept_key is never null).
-  return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and ${key} not in (select kept_key from (${kept}) as kept_rows)`;
+  // An anti join, not `not in`: a null kept key matches nothing here, where in a `not in` list it
+  // would make it remove nothing. So the source's keys need no `is not null` filter, which DuckDB
+  // tests in the scan before the candidates' part filter, reading every key of the source (0.58
+  // of customer_interactions' 0.88 CPU-s for this query at 100 k persons, against 0.02).
+  return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and not exists (select 1 from (${kept}) as kept_rows where kept_rows.kept_key = recomputed.${key})`;
 }

@@ -4,7 +4,7 @@
  * analyzed as BigQuery SQL.
  */
 import { describe, expect, it } from "vitest";
-import { newParts, rateSuccessors } from "../../includes/ts/increments.js";
+import { inUntakenParts, newParts, rateSuccessors } from "../../includes/ts/increments.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -46,5 +46,19 @@ describe("increments.rateSuccessors", () => {
   it("renders a query that BigQuery's analyzer accepts", async () => {
     const tables = { "project.ds.rates": { currency: "STRING", rate_date: "DATE", rate_to_usd: "NUMERIC" } };
     expect((await analyzeBigQueryStatement(rateSuccessors("`project.ds.rates`"), tables)).kind).toMatch(/query/i);
+  });
+});
+
+describe("increments.inUntakenParts", () => {
+  it("keeps the rows of the parts the taken list does not hold", async () => {
+    await harness.engine.execute("create or replace table staged (_source_file varchar, id integer)");
+    await harness.engine.execute("insert into staged values ('a.csv', 1), ('b.csv', 2), ('c.csv', 3), ('c.csv', 4)");
+    await harness.engine.execute("create or replace table taken (source_file varchar)");
+    await harness.engine.execute("insert into taken values ('a.csv'), ('gone.csv')");
+    const ids = async () =>
+      (await harness.engine.query(`select id from staged where ${inUntakenParts("staged", "(select source_file as _source_file from taken) as taken_parts")} order by id`)).map((row) => row.id);
+    expect(await ids()).toEqual([2, 3, 4]);
+    await harness.engine.execute("insert into taken values ('c.csv')");
+    expect(await ids()).toEqual([2]);
   });
 });

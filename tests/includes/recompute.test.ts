@@ -114,6 +114,57 @@ describe("recompute.removedKeys", () => {
   });
 });
 
+/**
+ * As setUp, with each source row's part: o2, o5 and o6 come from a new part; o1 (affected) and o4
+ * from old ones. Candidates are the new part's rows: o1 is affected but no candidate (read by its
+ * key), o2 is a candidate but not affected (not read).
+ */
+async function setUpParts(recomputeAll: boolean, affected?: string[]): Promise<void> {
+  await setUp(recomputeAll, affected);
+  await harness.engine.execute("alter table source add column part varchar");
+  await harness.engine.execute("update source set part = case when order_id in ('o2', 'o5', 'o6') then 'new' else 'old' end");
+}
+
+const NEW_PART = "part = 'new'";
+
+describe("recompute: candidates (DuckDB)", () => {
+  const candidateRows = (where?: string) =>
+    recomputedRows({ columns: "order_id, amount", from: "source", where, key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope", candidates: NEW_PART }, "duckdb");
+
+  it("reads the affected candidates and the affected keys no candidate holds, and nothing else", async () => {
+    await setUpParts(false, ["o1", "o3", "o5"]);
+    expect(await ids(candidateRows())).toEqual(["o1", "o5"]);
+    expect(await ids(candidateRows("order_id <> 'o5'"))).toEqual(["o1"]);
+    // Every affected key among the candidates: the key lookup reads nothing.
+    await setUpParts(false, ["o5", "o6"]);
+    expect(await ids(candidateRows())).toEqual(["o5", "o6"]);
+  });
+
+  it("reads what the rows without candidates read, in every scope", async () => {
+    for (const [recomputeAll, affected] of [[false, ["o1", "o3", "o4"]], [false, ["o2", "o4", "o6"]], [false, []], [true, []]] as const) {
+      await setUpParts(recomputeAll, [...affected]);
+      expect(await ids(candidateRows("not is_after_as_of")), `${recomputeAll} ${affected.join()}`).toEqual(await ids(rows("not is_after_as_of")));
+      expect(await ids(candidateRows()), `${recomputeAll} ${affected.join()}`).toEqual(await ids(rows()));
+    }
+  });
+
+  it("names the same removed keys with source candidates", async () => {
+    for (const [recomputeAll, affected] of [[false, ["o1", "o3", "o4"]], [false, ["o2", "o3", "o6"]], [true, []]] as const) {
+      await setUpParts(recomputeAll, [...affected]);
+      const withCandidates = removedKeys(
+        { key: "order_id", affected: "select order_id from affected", table: "merged", recomputeAll: "select recompute_all from scope", source: "source", sourceKey: "order_id", sourceCondition: "not is_after_as_of", sourceCandidates: NEW_PART },
+        "duckdb",
+      );
+      expect(await ids(withCandidates), `${recomputeAll} ${affected.join()}`).toEqual(await ids(removed()));
+    }
+  });
+
+  it("is ignored on BigQuery, which keeps its one filter", () => {
+    const options = { columns: "order_id", from: "source", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope" };
+    expect(recomputedRows({ ...options, candidates: NEW_PART }, "bigquery")).toEqual(recomputedRows(options, "bigquery"));
+  });
+});
+
 describe("recompute: BigQuery", () => {
   const tables = {
     "project.ds.merged": { order_id: "STRING" },
