@@ -816,4 +816,67 @@ describe("incremental gold equals a full refresh", () => {
     expect(await tracking()).toEqual({ tracked: 1, pending: 0 });
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
+
+  it("customer_activity adds new orders to the order columns it holds (occasions on held dates, between them and beyond), and a build that failed after its merge, run again, counts them once", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "additive-orders-"));
+    const incremental = await openBuild();
+    // Dan: completed orders on three dates (his occasions March 1, April 1 and May 1) and a refunded one.
+    const order = (id: string, orderTs: string, total: string, status = "completed") => ({ order_id: id, shop_customer_id: "S4", customer_email: "dan@example.com", order_ts: orderTs, total, status, updated_at: orderTs });
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([{ crm_id: "C4", first_name: "Dan", email: "dan@example.com", created_at: "2024-01-05T00:00:00Z" }]),
+      "shop/orders.csv": ordersCsv([
+        order("O41", "2024-03-01T10:00:00Z", "10.00"),
+        order("O42", "2024-04-01T10:00:00Z", "20.00"),
+        order("O43", "2024-05-01T10:00:00Z", "30.00"),
+        order("O44", "2024-04-10T10:00:00Z", "8.00", "refunded"),
+      ]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O41", line_number: "1", sku: "A", quantity: "1", unit_price: "10.00" }]),
+      // An event part: with none taken in, customer_activity recomputes every customer (see its RECOMPUTE_ALL).
+      "web/events.ndjson": eventsNdjson([{ message_id: "M41", anonymous_id: "D4", user_id: "S4", timestamp: "2024-03-01T09:00:00Z" }]),
+    });
+    await buildOnce(incremental, landing);
+    const dan = await customerOf(incremental, "shop", "S4");
+    const activity = async () =>
+      (
+        await incremental.query(
+          `select order_count, completed_revenue_usd, cast(first_order_at as varchar) as first_order_at, cast(last_order_at as varchar) as last_order_at, refunded_orders, accepted_orders, purchase_occasions, cast(first_occasion_date as varchar) as first_occasion_date, cast(last_occasion_date as varchar) as last_occasion_date, first_occasion_value_usd, occasions_value_usd from c360_facts.customer_activity where customer_key = '${dan}'`,
+        )
+      )[0];
+    const held = { order_count: 3, completed_revenue_usd: "60.000000000", first_order_at: "2024-03-01 10:00:00", last_order_at: "2024-05-01 10:00:00", refunded_orders: 1, accepted_orders: 4, purchase_occasions: 3, first_occasion_date: "2024-03-01", last_occasion_date: "2024-05-01", first_occasion_value_usd: "10.000000000", occasions_value_usd: "60.000000000" };
+    expect(await activity()).toEqual(held);
+
+    // The held values are added to, not recomputed: a mark on the held occasions' value (+100) is still there
+    // after new orders on the first and last occasions' dates, on a held date between them (no new
+    // occasion), on a new date between them (a new one), a refunded one and one after as_of_date.
+    await incremental.query(`update c360_facts.customer_activity set occasions_value_usd = occasions_value_usd + 100 where customer_key = '${dan}'`);
+    writeFiles(landing, {
+      "shop/orders-2024-07-02.csv": ordersCsv([
+        order("O45", "2024-03-01T18:00:00Z", "1.00"),
+        order("O46", "2024-05-01T18:00:00Z", "2.00"),
+        order("O47", "2024-04-01T18:00:00Z", "3.00"),
+        order("O48", "2024-04-15T10:00:00Z", "4.00"),
+        order("O49", "2024-04-16T10:00:00Z", "5.00", "refunded"),
+        order("O50", "2024-07-02T10:00:00Z", "6.00"),
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    const afterNewOrders = { ...held, order_count: 7, completed_revenue_usd: "70.000000000", last_order_at: "2024-05-01 18:00:00", refunded_orders: 2, accepted_orders: 9, purchase_occasions: 4, first_occasion_value_usd: "11.000000000", occasions_value_usd: "70.000000000" };
+    expect(await activity()).toEqual({ ...afterNewOrders, occasions_value_usd: "170.000000000" });
+    await incremental.query(`update c360_facts.customer_activity set occasions_value_usd = occasions_value_usd - 100 where customer_key = '${dan}'`);
+
+    // A build that fails after customer_activity's merge and before save_build_state, with orders
+    // before the first occasion and after the last: the re-run finds the recorded order parts ahead
+    // of the saved ones and recomputes Dan's orders instead of adding them again.
+    writeFiles(landing, { "shop/orders-2024-07-03.csv": ordersCsv([order("O51", "2024-02-01T10:00:00Z", "7.00"), order("O52", "2024-06-20T10:00:00Z", "8.00")]) });
+    const afterEarlyAndLate = { ...afterNewOrders, order_count: 9, completed_revenue_usd: "85.000000000", first_order_at: "2024-02-01 10:00:00", last_order_at: "2024-06-20 10:00:00", purchase_occasions: 6, accepted_orders: 11, first_occasion_date: "2024-02-01", last_occasion_date: "2024-06-20", first_occasion_value_usd: "7.000000000", occasions_value_usd: "85.000000000" };
+    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
+    expect(await activity()).toEqual(afterEarlyAndLate);
+    const recorded = async (table: string) => (await incremental.query(`select source_file from ${table} where source_file like '%orders-2024-07-03%'`)).length;
+    expect({ taken: await recorded("c360_facts.customer_activity_order_parts"), saved: await recorded("c360_changes.build_state_parts") }).toEqual({ taken: 1, saved: 0 });
+    await buildOnce(incremental, landing);
+    expect(await affectedCustomers(incremental)).toContain(dan);
+    expect(await activity()).toEqual(afterEarlyAndLate);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
 });
