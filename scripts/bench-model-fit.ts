@@ -12,8 +12,8 @@
  *   node --import tsx scripts/bench-model-fit.ts --buyers 100000
  *   node --import tsx scripts/bench-model-fit.ts --warehouse /tmp/me/bench.duckdb --repeat 5
  */
-import { bgNbdLogLikelihood, fitBgNbd, groupHistoryColumns } from "../src/models/bgnbd.js";
-import { fitGammaGamma, gammaGammaLogLikelihood, prepareSpends } from "../src/models/gamma-gamma.js";
+import { bgNbdLogLikelihood, fitBgNbd, groupHistoryColumns, historyColumns } from "../src/models/bgnbd.js";
+import { fitGammaGamma, gammaGammaLogLikelihood, prepareSpends, spendColumns } from "../src/models/gamma-gamma.js";
 import { fitColumns, readFitInputs, type FitInputs } from "../src/models/purchase-models.js";
 import { DuckDbEngine } from "../src/engines/duckdb/duckdb-engine.js";
 import { Prng } from "../tools/generator/prng.js";
@@ -78,11 +78,7 @@ function simulate(): FitInputs {
       spends.push({ x, meanValue: Math.round((100 * total) / x) / 100, customers: 1 });
     }
   }
-  const column = <T>(rows: readonly T[], value: (row: T) => number) => Float64Array.from(rows, value);
-  return {
-    histories: { x: column(histories, (row) => row.x), tx: column(histories, (row) => row.tx), T: column(histories, (row) => row.T), customers: column(histories, (row) => row.customers) },
-    spends: { x: column(spends, (row) => row.x), meanValue: column(spends, (row) => row.meanValue), customers: column(spends, (row) => row.customers) },
-  };
+  return { histories: historyColumns(histories), spends: spendColumns(spends) };
 }
 
 async function read(file: string): Promise<FitInputs> {

@@ -65,16 +65,20 @@ export interface HistoryColumns {
 
 /** Groups identical histories (a million customers are a few hundred thousand distinct triples); the rows keep the order of first appearance. */
 export function groupHistories(histories: Iterable<PurchaseHistory & { customers?: number }>): GroupedHistories {
-  const list = Array.isArray(histories) ? (histories as readonly (PurchaseHistory & { customers?: number })[]) : [...histories];
-  const columns: HistoryColumns = { x: new Float64Array(list.length), tx: new Float64Array(list.length), T: new Float64Array(list.length), customers: new Float64Array(list.length) };
-  for (let index = 0; index < list.length; index++) {
-    const history = list[index];
+  return groupHistoryColumns(historyColumns(Array.isArray(histories) ? histories : [...histories]));
+}
+
+/** Histories given one object each (tests, simulated buyers) as columns; a history without `customers` is one customer's. */
+export function historyColumns(histories: readonly (PurchaseHistory & { customers?: number })[]): HistoryColumns {
+  const columns: HistoryColumns = { x: new Float64Array(histories.length), tx: new Float64Array(histories.length), T: new Float64Array(histories.length), customers: new Float64Array(histories.length) };
+  for (let index = 0; index < histories.length; index++) {
+    const history = histories[index];
     columns.x[index] = history.x;
     columns.tx[index] = history.tx;
     columns.T[index] = history.T;
     columns.customers[index] = history.customers ?? 1;
   }
-  return groupHistoryColumns(columns);
+  return columns;
 }
 
 /** groupHistories of columns: used as they are when already distinct and ordered (as a build reads them), else grouped. */

@@ -46,15 +46,18 @@ export interface SpendColumns {
 
 /** The spends as the likelihood reads them (rows in the given order). */
 export function prepareSpends(spends: readonly SpendHistory[] | SpendColumns): PreparedSpends {
-  if (!Array.isArray(spends)) return prepareColumns(spends as SpendColumns);
-  const list = spends as readonly SpendHistory[];
-  const columns: SpendColumns = { x: new Float64Array(list.length), meanValue: new Float64Array(list.length), customers: new Float64Array(list.length) };
-  list.forEach((spend, index) => {
+  return prepareColumns(Array.isArray(spends) ? spendColumns(spends as readonly SpendHistory[]) : (spends as SpendColumns));
+}
+
+/** Spends given one object each (tests, simulated buyers) as columns; a spend without `customers` is one customer's. */
+export function spendColumns(spends: readonly SpendHistory[]): SpendColumns {
+  const columns: SpendColumns = { x: new Float64Array(spends.length), meanValue: new Float64Array(spends.length), customers: new Float64Array(spends.length) };
+  spends.forEach((spend, index) => {
     columns.x[index] = spend.x;
     columns.meanValue[index] = spend.meanValue;
     columns.customers[index] = spend.customers ?? 1;
   });
-  return prepareColumns(columns);
+  return columns;
 }
 
 function prepareColumns({ x, meanValue, customers }: SpendColumns): PreparedSpends {

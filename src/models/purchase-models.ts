@@ -5,8 +5,8 @@
  * values, converged false and a warning that says why; it never throws for the data.
  */
 import type { Engine, TableRef } from "../engines/engine.js";
-import { expectedPurchases, fitBgNbd, groupHistoryColumns, type BgNbdFit, type HistoryColumns, type PurchaseHistory } from "./bgnbd.js";
-import { fitGammaGamma, type GammaGammaFit, type SpendColumns } from "./gamma-gamma.js";
+import { expectedPurchases, fitBgNbd, groupHistoryColumns, historyColumns, type BgNbdFit, type HistoryColumns, type PurchaseHistory } from "./bgnbd.js";
+import { fitGammaGamma, spendColumns, type GammaGammaFit, type SpendColumns } from "./gamma-gamma.js";
 import { hypergeometric2F1Series } from "./special-functions.js";
 
 /** Input columns of the fit, named by the project. */
@@ -102,14 +102,7 @@ export function fitRows(
   spends: readonly { x: number; meanValue: number; customers: number }[],
   options: Omit<PurchaseModelOptions, "columns">,
 ): PurchaseModelResult {
-  const column = <T>(rows: readonly T[], value: (row: T) => number) => Float64Array.from(rows, value);
-  return fitColumns(
-    {
-      histories: { x: column(histories, (row) => row.x), tx: column(histories, (row) => row.tx), T: column(histories, (row) => row.T), customers: column(histories, (row) => row.customers) },
-      spends: { x: column(spends, (row) => row.x), meanValue: column(spends, (row) => row.meanValue), customers: column(spends, (row) => row.customers) },
-    },
-    options,
-  );
+  return fitColumns({ histories: historyColumns(histories), spends: spendColumns(spends) }, options);
 }
 
 /** The fit on inputs already read, as columns. */
