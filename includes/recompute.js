@@ -3,6 +3,7 @@
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.recomputedRows = recomputedRows;
 exports.removedKeys = removedKeys;
+exports.recomputedRowDeletes = recomputedRowDeletes;
 /**
  * The rows an incremental build recomputes, read from a large table so that only those rows
  * cost anything on DuckDB.
@@ -56,4 +57,23 @@ function removedKeys(options, dialect) {
     // tests in the scan before the candidates' part filter, reading every key of the source (0.58
     // of customer_interactions' 0.88 CPU-s for this query at 100 k persons, against 0.02).
     return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and not exists (select 1 from (${kept}) as kept_rows where kept_rows.kept_key = recomputed.${key})`;
+}
+/**
+ * DuckDB: the statements that delete, before an incremental build inserts the rows it recomputes
+ * as they are now, every row of the keys it recomputes (the affected keys, or every row when it
+ * recomputes all). Insert instead of merge: the merge probed the key of every row of the table to
+ * tell an update from an insert, and the delete of the keys no source row keeps any more probed
+ * it again; this delete probes it once, and a key no source row keeps is simply not inserted
+ * again. One statement per case, as in recomputedRows: a semi join on the affected keys alone is
+ * pushed into the table's scan, and a delete filtered by the scalar `recompute_all` alone reads
+ * nothing when it is false. Run in the transaction of the insert (the runner's, on DuckDB), a
+ * failed insert leaves the table as it was.
+ */
+function recomputedRowDeletes(options) {
+    const { table, key, affected, recomputeAll } = options;
+    const condition = (...conditions) => [options.tableCondition, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+    return [
+        `delete from ${table} where ${condition(`${key} in (select affected_key from (${affected}) as affected_keys(affected_key))`)}`,
+        `delete from ${table} where ${condition(`(${recomputeAll})`)}`,
+    ];
 }

@@ -96,3 +96,36 @@ export function removedKeys(options: RemovedKeysFromCandidatesOptions, dialect?:
   // of customer_interactions' 0.88 CPU-s for this query at 100 k persons, against 0.02).
   return `select ${key} from (${recomputed}) as recomputed where ${key} is not null and not exists (select 1 from (${kept}) as kept_rows where kept_rows.kept_key = recomputed.${key})`;
 }
+
+export interface RecomputedRowDeletesOptions {
+  /** The incremental table (self()). */
+  table: string;
+  /** The key column of `table`. */
+  key: string;
+  /** A query of the affected keys (one column). */
+  affected: string;
+  /** A scalar query: true when the build recomputes every row (c360_changes.incremental_scope). */
+  recomputeAll: string;
+  /** A condition on `table` rows that limits the delete (e.g. one source of the table), or undefined. */
+  tableCondition?: string;
+}
+
+/**
+ * DuckDB: the statements that delete, before an incremental build inserts the rows it recomputes
+ * as they are now, every row of the keys it recomputes (the affected keys, or every row when it
+ * recomputes all). Insert instead of merge: the merge probed the key of every row of the table to
+ * tell an update from an insert, and the delete of the keys no source row keeps any more probed
+ * it again; this delete probes it once, and a key no source row keeps is simply not inserted
+ * again. One statement per case, as in recomputedRows: a semi join on the affected keys alone is
+ * pushed into the table's scan, and a delete filtered by the scalar `recompute_all` alone reads
+ * nothing when it is false. Run in the transaction of the insert (the runner's, on DuckDB), a
+ * failed insert leaves the table as it was.
+ */
+export function recomputedRowDeletes(options: RecomputedRowDeletesOptions): string[] {
+  const { table, key, affected, recomputeAll } = options;
+  const condition = (...conditions: string[]) => [options.tableCondition, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+  return [
+    `delete from ${table} where ${condition(`${key} in (select affected_key from (${affected}) as affected_keys(affected_key))`)}`,
+    `delete from ${table} where ${condition(`(${recomputeAll})`)}`,
+  ];
+}

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Dialect } from "../../includes/ts/dialect.js";
-import { recomputedRows, removedKeys } from "../../includes/ts/recompute.js";
+import { recomputedRowDeletes, recomputedRows, removedKeys } from "../../includes/ts/recompute.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -162,6 +162,46 @@ describe("recompute: candidates (DuckDB)", () => {
   it("is ignored on BigQuery, which keeps its one filter", () => {
     const options = { columns: "order_id", from: "source", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope" };
     expect(recomputedRows({ ...options, candidates: NEW_PART }, "bigquery")).toEqual(recomputedRows(options, "bigquery"));
+  });
+});
+
+describe("recompute.recomputedRowDeletes (DuckDB)", () => {
+  /** merged holds o1–o5 with their source amount (o3's 3 no longer in the source); o1 is stale (10). */
+  const built = async (recomputeAll: boolean, affected: string[]) => {
+    await setUpParts(recomputeAll, affected);
+    await harness.engine.execute("create or replace table merged as select * from (values ('o1', 10), ('o2', 2), ('o3', 3), ('o4', 4), ('o5', 5)) as built(order_id, amount)");
+  };
+  const table = async () => harness.engine.query("select order_id, amount from merged order by order_id nulls last");
+  const increment = () =>
+    recomputedRows({ columns: "order_id, amount", from: "source", where: "not is_after_as_of", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope", candidates: NEW_PART }, "duckdb");
+
+  it("deletes every row of the recomputed keys, so that inserting the increment leaves what a merge and the delete of the removed keys left", async () => {
+    for (const [recomputeAll, affected] of [[false, ["o1", "o3", "o4"]], [false, ["o2", "o3", "o6"]], [false, []], [true, []]] as const) {
+      await built(recomputeAll, [...affected]);
+      const keys = removedKeys({ key: "order_id", affected: "select order_id from affected", table: "merged", recomputeAll: "select recompute_all from scope", source: "source", sourceKey: "order_id", sourceCondition: "not is_after_as_of", sourceCandidates: NEW_PART }, "duckdb");
+      await harness.engine.execute(`merge into merged using (${increment()}) as increment on merged.order_id = increment.order_id when matched then update set amount = increment.amount when not matched then insert (order_id, amount) values (increment.order_id, increment.amount)`);
+      await harness.engine.execute(`delete from merged where order_id in (${keys})`);
+      const expected = await table();
+      await built(recomputeAll, [...affected]);
+      for (const statement of recomputedRowDeletes({ table: "merged", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope" })) await harness.engine.execute(statement);
+      await harness.engine.execute(`insert into merged select order_id, amount from (${increment()}) as increment`);
+      expect(await table(), `${recomputeAll} ${affected.join()}`).toEqual(expected);
+    }
+    // Worked by hand: o1 rewritten with its source amount, o3 (gone) and o4 (after as_of_date) deleted.
+    await built(false, ["o1", "o3", "o4"]);
+    for (const statement of recomputedRowDeletes({ table: "merged", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope" })) await harness.engine.execute(statement);
+    await harness.engine.execute(`insert into merged select order_id, amount from (${increment()}) as increment`);
+    expect(await table()).toEqual([
+      { order_id: "o1", amount: 1 },
+      { order_id: "o2", amount: 2 },
+      { order_id: "o5", amount: 5 },
+    ]);
+  });
+
+  it("limits the delete to tableCondition (one source of a table)", async () => {
+    await built(true, []);
+    for (const statement of recomputedRowDeletes({ table: "merged", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope", tableCondition: "order_id <> 'o2'" })) await harness.engine.execute(statement);
+    expect(await table()).toEqual([{ order_id: "o2", amount: 2 }]);
   });
 });
 
