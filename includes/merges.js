@@ -14,6 +14,7 @@ exports.removedKeys = removedKeys;
 exports.recomputedKeys = recomputedKeys;
 exports.anyColumnDiffers = anyColumnDiffers;
 exports.updateChangedColumns = updateChangedColumns;
+exports.updateColumns = updateColumns;
 /**
  * A query of the recomputed keys (recomputedKeys) that no kept source row has any more: the
  * keys whose rows the merge did not rewrite and that a full refresh would not hold. The source
@@ -55,15 +56,25 @@ function anyColumnDiffers(columns, left, right) {
  * narrow columns of many rows costs a fraction of rewriting those rows whole.
  */
 function updateChangedColumns(options) {
+    if (options.columns.length === 0)
+        throw new Error("updateChangedColumns needs at least one column to copy");
+    return `${updateColumns(options)}
+  and (${anyColumnDiffers(options.columns, "target_row", "source_row")})`;
+}
+/**
+ * An UPDATE that copies `columns` from `source` into every row of `target` with the same key,
+ * without comparing them first: for a source whose rows nearly all changed, where reading the
+ * target's copies of the columns to skip the few equal rows costs more than writing those rows.
+ */
+function updateColumns(options) {
     const { target, source, key, columns } = options;
     if (columns.length === 0)
-        throw new Error("updateChangedColumns needs at least one column to copy");
+        throw new Error("updateColumns needs at least one column to copy");
     return `update ${target} as target_row
 set
   ${columns.map((column) => `${column} = source_row.${column}`).join(",\n  ")}
 from
   ${source} as source_row
 where
-  source_row.${key} = target_row.${key}
-  and (${anyColumnDiffers(columns, "target_row", "source_row")})`;
+  source_row.${key} = target_row.${key}`;
 }

@@ -84,14 +84,24 @@ export function anyColumnDiffers(columns: readonly string[], left: string, right
  * narrow columns of many rows costs a fraction of rewriting those rows whole.
  */
 export function updateChangedColumns(options: ChangedColumnsUpdateOptions): string {
+  if (options.columns.length === 0) throw new Error("updateChangedColumns needs at least one column to copy");
+  return `${updateColumns(options)}
+  and (${anyColumnDiffers(options.columns, "target_row", "source_row")})`;
+}
+
+/**
+ * An UPDATE that copies `columns` from `source` into every row of `target` with the same key,
+ * without comparing them first: for a source whose rows nearly all changed, where reading the
+ * target's copies of the columns to skip the few equal rows costs more than writing those rows.
+ */
+export function updateColumns(options: ChangedColumnsUpdateOptions): string {
   const { target, source, key, columns } = options;
-  if (columns.length === 0) throw new Error("updateChangedColumns needs at least one column to copy");
+  if (columns.length === 0) throw new Error("updateColumns needs at least one column to copy");
   return `update ${target} as target_row
 set
   ${columns.map((column) => `${column} = source_row.${column}`).join(",\n  ")}
 from
   ${source} as source_row
 where
-  source_row.${key} = target_row.${key}
-  and (${anyColumnDiffers(columns, "target_row", "source_row")})`;
+  source_row.${key} = target_row.${key}`;
 }

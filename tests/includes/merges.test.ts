@@ -5,7 +5,7 @@
  * build from them is analyzed as BigQuery SQL. Also the update of the columns that changed.
  */
 import { describe, expect, it } from "vitest";
-import { anyColumnDiffers, recomputedKeys, removedKeys, updateChangedColumns } from "../../includes/ts/merges.js";
+import { anyColumnDiffers, recomputedKeys, removedKeys, updateChangedColumns, updateColumns } from "../../includes/ts/merges.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -151,5 +151,30 @@ describe("merges.updateChangedColumns", () => {
     for (const source of ["`project.ds.fresh`", "(select customer_key, score, band from `project.ds.fresh` where score > 0)"]) {
       expect((await analyzeBigQueryStatement(update("`project.ds.wide`", source), tables)).kind, source).toMatch(/update/i);
     }
+  });
+});
+
+describe("merges.updateColumns", () => {
+  /** c1 keeps its values, c2's score moved; c3 has no source row and c4 (a source row) no target row. */
+  async function setUp(): Promise<void> {
+    await harness.engine.execute("create or replace table wide (customer_key varchar, score double, band varchar, label varchar)");
+    await harness.engine.execute("insert into wide values ('c1', 0.5, 'low', 'a'), ('c2', 0.5, 'low', 'a'), ('c3', 0.1, 'low', 'a')");
+    await harness.engine.execute("create or replace table fresh (customer_key varchar, score double, band varchar, label varchar)");
+    await harness.engine.execute("insert into fresh values ('c1', 0.5, 'low', 'b'), ('c2', null, 'high', 'b'), ('c4', 0.2, 'low', 'b')");
+  }
+
+  it("writes every target row with a source row, equal or not, and only the copied columns", async () => {
+    await setUp();
+    const result = await harness.engine.execute(updateColumns({ target: "wide", source: "fresh", key: "customer_key", columns: ["score", "band"] }));
+    expect(Number(result.rowsAffected)).toBe(2);
+    expect(await harness.engine.query("select customer_key, score, band, label from wide order by customer_key")).toEqual([
+      { customer_key: "c1", score: 0.5, band: "low", label: "a" },
+      { customer_key: "c2", score: null, band: "high", label: "a" },
+      { customer_key: "c3", score: 0.1, band: "low", label: "a" },
+    ]);
+  });
+
+  it("refuses an empty column list", () => {
+    expect(() => updateColumns({ target: "wide", source: "fresh", key: "customer_key", columns: [] })).toThrow(/at least one column/);
   });
 });
