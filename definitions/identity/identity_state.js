@@ -72,6 +72,25 @@ function declareTablesCreatedEmpty(tables, maintainedBy) {
 declareTablesCreatedEmpty(STATE_TABLES, "brought up to date by save_identity_state");
 
 /**
+ * What identity_identifier_values changed since the saved state: the (node, value) rows it
+ * added or removed, listed by each incremental build before it writes them (a build that fails
+ * afterwards leaves them listed for the next one). identity_changed_values reads their values:
+ * a value whose carriers did not change keeps its counts and its links, so the tables after
+ * identity_identifier_values recompute only the values that did (usually none: a new order
+ * carries its account's email). save_identity_state empties it.
+ */
+const CARRIER_CHANGE_TABLES = {
+  identity_carrier_changes: {
+    description:
+      "The (node, value_kind, value) rows identity_identifier_values added or removed since the saved state (identity_state): identity_changed_values lists their values, identity_link_changes looks up their nodes. Listed before they are written, so a build that fails afterwards leaves them for the next one.",
+    columns: { node: "The identifier that gained or lost the value.", value_kind: "email or phone.", value: "The normalised value." },
+    types: { node: "string", value_kind: "string", value: "string" },
+  },
+};
+
+declareTablesCreatedEmpty(CARRIER_CHANGE_TABLES, "written by identity_identifier_values, emptied by save_identity_state");
+
+/**
  * The writes to customer_identity_map since c360_changes.build_state_identity_map was last saved
  * (by save_build_state, which empties the list): c360_changes.identity_map_changes diffs only
  * these identifiers against the saved map instead of the whole map, because every other
@@ -113,8 +132,13 @@ operate("save_identity_state")
     return [
       // Gone first, back last: a save that stops half-way leaves no state row.
       `delete from ${ctx.ref("identity_state")} where true`,
-      `delete from ${links} as saved_links where ${recomputeAll}
-  or exists (
+      // Two deletes: one condition under an or made DuckDB group every saved link to decorrelate
+      // the exists (a mark join over the whole table); the removed links are found by node_a
+      // first (one narrow hash table of the few removed), then on every column.
+      `delete from ${links} where ${recomputeAll}`,
+      `delete from ${links} as saved_links
+where saved_links.node_a in (select node_a from ${changes} where change = 'removed')
+  and exists (
     select 1 from ${changes} as changes
     where changes.change = 'removed' and changes.node_a = saved_links.node_a and changes.node_b = saved_links.node_b and changes.rule = saved_links.rule
   )`,
@@ -137,6 +161,9 @@ select distinct source_file from ${ctx.ref("identity_new_parts")}`,
       `delete from ${ctx.ref("identity_state_fx_rates")} where true`,
       `insert into ${ctx.ref("identity_state_fx_rates")} (currency, rate_date, rate_to_usd)
 select currency, rate_date, rate_to_usd from ${ctx.ref("stg_reference__fx_rates")}`,
+      // The carrier changes are in the saved tables now (a save that fails before the state row
+      // makes the next build recompute all, which needs none of them).
+      `delete from ${ctx.ref("identity_carrier_changes")} where true`,
       `delete from ${ctx.ref("identity_state_settings")} where true`,
       `insert into ${ctx.ref("identity_state_settings")} (name, value)
 select name, value from ${ctx.ref("identity_settings")}`,

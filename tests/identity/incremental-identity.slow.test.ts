@@ -92,12 +92,15 @@ describe("incremental identity equals a full refresh", () => {
     // Only the two merged customers were recomputed: Cy's, Di's and the lone visitor's rows were kept.
     expect((await incremental.query("select node from c360_identity.identity_affected_nodes order by node")).map((row) => row.node)).toEqual([...ann, ...bob, "loyalty:L2"].sort());
 
-    // Round 3, a split: a CRM version moves Bob's phone elsewhere, so L2 no longer links him.
-    writeLanding({ "crm/customers-2024-07-02.csv": crmCsv([{ crm_id: "C2", first_name: "Bob", email: "bob@example.com", phone: "+1 415 555 0102", created_at: "2024-01-06T00:00:00Z", updated_at: "2024-04-02T00:00:00Z" }]) }, landing);
+    // Round 3, a split: a CRM version drops Bob's phone, so L2 no longer links him (C2, the
+    // link's smaller end, carries no changed value any more: it is found as the one that lost it).
+    writeLanding({ "crm/customers-2024-07-02.csv": crmCsv([{ crm_id: "C2", first_name: "Bob", email: "bob@example.com", created_at: "2024-01-06T00:00:00Z", updated_at: "2024-04-02T00:00:00Z" }]) }, landing);
     map = await buildRound(incremental, full, landing);
     expect(await recomputeAll(incremental)).toBe(false);
     expect(map.get("crm:C2")?.customerKey).toBe(md5("crm:C2"));
     expect(map.get("loyalty:L2")?.customerKey).toBe(md5("crm:C1"));
+    // Only the phone that C2 lost changed carriers (its email did not).
+    expect(await incremental.query("select value_kind, value from c360_identity.identity_changed_values")).toEqual([{ value_kind: "phone", value: "+14155550101" }]);
 
     // Round 4, new identifiers of old customers: a new device of Cy's shop account, a ticket and
     // a second shop account by Cy's email, and a late event of Ann's visitor (before the others).
@@ -205,6 +208,17 @@ describe("incremental identity equals a full refresh", () => {
     ]);
     expect(map.get("web:A1")).toEqual({ customerKey: md5("web:A1"), rule: "none" });
     expect(map.get("web:A3")).toEqual({ customerKey: md5("crm:C3"), rule: "anonymous_id" });
+
+    // Round 10, a new order of an old shop account with the email it already carries: its values
+    // are recomputed, but no value gained or lost a carrier, so no count, edge or link is.
+    writeLanding({ "shop/orders-2024-07-09.csv": ordersCsv([{ order_id: "O7", shop_customer_id: "S3", customer_email: "cy@example.com", order_ts: "2024-06-15T10:00:00Z", total: "25.00" }]) }, landing);
+    map = await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(false);
+    expect(await incremental.query("select node, value from c360_identity.identity_recomputed_values")).toEqual([{ node: "shop:S3", value: "cy@example.com" }]);
+    expect(await count(incremental, "c360_identity.identity_changed_values")).toBe(0);
+    expect(await count(incremental, "c360_identity.identity_link_changes")).toBe(0);
+    // The save empties the list of carrier changes.
+    expect(await count(incremental, "c360_identity.identity_carrier_changes")).toBe(0);
 
     // A changed setting recomputes everything: max_accounts_per_identifier, so that Ann's email links again, then back.
     map = await buildRound(incremental, full, landing, { max_accounts_per_identifier: "4" });

@@ -409,7 +409,6 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
   // Values, counts and edges: the changed scope's rows (every row when recomputing all) are deleted, then inserted as they are now.
   // identity_edges deletes the edges of the changed values, then those of the changed anonymous_ids (identity_changed_nodes).
   for (const [table, ...scopes] of [
-    ["identity_identifier_values", "identity_changed_nodes"],
     ["identity_shared_values", "identity_changed_values"],
     ["identity_edges", "identity_changed_values", "identity_changed_nodes"],
   ] as const) {
@@ -429,11 +428,27 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     });
   }
 
+  it("lists the changed rows of c360_identity.identity_identifier_values in identity_carrier_changes before it deletes the changed identifiers' values and inserts them as they are now, as separate jobs", async () => {
+    server.tables.set("c360-project.c360_identity.identity_identifier_values", { type: "TABLE", schema: { fields: ["node", "value_kind", "value"].map((name) => ({ name, type: "STRING" })) } });
+    answerDryRunsWith(["node", "value_kind", "value"]);
+    const outcome = await executeAction(engine, action("c360_identity.identity_identifier_values"), { fullRefresh: false });
+    expect(outcome.merged).toBe(true);
+    const queries = runJobInserts().map((request) => insertedQuery(request).query.trim());
+    expect(queries).toHaveLength(4);
+    expect(queries[0]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifier_values` where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\)$/);
+    expect(queries[1]).toMatch(/^insert into `c360-project\.c360_identity\.identity_carrier_changes` \(node, value_kind, value\) with/);
+    expect(queries[1]).toContain("from `c360-project.c360_identity.identity_recomputed_values`");
+    expect(queries[2]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifier_values` where node in \(select node from `c360-project\.c360_identity\.identity_changed_nodes`/);
+    expect(queries[3]).toMatch(/^insert into `c360-project\.c360_identity\.identity_identifier_values`/);
+    expect(queries[3]).toContain("from `c360-project.c360_identity.identity_recomputed_values`");
+  });
+
   it("saves the identity state with the state row deleted first and written back last, so a failed save leaves none", async () => {
     await executeAction(engine, action("c360_identity.save_identity_state"), { fullRefresh: false });
     const verbs = jobInserts().map((request) => insertedQuery(request).query.trim().split(/\s+/).slice(0, 3).join(" "));
     expect(verbs).toEqual([
       "delete from `c360-project.c360_identity.identity_state`",
+      "delete from `c360-project.c360_identity.identity_state_links`",
       "delete from `c360-project.c360_identity.identity_state_links`",
       "insert into `c360-project.c360_identity.identity_state_links`",
       "delete from `c360-project.c360_identity.identity_state_components`",
@@ -442,6 +457,7 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
       "insert into `c360-project.c360_identity.identity_state_parts`",
       "delete from `c360-project.c360_identity.identity_state_fx_rates`",
       "insert into `c360-project.c360_identity.identity_state_fx_rates`",
+      "delete from `c360-project.c360_identity.identity_carrier_changes`",
       "delete from `c360-project.c360_identity.identity_state_settings`",
       "insert into `c360-project.c360_identity.identity_state_settings`",
       "insert into `c360-project.c360_identity.identity_state`",
