@@ -879,4 +879,58 @@ describe("incremental gold equals a full refresh", () => {
     expect(await activity()).toEqual(afterEarlyAndLate);
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
+
+  it("customer_activity adds late events at the edges of sessions and of the 90-day window, and recomputes a customer whose event a failed build took in and a later part delivers again from another device", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "additive-edges-"));
+    const incremental = await openBuild();
+    // Eve's device E1: sessions at 12:00 on March 10, 00:10 on April 2 (the first day of the
+    // 90-day window to 2024-06-30) and 12:00 on May 10. Visitor E2: a customer of its own.
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([{ crm_id: "C5", first_name: "Eve", email: "eve@example.com", created_at: "2024-01-05T00:00:00Z" }]),
+      "shop/orders.csv": ordersCsv([{ order_id: "O51", shop_customer_id: "S5", customer_email: "eve@example.com", order_ts: "2024-05-01T10:00:00Z", total: "20.00" }]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O51", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M51", anonymous_id: "E1", user_id: "S5", timestamp: "2024-03-10T12:00:00Z" },
+        { message_id: "M52", anonymous_id: "E1", timestamp: "2024-04-02T00:10:00Z" },
+        { message_id: "M53", anonymous_id: "E1", timestamp: "2024-05-10T12:00:00Z" },
+        { message_id: "M58", anonymous_id: "E2", timestamp: "2024-06-11T09:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    const eve = await customerOf(incremental, "web", "E1");
+    const activity = async () =>
+      (await incremental.query(`select interaction_count, web_sessions, sessions_in_window, behaviour_events_in_window from c360_facts.customer_activity where customer_key = '${eve}'`))[0];
+    expect(await activity()).toEqual({ interaction_count: 3, web_sessions: 3, sessions_in_window: 2, behaviour_events_in_window: 2 });
+
+    // Added to, not recomputed (a mark of +100 on the held sessions stays), late events of E1:
+    // - 23:50 on April 1, 20 minutes before the April 2 session: it starts that session instead, out of the window (in the window -1);
+    // - 12:30 on May 10, exactly 30 minutes after 12:00: inside that session, in the window;
+    // - 12:31 on March 10, 31 minutes after 12:00: a new session.
+    await incremental.query(`update c360_facts.customer_activity set web_sessions = web_sessions + 100 where customer_key = '${eve}'`);
+    writeFiles(landing, {
+      "web/events-2024-07-06.ndjson": eventsNdjson([
+        { message_id: "M54", anonymous_id: "E1", timestamp: "2024-04-01T23:50:00Z" },
+        { message_id: "M55", anonymous_id: "E1", timestamp: "2024-05-10T12:30:00Z" },
+        { message_id: "M56", anonymous_id: "E1", timestamp: "2024-03-10T12:31:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    const afterLateEvents = { interaction_count: 6, web_sessions: 4, sessions_in_window: 1, behaviour_events_in_window: 3 };
+    expect(await activity()).toEqual({ ...afterLateEvents, web_sessions: 104 });
+    await incremental.query(`update c360_facts.customer_activity set web_sessions = web_sessions - 100 where customer_key = '${eve}'`);
+
+    // A build that fails after customer_activity's merge and before save_build_state takes in a new
+    // session of E1 (June 1); a later part delivers that event again from E2, and wins. The saved
+    // state knows neither delivery, so affected_profiles calls the event new for both customers:
+    // Eve's web columns are recomputed (the event parts taken in are ahead of the saved ones), not
+    // added to, and she loses the event.
+    writeFiles(landing, { "web/events-2024-07-07.ndjson": eventsNdjson([{ message_id: "M57", anonymous_id: "E1", timestamp: "2024-06-01T10:00:00Z" }]) });
+    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
+    expect(await activity()).toEqual({ interaction_count: 7, web_sessions: 5, sessions_in_window: 2, behaviour_events_in_window: 4 });
+    writeFiles(landing, { "web/events-2024-07-08.ndjson": eventsNdjson([{ message_id: "M57", anonymous_id: "E2", timestamp: "2024-06-01T10:00:00Z" }]) });
+    await buildOnce(incremental, landing);
+    expect(await activity()).toEqual(afterLateEvents);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
 });
