@@ -9,6 +9,11 @@ exports.carriedValues = carriedValues;
  * both finds the values whose carriers changed and inserts the rows).
  */
 const normalize_js_1 = require("./normalize");
+function branch({ system, id, kind, value, table, kept }) {
+    return `select distinct '${system}' as source_system, ${id} as source_id, '${kind}' as value_kind, ${value} as value
+        from ${table}
+        where ${kept}`;
+}
 /**
  * The valid values carried by the source rows that pass each source's condition, as rows of
  * identity_identifier_values (node, source_system, value_kind, value, counts_as_account).
@@ -17,6 +22,28 @@ const normalize_js_1 = require("./normalize");
  * with the node text built once per row kept instead of once per row read.
  */
 function carriedValues(tables, conditions) {
+    const branches = [
+        branch({ system: "crm", id: "crm_id", kind: "email", value: "email", table: tables.crm, kept: `not is_after_as_of and email_is_valid and ${conditions.crm}` }),
+        branch({ system: "crm", id: "crm_id", kind: "phone", value: "phone_e164", table: tables.crm, kept: `not is_after_as_of and phone_is_valid and ${conditions.crm}` }),
+        branch({
+            system: "shop",
+            id: "shop_customer_id",
+            kind: "email",
+            value: "customer_email",
+            table: tables.shopOrders,
+            kept: `not ${(0, normalize_js_1.isAfterAsOf)("order_ts")} and customer_email_is_valid and ${conditions.shopOrders}`,
+        }),
+        branch({ system: "loyalty", id: "member_id", kind: "email", value: "email", table: tables.loyalty, kept: `not is_after_as_of and email_is_valid and ${conditions.loyalty}` }),
+        branch({ system: "loyalty", id: "member_id", kind: "phone", value: "phone_e164", table: tables.loyalty, kept: `not is_after_as_of and phone_is_valid and ${conditions.loyalty}` }),
+        branch({
+            system: "support",
+            id: "cast(ticket_id as string)",
+            kind: "email",
+            value: "requester_email",
+            table: tables.support,
+            kept: `not is_after_as_of and requester_email_is_valid and ${conditions.support}`,
+        }),
+    ];
     return `select
       cast(source_system || ':' || source_id as string) as node,
       cast(source_system as string) as source_system,
@@ -25,28 +52,6 @@ function carriedValues(tables, conditions) {
       cast(source_system <> 'support' as bool) as counts_as_account
     from
       (
-        select distinct 'crm' as source_system, crm_id as source_id, 'email' as value_kind, email as value
-        from ${tables.crm}
-        where not is_after_as_of and email_is_valid and ${conditions.crm}
-        union all
-        select distinct 'crm' as source_system, crm_id as source_id, 'phone' as value_kind, phone_e164 as value
-        from ${tables.crm}
-        where not is_after_as_of and phone_is_valid and ${conditions.crm}
-        union all
-        select distinct 'shop' as source_system, shop_customer_id as source_id, 'email' as value_kind, customer_email as value
-        from ${tables.shopOrders}
-        where not ${(0, normalize_js_1.isAfterAsOf)("order_ts")} and customer_email_is_valid and ${conditions.shopOrders}
-        union all
-        select distinct 'loyalty' as source_system, member_id as source_id, 'email' as value_kind, email as value
-        from ${tables.loyalty}
-        where not is_after_as_of and email_is_valid and ${conditions.loyalty}
-        union all
-        select distinct 'loyalty' as source_system, member_id as source_id, 'phone' as value_kind, phone_e164 as value
-        from ${tables.loyalty}
-        where not is_after_as_of and phone_is_valid and ${conditions.loyalty}
-        union all
-        select distinct 'support' as source_system, cast(ticket_id as string) as source_id, 'email' as value_kind, requester_email as value
-        from ${tables.support}
-        where not is_after_as_of and requester_email_is_valid and ${conditions.support}
+        ${branches.join("\n        union all\n        ")}
       ) as carried_values`;
 }

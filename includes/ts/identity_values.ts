@@ -17,6 +17,24 @@ export interface CarrierTables {
 /** A condition on each source's rows (`true` for every row). */
 export type CarrierConditions = CarrierTables;
 
+/** One source's valid values of one kind, distinct per (id, value): a branch of carriedValues. */
+interface CarrierBranch {
+  system: string;
+  /** The identifier's column (an expression: a ticket id is cast to text). */
+  id: string;
+  kind: "email" | "phone";
+  value: string;
+  table: string;
+  /** The row's value is valid and carried up to as_of_date, and it passes the source's condition. */
+  kept: string;
+}
+
+function branch({ system, id, kind, value, table, kept }: CarrierBranch): string {
+  return `select distinct '${system}' as source_system, ${id} as source_id, '${kind}' as value_kind, ${value} as value
+        from ${table}
+        where ${kept}`;
+}
+
 /**
  * The valid values carried by the source rows that pass each source's condition, as rows of
  * identity_identifier_values (node, source_system, value_kind, value, counts_as_account).
@@ -25,6 +43,28 @@ export type CarrierConditions = CarrierTables;
  * with the node text built once per row kept instead of once per row read.
  */
 export function carriedValues(tables: CarrierTables, conditions: CarrierConditions): string {
+  const branches = [
+    branch({ system: "crm", id: "crm_id", kind: "email", value: "email", table: tables.crm, kept: `not is_after_as_of and email_is_valid and ${conditions.crm}` }),
+    branch({ system: "crm", id: "crm_id", kind: "phone", value: "phone_e164", table: tables.crm, kept: `not is_after_as_of and phone_is_valid and ${conditions.crm}` }),
+    branch({
+      system: "shop",
+      id: "shop_customer_id",
+      kind: "email",
+      value: "customer_email",
+      table: tables.shopOrders,
+      kept: `not ${isAfterAsOf("order_ts")} and customer_email_is_valid and ${conditions.shopOrders}`,
+    }),
+    branch({ system: "loyalty", id: "member_id", kind: "email", value: "email", table: tables.loyalty, kept: `not is_after_as_of and email_is_valid and ${conditions.loyalty}` }),
+    branch({ system: "loyalty", id: "member_id", kind: "phone", value: "phone_e164", table: tables.loyalty, kept: `not is_after_as_of and phone_is_valid and ${conditions.loyalty}` }),
+    branch({
+      system: "support",
+      id: "cast(ticket_id as string)",
+      kind: "email",
+      value: "requester_email",
+      table: tables.support,
+      kept: `not is_after_as_of and requester_email_is_valid and ${conditions.support}`,
+    }),
+  ];
   return `select
       cast(source_system || ':' || source_id as string) as node,
       cast(source_system as string) as source_system,
@@ -33,28 +73,6 @@ export function carriedValues(tables: CarrierTables, conditions: CarrierConditio
       cast(source_system <> 'support' as bool) as counts_as_account
     from
       (
-        select distinct 'crm' as source_system, crm_id as source_id, 'email' as value_kind, email as value
-        from ${tables.crm}
-        where not is_after_as_of and email_is_valid and ${conditions.crm}
-        union all
-        select distinct 'crm' as source_system, crm_id as source_id, 'phone' as value_kind, phone_e164 as value
-        from ${tables.crm}
-        where not is_after_as_of and phone_is_valid and ${conditions.crm}
-        union all
-        select distinct 'shop' as source_system, shop_customer_id as source_id, 'email' as value_kind, customer_email as value
-        from ${tables.shopOrders}
-        where not ${isAfterAsOf("order_ts")} and customer_email_is_valid and ${conditions.shopOrders}
-        union all
-        select distinct 'loyalty' as source_system, member_id as source_id, 'email' as value_kind, email as value
-        from ${tables.loyalty}
-        where not is_after_as_of and email_is_valid and ${conditions.loyalty}
-        union all
-        select distinct 'loyalty' as source_system, member_id as source_id, 'phone' as value_kind, phone_e164 as value
-        from ${tables.loyalty}
-        where not is_after_as_of and phone_is_valid and ${conditions.loyalty}
-        union all
-        select distinct 'support' as source_system, cast(ticket_id as string) as source_id, 'email' as value_kind, requester_email as value
-        from ${tables.support}
-        where not is_after_as_of and requester_email_is_valid and ${conditions.support}
+        ${branches.join("\n        union all\n        ")}
       ) as carried_values`;
 }
