@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { formatProcessCompileTiming, timeCompileProcesses } from "../src/bench/compile-timing.js";
-import { formatBenchReport } from "../src/bench/report.js";
+import { formatBenchReport, formatReplayReport } from "../src/bench/report.js";
+import { replayIncrement } from "../src/bench/replay-increment.js";
+import { readStatementLog, summarizeStatementLog } from "../src/bench/statement-log-summary.js";
 import { runBenchmark } from "../src/bench/run-bench.js";
 import { generatedWorkload } from "../tools/bench/workload.js";
 
@@ -28,6 +30,9 @@ const argv = await yargs(hideBin(process.argv))
   // 2.5GB: at 1 M persons 3GB let the process peak at 4,225 MiB, 2.5GB at 3,403 MiB, no slower.
   .option("memory-limit", { type: "string", default: "2.5GB", describe: "DuckDB memory_limit (keeps peak RSS under the 4 GB target)" })
   .option("storage-version", { type: "string", describe: "DuckDB storage format of the bench database (default latest; v0.10.2 is DuckDB's own default)" })
+  .option("statement-log", { type: "string", describe: "Write every DuckDB statement and commit, with its action, seconds and SQL, to this file (JSON lines), and summarize the incremental run's" })
+  .option("keep-before-increment", { type: "string", describe: "Copy the database, as the incremental build finds it, to this file (outside every timed phase), for --replay-increment" })
+  .option("replay-increment", { type: "string", describe: "Only the incremental build, on a copy of a database kept by --keep-before-increment (same --persons and --seed)" })
   .option("profile", { type: "number", default: 0, describe: "Profile the operators of the N slowest actions of the full build (EXPLAIN ANALYZE) and time writing each one's table again (a copy); adds their run time, outside every timed phase" })
   // The stock CLI's own compile gives up after 60 s, which a busy machine can reach.
   .option("compile-timing", { type: "boolean", default: true, describe: "After the builds, time compilation against the stock dataform compile (--no-compile-timing skips it)" })
@@ -41,6 +46,8 @@ const argv = await yargs(hideBin(process.argv))
   .example("$0 --persons 1000000", "The 1 M-person benchmark")
   .example("$0 --bigquery-bytes --persons 10000", "Bytes a full and an incremental build would process on BigQuery")
   .example("$0 --compile-only --runs 9", "c360 compile against dataform compile, as whole processes")
+  .example("$0 --persons 1000000 --keep-before-increment ../kept-1m.duckdb", "Also keep the database before the incremental build")
+  .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl", "The incremental build again, statement by statement")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
   .help()
@@ -68,6 +75,28 @@ if (argv.bigqueryBytes) {
   process.stdout.write(formatBytesReport(bytes) + "\n\nfigures written to target/bench-bigquery-bytes.json\n");
   process.exit(0);
 }
+const statementLogSummary = () => {
+  if (!argv.statementLog) return "";
+  const phase = "incremental run";
+  return `\n\n${summarizeStatementLog(readStatementLog(argv.statementLog), phase)}\n(every statement: ${argv.statementLog})`;
+};
+if (argv.replayIncrement) {
+  const replay = await replayIncrement({
+    repoRoot,
+    keptDatabase: path.resolve(argv.replayIncrement),
+    workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf }),
+    threads: argv.threads,
+    duckdbThreads: argv.duckdbThreads,
+    memoryLimit: argv.memoryLimit,
+    storageVersion: argv.storageVersion,
+    statementLog: argv.statementLog,
+    log: (message) => process.stderr.write(`${message}\n`),
+  });
+  fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
+  fs.writeFileSync(path.join(repoRoot, "target", "bench-replay.json"), JSON.stringify(replay, null, 2) + "\n");
+  process.stdout.write(formatReplayReport(replay) + statementLogSummary() + "\n\nfigures written to target/bench-replay.json\n");
+  process.exit(0);
+}
 const report = await runBenchmark({
   repoRoot,
   workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf }),
@@ -77,8 +106,10 @@ const report = await runBenchmark({
   storageVersion: argv.storageVersion,
   timeCompile: argv.compileTiming,
   profileSlowest: argv.profile,
+  statementLog: argv.statementLog,
+  keepBeforeIncrement: argv.keepBeforeIncrement === undefined ? undefined : path.resolve(argv.keepBeforeIncrement),
   log: (message) => process.stderr.write(`${message}\n`),
 });
 fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
 fs.writeFileSync(path.join(repoRoot, "target", "bench.json"), JSON.stringify(report, null, 2) + "\n");
-process.stdout.write(formatBenchReport(report) + "\n\nfigures written to target/bench.json\n");
+process.stdout.write(formatBenchReport(report) + statementLogSummary() + "\n\nfigures written to target/bench.json\n");

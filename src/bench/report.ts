@@ -1,5 +1,6 @@
 /** The benchmark's figures, as target/bench.json and as text tables for a person. */
-import { CHECK_KINDS } from "../graph/actions.js";
+import { type Action, CHECK_KINDS } from "../graph/actions.js";
+import type { ActionResult } from "../runner/results.js";
 import type { CompileTiming } from "./compile-timing.js";
 import type { ActionProfile } from "./operator-profile.js";
 
@@ -50,6 +51,23 @@ export interface BenchReport {
   /** Operators of the full build's slowest actions (npm run bench -- --profile N). */
   profiles: ActionProfile[];
   peakRssMiB: number;
+}
+
+/** The action's layer: its first tag that names one of the workload's layers. */
+function layerOf(action: Action | undefined, layers: readonly string[]): string {
+  return layers.find((layer) => action?.tags.includes(layer)) ?? "other";
+}
+
+export function actionFigure(result: ActionResult, actions: Map<string, Action>, layers: readonly string[]): ActionFigure {
+  return {
+    name: result.name,
+    kind: result.kind,
+    layer: layerOf(actions.get(result.name), layers),
+    status: result.unchanged ? "unchanged" : result.status,
+    seconds: result.seconds,
+    engineSeconds: result.engineSeconds,
+    rows: result.rowsAffected,
+  };
 }
 
 export interface LayerFigure {
@@ -128,6 +146,25 @@ function countLines(counts: Record<string, number> | undefined): string[] {
   return [`after the incremental run: ${entries.map(([name, rows]) => `${name} ${rows.toLocaleString("en-US")} rows`).join(", ")}`];
 }
 
+/** The increment's share of the full load + run, and what it found changed. */
+function incrementalLines(incremental: BenchReport["incremental"]): string[] {
+  return [
+    `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s + checkpoint ${incremental.checkpointSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
+      ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
+    ...countLines(incremental.counts),
+  ];
+}
+
+/** npm run bench -- --replay-increment: the incremental figures alone. */
+export function formatReplayReport(report: { workload: string; keptDatabase: string; incremental: BenchReport["incremental"]; peakRssMiB: number }, slowest = 25): string {
+  return [
+    `c360 benchmark, incremental build replayed on a copy of ${report.keptDatabase}: ${report.workload}; peak RSS ${report.peakRssMiB.toFixed(0)} MiB`,
+    ...incrementalLines(report.incremental),
+    "",
+    actionTable("incremental run: action (slowest first)", report.incremental.actions, slowest),
+  ].join("\n");
+}
+
 export function formatBenchReport(report: BenchReport, slowest = 15): string {
   const phases = table(
     ["phase", "seconds", "rows", "rows/s"],
@@ -148,9 +185,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
     compile
       ? `compile: in-process ${(compile.inProcessColdSeconds * 1000).toFixed(0)} ms cold, ${(compile.inProcessWarmMedianSeconds * 1000).toFixed(0)} ms warm (median); stock dataform compile ${(compile.stockCliMedianSeconds * 1000).toFixed(0)} ms (median) -> ${compile.speedupWarm.toFixed(1)}x warm, ${compile.speedupCold.toFixed(1)}x cold`
       : "compile: not timed against the stock dataform compile (--no-compile-timing)",
-    `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s + checkpoint ${incremental.checkpointSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
-      ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
-    ...countLines(incremental.counts),
+    ...incrementalLines(incremental),
     "",
     layerTable(report),
     "",

@@ -8,14 +8,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadProject } from "../config/project.js";
-import { DEFAULT_STORAGE_VERSION, DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
-import { UsageError } from "../errors.js";
-import type { Action } from "../graph/actions.js";
-import { type BuildOutcome, runBuild } from "../runner/build.js";
+import { DEFAULT_STORAGE_VERSION } from "../engines/duckdb/duckdb-engine.js";
+import { runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
 import { type CompileTiming, timeCompile } from "./compile-timing.js";
+import { StatementLogFile } from "../engines/duckdb/statement-log.js";
+import { assertAllPassed, incrementalReport, keepDatabase, measureIncrement, openBenchEngine } from "./increment.js";
 import { profileActions } from "./operator-profile.js";
-import { layerFigures, type ActionFigure, type BenchReport, type PhaseFigure } from "./report.js";
+import { actionFigure, layerFigures, type BenchReport, type PhaseFigure } from "./report.js";
 
 export interface BenchLanding {
   landingDir: string;
@@ -52,42 +52,11 @@ export interface BenchOptions {
   timeCompile?: boolean;
   /** Profile the operators of this many of the full build's slowest actions (0: none). */
   profileSlowest?: number;
+  /** Write every statement and commit of both builds to this file (JSON lines; see StatementLogFile). */
+  statementLog?: string;
+  /** Copy the database, as the incremental build finds it, to this file (and its full build's figures beside it): replayIncrement starts there. */
+  keepBeforeIncrement?: string;
   log: (message: string) => void;
-}
-
-/** The action's layer: its first tag that names one of the workload's layers. */
-function layerOf(action: Action | undefined, layers: readonly string[]): string {
-  return layers.find((layer) => action?.tags.includes(layer)) ?? "other";
-}
-
-function actionFigure(result: ActionResult, actions: Map<string, Action>, layers: readonly string[]): ActionFigure {
-  return {
-    name: result.name,
-    kind: result.kind,
-    layer: layerOf(actions.get(result.name), layers),
-    status: result.unchanged ? "unchanged" : result.status,
-    seconds: result.seconds,
-    engineSeconds: result.engineSeconds,
-    rows: result.rowsAffected,
-  };
-}
-
-function assertAllPassed(phase: string, results: ActionResult[]): void {
-  const failed = results.filter((result) => result.status !== "success");
-  if (failed.length > 0) {
-    throw new Error(`${phase}: ${failed.length} action(s) did not pass: ${failed.map((result) => `${result.name} (${result.error ?? result.skippedBecause})`).join("; ")}`);
-  }
-}
-
-/** Row counts of the named tables (outside every timed phase). */
-async function countRows(engine: DuckDbEngine, tables: string[]): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const table of tables) {
-    const [schema, name, extra] = table.split(".");
-    if (!schema || !name || extra !== undefined) throw new UsageError(`bench: a table to count must be "schema.name", got "${table}"`);
-    counts[table] = Number((await engine.query(`select count(*) as row_count from ${engine.quoteTable({ schema, name })}`))[0].row_count);
-  }
-  return counts;
 }
 
 export async function runBenchmark(options: BenchOptions): Promise<BenchReport> {
@@ -99,17 +68,15 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
   const benchDir = path.join(repoRoot, "target", "bench");
   fs.rmSync(benchDir, { recursive: true, force: true });
   fs.mkdirSync(benchDir, { recursive: true });
-  const engine = await DuckDbEngine.open(path.join(benchDir, "bench.duckdb"), {
-    connections: options.threads,
-    threads: options.duckdbThreads,
-    memoryLimit: options.memoryLimit,
-    storageVersion: options.storageVersion,
-  });
+  const databaseFile = path.join(benchDir, "bench.duckdb");
+  const statementLog = options.statementLog ? new StatementLogFile(options.statementLog) : undefined;
+  const engine = await openBenchEngine(databaseFile, options, statementLog);
   const phases: PhaseFigure[] = [{ phase: "make landing (apart)", seconds: landing.seconds }];
   try {
     // --skip-unchanged on both runs, as a user running incremental builds would: the full build
     // on a fresh database rebuilds everything and records each table's version; the incremental
     // run then leaves the tables that the new parts do not reach.
+    if (statementLog) statementLog.phase = "full build";
     const full = await runBuild(context, {
       engine,
       steps: "run-then-test",
@@ -134,26 +101,9 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const settle = await engine.execute("checkpoint");
     phases.push({ phase: "checkpoint (apart)", seconds: settle.seconds });
 
-    let newRows: Record<string, number> = {};
-    let incremental: BuildOutcome;
-    try {
-      newRows = await workload.writeIncrement(landing.landingDir);
-      incremental = await runBuild(context, { engine, project, steps: "run", load: {}, execution: { threads: options.threads, skipUnchanged: true } });
-      assertAllPassed("incremental run", incremental.runResults);
-    } finally {
-      workload.removeIncrement(landing.landingDir);
-    }
-    const incrementalSeconds = (phase: string) => incremental.phases.find((timing) => timing.phase === phase)?.seconds ?? 0;
-    const incrementalLoad = { seconds: incrementalSeconds("load") };
-    const incrementalRun = { seconds: incrementalSeconds("run"), value: incremental.runResults };
-    phases.push({ phase: "incremental load", seconds: incrementalLoad.seconds, rows: Object.values(newRows).reduce((sum, rows) => sum + rows, 0) });
-    phases.push({ phase: "incremental run", seconds: incrementalRun.seconds });
-    // What the incremental run left in the WAL, which its process would write when it closes:
-    // counted in the increment's share.
-    const incrementalCheckpoint = { seconds: (await engine.execute("checkpoint")).seconds };
-    phases.push({ phase: "incremental checkpoint", seconds: incrementalCheckpoint.seconds });
-    log(`incremental: load ${incrementalLoad.seconds.toFixed(2)} s, run ${incrementalRun.seconds.toFixed(2)} s, checkpoint ${incrementalCheckpoint.seconds.toFixed(2)} s`);
-    const counts = await countRows(engine, workload.countAfterIncremental ?? []);
+    if (options.keepBeforeIncrement) keepDatabase(databaseFile, options.keepBeforeIncrement, { landingDir: landing.landingDir, fullLoadSeconds: seconds("load"), fullRunSeconds: seconds("run") });
+    const increment = await measureIncrement({ engine, context, project, workload, landingDir: landing.landingDir, threads: options.threads, statementLog, log });
+    phases.push(...increment.phases);
 
     // After every timed phase: the one 1 M run that profiled before its incremental run took
     // 125.9 s for it, three without took 89.5–103.3 s. The data then holds the 1 % increment too.
@@ -164,15 +114,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     const actionResults = [...runResults, ...testResults];
     const figure = (result: ActionResult) => actionFigure(result, project.actions, workload.layers);
     const actions = actionResults.map(figure);
-    const incrementalFigures = {
-      newRows,
-      loadSeconds: incrementalLoad.seconds,
-      runSeconds: incrementalRun.seconds,
-      checkpointSeconds: incrementalCheckpoint.seconds,
-      percentOfFullLoadAndRun: (100 * (incrementalLoad.seconds + incrementalRun.seconds + incrementalCheckpoint.seconds)) / (seconds("load") + seconds("run")),
-      actions: incrementalRun.value.map(figure),
-      counts,
-    };
+    const incrementalFigures = incrementalReport(increment, seconds("load") + seconds("run"), figure);
     const actionSeconds = actionResults.reduce((sum, result) => sum + result.seconds, 0);
     const engineSeconds = actionResults.reduce((sum, result) => sum + result.engineSeconds, 0);
     let compileTiming: CompileTiming | undefined;

@@ -39,6 +39,10 @@ export function withRunOptions<T>(yargs: Argv<T>) {
       type: "boolean",
       default: false,
       describe: "Do not rebuild tables and views whose SQL and inputs are unchanged since their last build (state kept in c360_meta.action_state)",
+    })
+    .option("statement-log", {
+      type: "string",
+      describe: "DuckDB: write every statement and commit, with its action, seconds and SQL, to this file (JSON lines)",
     });
 }
 

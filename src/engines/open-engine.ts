@@ -1,6 +1,7 @@
 /** Opens the engine a target names. BigQuery is loaded only when a target asks for it. */
 import path from "node:path";
 import type { ProjectContext } from "../config/project.js";
+import type { StatementLog } from "./duckdb/statement-log.js";
 import type { Engine } from "./engine.js";
 
 export interface OpenEngineOptions {
@@ -13,6 +14,8 @@ export interface OpenEngineOptions {
   projects?: string[];
   /** DuckDB: open the database file read-only (it must exist); other readers may share it. */
   readOnly?: boolean;
+  /** DuckDB: told every statement and commit (`--statement-log`). */
+  statementLog?: StatementLog;
 }
 
 export async function openEngine(context: ProjectContext, options: OpenEngineOptions = {}): Promise<Engine> {
@@ -28,6 +31,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       storageVersion: target.storageVersion,
       projects: options.projects,
       readOnly: options.readOnly,
+      statementLog: options.statementLog,
     });
   }
   const { openBigQueryEngine } = await import("./bigquery/index.js");

@@ -1,6 +1,6 @@
 /** src/bench/report.ts: the benchmark's text tables (the benchmark itself is a script, not a test). */
 import { describe, expect, it } from "vitest";
-import { type ActionFigure, type BenchReport, formatBenchReport, layerFigures } from "../../src/bench/report.js";
+import { type ActionFigure, type BenchReport, formatBenchReport, formatReplayReport, layerFigures } from "../../src/bench/report.js";
 
 const action = (name: string, seconds: number, rows?: number, layer = "marts", kind = "table"): ActionFigure => ({
   name,
@@ -70,6 +70,15 @@ describe("formatBenchReport", () => {
     const text = formatBenchReport(report, 1);
     expect(text).toContain("c360.slow");
     expect(text).not.toContain("c360.fast");
+  });
+});
+
+describe("formatReplayReport", () => {
+  it("prints the replayed increment's share of the kept full build, and its actions slowest first", () => {
+    const text = formatReplayReport({ workload: "1,000 persons (seed 42)", keptDatabase: "/kept/1k.duckdb", incremental: report.incremental, peakRssMiB: 300 });
+    expect(text.split("\n")[0]).toBe("c360 benchmark, incremental build replayed on a copy of /kept/1k.duckdb: 1,000 persons (seed 42); peak RSS 300 MiB");
+    expect(text).toContain("incremental: +10 events, +5 orders: load 0.50 s + run 1.00 s + checkpoint 0.25 s = 25.0 % of the full load + run");
+    expect(text).toMatch(/incremental run: action \(slowest first\)[^\n]*\n[^\n]*\nc360\.increment\s+table\s+0\.75/);
   });
 });
 

@@ -58,6 +58,21 @@ describe("c360 CLI end to end (example project)", () => {
     expect(csv.stdout).toBe('text\n"a,b"\n');
   });
 
+  it("run --statement-log writes every statement and commit as JSON lines, charged to its action; a BigQuery target is refused", async () => {
+    const logFile = path.join(projectDir, "target", "statements.jsonl");
+    const result = await runCliInProcess(["run", "--project-dir", projectDir, "--statement-log", logFile]);
+    expect(result.status).toBe(0);
+    const entries = fs.readFileSync(logFile, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const ofOrders = entries.filter((entry) => entry.action === "shop.fct_orders");
+    expect(ofOrders.some((entry) => entry.kind === "statement" && /"shop"\."fct_orders"/.test(entry.sql))).toBe(true);
+    expect(ofOrders.some((entry) => entry.kind === "commit")).toBe(true);
+    const bigquery = copyProject(EXAMPLE_PROJECT);
+    fs.writeFileSync(path.join(bigquery, "c360.json"), JSON.stringify({ targets: { prod: { engine: "bigquery", project: "any-project", location: "EU" } } }));
+    const refused = await runCliInProcess(["run", "--project-dir", bigquery, "--statement-log", logFile]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("--statement-log needs a DuckDB target");
+  });
+
   it("graph prints text and DOT", async () => {
     expect((await runCliInProcess(["graph", "--select", "+customer_revenue", "--project-dir", projectDir])).stdout).toContain("shop.customer_revenue (table)\n  <- shop.fct_orders");
     expect((await runCliInProcess(["graph", "--format", "dot", "--project-dir", projectDir])).stdout).toContain('"shop.stg_orders" -> "shop.fct_orders";');

@@ -25,6 +25,7 @@ interface ExecuteArguments extends GlobalArguments, SelectionArguments {
   dryRun: boolean;
   verifyChecksums?: boolean;
   dashboard?: boolean;
+  statementLog?: string;
 }
 
 /** `steps` is also the command's name (build, run, test). */
@@ -34,6 +35,9 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   const reporter = createReporter(argv);
   const context: ProjectContext = projectFrom(argv);
   if (argv.dryRun && context.target.engine !== "bigquery") throw new UsageError("--dry-run needs a BigQuery target (e.g. --target prod).");
+  if (argv.statementLog !== undefined && context.target.engine !== "duckdb") {
+    throw new UsageError("--statement-log needs a DuckDB target: on BigQuery, every statement is a job in the project's job history (INFORMATION_SCHEMA.JOBS).");
+  }
   const saved = savedStateFrom(argv);
   // Compiled before the engine opens: the selection reads the compiled actions and the saved state.
   const project = compileForTarget(context);
@@ -43,7 +47,8 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   const loadFirst = steps === "build";
   if (loadFirst && context.landingSources.length === 0) reporter.info(`${NO_SOURCES_MESSAGE} Building without a load step.`);
   const load = loadFirst ? reportedLoadStep(reporter, { fullRefresh: argv.fullRefresh, verifyChecksums: argv.verifyChecksums ?? false }) : undefined;
-  const engine = await openEngine(context, { threads, dryRun: argv.dryRun, projects: otherProjects(project.graph) });
+  const statementLog = argv.statementLog === undefined ? undefined : await openStatementLog(argv.statementLog);
+  const engine = await openEngine(context, { threads, dryRun: argv.dryRun, projects: otherProjects(project.graph), statementLog });
   let results: ActionResult[] = [];
   let summary: string | undefined;
   await reporter.startLiveLine();
@@ -86,6 +91,12 @@ async function execute(argv: ArgumentsCamelCase<ExecuteArguments>, steps: Exclud
   }
   if (command === "build" && !argv.dryRun) await dashboardAfterBuild(context, project.actions, argv);
   if (results.some((result) => result.status !== "success")) process.exitCode = 1;
+}
+
+/** The --statement-log file, emptied; the module loads only when asked for. */
+async function openStatementLog(file: string) {
+  const { StatementLogFile } = await import("../../engines/duckdb/statement-log.js");
+  return new StatementLogFile(path.resolve(file));
 }
 
 /** The vars the project was compiled with, so that a person sees what the build used. */

@@ -42,6 +42,7 @@ import {
   mergeIntoStatement,
   stageIncrementStatement,
 } from "./statements.js";
+import type { StatementLog } from "./statement-log.js";
 import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -61,6 +62,8 @@ export interface DuckDbOptions {
    * beside the warehouse file (projectDatabaseFile). Files of earlier builds are attached too.
    */
   projects?: string[];
+  /** Told every statement (action, seconds, SQL) and every commit: `--statement-log`. */
+  statementLog?: StatementLog;
 }
 
 /** The database file that holds another project's tables: `<warehouse>.<project>.duckdb` beside the warehouse file. */
@@ -181,6 +184,7 @@ export class DuckDbEngine implements Engine {
     private readonly catalogs: ReadonlySet<string> = new Set(),
     /** The in-memory catalog this engine attached to an instance it shares (openInInstance): close() detaches it and leaves the instance open. */
     private readonly sharedInstanceCatalog?: string,
+    private readonly statementLog?: StatementLog,
   ) {}
 
   /**
@@ -191,7 +195,7 @@ export class DuckDbEngine implements Engine {
    * hundreds of small warehouses share a few instances this way. The instance's settings
    * (threads, memory) are the caller's; another project's catalog cannot be attached here.
    */
-  static async openInInstance(instance: DuckDBInstance, options: Pick<DuckDbOptions, "connections"> = {}): Promise<DuckDbEngine> {
+  static async openInInstance(instance: DuckDBInstance, options: Pick<DuckDbOptions, "connections" | "statementLog"> = {}): Promise<DuckDbEngine> {
     const catalog = `c360_memory_${++inInstanceCatalogs}`;
     const bootstrap = await instance.connect();
     try {
@@ -200,7 +204,7 @@ export class DuckDbEngine implements Engine {
       bootstrap.closeSync();
     }
     const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), [SESSION_IN_UTC, `use ${quoteIdentifier(catalog)}`]);
-    return new DuckDbEngine(instance, pool, ":memory:", new Set(), catalog);
+    return new DuckDbEngine(instance, pool, ":memory:", new Set(), catalog, options.statementLog);
   }
 
   static async open(databasePath: string, options: DuckDbOptions = {}): Promise<DuckDbEngine> {
@@ -222,7 +226,7 @@ export class DuckDbEngine implements Engine {
     }
     const catalogs = await attachProjects(instance, databasePath, options);
     const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), setup);
-    return new DuckDbEngine(instance, pool, databasePath, catalogs);
+    return new DuckDbEngine(instance, pool, databasePath, catalogs, undefined, options.statementLog);
   }
 
   async execute(sql: string, options: StatementOptions = {}): Promise<StatementResult> {
@@ -245,7 +249,7 @@ export class DuckDbEngine implements Engine {
   async queryWithColumns(sql: string, options: StatementOptions = {}): Promise<QueryResult> {
     return this.pool.with(async (connection) => {
       return this.changingCatalog(sql, undefined, () =>
-        this.guarded(options.actionName ?? "query", async () => {
+        this.guarded(options.actionName ?? "query", sql, async () => {
           const reader = await connection.runAndReadAll(this.rewriteReferences(sql));
           return { columns: reader.columnNames().map((name, index) => ({ name, type: reader.columnType(index).toString() })), rows: readerToRows(reader) };
         }),
@@ -255,7 +259,7 @@ export class DuckDbEngine implements Engine {
 
   async queryFloatColumns(sql: string, options: StatementOptions = {}): Promise<Float64Array[]> {
     return this.pool.with(async (connection) =>
-      this.changingCatalog(sql, undefined, () => this.guarded(options.actionName ?? "query", async () => floatColumns(await connection.run(this.rewriteReferences(sql))))),
+      this.changingCatalog(sql, undefined, () => this.guarded(options.actionName ?? "query", sql, async () => floatColumns(await connection.run(this.rewriteReferences(sql))))),
     );
   }
 
@@ -418,8 +422,10 @@ export class DuckDbEngine implements Engine {
         // Staged rows carry their record and line numbers, so their physical order is free:
         // unordered inserts compress and write row groups on every thread, about twice as fast.
         await connection.run("set session preserve_insertion_order = false");
+        const started = performance.now();
         faultPoint("engine.statement");
         written = (await connection.run(sql)).rowsChanged; // an insert: the catalog is as createLoadTarget left it
+        this.statementLog?.record({ action: actionName, kind: "statement", seconds: (performance.now() - started) / 1000, sql });
       } catch (error) {
         failure = new ExecutionError(actionName, `cannot read staged file ${request.file}: ${errorMessage(error)}`, { cause: error });
       }
@@ -467,7 +473,9 @@ export class DuckDbEngine implements Engine {
       await connection.run("begin transaction");
       try {
         const result = await this.openTransaction.run(invalidations, work);
+        const committing = performance.now();
         await connection.run("commit");
+        this.statementLog?.record({ action: invalidations.lastAction ?? "transaction", kind: "commit", seconds: (performance.now() - committing) / 1000, sql: "commit" });
         return result;
       } catch (error) {
         await connection.run("rollback");
@@ -494,27 +502,35 @@ export class DuckDbEngine implements Engine {
     }
   }
 
-  /** A statement's work, behind its fault point, with DuckDB's error typed and named after the action. */
-  private async guarded<T>(actionName: string, work: () => Promise<T>): Promise<T> {
+  /** A statement's work, behind its fault point, with DuckDB's error typed and named after the action (and logged, when asked). */
+  private async guarded<T>(actionName: string, sql: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let failed = false;
     try {
       faultPoint("engine.statement");
       return await work();
     } catch (error) {
+      failed = true;
       throw new ExecutionError(actionName, errorMessage(error), { cause: error });
+    } finally {
+      const transaction = this.openTransaction.getStore();
+      if (transaction) transaction.lastAction = actionName;
+      // As it ran: with Dataform's references rewritten to this warehouse's names.
+      this.statementLog?.record({ action: actionName, kind: "statement", seconds: (performance.now() - started) / 1000, sql: this.rewriteReferences(sql), ...(failed ? { failed: true } : {}) });
     }
   }
 
   /** A CREATE TABLE AS, answered with the rows it wrote (DuckDB returns them as one "Count" value): no count(*) after it. */
   private async createCounting(connection: DuckDBConnection, statement: string, options: StatementOptions, touches?: TableRef[]): Promise<number> {
     const written = await this.changingCatalog(statement, touches, () =>
-      this.guarded(options.actionName ?? "statement", () => connection.runAndReadAll(this.rewriteReferences(statement))),
+      this.guarded(options.actionName ?? "statement", statement, () => connection.runAndReadAll(this.rewriteReferences(statement))),
     );
     return Number(written.getRows()[0]?.[0] ?? 0);
   }
 
   /** Runs a statement; `touches` names the objects it may change (undefined: whatever its text may change, mayChangeCatalog). */
   private async run(connection: DuckDBConnection, sql: string, options: StatementOptions, touches?: TableRef[]) {
-    return this.changingCatalog(sql, touches, () => this.guarded(options.actionName ?? "statement", () => connection.run(this.rewriteReferences(sql))));
+    return this.changingCatalog(sql, touches, () => this.guarded(options.actionName ?? "statement", sql, () => connection.run(this.rewriteReferences(sql))));
   }
 
   /**
@@ -611,7 +627,7 @@ export class DuckDbEngine implements Engine {
 
   /** A query that changes nothing (catalog lookups, DESCRIBE): run past the catalog cache's invalidation. */
   private async readRows(sql: string, options: StatementOptions = {}): Promise<Row[]> {
-    return this.pool.with((connection) => this.guarded(options.actionName ?? "query", async () => readerToRows(await connection.runAndReadAll(this.rewriteReferences(sql)))));
+    return this.pool.with((connection) => this.guarded(options.actionName ?? "query", sql, async () => readerToRows(await connection.runAndReadAll(this.rewriteReferences(sql)))));
   }
 }
 

@@ -1,0 +1,138 @@
+/**
+ * The benchmark's incremental build: new parts arrive, the run rebuilds what they reach, and
+ * the checkpoint writes what it left in the WAL. Shared by the benchmark (after its full
+ * build) and by replayIncrement, which starts from a database kept right before it
+ * (--keep-before-increment) so that a change to the incremental path is measured in a
+ * minute instead of a full build's ten at 1 M persons.
+ */
+import fs from "node:fs";
+import type { ProjectContext } from "../config/project.js";
+import { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
+import type { StatementLogFile } from "../engines/duckdb/statement-log.js";
+import type { CompiledProject } from "../runner/session.js";
+import { type BuildOutcome, runBuild } from "../runner/build.js";
+import type { ActionResult } from "../runner/results.js";
+import type { ActionFigure, BenchReport, PhaseFigure } from "./report.js";
+import { UsageError } from "../errors.js";
+import type { BenchOptions, BenchWorkload } from "./run-bench.js";
+
+/** What --keep-before-increment writes beside the database copy: what the replay's share is of. */
+export interface KeptBuild {
+  landingDir: string;
+  fullLoadSeconds: number;
+  fullRunSeconds: number;
+}
+
+export function keptBuildFile(databaseCopy: string): string {
+  return `${databaseCopy}.json`;
+}
+
+export async function openBenchEngine(databaseFile: string, options: Pick<BenchOptions, "threads" | "duckdbThreads" | "memoryLimit" | "storageVersion">, statementLog?: StatementLogFile): Promise<DuckDbEngine> {
+  return DuckDbEngine.open(databaseFile, {
+    connections: options.threads,
+    threads: options.duckdbThreads,
+    memoryLimit: options.memoryLimit,
+    storageVersion: options.storageVersion,
+    statementLog,
+  });
+}
+
+/** Copies the (checkpointed) database file: its WAL is empty, so the file alone is the whole database. */
+export function keepDatabase(databaseFile: string, copy: string, build: KeptBuild): void {
+  fs.copyFileSync(databaseFile, copy);
+  fs.writeFileSync(keptBuildFile(copy), JSON.stringify(build, null, 2) + "\n");
+}
+
+export interface MeasuredIncrement {
+  newRows: Record<string, number>;
+  loadSeconds: number;
+  runSeconds: number;
+  checkpointSeconds: number;
+  results: ActionResult[];
+  /** The compiled project the run built (the full build's, or the replay's own). */
+  project: CompiledProject;
+  counts: Record<string, number>;
+  phases: PhaseFigure[];
+}
+
+export interface IncrementRequest {
+  engine: DuckDbEngine;
+  context: ProjectContext;
+  /** The full build's compiled project; undefined: compiled by the run (a replay). */
+  project?: CompiledProject;
+  workload: BenchWorkload;
+  landingDir: string;
+  threads: number;
+  statementLog?: StatementLogFile;
+  log: (message: string) => void;
+}
+
+export function assertAllPassed(phase: string, results: ActionResult[]): void {
+  const failed = results.filter((result) => result.status !== "success");
+  if (failed.length > 0) {
+    throw new Error(`${phase}: ${failed.length} action(s) did not pass: ${failed.map((result) => `${result.name} (${result.error ?? result.skippedBecause})`).join("; ")}`);
+  }
+}
+
+/** New parts, the incremental run and its checkpoint, timed; the new parts are removed afterwards (also after a failure). */
+export async function measureIncrement(request: IncrementRequest): Promise<MeasuredIncrement> {
+  const { engine, context, project, workload, landingDir, statementLog, log } = request;
+  let newRows: Record<string, number> = {};
+  let incremental: BuildOutcome;
+  try {
+    newRows = await workload.writeIncrement(landingDir);
+    if (statementLog) statementLog.phase = "incremental run";
+    incremental = await runBuild(context, { engine, project, steps: "run", load: {}, execution: { threads: request.threads, skipUnchanged: true } });
+    assertAllPassed("incremental run", incremental.runResults);
+  } finally {
+    workload.removeIncrement(landingDir);
+  }
+  const phaseSeconds = (phase: string) => incremental.phases.find((timing) => timing.phase === phase)?.seconds ?? 0;
+  const loadSeconds = phaseSeconds("load");
+  const runSeconds = phaseSeconds("run");
+  // What the incremental run left in the WAL, which its process would write when it closes:
+  // counted in the increment's share.
+  if (statementLog) statementLog.phase = "incremental checkpoint";
+  const checkpointSeconds = (await engine.execute("checkpoint", { actionName: "checkpoint" })).seconds;
+  if (statementLog) statementLog.phase = undefined;
+  log(`incremental: load ${loadSeconds.toFixed(2)} s, run ${runSeconds.toFixed(2)} s, checkpoint ${checkpointSeconds.toFixed(2)} s`);
+  const counts = await countRows(engine, workload.countAfterIncremental ?? []);
+  return {
+    newRows,
+    loadSeconds,
+    runSeconds,
+    checkpointSeconds,
+    results: incremental.runResults,
+    project: incremental.project,
+    counts,
+    phases: [
+      { phase: "incremental load", seconds: loadSeconds, rows: Object.values(newRows).reduce((sum, rows) => sum + rows, 0) },
+      { phase: "incremental run", seconds: runSeconds },
+      { phase: "incremental checkpoint", seconds: checkpointSeconds },
+    ],
+  };
+}
+
+/** The report's incremental figures: the increment's share of the full build's load + run. */
+export function incrementalReport(increment: MeasuredIncrement, fullLoadAndRunSeconds: number, figure: (result: ActionResult) => ActionFigure): BenchReport["incremental"] {
+  return {
+    newRows: increment.newRows,
+    loadSeconds: increment.loadSeconds,
+    runSeconds: increment.runSeconds,
+    checkpointSeconds: increment.checkpointSeconds,
+    percentOfFullLoadAndRun: (100 * (increment.loadSeconds + increment.runSeconds + increment.checkpointSeconds)) / fullLoadAndRunSeconds,
+    actions: increment.results.map(figure),
+    counts: increment.counts,
+  };
+}
+
+/** Row counts of the named tables (outside every timed phase). */
+async function countRows(engine: DuckDbEngine, tables: string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const [schema, name, extra] = table.split(".");
+    if (!schema || !name || extra !== undefined) throw new UsageError(`bench: a table to count must be "schema.name", got "${table}"`);
+    counts[table] = Number((await engine.query(`select count(*) as row_count from ${engine.quoteTable({ schema, name })}`))[0].row_count);
+  }
+  return counts;
+}

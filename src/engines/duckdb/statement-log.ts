@@ -1,0 +1,40 @@
+/**
+ * Where a build's time goes, statement by statement: `c360 build --statement-log FILE` (and
+ * the benchmark's --statement-log) write one JSON line per DuckDB statement, with its
+ * action, seconds and SQL as it ran. Commits are lines of their own because DuckDB writes
+ * its automatic checkpoints in them: at 1 M persons they were a sixth of an incremental run,
+ * which no action's statement time shows.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+export interface StatementLogEntry {
+  /** The action the statement ran for ("query" or "statement" when the caller named none). */
+  action: string;
+  /** "commit": the end of a transaction, with whatever checkpoint DuckDB wrote in it. */
+  kind: "statement" | "commit";
+  seconds: number;
+  sql: string;
+  /** Set when the statement failed (its error is the action's). */
+  failed?: true;
+}
+
+export interface StatementLog {
+  record(entry: StatementLogEntry): void;
+}
+
+/** Appends each entry as a JSON line, with the phase a caller set (e.g. the benchmark's "incremental run"). */
+export class StatementLogFile implements StatementLog {
+  /** Written into every entry while set. */
+  phase: string | undefined;
+
+  constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, "");
+  }
+
+  record(entry: StatementLogEntry): void {
+    // Synchronous: a killed build keeps every line up to the statement it died in.
+    fs.appendFileSync(this.file, JSON.stringify({ at: new Date().toISOString(), ...(this.phase ? { phase: this.phase } : {}), ...entry }) + "\n");
+  }
+}

@@ -1,0 +1,57 @@
+/** src/engines/duckdb/statement-log.ts and the engine's --statement-log: every statement and commit, charged to its action. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DuckDbEngine } from "../../../src/engines/duckdb/duckdb-engine.js";
+import { type StatementLogEntry, StatementLogFile } from "../../../src/engines/duckdb/statement-log.js";
+
+let instance: DuckDBInstance;
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(":memory:");
+});
+afterAll(() => instance.closeSync());
+
+describe("the engine's statement log", () => {
+  it("records each statement with its action and the SQL as it ran, and each commit charged to the transaction's last action", async () => {
+    const entries: StatementLogEntry[] = [];
+    const engine = await DuckDbEngine.openInInstance(instance, { statementLog: { record: (entry) => entries.push(entry) } });
+    try {
+      await engine.ensureSchema("mart");
+      await engine.transaction(async () => {
+        await engine.createTableAs({ schema: "mart", name: "orders" }, "select 1 as id", undefined, { actionName: "mart.orders" });
+        await engine.execute("insert into `any-project.mart.orders` values (2)", { actionName: "mart.orders" });
+      });
+      const ofAction = entries.filter((entry) => entry.action === "mart.orders");
+      expect(ofAction.map((entry) => entry.kind)).toEqual(["statement", "statement", "commit"]);
+      expect(ofAction[0].sql).toMatch(/^create or replace table "mart"\."orders" as/);
+      // Dataform's three-part name, as DuckDB was given it.
+      expect(ofAction[1].sql).toBe('insert into "mart"."orders" values (2)');
+      expect(ofAction[2].sql).toBe("commit");
+      expect(ofAction.every((entry) => entry.seconds >= 0 && entry.failed === undefined)).toBe(true);
+      await expect(engine.execute("select * from mart.missing", { actionName: "mart.broken" })).rejects.toThrow(/missing/);
+      expect(entries.at(-1)).toMatchObject({ action: "mart.broken", kind: "statement", sql: "select * from mart.missing", failed: true });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it("StatementLogFile empties the file, then appends one JSON line per entry with the phase set at the time", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-statement-log-"));
+    const file = path.join(folder, "nested", "log.jsonl");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "an earlier build's lines\n");
+    const log = new StatementLogFile(file);
+    log.record({ action: "a", kind: "statement", seconds: 0.5, sql: "select 1" });
+    log.phase = "incremental run";
+    log.record({ action: "a", kind: "commit", seconds: 0.25, sql: "commit" });
+    const lines = fs.readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ action: "a", kind: "statement", seconds: 0.5, sql: "select 1" });
+    expect(lines[0].phase).toBeUndefined();
+    expect(lines[1]).toMatchObject({ phase: "incremental run", kind: "commit" });
+    expect(Number.isNaN(Date.parse(lines[1].at))).toBe(false);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+});
