@@ -27,9 +27,9 @@ export function keptBuildFile(databaseCopy: string): string {
   return `${databaseCopy}.json`;
 }
 
-export async function openBenchEngine(databaseFile: string, options: Pick<BenchOptions, "threads" | "duckdbThreads" | "memoryLimit" | "storageVersion">, statementLog?: StatementLogFile): Promise<DuckDbEngine> {
+export async function openBenchEngine(databaseFile: string, options: Pick<BenchOptions, "threads" | "incrementalThreads" | "duckdbThreads" | "memoryLimit" | "storageVersion">, statementLog?: StatementLogFile): Promise<DuckDbEngine> {
   return DuckDbEngine.open(databaseFile, {
-    connections: options.threads,
+    connections: Math.max(options.threads, options.incrementalThreads ?? options.threads),
     threads: options.duckdbThreads,
     memoryLimit: options.memoryLimit,
     storageVersion: options.storageVersion,

@@ -25,7 +25,7 @@ export interface ActionFigure {
 export interface BenchReport {
   /** What was built (BenchWorkload.description). */
   workload: string;
-  machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; storageVersion?: string; actionsInParallel?: number };
+  machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; storageVersion?: string; actionsInParallel?: number; incrementalActionsInParallel?: number };
   phases: PhaseFigure[];
   /** load + compile + run + test of the full build (generation is timed apart). */
   endToEndSeconds: number;
@@ -176,7 +176,10 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
   return [
     `c360 benchmark: ${report.workload} on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, node ${report.machine.node}` +
       (report.machine.storageVersion ? `, DuckDB storage format ${report.machine.storageVersion}` : "") +
-      (report.machine.actionsInParallel ? `, ${report.machine.actionsInParallel} action(s) at a time` : ""),
+      (report.machine.actionsInParallel ? `, ${report.machine.actionsInParallel} action(s) at a time` : "") +
+      (report.machine.incrementalActionsInParallel && report.machine.incrementalActionsInParallel !== report.machine.actionsInParallel
+        ? ` (${report.machine.incrementalActionsInParallel} in the incremental run)`
+        : ""),
     "",
     phases,
     "",
