@@ -387,6 +387,11 @@ describe("incremental gold equals a full refresh", () => {
     await buildOnce(incremental, landing);
     expect(await activity()).toEqual([{ order_count: 3, completed_revenue_usd: "32.000000000", purchase_occasions: 2, interaction_count: 5, web_sessions: 2, sessions_in_window: 1, email_opens_in_window: 1 }]);
     expect(await incremental.query(bobScores)).toEqual([{ order_count: 0, r_score: null, f_score: null, m_score: null, rfm_segment: "No purchases" }]);
+    // Every population column of the ex-buyer is rewritten, not only its quintiles and segment:
+    // its predictions are null too (caught when customer_360's updates skip recomputed non-buyers).
+    expect(await incremental.query(`select p_alive, expected_purchases_12m, cltv_predicted_12m_usd, churn_risk, churn_risk_band from c360.customer_360 where customer_key = '${bob}'`)).toEqual([
+      { p_alive: null, expected_purchases_12m: null, cltv_predicted_12m_usd: null, churn_risk: null, churn_risk_band: null },
+    ]);
     await expectEqualsFullRefresh(incremental, landing);
 
     // A message delivered again in a later part, now from visitor A2: the later record wins, so
