@@ -36,6 +36,7 @@ exports.jsonPick = jsonPick;
 exports.jsonPicked = jsonPicked;
 exports.jsonObjectText = jsonObjectText;
 exports.inlinedCte = inlinedCte;
+exports.materializedCte = materializedCte;
 exports.arrayAgg = arrayAgg;
 exports.firstInOrder = firstInOrder;
 exports.valueAtMinimum = valueAtMinimum;
@@ -357,6 +358,15 @@ function jsonObjectText(entries, dialect) {
  */
 function inlinedCte(dialect) {
     return current(dialect) === "duckdb" ? "not materialized" : "";
+}
+/**
+ * Written between a CTE's name and its body (`name as ${dialect.materializedCte()} (select …)`):
+ * the CTE is computed once into a buffer before its readers run. DuckDB then joins it with its
+ * real size known; a recursive CTE's estimate can be so large that the planner builds a join's
+ * hash table on the other, far larger side. BigQuery has no such keyword: empty there.
+ */
+function materializedCte(dialect) {
+    return current(dialect) === "duckdb" ? "materialized" : "";
 }
 // ---------------------------------------------------------------------------------------
 // Arrays

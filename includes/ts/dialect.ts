@@ -360,6 +360,16 @@ export function inlinedCte(dialect?: Dialect): string {
   return current(dialect) === "duckdb" ? "not materialized" : "";
 }
 
+/**
+ * Written between a CTE's name and its body (`name as ${dialect.materializedCte()} (select …)`):
+ * the CTE is computed once into a buffer before its readers run. DuckDB then joins it with its
+ * real size known; a recursive CTE's estimate can be so large that the planner builds a join's
+ * hash table on the other, far larger side. BigQuery has no such keyword: empty there.
+ */
+export function materializedCte(dialect?: Dialect): string {
+  return current(dialect) === "duckdb" ? "materialized" : "";
+}
+
 // ---------------------------------------------------------------------------------------
 // Arrays
 

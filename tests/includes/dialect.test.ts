@@ -289,6 +289,14 @@ describe("query shape", () => {
     expect(await harness.evaluate(() => readTwice(dialect.inlinedCte("duckdb")), [["x"]])).toEqual([4]);
     expect(await bigQueryType(() => readTwice(dialect.inlinedCte("bigquery")), ["STRING"])).toBe("INT64");
   });
+
+  it("materializedCte keeps a CTE joined to other rows valid on both engines (materialized on DuckDB, nothing on BigQuery)", async () => {
+    expect(dialect.materializedCte("duckdb")).toBe("materialized");
+    expect(dialect.materializedCte("bigquery")).toBe("");
+    const joined = (hint: string) => `(with sums as ${hint} (select 3 as v) select sum(sums.v * rows_.w) from (select 2 as w union all select 5) as rows_ left join sums on true)`;
+    expect(await harness.evaluate(() => joined(dialect.materializedCte("duckdb")), [["x"]])).toEqual([21]);
+    expect(await bigQueryType(() => joined(dialect.materializedCte("bigquery")), ["STRING"])).toBe("INT64");
+  });
 });
 
 describe("fingerprint", () => {
