@@ -72,6 +72,48 @@ describe("merges.removedKeys", () => {
     }
   });
 
+  it("with removable (DuckDB), names only the removable affected keys the source no longer keeps, or every gone key on recompute_all", async () => {
+    // o3 (gone) is removable; o1 (kept) is removable too; o2 is gone from nothing. On recompute_all
+    // the removable list is ignored: o3 and o4 (after as_of_date) both go.
+    const removedWith = async (removable: string) => {
+      const sql = removedKeys(
+        {
+          key: "order_id",
+          affected: "select order_id from affected",
+          table: "merged",
+          recomputeAll: "select recompute_all from scope",
+          source: "source",
+          sourceKey: "order_id",
+          sourceCondition: "not is_after_as_of",
+          removable,
+        },
+        "duckdb",
+      );
+      const rows = await harness.engine.query(`select distinct order_id from (${sql}) as removed order by order_id`);
+      return rows.map((row) => String(row.order_id));
+    };
+    await harness.engine.execute("create or replace table removable (order_id varchar)");
+    await harness.engine.execute("insert into removable values ('o1'), ('o3'), ('o4'), (null)");
+    await setUp(false);
+    // o4 is removable but not affected: not recomputed, so not named.
+    expect(await removedWith("select order_id from removable")).toEqual(["o3"]);
+    expect(await removedWith("select order_id from removable where order_id <> 'o3'")).toEqual([]);
+    await setUp(true);
+    expect(await removedWith("select order_id from removable where false")).toEqual(["o3", "o4"]);
+  });
+
+  it("ignores removable on BigQuery (renders the one-filter form)", () => {
+    const options = {
+      key: "order_id",
+      affected: "select order_id from affected",
+      table: "merged",
+      recomputeAll: "select recompute_all from scope",
+      source: "source",
+      sourceKey: "order_id",
+    };
+    expect(removedKeys({ ...options, removable: "select order_id from removable" }, "bigquery")).toEqual(removedKeys(options, "bigquery"));
+  });
+
   it("renders a DELETE that BigQuery's analyzer accepts", async () => {
     const tables = {
       "project.ds.merged": { order_id: "STRING" },

@@ -480,6 +480,9 @@ describe("incremental gold equals a full refresh", () => {
     // - M3 delivered again from V1's device: the later part wins, so V2's first event is April 12 now, and
     //   V1's first stays April 1;
     // - a new visitor A9 (a new identifier, so a new customer in identity_map_changes).
+    // V1 (an event delivered again reached it, but its first event stays its first_seen_at) is
+    // kept, not recomputed: a mark on its stored row (a column no event sets) shows it, as below.
+    await incremental.query(`update c360.customer_information set last_name = 'Marked' where customer_key = '${v1}'`);
     writeFiles(landing, {
       "web/events-2024-07-01.ndjson": eventsNdjson([
         { message_id: "M5", anonymous_id: "A1", timestamp: "2024-02-10T08:00:00Z" },
@@ -501,6 +504,8 @@ describe("incremental gold equals a full refresh", () => {
     ]);
     // Ann, V2 and A9 recomputed; V1 kept.
     expect(informationRows(results)).toBe(3);
+    expect(await incremental.query(`select last_name from c360.customer_information where customer_key = '${v1}'`)).toEqual([{ last_name: "Marked" }]);
+    for (const table of ["c360.customer_information", "c360.customer_360"]) await incremental.query(`update ${table} set last_name = null where customer_key = '${v1}'`);
     await expectEqualsFullRefresh(incremental, landing);
 
     // A later event of Ann's (her late event is her first sighting now): kept; a late event of V2's: recomputed.
