@@ -10,6 +10,7 @@ import { hideBin } from "yargs/helpers";
 import { formatProcessCompileTiming, timeCompileProcesses } from "../src/bench/compile-timing.js";
 import { formatBenchReport, formatReplayReport } from "../src/bench/report.js";
 import { replayIncrement } from "../src/bench/replay-increment.js";
+import { UsageError } from "../src/errors.js";
 import { readStatementLog, summarizeStatementLog } from "../src/bench/statement-log-summary.js";
 import { runBenchmark } from "../src/bench/run-bench.js";
 import { generatedWorkload } from "../tools/bench/workload.js";
@@ -97,7 +98,12 @@ const sharedOptions = {
   log: (message: string) => process.stderr.write(`${message}\n`),
 };
 if (argv.replayIncrement) {
-  const replay = await replayIncrement({ ...sharedOptions, keptDatabase: path.resolve(argv.replayIncrement) });
+  const replay = await replayIncrement({ ...sharedOptions, keptDatabase: path.resolve(argv.replayIncrement) }).catch((error: unknown) => {
+    // A missing kept database is the user's to fix: its message, not a stack.
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exit(2);
+  });
   fs.mkdirSync(path.join(repoRoot, "target"), { recursive: true });
   fs.writeFileSync(path.join(repoRoot, "target", "bench-replay.json"), JSON.stringify(replay, null, 2) + "\n");
   process.stdout.write(formatReplayReport(replay) + statementLogSummary() + "\n\nfigures written to target/bench-replay.json\n");
