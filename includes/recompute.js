@@ -25,7 +25,7 @@ const merges_js_1 = require("./merges");
 /** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
 function recomputedRows(options, dialect) {
     const { columns, from, key, affected, recomputeAll } = options;
-    const condition = (...conditions) => [options.where, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+    const condition = (...conditions) => (0, merges_js_1.allOf)(options.where, ...conditions);
     if ((0, dialect_js_1.current)(dialect) === "bigquery")
         return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
     const { candidates } = options;
@@ -71,7 +71,7 @@ function removedKeys(options, dialect) {
  */
 function recomputedRowDeletes(options) {
     const { table, key, affected, recomputeAll } = options;
-    const condition = (...conditions) => [options.tableCondition, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+    const condition = (...conditions) => (0, merges_js_1.allOf)(options.tableCondition, ...conditions);
     return [
         `delete from ${table} where ${condition(`${key} in (select affected_key from (${affected}) as affected_keys(affected_key))`)}`,
         `delete from ${table} where ${condition(`(${recomputeAll})`)}`,

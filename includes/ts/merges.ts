@@ -49,6 +49,14 @@ export function removedKeys(options: RemovedKeysOptions, dialect?: Dialect): str
   return `select ${key} from (${recomputedKeys(options)}) as recomputed where ${key} is not null and ${key} not in (select ${sourceKey} from ${source} where ${kept.map((condition) => `(${condition})`).join(" and ")})`;
 }
 
+/** The conditions given (undefined ones left out), each in parentheses, joined by `and`. */
+export function allOf(...conditions: (string | undefined)[]): string {
+  return conditions
+    .filter((part) => part !== undefined)
+    .map((part) => `(${part})`)
+    .join(" and ");
+}
+
 /**
  * DuckDB, removedKeys with `removable`: the affected keys that are removable (a dozen customer
  * keys at 1 M persons, of 272 k affected ones), or every key of the table when the build
@@ -62,19 +70,14 @@ export function removedKeys(options: RemovedKeysOptions, dialect?: Dialect): str
  */
 function removedOfRemovableKeys(options: RemovedKeysOptions & { removable: string }): string {
   const { key, affected, table, recomputeAll, source, sourceKey, removable } = options;
-  const condition = (...conditions: (string | undefined)[]) =>
-    conditions
-      .filter((part) => part !== undefined)
-      .map((part) => `(${part})`)
-      .join(" and ");
   const removableAffected = `select removable_key from (${removable}) as removable_keys(removable_key) where removable_key is not null and removable_key in (select ${key} from (${affected}) as affected_keys)`;
   const recomputed = [
     `select removable_key as recomputed_key from (${removableAffected}) as removable_affected where not (${recomputeAll})`,
-    `select ${key} as recomputed_key from ${table} where ${condition(options.tableCondition, `(${recomputeAll})`)}`,
+    `select ${key} as recomputed_key from ${table} where ${allOf(options.tableCondition, `(${recomputeAll})`)}`,
   ].join(" union all ");
   const kept = [
-    `select ${sourceKey} as kept_key from ${source} where ${condition(options.sourceCondition, `not (${recomputeAll})`, `${sourceKey} in (select removable_key from (${removableAffected}) as removable_affected)`)}`,
-    `select ${sourceKey} as kept_key from ${source} where ${condition(options.sourceCondition, `(${recomputeAll})`)}`,
+    `select ${sourceKey} as kept_key from ${source} where ${allOf(options.sourceCondition, `not (${recomputeAll})`, `${sourceKey} in (select removable_key from (${removableAffected}) as removable_affected)`)}`,
+    `select ${sourceKey} as kept_key from ${source} where ${allOf(options.sourceCondition, `(${recomputeAll})`)}`,
   ].join(" union all ");
   // An anti join, not `not in`: a null kept key matches nothing here, where in a `not in` list it
   // would make it remove nothing (as recompute.removedKeys).

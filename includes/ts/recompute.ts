@@ -15,7 +15,7 @@
  * filter keeps: two selects would bill the table twice, so there the one filter stays.
  */
 import { current, type Dialect } from "./dialect.js";
-import { recomputedKeys, removedKeys as removedKeysInOneFilter, type RemovedKeysOptions } from "./merges.js";
+import { allOf, recomputedKeys, removedKeys as removedKeysInOneFilter, type RemovedKeysOptions } from "./merges.js";
 
 
 export interface RecomputedRowsOptions {
@@ -47,7 +47,7 @@ export interface RecomputedRowsOptions {
 /** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
 export function recomputedRows(options: RecomputedRowsOptions, dialect?: Dialect): string {
   const { columns, from, key, affected, recomputeAll } = options;
-  const condition = (...conditions: string[]) => [options.where, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+  const condition = (...conditions: string[]) => allOf(options.where, ...conditions);
   if (current(dialect) === "bigquery") return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
   const { candidates } = options;
   const affectedRows =
@@ -123,7 +123,7 @@ export interface RecomputedRowDeletesOptions {
  */
 export function recomputedRowDeletes(options: RecomputedRowDeletesOptions): string[] {
   const { table, key, affected, recomputeAll } = options;
-  const condition = (...conditions: string[]) => [options.tableCondition, ...conditions].filter((part) => part !== undefined).map((part) => `(${part})`).join(" and ");
+  const condition = (...conditions: string[]) => allOf(options.tableCondition, ...conditions);
   return [
     `delete from ${table} where ${condition(`${key} in (select affected_key from (${affected}) as affected_keys(affected_key))`)}`,
     `delete from ${table} where ${condition(`(${recomputeAll})`)}`,
