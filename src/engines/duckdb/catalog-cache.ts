@@ -43,8 +43,6 @@ export function objectKey(catalog: string, schema: string, name: string): string
 export interface TransactionInvalidations {
   all: boolean;
   objects: string[];
-  /** The action of the transaction's last statement: whom the statement log charges its commit. */
-  lastAction?: string;
 }
 
 export class CatalogCache {

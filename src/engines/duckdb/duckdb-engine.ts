@@ -108,6 +108,12 @@ const SESSION_IN_UTC = "set TimeZone = 'UTC'";
 /** Catalogs attached by openInInstance in this process: each gets a name of its own. */
 let inInstanceCatalogs = 0;
 
+/** A transaction open in an async context: what its DDL invalidated, and whom the statement log charges its commit. */
+interface OpenTransaction extends TransactionInvalidations {
+  /** The action of the transaction's last statement. */
+  lastAction?: string;
+}
+
 /** Another process holds the database file: DuckDB lets one writer, or several readers, open a file. */
 export class DatabaseBusyError extends C360Error {}
 
@@ -174,7 +180,7 @@ export class DuckDbEngine implements Engine {
   /** Tables' and views' kinds, columns and comments, between the DDL statements that change them. */
   private readonly catalogCache = new CatalogCache();
   /** The invalidations of the transaction() open in this async context (none outside one). */
-  private readonly openTransaction = new AsyncLocalStorage<TransactionInvalidations>();
+  private readonly openTransaction = new AsyncLocalStorage<OpenTransaction>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -469,7 +475,7 @@ export class DuckDbEngine implements Engine {
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.pool.pin(async (connection) => {
-      const invalidations: TransactionInvalidations = { all: false, objects: [] };
+      const invalidations: OpenTransaction = { all: false, objects: [] };
       await connection.run("begin transaction");
       try {
         const result = await this.openTransaction.run(invalidations, work);
