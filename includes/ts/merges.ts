@@ -45,8 +45,8 @@ export function removedKeys(options: RemovedKeysOptions, dialect?: Dialect): str
   const { key, affected, recomputeAll, source, sourceKey } = options;
   const readKeys = `(${recomputeAll}) or ${sourceKey} in (select ${key} from (${affected}) as affected_keys)`;
   // Not null: a null key in the `not in` list would make it remove nothing.
-  const kept = [options.sourceCondition, `${sourceKey} is not null`, readKeys].filter((condition) => condition !== undefined);
-  return `select ${key} from (${recomputedKeys(options)}) as recomputed where ${key} is not null and ${key} not in (select ${sourceKey} from ${source} where ${kept.map((condition) => `(${condition})`).join(" and ")})`;
+  const kept = allOf(options.sourceCondition, `${sourceKey} is not null`, readKeys);
+  return `select ${key} from (${recomputedKeys(options)}) as recomputed where ${key} is not null and ${key} not in (select ${sourceKey} from ${source} where ${kept})`;
 }
 
 /** The conditions given (undefined ones left out), each in parentheses, joined by `and`. */
