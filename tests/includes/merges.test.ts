@@ -25,17 +25,18 @@ async function setUp(recomputeAll: boolean): Promise<void> {
   await harness.engine.execute("insert into source values ('o1', false), ('o2', false), ('o4', true), ('o5', false), ('o6', false), (null, false)");
 }
 
-const removed = (tableCondition?: string) =>
-  removedKeys({
-    key: "order_id",
-    affected: "select order_id from affected",
-    table: "merged",
-    recomputeAll: "select recompute_all from scope",
-    tableCondition,
-    source: "source",
-    sourceKey: "order_id",
-    sourceCondition: "not is_after_as_of",
-  });
+/** removedKeys' options over the tables of setUp. */
+const ORDER_KEYS = {
+  key: "order_id",
+  affected: "select order_id from affected",
+  table: "merged",
+  recomputeAll: "select recompute_all from scope",
+  source: "source",
+  sourceKey: "order_id",
+  sourceCondition: "not is_after_as_of",
+};
+
+const removed = (tableCondition?: string) => removedKeys({ ...ORDER_KEYS, tableCondition });
 
 async function removedIds(tableCondition?: string): Promise<string[]> {
   const rows = await harness.engine.query(`${removed(tableCondition)} order by order_id`);
@@ -76,19 +77,7 @@ describe("merges.removedKeys", () => {
     // o3 (gone) is removable; o1 (kept) is removable too; o2 is gone from nothing. On recompute_all
     // the removable list is ignored: o3 and o4 (after as_of_date) both go.
     const removedWith = async (removable: string) => {
-      const sql = removedKeys(
-        {
-          key: "order_id",
-          affected: "select order_id from affected",
-          table: "merged",
-          recomputeAll: "select recompute_all from scope",
-          source: "source",
-          sourceKey: "order_id",
-          sourceCondition: "not is_after_as_of",
-          removable,
-        },
-        "duckdb",
-      );
+      const sql = removedKeys({ ...ORDER_KEYS, removable }, "duckdb");
       const rows = await harness.engine.query(`select distinct order_id from (${sql}) as removed order by order_id`);
       return rows.map((row) => String(row.order_id));
     };
@@ -103,15 +92,7 @@ describe("merges.removedKeys", () => {
   });
 
   it("ignores removable on BigQuery (renders the one-filter form)", () => {
-    const options = {
-      key: "order_id",
-      affected: "select order_id from affected",
-      table: "merged",
-      recomputeAll: "select recompute_all from scope",
-      source: "source",
-      sourceKey: "order_id",
-    };
-    expect(removedKeys({ ...options, removable: "select order_id from removable" }, "bigquery")).toEqual(removedKeys(options, "bigquery"));
+    expect(removedKeys({ ...ORDER_KEYS, removable: "select order_id from removable" }, "bigquery")).toEqual(removedKeys(ORDER_KEYS, "bigquery"));
   });
 
   it("renders a DELETE that BigQuery's analyzer accepts", async () => {
