@@ -34,6 +34,7 @@ const argv = await yargs(hideBin(process.argv))
   .option("duckdb-threads", { type: "number", describe: "DuckDB worker threads (default: cores)" })
   // 2.5GB: at 1 M persons 3GB let the process peak at 4,225 MiB, 2.5GB at 3,403 MiB, no slower.
   .option("memory-limit", { type: "string", default: "2.5GB", describe: "DuckDB memory_limit (keeps peak RSS under the 4 GB target)" })
+  .option("block-allocator-memory", { type: "string", describe: "DuckDB block_allocator_memory, or off (default: the memory limit, as c360 build)" })
   .option("storage-version", { type: "string", describe: "DuckDB storage format of the bench database (default latest; v0.10.2 is DuckDB's own default)" })
   .option("statement-log", { type: "string", describe: "Write every DuckDB statement and commit, with its action, seconds and SQL, to this file (JSON lines), and summarize the incremental run's" })
   .option("keep-before-increment", { type: "string", describe: "Copy the database, as the incremental build finds it, to this file (outside every timed phase), for --replay-increment" })
@@ -93,6 +94,7 @@ const sharedOptions = {
   incrementalThreads: argv.incrementalThreads,
   duckdbThreads: argv.duckdbThreads,
   memoryLimit: argv.memoryLimit,
+  blockAllocatorMemory: argv.blockAllocatorMemory,
   storageVersion: argv.storageVersion,
   statementLog: argv.statementLog,
   log: (message: string) => process.stderr.write(`${message}\n`),

@@ -25,7 +25,7 @@ export interface ActionFigure {
 export interface BenchReport {
   /** What was built (BenchWorkload.description). */
   workload: string;
-  machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; storageVersion?: string; actionsInParallel?: number; incrementalActionsInParallel?: number };
+  machine: { cpus: number; memoryGiB: number; node: string; duckdbThreads?: number; memoryLimit?: string; blockAllocatorMemory?: string; storageVersion?: string; actionsInParallel?: number; incrementalActionsInParallel?: number };
   phases: PhaseFigure[];
   /** load + compile + run + test of the full build (generation is timed apart). */
   endToEndSeconds: number;
@@ -40,6 +40,8 @@ export interface BenchReport {
     runSeconds: number;
     /** The checkpoint right after the incremental run: what it left in the WAL (its process would write it on closing). */
     checkpointSeconds: number;
+    /** Process CPU over the incremental load and run (user space, kernel). */
+    cpuSeconds?: { user: number; system: number };
     percentOfFullLoadAndRun: number;
     /** The incremental run's actions: where the time of an increment goes. */
     actions: ActionFigure[];
@@ -151,8 +153,17 @@ function incrementalLines(incremental: BenchReport["incremental"]): string[] {
   return [
     `incremental: ${Object.entries(incremental.newRows).map(([what, rows]) => `+${rows.toLocaleString("en-US")} ${what}`).join(", ") || "nothing new"}: load ${incremental.loadSeconds.toFixed(2)} s + run ${incremental.runSeconds.toFixed(2)} s + checkpoint ${incremental.checkpointSeconds.toFixed(2)} s = ${incremental.percentOfFullLoadAndRun.toFixed(1)} % of the full load + run` +
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
+    ...cpuLines(incremental),
     ...countLines(incremental.counts),
   ];
+}
+
+/** The incremental load and run's CPU, beside their wall time: how busy the cores were. */
+function cpuLines(incremental: BenchReport["incremental"]): string[] {
+  if (!incremental.cpuSeconds) return [];
+  const { user, system } = incremental.cpuSeconds;
+  const wall = incremental.loadSeconds + incremental.runSeconds;
+  return [`incremental load + run CPU: ${user.toFixed(2)} s user + ${system.toFixed(2)} s kernel = ${(user + system).toFixed(2)} CPU-s over ${wall.toFixed(2)} s (${((user + system) / wall).toFixed(2)} cores busy)`];
 }
 
 /** npm run bench -- --replay-increment: the incremental figures alone. */
@@ -176,6 +187,7 @@ export function formatBenchReport(report: BenchReport, slowest = 15): string {
   return [
     `c360 benchmark: ${report.workload} on ${report.machine.cpus} cores, ${report.machine.memoryGiB} GiB, node ${report.machine.node}` +
       (report.machine.storageVersion ? `, DuckDB storage format ${report.machine.storageVersion}` : "") +
+      (report.machine.blockAllocatorMemory ? `, block allocator ${report.machine.blockAllocatorMemory}` : "") +
       (report.machine.actionsInParallel ? `, ${report.machine.actionsInParallel} action(s) at a time` : "") +
       (report.machine.incrementalActionsInParallel && report.machine.incrementalActionsInParallel !== report.machine.actionsInParallel
         ? ` (${report.machine.incrementalActionsInParallel} in the incremental run)`

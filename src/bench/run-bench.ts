@@ -50,6 +50,8 @@ export interface BenchOptions {
   incrementalThreads?: number;
   duckdbThreads?: number;
   memoryLimit?: string;
+  /** DuckDB's block_allocator_memory ("off"; default: the memory limit, as c360 build). */
+  blockAllocatorMemory?: string;
   storageVersion?: string;
   /** Time compilation against the stock dataform CLI after the builds (default true). */
   timeCompile?: boolean;
@@ -133,7 +135,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     }
     return {
       workload: workload.description,
-      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION, actionsInParallel: options.threads, incrementalActionsInParallel: options.incrementalThreads ?? options.threads },
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, blockAllocatorMemory: options.blockAllocatorMemory ?? options.memoryLimit, storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION, actionsInParallel: options.threads, incrementalActionsInParallel: options.incrementalThreads ?? options.threads },
       phases,
       endToEndSeconds,
       actions,

@@ -18,6 +18,8 @@ export interface DuckDbTargetConfig {
   threads?: number;
   duckdbThreads?: number;
   memoryLimit?: string;
+  /** DuckDB's block_allocator_memory ("off" turns it off; DuckDbOptions.blockAllocatorMemory). */
+  blockAllocatorMemory?: string;
   /** DuckDB storage format of a new database file (DuckDbOptions.storageVersion). */
   storageVersion?: string;
   vars?: Record<string, string>;

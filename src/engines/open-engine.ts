@@ -28,6 +28,7 @@ export async function openEngine(context: ProjectContext, options: OpenEngineOpt
       connections: options.threads ?? target.threads ?? 2,
       threads: target.duckdbThreads,
       memoryLimit: target.memoryLimit,
+      blockAllocatorMemory: target.blockAllocatorMemory,
       storageVersion: target.storageVersion,
       projects: options.projects,
       readOnly: options.readOnly,

@@ -61,6 +61,13 @@ describe("formatBenchReport", () => {
     expect(counted).toContain("after the incremental run: c360_changes.affected_customers 1,234 rows, c360_changes.affected_orders 0 rows\n");
   });
 
+  it("prints the incremental load and run's CPU and the block allocator, when known", () => {
+    expect(formatBenchReport(report)).not.toContain("incremental load + run CPU");
+    const measured = formatBenchReport({ ...report, machine: { ...report.machine, blockAllocatorMemory: "2.5GB" }, incremental: { ...report.incremental, cpuSeconds: { user: 2, system: 1 } } });
+    expect(measured).toContain(", DuckDB storage format latest, block allocator 2.5GB, 2 action(s) at a time");
+    expect(measured).toContain("incremental load + run CPU: 2.00 s user + 1.00 s kernel = 3.00 CPU-s over 1.50 s (2.00 cores busy)\n");
+  });
+
   it("says when compilation was not timed against the stock CLI", () => {
     expect(formatBenchReport(report)).toContain("stock dataform compile 2500 ms (median) -> 50.0x warm, 25.0x cold");
     expect(formatBenchReport({ ...report, compile: undefined })).toContain("compile: not timed against the stock dataform compile (--no-compile-timing)\n");

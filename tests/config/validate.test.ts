@@ -41,6 +41,13 @@ describe("config validation", () => {
     expect(() => readValidatedJson(writeTemp("c360.json", target("1.0")), "c360")).toThrow("/targets/local/storageVersion: must match pattern");
   });
 
+  it("takes a DuckDB block allocator size or off, nothing else", () => {
+    const target = (blockAllocatorMemory: string) => ({ targets: { local: { engine: "duckdb", database: "x.duckdb", blockAllocatorMemory } } });
+    expect(() => readValidatedJson(writeTemp("c360.json", target("2.5GB")), "c360")).not.toThrow();
+    expect(() => readValidatedJson(writeTemp("c360.json", target("off")), "c360")).not.toThrow();
+    expect(() => readValidatedJson(writeTemp("c360.json", target("none")), "c360")).toThrow("/targets/local/blockAllocatorMemory: must match pattern");
+  });
+
   it("checks BigQuery targets for their required keys", () => {
     const file = writeTemp("c360.json", { targets: { prod: { engine: "bigquery", location: "US" } } });
     expect(() => readValidatedJson(file, "c360")).toThrow("/targets/prod: missing required key 'project'");

@@ -43,6 +43,7 @@ import {
   stageIncrementStatement,
 } from "./statements.js";
 import type { StatementLog } from "./statement-log.js";
+import { keepBlockMemory } from "./block-memory.js";
 import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -52,6 +53,8 @@ export interface DuckDbOptions {
   threads?: number;
   /** e.g. "4GB"; defaults to DuckDB's own (80 % of RAM). */
   memoryLimit?: string;
+  /** DuckDB's block_allocator_memory, e.g. "2GB", or "off"; defaults to the memory limit (block-memory.ts). */
+  blockAllocatorMemory?: string;
   /** Storage format of a database file DuckDB creates (ATTACH ... STORAGE_VERSION): "latest" (the default) or e.g. "v1.0.0". */
   storageVersion?: string;
   /** Open an existing file for reading only: other readers may share it (a writer may not). */
@@ -222,6 +225,7 @@ export class DuckDbEngine implements Engine {
     // ./.tmp of whatever folder the command runs in; spill beside the database file instead.
     if (databasePath !== ":memory:") config.temp_directory = `${path.resolve(databasePath)}.tmp`;
     const instance = await DuckDBInstance.create(":memory:", config);
+    await keepBlockMemory(instance, options.blockAllocatorMemory ?? options.memoryLimit);
     // A database file opened directly becomes a catalog named after the file (sales.duckdb
     // -> "sales"), and `sales.orders` is then ambiguous between that catalog and a schema
     // named sales. Attached under a fixed alias, schema-qualified names are unambiguous.
