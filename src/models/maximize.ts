@@ -34,7 +34,7 @@ export const STEP_TOLERANCE = 1e-10;
 /** Quasi-Newton iterations, at most. */
 const MAX_ITERATIONS = 1000;
 /** A step moves a log-parameter by at most this (a factor e² ≈ 7.4 on the parameter). */
-const MAX_STEP = Number(process.env.MAX_STEP ?? 2);
+const MAX_STEP = 2;
 /** An estimate whose natural log leaves ±LOG_BOUND ran to 0 or ∞: the data do not identify it. */
 export const LOG_BOUND = 20;
 
