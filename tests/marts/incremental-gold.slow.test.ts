@@ -117,6 +117,28 @@ async function count(build: GoldBuild, table: string): Promise<number> {
 }
 
 /**
+ * A build stopped before save_build_state takes a new `part` into customer_activity (listed in
+ * `partsTable`, not in the saved build_state_parts), leaving `activity` at `expected`; the next
+ * build marks `customer` affected again and recomputes it (the parts taken in are ahead of the
+ * saved ones) instead of adding the part a second time: `expected` again, and the tables equal a
+ * full refresh.
+ */
+async function expectRerunRecomputesAfterUnsavedBuild(
+  incremental: GoldBuild,
+  landing: string,
+  scenario: { part: string; partsTable: string; customer: string; activity: () => Promise<unknown>; expected: unknown },
+): Promise<void> {
+  await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
+  expect(await scenario.activity()).toEqual(scenario.expected);
+  const recorded = async (table: string) => (await incremental.query(`select source_file from ${table} where source_file like '%${scenario.part}%'`)).length;
+  expect({ taken: await recorded(scenario.partsTable), saved: await recorded("c360_changes.build_state_parts") }).toEqual({ taken: 1, saved: 0 });
+  await buildOnce(incremental, landing);
+  expect(await affectedCustomers(incremental)).toContain(scenario.customer);
+  expect(await scenario.activity()).toEqual(scenario.expected);
+  await expectEqualsFullRefresh(incremental, landing);
+}
+
+/**
  * A landing folder of one customer (CRM contact C<number>, shop account S<number>, one order)
  * whose device has five sessions of web events (M<number>1 to M<number>5), each gap an hour or
  * more: 12:00 and 13:00 on March 1 and 2, 08:00 on June 20 (the only one in the 90-day window
@@ -640,15 +662,8 @@ describe("incremental gold equals a full refresh", () => {
       ]),
     });
     const afterLateEvents = { interaction_count: 10, first_event_at: "2024-02-29 23:50:00", web_sessions: 6, sessions_in_window: 2, behaviour_events_in_window: 3 };
-    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
-    expect(await activity()).toEqual(afterLateEvents);
-    const recorded = async (table: string) => (await incremental.query(`select source_file from ${table} where source_file like '%events-2024-07-05%'`)).length;
-    expect({ taken: await recorded("c360_facts.customer_activity_event_parts"), saved: await recorded("c360_changes.build_state_parts") }).toEqual({ taken: 1, saved: 0 });
     // Run again: the changes since the saved state mark Cai again, but the part is taken in already.
-    await buildOnce(incremental, landing);
-    expect(await affectedCustomers(incremental)).toContain(cai);
-    expect(await activity()).toEqual(afterLateEvents);
-    await expectEqualsFullRefresh(incremental, landing);
+    await expectRerunRecomputesAfterUnsavedBuild(incremental, landing, { part: "events-2024-07-05", partsTable: "c360_facts.customer_activity_event_parts", customer: cai, activity, expected: afterLateEvents });
   }, BUILDS_TIMEOUT);
 
   it("through identity changes that only the affected components recompute: a merge of two customers, a split by a CRM version, new identifiers of an old customer, new customers", async () => {
@@ -880,14 +895,7 @@ describe("incremental gold equals a full refresh", () => {
     // of the saved ones and recomputes Dan's orders instead of adding them again.
     writeFiles(landing, { "shop/orders-2024-07-03.csv": ordersCsv([order("O51", "2024-02-01T10:00:00Z", "7.00"), order("O52", "2024-06-20T10:00:00Z", "8.00")]) });
     const afterEarlyAndLate = { ...afterNewOrders, order_count: 9, completed_revenue_usd: "85.000000000", first_order_at: "2024-02-01 10:00:00", last_order_at: "2024-06-20 10:00:00", purchase_occasions: 6, accepted_orders: 11, first_occasion_date: "2024-02-01", last_occasion_date: "2024-06-20", first_occasion_value_usd: "7.000000000", occasions_value_usd: "85.000000000" };
-    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
-    expect(await activity()).toEqual(afterEarlyAndLate);
-    const recorded = async (table: string) => (await incremental.query(`select source_file from ${table} where source_file like '%orders-2024-07-03%'`)).length;
-    expect({ taken: await recorded("c360_facts.customer_activity_order_parts"), saved: await recorded("c360_changes.build_state_parts") }).toEqual({ taken: 1, saved: 0 });
-    await buildOnce(incremental, landing);
-    expect(await affectedCustomers(incremental)).toContain(dan);
-    expect(await activity()).toEqual(afterEarlyAndLate);
-    await expectEqualsFullRefresh(incremental, landing);
+    await expectRerunRecomputesAfterUnsavedBuild(incremental, landing, { part: "orders-2024-07-03", partsTable: "c360_facts.customer_activity_order_parts", customer: dan, activity, expected: afterEarlyAndLate });
   }, BUILDS_TIMEOUT);
 
   it("customer_activity adds late events at the edges of sessions and of the 90-day window, and recomputes a customer whose event a failed build took in and a later part delivers again from another device", async () => {
