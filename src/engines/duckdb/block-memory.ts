@@ -7,6 +7,10 @@
  * build in a fresh process gains nothing (each block is faulted in once either way) and the
  * 100 k persons increment took 1-2 CPU-s more with it: the allocator writes to every page of a
  * block slot the first time it hands the slot out. On by default for the large builds' minutes.
+ *
+ * Sized to the memory limit: blocks live in the buffer pool, which the limit bounds, so a larger
+ * allocator would hold no more. Its memory is returned when the instance closes; a c360
+ * command's instance lives as long as the command.
  */
 import type { DuckDBInstance } from "@duckdb/node-api";
 
@@ -14,18 +18,13 @@ import type { DuckDBInstance } from "@duckdb/node-api";
 export const BLOCK_ALLOCATOR_OFF = "off";
 
 /**
- * Sets the instance's block allocator to `configured` (the target's blockAllocatorMemory, else
- * its memory limit), or to DuckDB's own memory limit when the target sets neither (read back,
- * as DuckDB prints it, so to about 0.1 %). Blocks live in the buffer pool, which the memory
- * limit bounds, so a larger allocator would hold no more. Its memory is returned when the
- * instance closes; a c360 command's instance lives as long as the command.
+ * Sizes the block allocator to the memory limit DuckDB chose itself (80 % of the RAM), for a
+ * target that sets neither size: a size the target sets goes into the instance's settings.
  */
-export async function keepBlockMemory(instance: DuckDBInstance, configured: string | undefined): Promise<void> {
-  if (configured === BLOCK_ALLOCATOR_OFF) return;
+export async function sizeBlockMemoryToMemoryLimit(instance: DuckDBInstance): Promise<void> {
   const connection = await instance.connect();
   try {
-    const size = configured ?? String((await connection.runAndReadAll("select current_setting('memory_limit') as memory_limit")).getRows()[0][0]);
-    await connection.run(`set global block_allocator_memory = '${size.replaceAll("'", "''")}'`);
+    await connection.run("set global block_allocator_memory = current_setting('memory_limit')");
   } finally {
     connection.closeSync();
   }

@@ -43,7 +43,7 @@ import {
   stageIncrementStatement,
 } from "./statements.js";
 import type { StatementLog } from "./statement-log.js";
-import { keepBlockMemory } from "./block-memory.js";
+import { BLOCK_ALLOCATOR_OFF, sizeBlockMemoryToMemoryLimit } from "./block-memory.js";
 import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -221,11 +221,14 @@ export class DuckDbEngine implements Engine {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    // DuckDB's block allocator (block-memory.ts), sized to the memory limit unless the target says otherwise.
+    const blockMemory = options.blockAllocatorMemory ?? options.memoryLimit;
+    if (blockMemory !== undefined && blockMemory !== BLOCK_ALLOCATOR_OFF) config.block_allocator_memory = blockMemory;
     // The main database is in memory (the file is attached below), so DuckDB would spill to
     // ./.tmp of whatever folder the command runs in; spill beside the database file instead.
     if (databasePath !== ":memory:") config.temp_directory = `${path.resolve(databasePath)}.tmp`;
     const instance = await DuckDBInstance.create(":memory:", config);
-    await keepBlockMemory(instance, options.blockAllocatorMemory ?? options.memoryLimit);
+    if (blockMemory === undefined) await sizeBlockMemoryToMemoryLimit(instance);
     // A database file opened directly becomes a catalog named after the file (sales.duckdb
     // -> "sales"), and `sales.orders` is then ambiguous between that catalog and a schema
     // named sales. Attached under a fixed alias, schema-qualified names are unambiguous.

@@ -17,7 +17,7 @@ async function memorySettings(options: DuckDbOptions): Promise<{ memoryLimit: st
   }
 }
 
-describe("keepBlockMemory (through DuckDbEngine.open)", () => {
+describe("the block allocator (DuckDbEngine.open through block-memory.ts)", () => {
   it("sizes the block allocator to the target's memory limit", async () => {
     const settings = await memorySettings({ memoryLimit: "1GB" });
     expect(settings.memoryLimit).toBe("953.6 MiB");
