@@ -28,15 +28,28 @@ function recomputedRows(options, dialect) {
     const condition = (...conditions) => (0, merges_js_1.allOf)(options.where, ...conditions);
     if ((0, dialect_js_1.current)(dialect) === "bigquery")
         return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
-    const { candidates } = options;
-    const affectedRows = candidates === undefined
-        ? [`select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`]
-        : [
-            `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, candidates, `${key} in (${affected})`)}`,
+    return [...affectedRowSelects(options, condition), `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`].join(" union all ");
+}
+/** DuckDB: the selects of the rows of the affected keys when the build does not recompute all (see candidates and nearbyKeys). */
+function affectedRowSelects(options, condition) {
+    const { columns, from, key, affected, recomputeAll, candidates, nearbyKeys } = options;
+    const select = (...conditions) => `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, ...conditions)}`;
+    const affectedKeys = `select affected_key from (${affected}) as affected_keys(affected_key)`;
+    if (candidates !== undefined) {
+        return [
+            select(candidates, `${key} in (${affected})`),
             // Not null: a null key in the `not in` list would leave out every affected key.
-            `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (select affected_key from (${affected}) as affected_keys(affected_key) where affected_key not in (select ${key} from ${from} where (${candidates}) and ${key} is not null))`)}`,
+            select(`${key} in (${affectedKeys} where affected_key not in (select ${key} from ${from} where (${candidates}) and ${key} is not null))`),
         ];
-    return [...affectedRows, `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`].join(" union all ");
+    }
+    if (nearbyKeys !== undefined) {
+        return [
+            select(`${key} in (${affectedKeys} where affected_key in (${nearbyKeys}))`),
+            // Not null, as above.
+            select(`${key} in (${affectedKeys} where affected_key not in (select nearby_key from (${nearbyKeys}) as nearby_keys(nearby_key) where nearby_key is not null))`),
+        ];
+    }
+    return [select(`${key} in (${affected})`)];
 }
 function removedKeys(options, dialect) {
     if ((0, dialect_js_1.current)(dialect) === "bigquery")

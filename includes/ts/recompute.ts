@@ -42,6 +42,17 @@ export interface RecomputedRowsOptions {
    * keep the 1 % of new events. The rows read are the same either way.
    */
   candidates?: string;
+  /**
+   * DuckDB only, optional, without `candidates`: a query of keys (one column) that most affected
+   * keys are among and whose rows lie together in `from`, say the orders of the landing parts the
+   * last build had not taken (new orders have adjacent ids, and their rows are the table's last).
+   * The affected keys are then probed as two disjoint sets, those among them and the others: for
+   * each semi join DuckDB pushes the set's minimum and maximum (and, up to 50 keys, the keys)
+   * into the scan of `from` as zone-map filters, which skip the row groups outside them; one set
+   * of old and new keys spans nearly every key, and the scan reads every row. `key` need not be
+   * unique. The rows read are the same either way.
+   */
+  nearbyKeys?: string;
 }
 
 /** A query of the rows of `from` an incremental build recomputes: those of the affected keys, or every row when it recomputes all. */
@@ -49,19 +60,29 @@ export function recomputedRows(options: RecomputedRowsOptions, dialect?: Dialect
   const { columns, from, key, affected, recomputeAll } = options;
   const condition = (...conditions: string[]) => allOf(options.where, ...conditions);
   if (current(dialect) === "bigquery") return `select ${columns} from ${from} where ${condition(`(${recomputeAll}) or ${key} in (${affected})`)}`;
-  const { candidates } = options;
-  const affectedRows =
-    candidates === undefined
-      ? [`select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, `${key} in (${affected})`)}`]
-      : [
-          `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, candidates, `${key} in (${affected})`)}`,
-          // Not null: a null key in the `not in` list would leave out every affected key.
-          `select ${columns} from ${from} where ${condition(
-            `not (${recomputeAll})`,
-            `${key} in (select affected_key from (${affected}) as affected_keys(affected_key) where affected_key not in (select ${key} from ${from} where (${candidates}) and ${key} is not null))`,
-          )}`,
-        ];
-  return [...affectedRows, `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`].join(" union all ");
+  return [...affectedRowSelects(options, condition), `select ${columns} from ${from} where ${condition(`(${recomputeAll})`)}`].join(" union all ");
+}
+
+/** DuckDB: the selects of the rows of the affected keys when the build does not recompute all (see candidates and nearbyKeys). */
+function affectedRowSelects(options: RecomputedRowsOptions, condition: (...conditions: string[]) => string): string[] {
+  const { columns, from, key, affected, recomputeAll, candidates, nearbyKeys } = options;
+  const select = (...conditions: string[]) => `select ${columns} from ${from} where ${condition(`not (${recomputeAll})`, ...conditions)}`;
+  const affectedKeys = `select affected_key from (${affected}) as affected_keys(affected_key)`;
+  if (candidates !== undefined) {
+    return [
+      select(candidates, `${key} in (${affected})`),
+      // Not null: a null key in the `not in` list would leave out every affected key.
+      select(`${key} in (${affectedKeys} where affected_key not in (select ${key} from ${from} where (${candidates}) and ${key} is not null))`),
+    ];
+  }
+  if (nearbyKeys !== undefined) {
+    return [
+      select(`${key} in (${affectedKeys} where affected_key in (${nearbyKeys}))`),
+      // Not null, as above.
+      select(`${key} in (${affectedKeys} where affected_key not in (select nearby_key from (${nearbyKeys}) as nearby_keys(nearby_key) where nearby_key is not null))`),
+    ];
+  }
+  return [select(`${key} in (${affected})`)];
 }
 
 /**

@@ -165,6 +165,39 @@ describe("recompute: candidates (DuckDB)", () => {
   });
 });
 
+describe("recompute: nearbyKeys (DuckDB)", () => {
+  /** source gains a second row of o1 (a key need not be unique); the nearby keys are those of the new part, and a null. */
+  const setUpNearby = async (recomputeAll: boolean, affected: string[]) => {
+    await setUpParts(recomputeAll, affected);
+    await harness.engine.execute("insert into source values ('o1', 11, false, 'new')");
+    await harness.engine.execute("create or replace table nearby as select order_id from source where part = 'new' union all select null");
+  };
+  const nearbyRows = (where?: string) =>
+    recomputedRows({ columns: "order_id, amount", from: "source", where, key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope", nearbyKeys: "select order_id from nearby" }, "duckdb");
+
+  it("reads every row of each affected key, among the nearby keys or not, and nothing else", async () => {
+    await setUpNearby(false, ["o1", "o3", "o5"]);
+    expect(await harness.engine.query(`select order_id, amount from (${nearbyRows()}) as picked order by order_id, amount`)).toEqual([
+      { order_id: "o1", amount: 1 },
+      { order_id: "o1", amount: 11 },
+      { order_id: "o5", amount: 5 },
+    ]);
+  });
+
+  it("reads what the rows without nearby keys read, in every scope", async () => {
+    for (const [recomputeAll, affected] of [[false, ["o1", "o3", "o4"]], [false, ["o2", "o4", "o6"]], [false, ["o1"]], [false, []], [true, []]] as const) {
+      await setUpNearby(recomputeAll, [...affected]);
+      expect(await ids(nearbyRows("not is_after_as_of")), `${recomputeAll} ${affected.join()}`).toEqual(await ids(rows("not is_after_as_of")));
+      expect(await ids(nearbyRows()), `${recomputeAll} ${affected.join()}`).toEqual(await ids(rows()));
+    }
+  });
+
+  it("is ignored on BigQuery, which keeps its one filter", () => {
+    const options = { columns: "order_id", from: "source", key: "order_id", affected: "select order_id from affected", recomputeAll: "select recompute_all from scope" };
+    expect(recomputedRows({ ...options, nearbyKeys: "select order_id from nearby" }, "bigquery")).toEqual(recomputedRows(options, "bigquery"));
+  });
+});
+
 describe("recompute.recomputedRowDeletes (DuckDB)", () => {
   /** merged holds o1–o5 with their source amount (o3's 3 no longer in the source); o1 is stale (10). */
   const built = async (recomputeAll: boolean, affected: string[]) => {
