@@ -220,6 +220,30 @@ describe("incremental identity equals a full refresh", () => {
     // The save empties the list of carrier changes.
     expect(await count(incremental, "c360_identity.identity_carrier_changes")).toBe(0);
 
+    // Round 11, a build that stops before save_identity_state, as one that failed after
+    // identity_identifier_values committed: a CRM version takes Di's email to another one, and a
+    // new order of Cy's second account S4 carries a new email. Their rows stay listed in
+    // identity_carrier_changes; the next build, with one more new part, lists them again and
+    // must leave every row as a full refresh does (its delete keeps to the identifiers it
+    // recomputes).
+    writeLanding(
+      {
+        "crm/customers-2024-07-10.csv": crmCsv([{ crm_id: "C4", first_name: "Di", email: "di.new@example.com", created_at: "2024-01-08T00:00:00Z", updated_at: "2024-06-16T00:00:00Z" }]),
+        "shop/orders-2024-07-10.csv": ordersCsv([{ order_id: "O8", shop_customer_id: "S4", customer_email: "cy.second@example.com", order_ts: "2024-06-16T10:00:00Z", total: "8.00" }]),
+      },
+      landing,
+    );
+    await incremental.load(landing);
+    await incremental.run({ exclude: ["c360_identity.save_identity_state"] });
+    expect(await values(incremental, "crm:C4")).toEqual(["email:di.new@example.com"]);
+    expect(await count(incremental, "c360_identity.identity_carrier_changes")).toBeGreaterThan(0);
+    writeLanding({ "shop/orders-2024-07-11.csv": ordersCsv([{ order_id: "O9", shop_customer_id: "S3", customer_email: "cy.third@example.com", order_ts: "2024-06-17T10:00:00Z", total: "9.00" }]) }, landing);
+    map = await buildRound(incremental, full, landing);
+    expect(await recomputeAll(incremental)).toBe(false);
+    expect(await values(incremental, "crm:C4")).toEqual(["email:di.new@example.com"]);
+    expect(await values(incremental, "shop:S4")).toEqual(["email:cy.second@example.com", "email:cy@example.com"]);
+    expect(await count(incremental, "c360_identity.identity_carrier_changes")).toBe(0);
+
     // A changed setting recomputes everything: max_accounts_per_identifier, so that Ann's email links again, then back.
     map = await buildRound(incremental, full, landing, { max_accounts_per_identifier: "4" });
     expect(await recomputeAll(incremental)).toBe(true);

@@ -67,6 +67,8 @@ export const COUNTRIES_CSV = [
 
 export interface BuildOptions {
   select?: string[];
+  /** Actions left out of the selection (say, a save, as if the build had failed before it). */
+  exclude?: string[];
   fullRefresh?: boolean;
   vars?: Record<string, string>;
 }
@@ -119,6 +121,7 @@ export class SilverBuild {
     const project = this.compile(options.vars);
     return executeActions(this.engine, project, BUILD_KINDS, {
       select: options.select ?? SILVER_SELECTION,
+      exclude: options.exclude,
       // Only the tests whose every input is selected: eager selection would add gold
       // assertions that also read staging tables, and the harness builds no gold.
       selection: { indirect: "cautious" },

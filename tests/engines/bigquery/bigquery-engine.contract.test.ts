@@ -428,7 +428,7 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     });
   }
 
-  it("lists the changed rows of c360_identity.identity_identifier_values in identity_carrier_changes before it deletes the changed identifiers' values and inserts them as they are now, as separate jobs", async () => {
+  it("lists the changed rows of c360_identity.identity_identifier_values in identity_carrier_changes before it deletes the values the changed identifiers lost and inserts those they gained, as separate jobs", async () => {
     server.tables.set("c360-project.c360_identity.identity_identifier_values", { type: "TABLE", schema: { fields: ["node", "value_kind", "value"].map((name) => ({ name, type: "STRING" })) } });
     answerDryRunsWith(["node", "value_kind", "value"]);
     const outcome = await executeAction(engine, action("c360_identity.identity_identifier_values"), { fullRefresh: false });
@@ -438,9 +438,11 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     expect(queries[0]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifier_values` where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\)$/);
     expect(queries[1]).toMatch(/^insert into `c360-project\.c360_identity\.identity_carrier_changes` \(node, value_kind, value\) with/);
     expect(queries[1]).toContain("from `c360-project.c360_identity.identity_recomputed_values`");
-    expect(queries[2]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifier_values` where node in \(select node from `c360-project\.c360_identity\.identity_changed_nodes`/);
+    expect(queries[2]).toMatch(/^delete from `c360-project\.c360_identity\.identity_identifier_values` as stored where node in \(select node from `c360-project\.c360_identity\.identity_changed_nodes`/);
+    expect(queries[2]).toContain("from `c360-project.c360_identity.identity_carrier_changes` as changes");
     expect(queries[3]).toMatch(/^insert into `c360-project\.c360_identity\.identity_identifier_values`/);
     expect(queries[3]).toContain("from `c360-project.c360_identity.identity_recomputed_values`");
+    expect(queries[3]).toContain("from `c360-project.c360_identity.identity_carrier_changes` as changes");
   });
 
   it("saves the identity state with the state row deleted first and written back last, so a failed save leaves none", async () => {
