@@ -37,6 +37,18 @@ const argv = await yargs(hideBin(process.argv))
   .option("block-allocator-memory", { type: "string", describe: "DuckDB block_allocator_memory, or off (default: the memory limit, as c360 build)" })
   .option("storage-version", { type: "string", describe: "DuckDB storage format of the bench database (default latest; v0.10.2 is DuckDB's own default)" })
   .option("statement-log", { type: "string", describe: "Write every DuckDB statement and commit, with its action, seconds and SQL, to this file (JSON lines), and summarize the incremental run's" })
+  .option("checkpoint-after-commit", {
+    type: "boolean",
+    default: false,
+    describe:
+      "Diagnostics: a CHECKPOINT after every commit of the incremental run, logged apart, so that each action pays for writing its own changes (needs --statement-log and --incremental-threads 1; its incremental figures are not comparable with a normal run's)",
+  })
+  .check((parsed) => {
+    if (parsed.checkpointAfterCommit && (!parsed.statementLog || parsed.incrementalThreads !== 1)) {
+      throw new Error("--checkpoint-after-commit needs --statement-log FILE and --incremental-threads 1 (a CHECKPOINT fails beside another action's transaction)");
+    }
+    return true;
+  })
   .option("keep-before-increment", { type: "string", describe: "Copy the database, as the incremental build finds it, to this file (outside every timed phase), for --replay-increment" })
   .option("replay-increment", { type: "string", describe: "Only the incremental build, on a copy of a database kept by --keep-before-increment (same --persons and --seed)" })
   .option("profile", { type: "number", default: 0, describe: "Profile the operators of the N slowest actions of the full build (EXPLAIN ANALYZE) and time writing each one's table again (a copy); adds their run time, outside every timed phase" })
@@ -54,6 +66,7 @@ const argv = await yargs(hideBin(process.argv))
   .example("$0 --compile-only --runs 9", "c360 compile against dataform compile, as whole processes")
   .example("$0 --persons 1000000 --keep-before-increment ../kept-1m.duckdb", "Also keep the database before the incremental build")
   .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl", "The incremental build again, statement by statement")
+  .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl --incremental-threads 1 --checkpoint-after-commit", "Which action's writes the checkpoints cost")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
   .help()
@@ -97,6 +110,7 @@ const sharedOptions = {
   blockAllocatorMemory: argv.blockAllocatorMemory,
   storageVersion: argv.storageVersion,
   statementLog: argv.statementLog,
+  checkpointAfterCommit: argv.checkpointAfterCommit,
   log: (message: string) => process.stderr.write(`${message}\n`),
 };
 if (argv.replayIncrement) {

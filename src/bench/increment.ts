@@ -67,6 +67,8 @@ export interface IncrementRequest {
   landingDir: string;
   threads: number;
   statementLog?: StatementLogFile;
+  /** Diagnostics: a CHECKPOINT after every commit of the incremental run, logged apart (StatementLog.checkpointAfterCommit). */
+  checkpointAfterCommit?: boolean;
   log: (message: string) => void;
 }
 
@@ -88,13 +90,18 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
   let cpu: NodeJS.CpuUsage;
   try {
     newRows = await workload.writeIncrement(landingDir);
-    if (statementLog) statementLog.phase = "incremental run";
+    if (statementLog) {
+      statementLog.phase = "incremental run";
+      statementLog.checkpointAfterCommit = request.checkpointAfterCommit ?? false;
+    }
+    if (request.checkpointAfterCommit) log("incremental run: a checkpoint after every commit (--checkpoint-after-commit): its figures are a diagnostic, not comparable with a normal run's");
     const cpuBefore = process.cpuUsage();
     incremental = await runBuild(context, { engine, project, steps: "run", load: {}, execution: { threads: request.threads, skipUnchanged: true } });
     cpu = process.cpuUsage(cpuBefore);
     assertAllPassed("incremental run", incremental.runResults);
   } finally {
     workload.removeIncrement(landingDir);
+    if (statementLog) statementLog.checkpointAfterCommit = false;
   }
   const phaseSeconds = (phase: string) => incremental.phases.find((timing) => timing.phase === phase)?.seconds ?? 0;
   const loadSeconds = phaseSeconds("load");

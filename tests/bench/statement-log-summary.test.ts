@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { summarizeStatementLog } from "../../src/bench/statement-log-summary.js";
 
-const entry = (phase: string, action: string, kind: "statement" | "commit", seconds: number, sql: string) => ({ phase, action, kind, seconds, sql });
+const entry = (phase: string, action: string, kind: "statement" | "commit" | "checkpoint", seconds: number, sql: string) => ({ phase, action, kind, seconds, sql });
 
 describe("summarizeStatementLog", () => {
   const entries = [
@@ -19,6 +19,14 @@ describe("summarizeStatementLog", () => {
     expect(lines[1]).toMatch(/^ {5}2\.50 {2}c360\.slow +merge into c360\.slow using source$/);
     expect(lines[2]).toMatch(/^ {5}0\.25 {2}c360\.fast +select 1$/);
     expect(lines).toHaveLength(3);
+  });
+
+  it("sums the checkpoints run after the commits (--checkpoint-after-commit) apart, with the slowest by action", () => {
+    const withCheckpoints = [...entries, entry("incremental run", "c360.slow", "checkpoint", 0.75, "checkpoint"), entry("incremental run", "c360.fast", "checkpoint", 0.05, "checkpoint")];
+    const [first] = summarizeStatementLog(withCheckpoints, "incremental run").split("\n");
+    expect(first).toBe(
+      "statement log (incremental run): 2 statements 2.75 s; 2 commits 2.00 s (slowest: c360.slow 1.50, c360.fast 0.50); 2 checkpoints after them 0.80 s (slowest: c360.slow 0.75, c360.fast 0.05)",
+    );
   });
 
   it("cuts long SQL and keeps the N slowest; no phase means every entry", () => {

@@ -489,6 +489,11 @@ export class DuckDbEngine implements Engine {
         const committing = performance.now();
         await connection.run("commit");
         this.statementLog?.record({ action: invalidations.lastAction ?? "transaction", kind: "commit", seconds: (performance.now() - committing) / 1000, sql: "commit" });
+        if (this.statementLog?.checkpointAfterCommit) {
+          const checkpointing = performance.now();
+          await connection.run("checkpoint");
+          this.statementLog.record({ action: invalidations.lastAction ?? "transaction", kind: "checkpoint", seconds: (performance.now() - checkpointing) / 1000, sql: "checkpoint" });
+        }
         return result;
       } catch (error) {
         await connection.run("rollback");

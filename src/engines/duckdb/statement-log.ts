@@ -11,8 +11,11 @@ import path from "node:path";
 export interface StatementLogEntry {
   /** The action the statement ran for ("query" or "statement" when the caller named none). */
   action: string;
-  /** "commit": the end of a transaction, with whatever checkpoint DuckDB wrote in it. */
-  kind: "statement" | "commit";
+  /**
+   * "commit": the end of a transaction, with whatever checkpoint DuckDB wrote in it;
+   * "checkpoint": the CHECKPOINT run right after it when the log asks (checkpointAfterCommit).
+   */
+  kind: "statement" | "commit" | "checkpoint";
   seconds: number;
   sql: string;
   /** Set when the statement failed (its error is the action's). */
@@ -21,12 +24,22 @@ export interface StatementLogEntry {
 
 export interface StatementLog {
   record(entry: StatementLogEntry): void;
+  /**
+   * Diagnostics (the benchmark's --checkpoint-after-commit): while true, the engine runs a
+   * CHECKPOINT after every commit and logs it, so that each transaction pays for writing its
+   * own changes to the database file. Otherwise DuckDB checkpoints when the WAL passes 16 MB,
+   * in whichever commit crosses it, and one action's commit pays for several actions' writes.
+   * Only where no other transaction runs meanwhile (a CHECKPOINT fails beside one).
+   */
+  readonly checkpointAfterCommit?: boolean;
 }
 
 /** Appends each entry as a JSON line, with the phase a caller set (e.g. the benchmark's "incremental run"). */
 export class StatementLogFile implements StatementLog {
   /** Written into every entry while set. */
   phase: string | undefined;
+  /** See StatementLog.checkpointAfterCommit. */
+  checkpointAfterCommit = false;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

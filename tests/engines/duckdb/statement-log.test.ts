@@ -37,6 +37,33 @@ describe("the engine's statement log", () => {
     }
   });
 
+  it("runs and logs a checkpoint after each commit while the log asks for it (checkpointAfterCommit), so the WAL is empty after every transaction", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-checkpoint-log-"));
+    const file = path.join(folder, "warehouse.duckdb");
+    const entries: StatementLogEntry[] = [];
+    const log = { checkpointAfterCommit: true, record: (entry: StatementLogEntry) => entries.push(entry) };
+    const engine = await DuckDbEngine.open(file, { statementLog: log });
+    const walBytes = () => (fs.existsSync(`${file}.wal`) ? fs.statSync(`${file}.wal`).size : 0);
+    try {
+      await engine.ensureSchema("mart");
+      await engine.transaction(async () => {
+        await engine.createTableAs({ schema: "mart", name: "orders" }, "select range as id from range(1000)", undefined, { actionName: "mart.orders" });
+      });
+      expect(entries.filter((entry) => entry.action === "mart.orders").map((entry) => entry.kind)).toEqual(["statement", "commit", "checkpoint"]);
+      expect(entries.at(-1)).toMatchObject({ kind: "checkpoint", sql: "checkpoint" });
+      expect(walBytes()).toBe(0);
+      log.checkpointAfterCommit = false;
+      await engine.transaction(async () => {
+        await engine.execute("insert into mart.orders values (1001)", { actionName: "mart.more" });
+      });
+      expect(entries.filter((entry) => entry.action === "mart.more").map((entry) => entry.kind)).toEqual(["statement", "commit"]);
+      expect(walBytes()).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("StatementLogFile empties the file, then appends one JSON line per entry with the phase set at the time", () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-statement-log-"));
     const file = path.join(folder, "nested", "log.jsonl");
