@@ -45,7 +45,7 @@ const argv = await yargs(hideBin(process.argv))
   })
   .check((parsed) => {
     if (parsed.checkpointAfterCommit && (!parsed.statementLog || parsed.incrementalThreads !== 1)) {
-      throw new Error("--checkpoint-after-commit needs --statement-log FILE and --incremental-threads 1 (a CHECKPOINT fails beside another action's transaction)");
+      throw new Error("--checkpoint-after-commit needs --statement-log FILE and --incremental-threads 1 (one action at a time, so that each checkpoint writes only that action's commit)");
     }
     return true;
   })

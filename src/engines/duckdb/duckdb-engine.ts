@@ -43,7 +43,7 @@ import {
   stageIncrementStatement,
 } from "./statements.js";
 import type { StatementLog } from "./statement-log.js";
-import { BLOCK_ALLOCATOR_OFF, sizeBlockMemoryToMemoryLimit } from "./block-memory.js";
+import { BLOCK_ALLOCATOR_OFF, configuredBlockAllocatorMemory, sizeBlockMemoryToMemoryLimit } from "./block-memory.js";
 import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -222,7 +222,7 @@ export class DuckDbEngine implements Engine {
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     // DuckDB's block allocator (block-memory.ts), sized to the memory limit unless the target says otherwise.
-    const blockMemory = options.blockAllocatorMemory ?? options.memoryLimit;
+    const blockMemory = configuredBlockAllocatorMemory(options);
     if (blockMemory !== undefined && blockMemory !== BLOCK_ALLOCATOR_OFF) config.block_allocator_memory = blockMemory;
     // The main database is in memory (the file is attached below), so DuckDB would spill to
     // ./.tmp of whatever folder the command runs in; spill beside the database file instead.
@@ -484,17 +484,12 @@ export class DuckDbEngine implements Engine {
     return this.pool.pin(async (connection) => {
       const invalidations: OpenTransaction = { all: false, objects: [] };
       await connection.run("begin transaction");
+      let result: T;
       try {
-        const result = await this.openTransaction.run(invalidations, work);
+        result = await this.openTransaction.run(invalidations, work);
         const committing = performance.now();
         await connection.run("commit");
         this.statementLog?.record({ action: invalidations.lastAction ?? "transaction", kind: "commit", seconds: (performance.now() - committing) / 1000, sql: "commit" });
-        if (this.statementLog?.checkpointAfterCommit) {
-          const checkpointing = performance.now();
-          await connection.run("checkpoint");
-          this.statementLog.record({ action: invalidations.lastAction ?? "transaction", kind: "checkpoint", seconds: (performance.now() - checkpointing) / 1000, sql: "checkpoint" });
-        }
-        return result;
       } catch (error) {
         await connection.run("rollback");
         await connection.run(RESET_INSERTION_ORDER); // a staged load may have failed before restoring it
@@ -503,6 +498,15 @@ export class DuckDbEngine implements Engine {
         // Committed or rolled back, the DDL inside is now what every connection sees (or undone).
         this.catalogCache.ended(invalidations);
       }
+      // After the transaction, not in it: a failed checkpoint must not be answered with a rollback
+      // of a transaction that has committed (DuckDB would report "no transaction is active"
+      // instead of the checkpoint's own error).
+      if (this.statementLog?.checkpointAfterCommit) {
+        const checkpointing = performance.now();
+        await connection.run("checkpoint");
+        this.statementLog.record({ action: invalidations.lastAction ?? "transaction", kind: "checkpoint", seconds: (performance.now() - checkpointing) / 1000, sql: "checkpoint" });
+      }
+      return result;
     });
   }
 

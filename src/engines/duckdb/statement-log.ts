@@ -29,7 +29,8 @@ export interface StatementLog {
    * CHECKPOINT after every commit and logs it, so that each transaction pays for writing its
    * own changes to the database file. Otherwise DuckDB checkpoints when the WAL passes 16 MB,
    * in whichever commit crosses it, and one action's commit pays for several actions' writes.
-   * Only where no other transaction runs meanwhile (a CHECKPOINT fails beside one).
+   * Meant for one action at a time: beside another action, a checkpoint also writes whatever
+   * that action committed meanwhile, and the charge is no longer the committing action's alone.
    */
   readonly checkpointAfterCommit?: boolean;
 }
