@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadProject } from "../config/project.js";
 import { DEFAULT_STORAGE_VERSION } from "../engines/duckdb/duckdb-engine.js";
+import { configuredBlockAllocatorMemory } from "../engines/duckdb/block-memory.js";
 import { runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
 import { type CompileTiming, timeCompile } from "./compile-timing.js";
@@ -137,7 +138,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     }
     return {
       workload: workload.description,
-      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, blockAllocatorMemory: options.blockAllocatorMemory ?? options.memoryLimit, storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION, actionsInParallel: options.threads, incrementalActionsInParallel: options.incrementalThreads ?? options.threads },
+      machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, duckdbThreads: options.duckdbThreads, memoryLimit: options.memoryLimit, blockAllocatorMemory: configuredBlockAllocatorMemory(options), storageVersion: options.storageVersion ?? DEFAULT_STORAGE_VERSION, actionsInParallel: options.threads, incrementalActionsInParallel: options.incrementalThreads ?? options.threads },
       phases,
       endToEndSeconds,
       actions,

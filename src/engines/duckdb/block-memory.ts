@@ -18,6 +18,15 @@ import type { DuckDBInstance } from "@duckdb/node-api";
 export const BLOCK_ALLOCATOR_OFF = "off";
 
 /**
+ * The block allocator's size as the options give it: the target's own (a size, or off), else
+ * its memory limit; undefined when neither is set (then it is sized to DuckDB's own limit,
+ * sizeBlockMemoryToMemoryLimit).
+ */
+export function configuredBlockAllocatorMemory(options: { blockAllocatorMemory?: string; memoryLimit?: string }): string | undefined {
+  return options.blockAllocatorMemory ?? options.memoryLimit;
+}
+
+/**
  * Sizes the block allocator to the memory limit DuckDB chose itself (80 % of the RAM), for a
  * target that sets neither size: a size the target sets goes into the instance's settings.
  */
