@@ -43,6 +43,12 @@ const argv = await yargs(hideBin(process.argv))
     describe:
       "Diagnostics: a CHECKPOINT after every commit of the incremental run, logged apart, so that each action pays for writing its own changes (needs --statement-log and --incremental-threads 1; its incremental figures are not comparable with a normal run's)",
   })
+  .option("checkpoint-vacuums", {
+    type: "boolean",
+    default: false,
+    describe:
+      "Diagnostics: keep DuckDB's log and list the row groups that the incremental load and run's checkpoints read and wrote again to merge them (DuckDB's vacuum), by table (the log costs time: its figures are a diagnostic)",
+  })
   .check((parsed) => {
     if (parsed.checkpointAfterCommit && (!parsed.statementLog || parsed.incrementalThreads !== 1)) {
       throw new Error("--checkpoint-after-commit needs --statement-log FILE and --incremental-threads 1 (one action at a time, so that each checkpoint writes only that action's commit)");
@@ -67,6 +73,7 @@ const argv = await yargs(hideBin(process.argv))
   .example("$0 --persons 1000000 --keep-before-increment ../kept-1m.duckdb", "Also keep the database before the incremental build")
   .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl", "The incremental build again, statement by statement")
   .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl --incremental-threads 1 --checkpoint-after-commit", "Which action's writes the checkpoints cost")
+  .example("$0 --persons 100000 --replay-increment ../kept-100k.duckdb --checkpoint-vacuums", "Which tables the incremental build's checkpoints rewrote whole row groups of")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
   .help()
@@ -111,6 +118,7 @@ const sharedOptions = {
   storageVersion: argv.storageVersion,
   statementLog: argv.statementLog,
   checkpointAfterCommit: argv.checkpointAfterCommit,
+  checkpointVacuums: argv.checkpointVacuums,
   log: (message: string) => process.stderr.write(`${message}\n`),
 };
 if (argv.replayIncrement) {

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import type { ProjectContext } from "../config/project.js";
 import { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
 import type { StatementLogFile } from "../engines/duckdb/statement-log.js";
+import { type CheckpointVacuum, DUCKDB_LOG_MARK_QUERY, formatVacuums, parseVacuumMessage, vacuumLogQuery } from "../engines/duckdb/checkpoint-vacuums.js";
 import type { CompiledProject } from "../runner/session.js";
 import { type BuildOutcome, runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
@@ -27,7 +28,11 @@ export function keptBuildFile(databaseCopy: string): string {
   return `${databaseCopy}.json`;
 }
 
-export async function openBenchEngine(databaseFile: string, options: Pick<BenchOptions, "threads" | "incrementalThreads" | "duckdbThreads" | "memoryLimit" | "blockAllocatorMemory" | "storageVersion">, statementLog?: StatementLogFile): Promise<DuckDbEngine> {
+export async function openBenchEngine(
+  databaseFile: string,
+  options: Pick<BenchOptions, "threads" | "incrementalThreads" | "duckdbThreads" | "memoryLimit" | "blockAllocatorMemory" | "storageVersion" | "checkpointVacuums">,
+  statementLog?: StatementLogFile,
+): Promise<DuckDbEngine> {
   return DuckDbEngine.open(databaseFile, {
     connections: Math.max(options.threads, options.incrementalThreads ?? options.threads),
     threads: options.duckdbThreads,
@@ -35,6 +40,7 @@ export async function openBenchEngine(databaseFile: string, options: Pick<BenchO
     blockAllocatorMemory: options.blockAllocatorMemory,
     storageVersion: options.storageVersion,
     statementLog,
+    logDuckDb: options.checkpointVacuums,
   });
 }
 
@@ -56,6 +62,8 @@ export interface MeasuredIncrement {
   project: CompiledProject;
   counts: Record<string, number>;
   phases: PhaseFigure[];
+  /** The row groups the incremental load and run's checkpoints merged, when asked (--checkpoint-vacuums). */
+  vacuums?: CheckpointVacuum[];
 }
 
 export interface IncrementRequest {
@@ -69,6 +77,8 @@ export interface IncrementRequest {
   statementLog?: StatementLogFile;
   /** Diagnostics: a CHECKPOINT after every commit of the incremental run, logged apart (StatementLog.checkpointAfterCommit). */
   checkpointAfterCommit?: boolean;
+  /** Diagnostics: list the row groups the checkpoints merged (the engine keeps DuckDB's log: openBenchEngine). */
+  checkpointVacuums?: boolean;
   log: (message: string) => void;
 }
 
@@ -88,12 +98,15 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
   // machine the incremental build is CPU-bound, and kernel time (page faults, reads of the
   // file) is a part of it worth seeing.
   let cpu: NodeJS.CpuUsage;
+  let logMark: string | null = null;
   try {
     newRows = await workload.writeIncrement(landingDir);
     if (statementLog) {
       statementLog.phase = "incremental run";
       statementLog.checkpointAfterCommit = request.checkpointAfterCommit ?? false;
     }
+    // Outside the clock: the log holds the full build's checkpoints too.
+    if (request.checkpointVacuums) logMark = (await engine.query(DUCKDB_LOG_MARK_QUERY))[0]?.mark as string | null;
     if (request.checkpointAfterCommit) log("incremental run: a checkpoint after every commit (--checkpoint-after-commit): its figures are a diagnostic, not comparable with a normal run's");
     const cpuBefore = process.cpuUsage();
     incremental = await runBuild(context, { engine, project, steps: "run", load: {}, execution: { threads: request.threads, skipUnchanged: true } });
@@ -114,6 +127,8 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
   const cpuSeconds = { user: cpu.user / 1e6, system: cpu.system / 1e6 };
   log(`incremental: load ${loadSeconds.toFixed(2)} s, run ${runSeconds.toFixed(2)} s, checkpoint ${checkpointSeconds.toFixed(2)} s; load + run used ${cpuSeconds.user.toFixed(2)} CPU-s in user space and ${cpuSeconds.system.toFixed(2)} in the kernel`);
   const counts = await countRows(engine, workload.countAfterIncremental ?? []);
+  const vacuums = request.checkpointVacuums ? await checkpointVacuums(engine, logMark) : undefined;
+  if (vacuums) log(`incremental: ${vacuums.length} merge(s) of row groups by checkpoints${vacuums.length > 0 ? ": " + formatVacuums(vacuums).join("; ") : ""}`);
   return {
     newRows,
     loadSeconds,
@@ -128,7 +143,14 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
       { phase: "incremental run", seconds: runSeconds },
       { phase: "incremental checkpoint", seconds: checkpointSeconds },
     ],
+    vacuums,
   };
+}
+
+/** The vacuum entries of DuckDB's log after `mark` (checkpoint-vacuums.ts). */
+async function checkpointVacuums(engine: DuckDbEngine, mark: string | null): Promise<CheckpointVacuum[]> {
+  const rows = await engine.query(vacuumLogQuery(mark));
+  return rows.map((row) => parseVacuumMessage(String(row.message))).filter((vacuum): vacuum is CheckpointVacuum => vacuum !== undefined);
 }
 
 /** The report's incremental figures: the increment's share of the full build's load + run. */
@@ -142,6 +164,7 @@ export function incrementalReport(increment: MeasuredIncrement, fullLoadAndRunSe
     percentOfFullLoadAndRun: (100 * (increment.loadSeconds + increment.runSeconds + increment.checkpointSeconds)) / fullLoadAndRunSeconds,
     actions: increment.results.map(figure),
     counts: increment.counts,
+    vacuums: increment.vacuums,
   };
 }
 

@@ -63,7 +63,7 @@ export async function replayIncrement(options: BenchOptions & { keptDatabase: st
       await engine.execute(`update ${engine.quoteTable(MANIFEST_TABLE)} set landing_dir = ${sqlString(path.resolve(landing.landingDir))}`, { actionName: "replay: move load manifest" });
       log(`load manifest moved from ${kept.landingDir} to ${landing.landingDir}`);
     }
-    const increment = await measureIncrement({ engine, context, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, checkpointAfterCommit: options.checkpointAfterCommit, log });
+    const increment = await measureIncrement({ engine, context, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, checkpointAfterCommit: options.checkpointAfterCommit, checkpointVacuums: options.checkpointVacuums, log });
     const figure = (result: ActionResult) => actionFigure(result, increment.project.actions, workload.layers);
     return {
       workload: workload.description,

@@ -1,6 +1,7 @@
 /** The benchmark's figures, as target/bench.json and as text tables for a person. */
 import { type Action, CHECK_KINDS } from "../graph/actions.js";
 import type { ActionResult } from "../runner/results.js";
+import { type CheckpointVacuum, formatVacuums } from "../engines/duckdb/checkpoint-vacuums.js";
 import type { CompileTiming } from "./compile-timing.js";
 import type { ActionProfile } from "./operator-profile.js";
 
@@ -47,6 +48,8 @@ export interface BenchReport {
     actions: ActionFigure[];
     /** Rows of the tables counted after the incremental run (e.g. the affected customers), by table. */
     counts?: Record<string, number>;
+    /** The row groups its checkpoints merged (--checkpoint-vacuums). */
+    vacuums?: CheckpointVacuum[];
   };
   /** Action seconds by layer (layerFigures). */
   layers: LayerFigure[];
@@ -155,6 +158,7 @@ function incrementalLines(incremental: BenchReport["incremental"]): string[] {
       ` (--skip-unchanged: ${incremental.actions.filter((action) => action.status === "unchanged").length} of ${incremental.actions.length} actions unchanged, not rebuilt)`,
     ...cpuLines(incremental),
     ...countLines(incremental.counts),
+    ...(incremental.vacuums ? [`row groups the incremental load and run's checkpoints merged (--checkpoint-vacuums): ${incremental.vacuums.length === 0 ? "none" : formatVacuums(incremental.vacuums).join("; ")}`] : []),
   ];
 }
 

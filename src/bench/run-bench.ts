@@ -62,6 +62,8 @@ export interface BenchOptions {
   statementLog?: string;
   /** Diagnostics: a CHECKPOINT after every commit of the incremental run (StatementLog.checkpointAfterCommit). */
   checkpointAfterCommit?: boolean;
+  /** Diagnostics: keep DuckDB's log and list the row groups the incremental run's checkpoints merged (checkpoint-vacuums.ts). */
+  checkpointVacuums?: boolean;
   /** Copy the database, as the incremental build finds it, to this file (and its full build's figures beside it): replayIncrement starts there. */
   keepBeforeIncrement?: string;
   log: (message: string) => void;
@@ -116,7 +118,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     engine = await openBenchEngine(databaseFile, options, statementLog);
 
     if (options.keepBeforeIncrement) keepDatabase(databaseFile, options.keepBeforeIncrement, { landingDir: landing.landingDir, fullLoadSeconds: seconds("load"), fullRunSeconds: seconds("run") });
-    const increment = await measureIncrement({ engine, context, project, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, checkpointAfterCommit: options.checkpointAfterCommit, log });
+    const increment = await measureIncrement({ engine, context, project, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, checkpointAfterCommit: options.checkpointAfterCommit, checkpointVacuums: options.checkpointVacuums, log });
     phases.push(...increment.phases);
 
     // After every timed phase: the one 1 M run that profiled before its incremental run took

@@ -68,6 +68,20 @@ describe("formatBenchReport", () => {
     expect(measured).toContain("incremental load + run CPU: 2.00 s user + 1.00 s kernel = 3.00 CPU-s over 1.50 s (2.00 cores busy)\n");
   });
 
+  it("lists the row groups the incremental run's checkpoints merged, when asked, most rows first", () => {
+    expect(formatBenchReport(report)).not.toContain("--checkpoint-vacuums");
+    const none = formatBenchReport({ ...report, incremental: { ...report.incremental, vacuums: [] } });
+    expect(none).toContain("row groups the incremental load and run's checkpoints merged (--checkpoint-vacuums): none\n");
+    const vacuums = [
+      { table: "raw_web.events", rowGroupsMerged: 3, rowGroupsWritten: 1, rows: 98127 },
+      { table: "raw_shop.orders", rowGroupsMerged: 5, rowGroupsWritten: 2, rows: 226012 },
+    ];
+    const listed = formatBenchReport({ ...report, incremental: { ...report.incremental, vacuums } });
+    expect(listed).toContain(
+      "row groups the incremental load and run's checkpoints merged (--checkpoint-vacuums): raw_shop.orders 5 → 2 row groups (226,012 rows); raw_web.events 3 → 1 row groups (98,127 rows)\n",
+    );
+  });
+
   it("says when compilation was not timed against the stock CLI", () => {
     expect(formatBenchReport(report)).toContain("stock dataform compile 2500 ms (median) -> 50.0x warm, 25.0x cold");
     expect(formatBenchReport({ ...report, compile: undefined })).toContain("compile: not timed against the stock dataform compile (--no-compile-timing)\n");

@@ -44,6 +44,7 @@ import {
 } from "./statements.js";
 import type { StatementLog } from "./statement-log.js";
 import { BLOCK_ALLOCATOR_OFF, configuredBlockAllocatorMemory, sizeBlockMemoryToMemoryLimit } from "./block-memory.js";
+import { enableDuckDbLog } from "./checkpoint-vacuums.js";
 import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -67,6 +68,8 @@ export interface DuckDbOptions {
   projects?: string[];
   /** Told every statement (action, seconds, SQL) and every commit: `--statement-log`. */
   statementLog?: StatementLog;
+  /** Diagnostics: keep DuckDB's log (checkpoint-vacuums.ts), e.g. to list the row groups checkpoints merge. */
+  logDuckDb?: boolean;
 }
 
 /** The database file that holds another project's tables: `<warehouse>.<project>.duckdb` beside the warehouse file. */
@@ -229,6 +232,7 @@ export class DuckDbEngine implements Engine {
     if (databasePath !== ":memory:") config.temp_directory = `${path.resolve(databasePath)}.tmp`;
     const instance = await DuckDBInstance.create(":memory:", config);
     if (blockMemory === undefined) await sizeBlockMemoryToMemoryLimit(instance);
+    if (options.logDuckDb) await enableDuckDbLog(instance);
     // A database file opened directly becomes a catalog named after the file (sales.duckdb
     // -> "sales"), and `sales.orders` is then ambiguous between that catalog and a schema
     // named sales. Attached under a fixed alias, schema-qualified names are unambiguous.
