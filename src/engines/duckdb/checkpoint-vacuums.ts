@@ -2,9 +2,9 @@
  * DuckDB's checkpoint "vacuum": when it writes a table, it merges adjacent row groups whose
  * rows fit in fewer (up to three into two or one), reading and compressing all of their rows
  * again. At the end of a table it merges only when the rows reach twice the first row group's
- * (or a full row group), so a few appended rows can tip a fragmented tail over: at 100 k persons
- * the first incremental build's checkpoint merged the last five row groups of raw_shop.orders
- * (226 k rows, for 11 k appended; about 0.9 s). DuckDB reports each merge in its log (type
+ * (or a full row group), so a few appended rows can tip a fragmented tail over: in the
+ * benchmark at 100 k persons, the first incremental build's checkpoint merged the last five row
+ * groups of a bronze table (226 k rows, for 11 k appended). DuckDB reports each merge in its log (type
  * Checkpoint, debug level); this module turns those entries into figures the benchmark lists.
  */
 
@@ -50,7 +50,7 @@ const VACUUM_MESSAGE = /'schema': ([^,]+), 'table': ([^,]+), 'type': vacuum, 'in
 
 /**
  * A vacuum entry's figures, e.g. from
- * `{'database': w, 'schema': raw_shop, 'table': orders, 'type': vacuum, 'info': {segment_idx=8, merge_count=5, target_count=2, merge_rows=226012, row_start=882767}}`;
+ * `{'database': w, 'schema': sales, 'table': orders, 'type': vacuum, 'info': {segment_idx=8, merge_count=5, target_count=2, merge_rows=226012, row_start=882767}}`;
  * undefined for any other message (DuckDB does not promise this format: a change shows as no vacuums).
  */
 export function parseVacuumMessage(message: string): CheckpointVacuum | undefined {
@@ -60,7 +60,7 @@ export function parseVacuumMessage(message: string): CheckpointVacuum | undefine
   return { table: `${schema}.${table}`, rowGroupsMerged: Number(merged), rowGroupsWritten: Number(written), rows: Number(rows) };
 }
 
-/** One line per table, most rows first: "raw_shop.orders 5 → 2 row groups (226,012 rows)". */
+/** One line per table, most rows first: "sales.orders 5 → 2 row groups (226,012 rows)". */
 export function formatVacuums(vacuums: CheckpointVacuum[]): string[] {
   return [...vacuums]
     .sort((a, b) => b.rows - a.rows)
