@@ -49,7 +49,13 @@ const argv = await yargs(hideBin(process.argv))
     describe:
       "Diagnostics: keep DuckDB's log and list the row groups that the incremental load and run's checkpoints read and wrote again to merge them (DuckDB's vacuum), by table (the log costs time: its figures are a diagnostic)",
   })
+  .option("profile-incremental", {
+    type: "string",
+    describe:
+      "Diagnostics: DuckDB's profile of every statement of the incremental run's actions whose name contains this text (e.g. customer_activity; \"\" for all), into target/bench-profiles/, the costliest listed with their operators (needs --statement-log)",
+  })
   .check((parsed) => {
+    if (parsed.profileIncremental !== undefined && !parsed.statementLog) throw new Error("--profile-incremental needs --statement-log FILE (the statement log carries the request to the engine)");
     if (parsed.checkpointAfterCommit && (!parsed.statementLog || parsed.incrementalThreads !== 1)) {
       throw new Error("--checkpoint-after-commit needs --statement-log FILE and --incremental-threads 1 (one action at a time, so that each checkpoint writes only that action's commit)");
     }
@@ -74,6 +80,7 @@ const argv = await yargs(hideBin(process.argv))
   .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl", "The incremental build again, statement by statement")
   .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl --incremental-threads 1 --checkpoint-after-commit", "Which action's writes the checkpoints cost")
   .example("$0 --persons 100000 --replay-increment ../kept-100k.duckdb --checkpoint-vacuums", "Which tables the incremental build's checkpoints rewrote whole row groups of")
+  .example("$0 --persons 100000 --replay-increment ../kept-100k.duckdb --statement-log inc.jsonl --profile-incremental customer_activity", "Operator by operator, where one action's incremental statements spend their time")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
   .help()
@@ -119,6 +126,7 @@ const sharedOptions = {
   statementLog: argv.statementLog,
   checkpointAfterCommit: argv.checkpointAfterCommit,
   checkpointVacuums: argv.checkpointVacuums,
+  profileIncremental: argv.profileIncremental,
   log: (message: string) => process.stderr.write(`${message}\n`),
 };
 if (argv.replayIncrement) {

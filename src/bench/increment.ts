@@ -6,14 +6,16 @@
  * minute instead of a full build's ten at 1 M persons.
  */
 import fs from "node:fs";
+import path from "node:path";
 import type { ProjectContext } from "../config/project.js";
 import { DuckDbEngine } from "../engines/duckdb/duckdb-engine.js";
-import type { StatementLogFile } from "../engines/duckdb/statement-log.js";
+import type { StatementLogFile, StatementProfiles } from "../engines/duckdb/statement-log.js";
 import { type CheckpointVacuum, DUCKDB_LOG_MARK_QUERY, formatVacuums, parseVacuumMessage, vacuumLogQuery } from "../engines/duckdb/checkpoint-vacuums.js";
 import type { CompiledProject } from "../runner/session.js";
 import { type BuildOutcome, runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
 import type { ActionFigure, BenchReport, PhaseFigure } from "./report.js";
+import { type ActionProfile, parseProfile } from "./operator-profile.js";
 import { UsageError } from "../errors.js";
 import type { BenchOptions, BenchWorkload } from "./run-bench.js";
 
@@ -64,6 +66,8 @@ export interface MeasuredIncrement {
   phases: PhaseFigure[];
   /** The row groups the incremental load and run's checkpoints merged, when asked (--checkpoint-vacuums). */
   vacuums?: CheckpointVacuum[];
+  /** The profiled statements, costliest first, when asked (--profile-incremental). */
+  statementProfiles?: ActionProfile[];
 }
 
 export interface IncrementRequest {
@@ -79,6 +83,8 @@ export interface IncrementRequest {
   checkpointAfterCommit?: boolean;
   /** Diagnostics: list the row groups the checkpoints merged (the engine keeps DuckDB's log: openBenchEngine). */
   checkpointVacuums?: boolean;
+  /** Diagnostics: profile the statements of these actions of the incremental run (StatementLog.profileStatements; needs statementLog). */
+  profileStatements?: StatementProfiles;
   log: (message: string) => void;
 }
 
@@ -104,6 +110,7 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
     if (statementLog) {
       statementLog.phase = "incremental run";
       statementLog.checkpointAfterCommit = request.checkpointAfterCommit ?? false;
+      statementLog.profileStatements = startProfiles(request.profileStatements);
     }
     // Outside the clock: the log holds the full build's checkpoints too.
     if (request.checkpointVacuums) logMark = (await engine.query(DUCKDB_LOG_MARK_QUERY))[0]?.mark as string | null;
@@ -114,7 +121,10 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
     assertAllPassed("incremental run", incremental.runResults);
   } finally {
     workload.removeIncrement(landingDir);
-    if (statementLog) statementLog.checkpointAfterCommit = false;
+    if (statementLog) {
+      statementLog.checkpointAfterCommit = false;
+      statementLog.profileStatements = undefined;
+    }
   }
   const phaseSeconds = (phase: string) => incremental.phases.find((timing) => timing.phase === phase)?.seconds ?? 0;
   const loadSeconds = phaseSeconds("load");
@@ -144,7 +154,31 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
       { phase: "incremental checkpoint", seconds: checkpointSeconds },
     ],
     vacuums,
+    statementProfiles: request.profileStatements ? readStatementProfiles(request.profileStatements.folder) : undefined,
   };
+}
+
+/** The profile folder of the benchmark (target/bench-profiles), for the actions whose name contains `profileIncremental`. */
+export function statementProfiles(options: Pick<BenchOptions, "repoRoot" | "profileIncremental">): StatementProfiles | undefined {
+  if (options.profileIncremental === undefined) return undefined;
+  return { actionsMatching: options.profileIncremental, folder: path.join(options.repoRoot, "target", "bench-profiles") };
+}
+
+/** An empty folder for this run's profiles (a previous run's are removed). */
+function startProfiles(profiles: StatementProfiles | undefined): StatementProfiles | undefined {
+  if (!profiles) return undefined;
+  fs.rmSync(profiles.folder, { recursive: true, force: true });
+  fs.mkdirSync(profiles.folder, { recursive: true });
+  return profiles;
+}
+
+/** The profiles DuckDB wrote (one JSON file per statement), costliest first; each named after its file. */
+function readStatementProfiles(folder: string): ActionProfile[] {
+  return fs
+    .readdirSync(folder)
+    .filter((file) => file.endsWith(".json"))
+    .map((file) => parseProfile(file.slice(0, -".json".length), fs.readFileSync(path.join(folder, file), "utf8"), 4))
+    .sort((left, right) => right.cpuSeconds - left.cpuSeconds);
 }
 
 /** The vacuum entries of DuckDB's log after `mark` (checkpoint-vacuums.ts). */
@@ -165,6 +199,7 @@ export function incrementalReport(increment: MeasuredIncrement, fullLoadAndRunSe
     actions: increment.results.map(figure),
     counts: increment.counts,
     vacuums: increment.vacuums,
+    statementProfiles: increment.statementProfiles,
   };
 }
 

@@ -50,6 +50,8 @@ export interface BenchReport {
     counts?: Record<string, number>;
     /** The row groups its checkpoints merged (--checkpoint-vacuums). */
     vacuums?: CheckpointVacuum[];
+    /** Its profiled statements, costliest first (--profile-incremental; files in target/bench-profiles). */
+    statementProfiles?: ActionProfile[];
   };
   /** Action seconds by layer (layerFigures). */
   layers: LayerFigure[];
@@ -151,6 +153,13 @@ function countLines(counts: Record<string, number> | undefined): string[] {
   return [`after the incremental run: ${entries.map(([name, rows]) => `${name} ${rows.toLocaleString("en-US")} rows`).join(", ")}`];
 }
 
+/** The incremental run's profiled statements (--profile-incremental), the costliest first, each with its costliest operators. */
+function statementProfileLines(profiles: ActionProfile[] | undefined, shown = 10): string[] {
+  if (!profiles) return [];
+  const heading = `statements of the incremental run profiled (--profile-incremental; ${profiles.length} file(s) in target/bench-profiles; cpu s summed over threads, operators' s too), costliest ${Math.min(shown, profiles.length)}:`;
+  return ["", heading, ...profiles.slice(0, shown).map((profile) => profileText(profile, undefined))];
+}
+
 /** The increment's share of the full load + run, and what it found changed. */
 function incrementalLines(incremental: BenchReport["incremental"]): string[] {
   return [
@@ -159,6 +168,7 @@ function incrementalLines(incremental: BenchReport["incremental"]): string[] {
     ...cpuLines(incremental),
     ...countLines(incremental.counts),
     ...(incremental.vacuums ? [`row groups the incremental load and run's checkpoints merged (--checkpoint-vacuums): ${incremental.vacuums.length === 0 ? "none" : formatVacuums(incremental.vacuums).join("; ")}`] : []),
+    ...statementProfileLines(incremental.statementProfiles),
   ];
 }
 

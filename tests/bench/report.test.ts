@@ -82,6 +82,18 @@ describe("formatBenchReport", () => {
     );
   });
 
+  it("lists the incremental run's profiled statements, when asked, each with its operators", () => {
+    expect(formatBenchReport(report)).not.toContain("--profile-incremental");
+    const statementProfiles = [
+      { name: "0003-c360.slow", seconds: 0.5, cpuSeconds: 0.85, temporaryFolderPeakBytes: 0, operators: [{ operator: "SEQ_SCAN", seconds: 0.12, rows: 1919691, detail: "Table: events" }] },
+      { name: "0004-c360.slow", seconds: 0.12, cpuSeconds: 0.13, temporaryFolderPeakBytes: 0, operators: [] },
+    ];
+    const text = formatBenchReport({ ...report, incremental: { ...report.incremental, statementProfiles } });
+    expect(text).toContain("statements of the incremental run profiled (--profile-incremental; 2 file(s) in target/bench-profiles; cpu s summed over threads, operators' s too), costliest 2:\n");
+    expect(text).toContain("0003-c360.slow: query 0.50 s wall, 0.85 s cpu\n");
+    expect(text).toMatch(/SEQ_SCAN\s+0\.12\s+1,919,691\s+Table: events/);
+  });
+
   it("says when compilation was not timed against the stock CLI", () => {
     expect(formatBenchReport(report)).toContain("stock dataform compile 2500 ms (median) -> 50.0x warm, 25.0x cold");
     expect(formatBenchReport({ ...report, compile: undefined })).toContain("compile: not timed against the stock dataform compile (--no-compile-timing)\n");

@@ -187,6 +187,8 @@ export class DuckDbEngine implements Engine {
   private readonly catalogCache = new CatalogCache();
   /** The invalidations of the transaction() open in this async context (none outside one). */
   private readonly openTransaction = new AsyncLocalStorage<OpenTransaction>();
+  /** Statements profiled so far (StatementLog.profileStatements): numbers the profile files. */
+  private profiledStatements = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -548,15 +550,42 @@ export class DuckDbEngine implements Engine {
 
   /** A CREATE TABLE AS, answered with the rows it wrote (DuckDB returns them as one "Count" value): no count(*) after it. */
   private async createCounting(connection: DuckDBConnection, statement: string, options: StatementOptions, touches?: TableRef[]): Promise<number> {
+    const actionName = options.actionName ?? "statement";
     const written = await this.changingCatalog(statement, touches, () =>
-      this.guarded(options.actionName ?? "statement", statement, () => connection.runAndReadAll(this.rewriteReferences(statement))),
+      this.guarded(actionName, statement, () => this.profiled(connection, actionName, () => connection.runAndReadAll(this.rewriteReferences(statement)))),
     );
     return Number(written.getRows()[0]?.[0] ?? 0);
   }
 
   /** Runs a statement; `touches` names the objects it may change (undefined: whatever its text may change, mayChangeCatalog). */
   private async run(connection: DuckDBConnection, sql: string, options: StatementOptions, touches?: TableRef[]) {
-    return this.changingCatalog(sql, touches, () => this.guarded(options.actionName ?? "statement", sql, () => connection.run(this.rewriteReferences(sql))));
+    const actionName = options.actionName ?? "statement";
+    return this.changingCatalog(sql, touches, () => this.guarded(actionName, sql, () => this.profiled(connection, actionName, () => connection.run(this.rewriteReferences(sql)))));
+  }
+
+  /** A statement's work, with DuckDB's JSON profile of it written to a file when the statement log asks (StatementLog.profileStatements). */
+  private async profiled<T>(connection: DuckDBConnection, actionName: string, work: () => Promise<T>): Promise<T> {
+    const request = this.statementLog?.profileStatements;
+    if (!request || !actionName.includes(request.actionsMatching)) return work();
+    this.profiledStatements++;
+    const file = path.join(request.folder, `${String(this.profiledStatements).padStart(4, "0")}-${actionName.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`);
+    await connection.run("pragma enable_profiling = 'json'");
+    await connection.run(`pragma profiling_output = ${sqlString(file)}`);
+    let failed = false;
+    try {
+      return await work();
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      try {
+        await connection.run("pragma disable_profiling");
+      } catch (error) {
+        // After a failed statement DuckDB may refuse anything but a rollback; the statement's
+        // error is the one to report, and the rollback follows it.
+        if (!failed) throw error;
+      }
+    }
   }
 
   /**

@@ -33,6 +33,19 @@ export interface StatementLog {
    * that action committed meanwhile, and the charge is no longer the committing action's alone.
    */
   readonly checkpointAfterCommit?: boolean;
+  /**
+   * Diagnostics (the benchmark's --profile-incremental): while set, the engine has DuckDB write
+   * the JSON profile of every statement of the actions whose name contains `actionsMatching`,
+   * one file per statement in `folder` (numbered in the order they ran). A statement that
+   * changes a table cannot be run again to profile it, so it is profiled as it runs.
+   */
+  readonly profileStatements?: StatementProfiles;
+}
+
+/** Where, and for which actions, statements are profiled (StatementLog.profileStatements). */
+export interface StatementProfiles {
+  actionsMatching: string;
+  folder: string;
 }
 
 /** Appends each entry as a JSON line, with the phase a caller set (e.g. the benchmark's "incremental run"). */
@@ -41,6 +54,8 @@ export class StatementLogFile implements StatementLog {
   phase: string | undefined;
   /** See StatementLog.checkpointAfterCommit. */
   checkpointAfterCommit = false;
+  /** See StatementLog.profileStatements. */
+  profileStatements: StatementProfiles | undefined;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

@@ -64,6 +64,35 @@ describe("the engine's statement log", () => {
     }
   });
 
+  it("has DuckDB write a JSON profile of each statement of the matching actions while the log asks for it (profileStatements), and keeps a failed statement's error", async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-statement-profiles-"));
+    const log: { profileStatements?: { actionsMatching: string; folder: string }; record: (entry: StatementLogEntry) => void } = {
+      profileStatements: { actionsMatching: "orders", folder },
+      record: () => undefined,
+    };
+    // One connection: a statement after the failed one runs where profiling was switched on.
+    const engine = await DuckDbEngine.openInInstance(instance, { connections: 1, statementLog: log });
+    try {
+      await engine.ensureSchema("mart");
+      await engine.createTableAs({ schema: "mart", name: "orders" }, "select range as id from range(1000)", undefined, { actionName: "mart.orders" });
+      await engine.execute("insert into mart.orders select range from range(10)", { actionName: "mart.orders" });
+      await engine.createTableAs({ schema: "mart", name: "customers" }, "select 1 as id", undefined, { actionName: "mart.customers" });
+      await expect(engine.execute("insert into mart.orders select * from mart.missing", { actionName: "mart.orders" })).rejects.toThrow(/missing/);
+      // Profiling was switched off again after the failed statement: another action's statement writes no profile.
+      await engine.execute("insert into mart.customers select range from range(5)", { actionName: "mart.customers" });
+      log.profileStatements = undefined;
+      await engine.execute("insert into mart.orders values (1)", { actionName: "mart.orders" });
+      const files = fs.readdirSync(folder).sort();
+      expect(files).toEqual(["0001-mart.orders.json", "0002-mart.orders.json"]);
+      const profile = JSON.parse(fs.readFileSync(path.join(folder, files[0]), "utf8"));
+      expect(profile.latency).toBeGreaterThanOrEqual(0);
+      expect(JSON.stringify(profile)).toContain("range");
+    } finally {
+      await engine.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("StatementLogFile empties the file, then appends one JSON line per entry with the phase set at the time", () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "c360-statement-log-"));
     const file = path.join(folder, "nested", "log.jsonl");
