@@ -13,6 +13,7 @@
  * command's instance lives as long as the command.
  */
 import type { DuckDBInstance } from "@duckdb/node-api";
+import { runOnOwnConnection } from "./instance-statement.js";
 
 /** The target's `blockAllocatorMemory` that turns the block allocator off. */
 export const BLOCK_ALLOCATOR_OFF = "off";
@@ -31,10 +32,5 @@ export function configuredBlockAllocatorMemory(options: { blockAllocatorMemory?:
  * target that sets neither size: a size the target sets goes into the instance's settings.
  */
 export async function sizeBlockMemoryToMemoryLimit(instance: DuckDBInstance): Promise<void> {
-  const connection = await instance.connect();
-  try {
-    await connection.run("set global block_allocator_memory = current_setting('memory_limit')");
-  } finally {
-    connection.closeSync();
-  }
+  await runOnOwnConnection(instance, "set global block_allocator_memory = current_setting('memory_limit')");
 }

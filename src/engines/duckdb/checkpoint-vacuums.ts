@@ -9,6 +9,7 @@
  */
 
 import type { DuckDBInstance } from "@duckdb/node-api";
+import { runOnOwnConnection } from "./instance-statement.js";
 
 /** One merge of row groups by a checkpoint. */
 export interface CheckpointVacuum {
@@ -26,12 +27,7 @@ export interface CheckpointVacuum {
  * memory, so meant for a diagnostic run, not every build.
  */
 export async function enableDuckDbLog(instance: DuckDBInstance): Promise<void> {
-  const connection = await instance.connect();
-  try {
-    await connection.run("call enable_logging(level => 'debug')");
-  } finally {
-    connection.closeSync();
-  }
+  await runOnOwnConnection(instance, "call enable_logging(level => 'debug')");
 }
 
 /**

@@ -45,6 +45,7 @@ import {
 import type { StatementLog } from "./statement-log.js";
 import { BLOCK_ALLOCATOR_OFF, configuredBlockAllocatorMemory, sizeBlockMemoryToMemoryLimit } from "./block-memory.js";
 import { enableDuckDbLog } from "./checkpoint-vacuums.js";
+import { runOnOwnConnection } from "./instance-statement.js";
 import { floatColumns, readerToRows } from "./values.js";
 
 export interface DuckDbOptions {
@@ -211,12 +212,7 @@ export class DuckDbEngine implements Engine {
    */
   static async openInInstance(instance: DuckDBInstance, options: Pick<DuckDbOptions, "connections" | "statementLog"> = {}): Promise<DuckDbEngine> {
     const catalog = `c360_memory_${++inInstanceCatalogs}`;
-    const bootstrap = await instance.connect();
-    try {
-      await bootstrap.run(`attach ':memory:' as ${quoteIdentifier(catalog)}`);
-    } finally {
-      bootstrap.closeSync();
-    }
+    await runOnOwnConnection(instance, `attach ':memory:' as ${quoteIdentifier(catalog)}`);
     const pool = new ConnectionPool(instance, Math.max(1, options.connections ?? 2), [SESSION_IN_UTC, `use ${quoteIdentifier(catalog)}`]);
     return new DuckDbEngine(instance, pool, ":memory:", new Set(), catalog, options.statementLog);
   }
@@ -522,12 +518,7 @@ export class DuckDbEngine implements Engine {
       this.instance.closeSync();
       return;
     }
-    const connection = await this.instance.connect();
-    try {
-      await connection.run(`detach database if exists ${quoteIdentifier(this.sharedInstanceCatalog)}`);
-    } finally {
-      connection.closeSync();
-    }
+    await runOnOwnConnection(this.instance, `detach database if exists ${quoteIdentifier(this.sharedInstanceCatalog)}`);
   }
 
   /** A statement's work, behind its fault point, with DuckDB's error typed and named after the action (and logged, when asked). */
