@@ -158,10 +158,16 @@ export async function measureIncrement(request: IncrementRequest): Promise<Measu
   };
 }
 
-/** The profile folder of the benchmark (target/bench-profiles), for the actions whose name contains `profileIncremental`. */
-export function statementProfiles(options: Pick<BenchOptions, "repoRoot" | "profileIncremental">): StatementProfiles | undefined {
-  if (options.profileIncremental === undefined) return undefined;
-  return { actionsMatching: options.profileIncremental, folder: path.join(options.repoRoot, "target", "bench-profiles") };
+/** The benchmark's diagnostics of the incremental run, as measureIncrement takes them (the full benchmark and the replay alike). */
+export function incrementDiagnostics(
+  options: Pick<BenchOptions, "repoRoot" | "checkpointAfterCommit" | "checkpointVacuums" | "profileIncremental">,
+): Pick<IncrementRequest, "checkpointAfterCommit" | "checkpointVacuums" | "profileStatements"> {
+  return {
+    checkpointAfterCommit: options.checkpointAfterCommit,
+    checkpointVacuums: options.checkpointVacuums,
+    // The profile folder of the benchmark, for the actions whose name contains `profileIncremental`.
+    profileStatements: options.profileIncremental === undefined ? undefined : { actionsMatching: options.profileIncremental, folder: path.join(options.repoRoot, "target", "bench-profiles") },
+  };
 }
 
 /** An empty folder for this run's profiles (a previous run's are removed). */

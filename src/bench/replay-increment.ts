@@ -15,7 +15,7 @@ import { StatementLogFile } from "../engines/duckdb/statement-log.js";
 import { MANIFEST_TABLE } from "../loader/manifest.js";
 import { UsageError } from "../errors.js";
 import type { ActionResult } from "../runner/results.js";
-import { incrementalReport, type KeptBuild, keptBuildFile, measureIncrement, openBenchEngine, statementProfiles } from "./increment.js";
+import { incrementalReport, incrementDiagnostics, type KeptBuild, keptBuildFile, measureIncrement, openBenchEngine } from "./increment.js";
 import { actionFigure, type BenchReport } from "./report.js";
 import type { BenchOptions } from "./run-bench.js";
 
@@ -63,7 +63,7 @@ export async function replayIncrement(options: BenchOptions & { keptDatabase: st
       await engine.execute(`update ${engine.quoteTable(MANIFEST_TABLE)} set landing_dir = ${sqlString(path.resolve(landing.landingDir))}`, { actionName: "replay: move load manifest" });
       log(`load manifest moved from ${kept.landingDir} to ${landing.landingDir}`);
     }
-    const increment = await measureIncrement({ engine, context, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, checkpointAfterCommit: options.checkpointAfterCommit, checkpointVacuums: options.checkpointVacuums, profileStatements: statementProfiles(options), log });
+    const increment = await measureIncrement({ engine, context, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, ...incrementDiagnostics(options), log });
     const figure = (result: ActionResult) => actionFigure(result, increment.project.actions, workload.layers);
     return {
       workload: workload.description,

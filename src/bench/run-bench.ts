@@ -14,7 +14,7 @@ import { runBuild } from "../runner/build.js";
 import type { ActionResult } from "../runner/results.js";
 import { type CompileTiming, timeCompile } from "./compile-timing.js";
 import { StatementLogFile } from "../engines/duckdb/statement-log.js";
-import { assertAllPassed, incrementalReport, keepDatabase, measureIncrement, openBenchEngine, statementProfiles } from "./increment.js";
+import { assertAllPassed, incrementalReport, incrementDiagnostics, keepDatabase, measureIncrement, openBenchEngine } from "./increment.js";
 import { profileActions } from "./operator-profile.js";
 import { actionFigure, layerFigures, type BenchReport, type PhaseFigure } from "./report.js";
 
@@ -120,7 +120,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     engine = await openBenchEngine(databaseFile, options, statementLog);
 
     if (options.keepBeforeIncrement) keepDatabase(databaseFile, options.keepBeforeIncrement, { landingDir: landing.landingDir, fullLoadSeconds: seconds("load"), fullRunSeconds: seconds("run") });
-    const increment = await measureIncrement({ engine, context, project, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, checkpointAfterCommit: options.checkpointAfterCommit, checkpointVacuums: options.checkpointVacuums, profileStatements: statementProfiles(options), log });
+    const increment = await measureIncrement({ engine, context, project, workload, landingDir: landing.landingDir, threads: options.incrementalThreads ?? options.threads, statementLog, ...incrementDiagnostics(options), log });
     phases.push(...increment.phases);
 
     // After every timed phase: the one 1 M run that profiled before its incremental run took
