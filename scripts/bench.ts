@@ -61,6 +61,16 @@ const argv = await yargs(hideBin(process.argv))
     }
     return true;
   })
+  .option("increment-every", {
+    type: "number",
+    default: 100,
+    describe: "The incremental build's new parts take every Nth event and order record of the landing folder (100: about 1 %, the target's increment; 10000: about 0.01 %, what an incremental build costs whatever it brings)",
+  })
+  .check((parsed) => {
+    const every = Number(parsed.incrementEvery);
+    if (!Number.isInteger(every) || every < 1) throw new Error(`--increment-every must be a whole number ≥ 1, not ${String(parsed.incrementEvery)}`);
+    return true;
+  })
   .option("keep-before-increment", { type: "string", describe: "Copy the database, as the incremental build finds it, to this file (outside every timed phase), for --replay-increment" })
   .option("replay-increment", { type: "string", describe: "Only the incremental build, on a copy of a database kept by --keep-before-increment (same --persons and --seed)" })
   .option("profile", { type: "number", default: 0, describe: "Profile the operators of the N slowest actions of the full build (EXPLAIN ANALYZE) and time writing each one's table again (a copy); adds their run time, outside every timed phase" })
@@ -81,6 +91,7 @@ const argv = await yargs(hideBin(process.argv))
   .example("$0 --persons 1000000 --replay-increment ../kept-1m.duckdb --statement-log inc.jsonl --incremental-threads 1 --checkpoint-after-commit", "Which action's writes the checkpoints cost")
   .example("$0 --persons 100000 --replay-increment ../kept-100k.duckdb --checkpoint-vacuums", "Which tables the incremental build's checkpoints rewrote whole row groups of")
   .example("$0 --persons 100000 --replay-increment ../kept-100k.duckdb --statement-log inc.jsonl --profile-incremental customer_activity", "Operator by operator, where one action's incremental statements spend their time")
+  .example("$0 --persons 100000 --replay-increment ../kept-100k.duckdb --increment-every 10000", "What an incremental build costs when it brings almost nothing (about 0.01 % new events and orders)")
   .example("$0 --profile 5", "Also show where the 5 slowest actions spend their time, operator by operator")
   .strict()
   .help()
@@ -116,7 +127,7 @@ const statementLogSummary = () => {
 /** What the full benchmark and the replay of its incremental build share. */
 const sharedOptions = {
   repoRoot,
-  workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf }),
+  workload: generatedWorkload({ repoRoot, persons: argv.persons, seed: argv.seed, asOf: argv.asOf, incrementEvery: argv.incrementEvery }),
   threads: argv.threads,
   incrementalThreads: argv.incrementalThreads,
   duckdbThreads: argv.duckdbThreads,

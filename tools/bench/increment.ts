@@ -1,21 +1,23 @@
 /**
  * The benchmark's incremental step: new landing parts holding about 1 % new events and
- * 1 % new orders, made from every 100th record of the existing parts with fresh
- * identifiers (message_id, order_id), so the increment looks like the data the full build
- * saw. Written as new parts (`-bench-increment` suffix), as a real export would arrive.
+ * 1 % new orders, made from every 100th record of the existing parts (every Nth with
+ * --increment-every N) with fresh identifiers (message_id, order_id), so the increment looks
+ * like the data the full build saw. Written as new parts (`-bench-increment` suffix), as a
+ * real export would arrive.
  */
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { parse } from "csv-parse";
 
-const SAMPLE_EVERY = 100;
+/** Every 100th record: about 1 % new events and orders, the increment the benchmark's target speaks of. */
+export const DEFAULT_SAMPLE_EVERY = 100;
 
-async function* sampledLines(file: string): AsyncGenerator<string> {
+async function* sampledLines(file: string, sampleEvery: number): AsyncGenerator<string> {
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   let index = 0;
   for await (const line of lines) {
-    if (line.trim() && index++ % SAMPLE_EVERY === 0) yield line;
+    if (line.trim() && index++ % sampleEvery === 0) yield line;
   }
 }
 
@@ -33,11 +35,13 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-export async function writeIncrement(landingDir: string): Promise<{ events: number; orders: number }> {
+/** Writes the new parts: every `sampleEvery`th event and order record of the existing parts, with fresh identifiers. */
+export async function writeIncrement(landingDir: string, sampleEvery = DEFAULT_SAMPLE_EVERY): Promise<{ events: number; orders: number }> {
+  if (!Number.isInteger(sampleEvery) || sampleEvery < 1) throw new RangeError(`the increment samples every Nth record: N must be a whole number ≥ 1, not ${sampleEvery}`);
   let events = 0;
   const eventLines: string[] = [];
   for (const file of partsOf(landingDir, "web", "events", "ndjson")) {
-    for await (const line of sampledLines(file)) {
+    for await (const line of sampledLines(file, sampleEvery)) {
       let record: Record<string, unknown>;
       try {
         record = JSON.parse(line) as Record<string, unknown>;
@@ -65,7 +69,7 @@ export async function writeIncrement(landingDir: string): Promise<{ events: numb
         header ??= row;
         continue;
       }
-      if (index++ % SAMPLE_EVERY !== 0 || row.length !== fileHeader.length) continue;
+      if (index++ % sampleEvery !== 0 || row.length !== fileHeader.length) continue;
       const record = Object.fromEntries(fileHeader.map((name, column) => [name, row[column]]));
       if (!/^O\d+$/.test(record.order_id ?? "")) continue;
       // Far above any generated number, so the new ids never collide with existing ones.
