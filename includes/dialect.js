@@ -37,6 +37,7 @@ exports.jsonPicked = jsonPicked;
 exports.jsonObjectText = jsonObjectText;
 exports.inlinedCte = inlinedCte;
 exports.materializedCte = materializedCte;
+exports.fewValues = fewValues;
 exports.arrayAgg = arrayAgg;
 exports.firstInOrder = firstInOrder;
 exports.valueAtMinimum = valueAtMinimum;
@@ -367,6 +368,19 @@ function inlinedCte(dialect) {
  */
 function materializedCte(dialect) {
     return current(dialect) === "duckdb" ? "materialized" : "";
+}
+/**
+ * A subquery of the values of `column` in `query`, for `expression in (…)` when the values are
+ * few (none to thousands) and the rows tested are many. DuckDB estimates a filtered scan or a
+ * DISTINCT at about the size of the table it reads, and for such a set then built the semi
+ * join's hash table on the other side instead: at 1 M persons, 10 M accepted order ids hashed
+ * to be probed by an empty set (4 CPU-s). Gathered into one list and unnested, the values are
+ * estimated at one row, so DuckDB hashes them and probes with the many (or skips the probe when
+ * there are none). Nulls stay in the list: `in` answers as with the plain subquery. BigQuery
+ * plans joins by the sizes it reads: the plain subquery there.
+ */
+function fewValues(column, query, dialect) {
+    return current(dialect) === "duckdb" ? `select unnest(list(${column})) from (${query}) as few_values` : `select ${column} from (${query}) as few_values`;
 }
 // ---------------------------------------------------------------------------------------
 // Arrays

@@ -297,6 +297,18 @@ describe("query shape", () => {
     expect(await harness.evaluate(() => joined(dialect.materializedCte("duckdb")), [["x"]])).toEqual([21]);
     expect(await bigQueryType(() => joined(dialect.materializedCte("bigquery")), ["STRING"])).toBe("INT64");
   });
+
+  it("fewValues answers `in` as the plain subquery does: duplicates, a null among the values, no values at all", async () => {
+    expect(dialect.fewValues("v", "select v from t", "duckdb")).toBe("select unnest(list(v)) from (select v from t) as few_values");
+    expect(dialect.fewValues("v", "select v from t", "bigquery")).toBe("select v from (select v from t) as few_values");
+    const tested = (values: string) => (c: string) => `${c} in (${dialect.fewValues("v", values, "duckdb")})`;
+    const someValues = "select * from (values ('a'), ('b'), ('a')) as values_(v)";
+    expect(await harness.evaluate(tested(someValues), [["a"], ["z"], [null]])).toEqual([true, false, null]);
+    const withNull = "select * from (values ('a'), (null)) as values_(v)";
+    expect(await harness.evaluate(tested(withNull), [["a"], ["z"]])).toEqual([true, null]);
+    expect(await harness.evaluate(tested(`${someValues} where v = 'none'`), [["a"]])).toEqual([false]);
+    expect(await bigQueryType((c) => `${c} in (${dialect.fewValues("v", "select 'a' as v", "bigquery")})`, ["STRING"])).toBe("BOOL");
+  });
 });
 
 describe("fingerprint", () => {
