@@ -46,7 +46,30 @@ export interface ActionProfile {
   copySeconds?: number;
   /** Rows copied (the table's rows when profiled). */
   copiedRows?: number;
+  /** Its hash joins that hashed the larger side (LopsidedJoin), costliest first. */
+  lopsidedJoins: LopsidedJoin[];
 }
+
+/**
+ * A hash join whose hash table holds far more rows than it was probed with. DuckDB builds a
+ * hash join's table on its second input and picks the sides by estimated sizes; a filtered
+ * scan or a DISTINCT is estimated at about the size of the table it reads, so a lookup of a
+ * few keys in a large table can come out the wrong way round: millions of rows hashed to be
+ * probed by a few, or by none (dialect.fewValues is the remedy in the SQLX).
+ */
+export interface LopsidedJoin {
+  /** The join operator's own seconds, summed over DuckDB's threads. */
+  seconds: number;
+  /** Rows of the first input (probed). */
+  probeRows: number;
+  /** Rows of the second input (hashed). */
+  buildRows: number;
+  detail: string;
+}
+
+/** Hashed at least this many times the rows probed, and at least LOPSIDED_BUILD_ROWS rows. */
+export const LOPSIDED_RATIO = 10;
+export const LOPSIDED_BUILD_ROWS = 100_000;
 
 interface PlanNode {
   operator_name?: string;
@@ -81,13 +104,27 @@ function operatorsOf(node: PlanNode, into: OperatorFigure[]): OperatorFigure[] {
   return into;
 }
 
+function lopsidedJoinsOf(node: PlanNode, into: LopsidedJoin[]): LopsidedJoin[] {
+  const children = node.children ?? [];
+  if (node.operator_name?.trim() === "HASH_JOIN" && children.length === 2) {
+    const probeRows = children[0].operator_cardinality ?? 0;
+    const buildRows = children[1].operator_cardinality ?? 0;
+    if (buildRows >= LOPSIDED_BUILD_ROWS && buildRows >= LOPSIDED_RATIO * probeRows) {
+      into.push({ seconds: node.operator_timing ?? 0, probeRows, buildRows, detail: detailOf(node.extra_info) });
+    }
+  }
+  for (const child of children) lopsidedJoinsOf(child, into);
+  return into;
+}
+
 /** The profile of one EXPLAIN (ANALYZE, FORMAT JSON) result. */
 export function parseProfile(name: string, planJson: string, topOperators: number): ActionProfile {
   const root = JSON.parse(planJson) as PlanNode;
   const operators = operatorsOf(root, [])
     .sort((left, right) => right.seconds - left.seconds)
     .slice(0, topOperators);
-  return { name, seconds: root.latency ?? 0, cpuSeconds: root.cpu_time ?? 0, temporaryFolderPeakBytes: root.system_peak_temp_dir_size ?? 0, operators };
+  const lopsidedJoins = lopsidedJoinsOf(root, []).sort((left, right) => right.seconds - left.seconds);
+  return { name, seconds: root.latency ?? 0, cpuSeconds: root.cpu_time ?? 0, temporaryFolderPeakBytes: root.system_peak_temp_dir_size ?? 0, operators, lopsidedJoins };
 }
 
 /**

@@ -3,7 +3,7 @@ import { type Action, CHECK_KINDS } from "../graph/actions.js";
 import type { ActionResult } from "../runner/results.js";
 import { type CheckpointVacuum, formatVacuums } from "../engines/duckdb/checkpoint-vacuums.js";
 import type { CompileTiming } from "./compile-timing.js";
-import type { ActionProfile } from "./operator-profile.js";
+import { type ActionProfile, LOPSIDED_BUILD_ROWS, LOPSIDED_RATIO } from "./operator-profile.js";
 
 export interface PhaseFigure {
   phase: string;
@@ -157,7 +157,18 @@ function countLines(counts: Record<string, number> | undefined): string[] {
 function statementProfileLines(profiles: ActionProfile[] | undefined, shown = 10): string[] {
   if (!profiles) return [];
   const heading = `statements of the incremental run profiled (--profile-incremental; ${profiles.length} file(s) in target/bench-profiles; cpu s summed over threads, operators' s too), costliest ${Math.min(shown, profiles.length)}:`;
-  return ["", heading, ...profiles.slice(0, shown).map((profile) => profileText(profile, undefined))];
+  return ["", heading, ...profiles.slice(0, shown).map((profile) => profileText(profile, undefined)), ...lopsidedJoinLines(profiles, shown)];
+}
+
+/** The profiled statements' hash joins that hashed the larger side (LopsidedJoin), costliest first. */
+function lopsidedJoinLines(profiles: ActionProfile[], shown: number): string[] {
+  const joins = profiles.flatMap((profile) => (profile.lopsidedJoins ?? []).map((join) => ({ statement: profile.name, ...join }))).sort((left, right) => right.seconds - left.seconds);
+  if (joins.length === 0) return [];
+  const heading = `hash joins that hashed the larger side (DuckDB hashes a join's second input; here at least ${LOPSIDED_RATIO} times the rows of the first and ${LOPSIDED_BUILD_ROWS.toLocaleString("en-US")} rows: a lookup of few keys planned the wrong way round?), costliest ${Math.min(shown, joins.length)} of ${joins.length}:`;
+  const rows = joins
+    .slice(0, shown)
+    .map((join) => [`  ${join.statement}`, join.seconds.toFixed(2), join.probeRows.toLocaleString("en-US"), join.buildRows.toLocaleString("en-US"), join.detail]);
+  return ["", heading, table(["  statement", "cpu s", "rows probed", "rows hashed", "on"], rows)];
 }
 
 /** The increment's share of the full load + run, and what it found changed. */

@@ -38,6 +38,42 @@ describe("parseProfile", () => {
     const scan = parseProfile("c360.slow", JSON.stringify(plan), 3).operators[2];
     expect(scan.detail.startsWith("Table: c360.customer_360; Projections: xxx")).toBe(true);
     expect(scan.detail).toHaveLength(160);
+    expect(profile.lopsidedJoins).toEqual([]);
+  });
+
+  it("finds the hash joins that hashed far more rows than they were probed with, costliest first", () => {
+    const scan = (rows: number) => ({ operator_name: "SEQ_SCAN", operator_timing: 0.01, operator_cardinality: rows });
+    const hashJoin = (seconds: number, probeRows: number, buildRows: number, conditions: string) => ({
+      operator_name: "HASH_JOIN",
+      operator_timing: seconds,
+      operator_cardinality: probeRows,
+      extra_info: { "Join Type": "SEMI", Conditions: conditions },
+      children: [scan(probeRows), scan(buildRows)],
+    });
+    const plan = {
+      latency: 1,
+      cpu_time: 2,
+      children: [
+        {
+          operator_name: "UNION",
+          children: [
+            hashJoin(0.5, 0, 10_000_000, "empty = order_id"),
+            // Probed with more than it hashed: the right way round.
+            hashJoin(0.9, 20_000_000, 2_000, "message_id = #0"),
+            // Lopsided, but too small to matter.
+            hashJoin(0.2, 10, 99_999, "small = x"),
+            // Hashed less than ten times the rows probed.
+            hashJoin(0.3, 200_000, 1_000_000, "balanced = y"),
+            // Found below other operators too.
+            { operator_name: "PROJECTION", operator_cardinality: 4_096, children: [hashJoin(1.5, 4_096, 976_000, "value = value")] },
+          ],
+        },
+      ],
+    };
+    expect(parseProfile("c360.lookups", JSON.stringify(plan), 3).lopsidedJoins).toEqual([
+      { seconds: 1.5, probeRows: 4096, buildRows: 976_000, detail: "Join Type: SEMI; Conditions: value = value" },
+      { seconds: 0.5, probeRows: 0, buildRows: 10_000_000, detail: "Join Type: SEMI; Conditions: empty = order_id" },
+    ]);
   });
 });
 

@@ -46,8 +46,8 @@ describe("formatBenchReport", () => {
     const profiled = formatBenchReport({
       ...report,
       profiles: [
-        { name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, temporaryFolderPeakBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }], copySeconds: 1.25, copiedRows: 1300 },
-        { name: "c360_assertions.not_built", seconds: 0.5, cpuSeconds: 0.5, temporaryFolderPeakBytes: 0, operators: [] },
+        { name: "c360.slow", seconds: 2.5, cpuSeconds: 4.75, temporaryFolderPeakBytes: 3 * 2 ** 20, operators: [{ operator: "HASH_JOIN", seconds: 1.5, rows: 1200, detail: "Join Type: LEFT" }], copySeconds: 1.25, copiedRows: 1300, lopsidedJoins: [] },
+        { name: "c360_assertions.not_built", seconds: 0.5, cpuSeconds: 0.5, temporaryFolderPeakBytes: 0, operators: [], lopsidedJoins: [] },
       ],
     });
     expect(profiled).toContain("c360.slow: built in 3.00 s; query 2.50 s wall, 4.75 s cpu, spill folder peak so far 3 MiB; writing its 1,300 rows again (a copy) 1.25 s");
@@ -85,13 +85,25 @@ describe("formatBenchReport", () => {
   it("lists the incremental run's profiled statements, when asked, each with its operators", () => {
     expect(formatBenchReport(report)).not.toContain("--profile-incremental");
     const statementProfiles = [
-      { name: "0003-c360.slow", seconds: 0.5, cpuSeconds: 0.85, temporaryFolderPeakBytes: 0, operators: [{ operator: "SEQ_SCAN", seconds: 0.12, rows: 1919691, detail: "Table: events" }] },
-      { name: "0004-c360.slow", seconds: 0.12, cpuSeconds: 0.13, temporaryFolderPeakBytes: 0, operators: [] },
+      { name: "0003-c360.slow", seconds: 0.5, cpuSeconds: 0.85, temporaryFolderPeakBytes: 0, operators: [{ operator: "SEQ_SCAN", seconds: 0.12, rows: 1919691, detail: "Table: events" }], lopsidedJoins: [] },
+      { name: "0004-c360.slow", seconds: 0.12, cpuSeconds: 0.13, temporaryFolderPeakBytes: 0, operators: [], lopsidedJoins: [] },
     ];
     const text = formatBenchReport({ ...report, incremental: { ...report.incremental, statementProfiles } });
     expect(text).toContain("statements of the incremental run profiled (--profile-incremental; 2 file(s) in target/bench-profiles; cpu s summed over threads, operators' s too), costliest 2:\n");
     expect(text).toContain("0003-c360.slow: query 0.50 s wall, 0.85 s cpu\n");
     expect(text).toMatch(/SEQ_SCAN\s+0\.12\s+1,919,691\s+Table: events/);
+    expect(text).not.toContain("hash joins that hashed the larger side");
+  });
+
+  it("lists the profiled statements' hash joins that hashed the larger side, costliest first across statements", () => {
+    const profile = (name: string, lopsidedJoins: { seconds: number; probeRows: number; buildRows: number; detail: string }[]) => ({ name, seconds: 1, cpuSeconds: 2, temporaryFolderPeakBytes: 0, operators: [], lopsidedJoins });
+    const statementProfiles = [
+      profile("0054-c360_staging.items", [{ seconds: 4.12, probeRows: 0, buildRows: 10212577, detail: "Join Type: RIGHT_SEMI; Conditions: #0 = order_id" }]),
+      profile("0165-c360.interactions", [{ seconds: 0.68, probeRows: 1960, buildRows: 1445965, detail: "Join Type: LEFT" }]),
+    ];
+    const text = formatBenchReport({ ...report, incremental: { ...report.incremental, statementProfiles } });
+    expect(text).toContain("hash joins that hashed the larger side (DuckDB hashes a join's second input; here at least 10 times the rows of the first and 100,000 rows: a lookup of few keys planned the wrong way round?), costliest 2 of 2:\n");
+    expect(text).toMatch(/0054-c360_staging\.items\s+4\.12\s+0\s+10,212,577\s+Join Type: RIGHT_SEMI; Conditions: #0 = order_id\n\s+0165-c360\.interactions\s+0\.68\s+1,960\s+1,445,965\s+Join Type: LEFT/);
   });
 
   it("says when compilation was not timed against the stock CLI", () => {
