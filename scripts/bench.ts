@@ -13,6 +13,7 @@ import { replayIncrement } from "../src/bench/replay-increment.js";
 import { UsageError } from "../src/errors.js";
 import { readStatementLog, summarizeStatementLog } from "../src/bench/statement-log-summary.js";
 import { runBenchmark } from "../src/bench/run-bench.js";
+import { DEFAULT_SAMPLE_EVERY } from "../tools/bench/increment.js";
 import { generatedWorkload } from "../tools/bench/workload.js";
 
 const argv = await yargs(hideBin(process.argv))
@@ -54,21 +55,18 @@ const argv = await yargs(hideBin(process.argv))
     describe:
       "Diagnostics: DuckDB's profile of every statement of the incremental run's actions whose name contains this text (e.g. customer_activity; \"\" for all), into target/bench-profiles/, the costliest listed with their operators (needs --statement-log)",
   })
+  .option("increment-every", {
+    type: "number",
+    default: DEFAULT_SAMPLE_EVERY,
+    describe: "The incremental build's new parts take every Nth event and order record of the landing folder (100: about 1 %, the target's increment; 10000: about 0.01 %, what an incremental build costs whatever it brings)",
+  })
   .check((parsed) => {
+    const incrementEvery = Number(parsed.incrementEvery);
+    if (!Number.isInteger(incrementEvery) || incrementEvery < 1) throw new Error(`--increment-every must be a whole number ≥ 1, not ${String(parsed.incrementEvery)}`);
     if (parsed.profileIncremental !== undefined && !parsed.statementLog) throw new Error("--profile-incremental needs --statement-log FILE (the statement log carries the request to the engine)");
     if (parsed.checkpointAfterCommit && (!parsed.statementLog || parsed.incrementalThreads !== 1)) {
       throw new Error("--checkpoint-after-commit needs --statement-log FILE and --incremental-threads 1 (one action at a time, so that each checkpoint writes only that action's commit)");
     }
-    return true;
-  })
-  .option("increment-every", {
-    type: "number",
-    default: 100,
-    describe: "The incremental build's new parts take every Nth event and order record of the landing folder (100: about 1 %, the target's increment; 10000: about 0.01 %, what an incremental build costs whatever it brings)",
-  })
-  .check((parsed) => {
-    const every = Number(parsed.incrementEvery);
-    if (!Number.isInteger(every) || every < 1) throw new Error(`--increment-every must be a whole number ≥ 1, not ${String(parsed.incrementEvery)}`);
     return true;
   })
   .option("keep-before-increment", { type: "string", describe: "Copy the database, as the incremental build finds it, to this file (outside every timed phase), for --replay-increment" })

@@ -162,7 +162,7 @@ function statementProfileLines(profiles: ActionProfile[] | undefined, shown = 10
 
 /** The profiled statements' hash joins that hashed the larger side (LopsidedJoin), costliest first. */
 function lopsidedJoinLines(profiles: ActionProfile[], shown: number): string[] {
-  const joins = profiles.flatMap((profile) => (profile.lopsidedJoins ?? []).map((join) => ({ statement: profile.name, ...join }))).sort((left, right) => right.seconds - left.seconds);
+  const joins = profiles.flatMap((profile) => profile.lopsidedJoins.map((join) => ({ statement: profile.name, ...join }))).sort((left, right) => right.seconds - left.seconds);
   if (joins.length === 0) return [];
   const heading = `hash joins that hashed the larger side (DuckDB hashes a join's second input; here at least ${LOPSIDED_RATIO} times the rows of the first and ${LOPSIDED_BUILD_ROWS.toLocaleString("en-US")} rows: a lookup of few keys planned the wrong way round?), costliest ${Math.min(shown, joins.length)} of ${joins.length}:`;
   const rows = joins
