@@ -96,16 +96,25 @@ operate("save_build_state")
   .schema(SCHEMA)
   .tags(TAGS)
   .description(
-    "Saves this build's state (identity map, landing parts, exchange rates, countries, as_of_date) into the build_state_* tables, after every incremental gold table that read the changes since the previous one.",
+    "Saves this build's state (identity map, landing parts, exchange rates, countries, as_of_date) into the build_state_* tables, after every incremental gold table that read the changes since the previous one; then, on DuckDB, empties c360_staging.events_redelivered_messages and marks it whole.",
   )
-  .dependencies(READERS)
-  .queries((ctx) =>
-    Object.entries(STATE_TABLES).flatMap(([name, state]) => {
+  // After the identity state too: events_redelivered_messages, emptied here, must cover every
+  // part identity_changed_nodes counts as new (parts not in the identity state).
+  .dependencies([...READERS, "save_identity_state"])
+  .queries((ctx) => [
+    ...Object.entries(STATE_TABLES).flatMap(([name, state]) => {
       const saved = state.save(ctx, ctx.ref(name));
       // A list of statements saves by itself; a query replaces the table's rows.
       if (Array.isArray(saved)) return saved;
       return [`delete from ${ctx.ref(name)} where true`, `insert into ${ctx.ref(name)} (${Object.keys(state.types).join(", ")})\n${saved}`];
     }),
-  );
+    // After the parts are saved: the messages stg_web__events listed were all taken in from parts
+    // saved now, so the list starts again, whole (a save that stops between the two statements
+    // leaves it without the mark, and the next build looks up every affected event). On
+    // BigQuery stg_web__events lists nothing, so the list is never marked whole there.
+    ...(dialect.current() === "duckdb"
+      ? [`delete from ${ctx.ref("events_redelivered_messages")} where true`, `insert into ${ctx.ref("events_redelivered_messages")} (message_id) values (null)`]
+      : []),
+  ]);
 
 module.exports = { STATE_TABLES: Object.keys(STATE_TABLES), READERS };

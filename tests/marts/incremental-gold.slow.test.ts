@@ -1000,4 +1000,68 @@ describe("incremental gold equals a full refresh", () => {
     ]);
     await expectEqualsFullRefresh(incremental, landing);
   }, BUILDS_TIMEOUT);
+  it("a message delivered again from another device: the earlier device's customer loses the event, a device left with no event leaves the map, and affected_profiles finds the earlier delivery through events_redelivered_messages, or every affected event's when that list is not whole", async () => {
+    const landing = fs.mkdtempSync(path.join(workRoot, "redelivered-"));
+    const incremental = await openBuild();
+    const listed = async () => (await incremental.query("select message_id from c360_staging.events_redelivered_messages order by message_id nulls first")).map((row) => row.message_id);
+    // Devices A1 (M0 in February, M1 in March), A2 (M2 in April) and A5 (M5 in January), each a customer of its own.
+    writeFiles(landing, {
+      ...referenceFiles(),
+      "crm/customers.csv": crmCsv([{ crm_id: "C1", first_name: "Eve", email: "eve@example.com" }]),
+      "shop/orders.csv": ordersCsv([{ order_id: "O1", shop_customer_id: "S1", customer_email: "eve@example.com", order_ts: "2024-05-01T10:00:00Z", total: "20.00" }]),
+      "shop/order_items.csv": itemsCsv([{ order_id: "O1", line_number: "1", sku: "A", quantity: "1", unit_price: "20.00" }]),
+      "web/events.ndjson": eventsNdjson([
+        { message_id: "M0", anonymous_id: "A1", timestamp: "2024-02-01T10:00:00Z" },
+        { message_id: "M1", anonymous_id: "A1", timestamp: "2024-03-01T10:00:00Z" },
+        { message_id: "M2", anonymous_id: "A2", timestamp: "2024-04-01T10:00:00Z" },
+        { message_id: "M5", anonymous_id: "A5", timestamp: "2024-01-01T10:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing);
+    // The saved build leaves the list empty and whole.
+    expect(await listed()).toEqual([null]);
+    const [a1, a2] = [await customerOf(incremental, "web", "A1"), await customerOf(incremental, "web", "A2")];
+
+    // A later part delivers M1 again from A3 and M5 from A6 (both win), and a new event M3 of A2. A
+    // build that stops before save_build_state leaves M1 and M5 listed. A1's customer loses M1
+    // (found only through its delivery taken in before); A2's only gains M3; A5, with no event
+    // left, is no identifier any more and leaves the map.
+    writeFiles(landing, {
+      "web/events-2024-07-01.ndjson": eventsNdjson([
+        { message_id: "M1", anonymous_id: "A3", timestamp: "2024-03-01T10:00:00Z" },
+        { message_id: "M3", anonymous_id: "A2", timestamp: "2024-05-01T10:00:00Z" },
+        { message_id: "M5", anonymous_id: "A6", timestamp: "2024-01-01T10:00:00Z" },
+      ]),
+    });
+    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
+    expect(await listed()).toEqual([null, "M1", "M5"]);
+    expect(await incremental.query("select source_id from c360.customer_identity_map where source_id in ('A5', 'A6')")).toEqual([{ source_id: "A6" }]);
+    const reachedOf = async (keys: string[]) =>
+      incremental.query(`select customer_key, has_event_changes from c360_changes.affected_profiles where customer_key in (${keys.map((key) => `'${key}'`).join(", ")}) order by customer_key = '${keys[1]}'`);
+    expect(await reachedOf([a1, a2])).toEqual([
+      { customer_key: a1, has_event_changes: true },
+      { customer_key: a2, has_event_changes: false },
+    ]);
+    // The build run again takes no new part, and its affected_profiles (by the saved state, both
+    // parts new) still finds M1's delivery taken in before through the list; the save then empties it.
+    await buildOnce(incremental, landing);
+    expect(await listed()).toEqual([null]);
+    await expectEqualsFullRefresh(incremental, landing);
+
+    // Without the mark that the list is whole (e.g. the first build after the list was created), a
+    // message delivered again that the list lacks is still found: M2 again from A4, by a build
+    // that stops before the save, then a list emptied of everything, then the build run again.
+    writeFiles(landing, { "web/events-2024-07-02.ndjson": eventsNdjson([{ message_id: "M2", anonymous_id: "A4", timestamp: "2024-04-01T10:00:00Z" }]) });
+    await buildOnce(incremental, landing, {}, false, ["save_build_state"]);
+    await incremental.query("delete from c360_staging.events_redelivered_messages");
+    await buildOnce(incremental, landing);
+    // Both devices' customers see an event delivered again: A2's loses M2 (it keeps M3), A4's gains it.
+    const a4 = await customerOf(incremental, "web", "A4");
+    expect(await reachedOf([a2, a4])).toEqual([
+      { customer_key: a2, has_event_changes: true },
+      { customer_key: a4, has_event_changes: true },
+    ]);
+    expect(await listed()).toEqual([null]);
+    await expectEqualsFullRefresh(incremental, landing);
+  }, BUILDS_TIMEOUT);
 });

@@ -374,9 +374,9 @@ describe("BigQuery engine contract: incremental identity (merge the recomputed i
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_affected_nodes`)");
     expect(queries[0]).toContain("identifiers.node in (select node from `c360-project.c360_identity.identity_changed_nodes`)");
     expect(queries[1].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where \(select recompute_all from `c360-project\.c360_identity\.identity_scope`\) and not exists \(/);
-    // The gone identifiers are found among the changed nodes' ones, then matched on source_id first.
+    // The gone identifiers are found among the changed nodes' ones (records, orders and superseded deliveries), then matched on source_id first.
     expect(queries[2].trim()).toMatch(/^delete from `c360-project\.c360\.customer_identity_map` as mapped where mapped\.source_id in \(select source_id from \(/);
-    expect(queries[2]).toContain("from `c360-project.c360_identity.identity_changed_nodes` where reason in ('record', 'order')");
+    expect(queries[2]).toContain("from `c360-project.c360_identity.identity_changed_nodes` where reason in ('record', 'order', 'superseded')");
     expect(queries[2]).toContain("gone.source_system = mapped.source_system and gone.source_id = mapped.source_id");
   });
 
