@@ -14,11 +14,12 @@
  * accepted delivery in a part taken before only if stg_web__events held one when it took the new
  * delivery in: it keeps one delivery of every message of every part it took, and it takes each
  * part once. Its pre-operation finds those held deliveries anyway (they contend with the new
- * ones), so it adds their message_ids here, in the transaction of its insert. Only the messages
- * listed here, and the affected events with no new delivery (an identity change made them
- * affected), are looked for among the older parts' 20 M deliveries at 1 M persons; in a daily
- * increment of new messages that is none, where the probe of every affected event's message_id
- * cost 2.2 s at 0.01 % and 4 to 6 s at 1 %.
+ * ones), so it adds them here, in the transaction of its insert. affected_profiles looks for
+ * the deliveries of only the messages listed here among the older parts' 20 M deliveries at
+ * 1 M persons (an affected event with no new delivery, which an identity change made affected,
+ * reaches its customers through identity_map_changes); in a daily increment of new messages
+ * that is none, where the probe of every affected event's message_id cost 2.2 s at 0.01 % and
+ * 3.2 to 3.4 s at 1 % (replays; 0.7 s and 1.8 to 2.0 s with the list).
  *
  * The list only grows between two saved builds, so a build that stops after stg_web__events
  * and before save_build_state leaves a superset for the next, whose new parts (by the saved
@@ -26,7 +27,8 @@
  * are saved and writes a row with a null message_id, the mark that the list is whole since
  * the saved state. Without the mark (the first build, a build after stg_web__events was
  * rebuilt whole or on BigQuery, where stg_web__events merges and lists nothing),
- * affected_profiles looks up every affected event's deliveries, as before the list existed.
+ * identity_changed_nodes and affected_profiles look up every delivery of the messages they
+ * need, as before the list existed.
  * The table is created empty by this operation when absent.
  */
 operate("events_redelivered_messages")
