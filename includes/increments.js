@@ -9,6 +9,7 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.newParts = newParts;
 exports.rateSuccessors = rateSuccessors;
 exports.inUntakenParts = inUntakenParts;
+exports.listIsNotWhole = listIsNotWhole;
 /**
  * A query of the parts (`_source_file`) of `source` that `held` holds no record of: the
  * source's distinct parts first, then the test of those few names. DuckDB reads the part
@@ -52,4 +53,15 @@ function rateSuccessors(rates) {
  */
 function inUntakenParts(table, takenParts) {
     return `_source_file in (select _source_file from (${newParts(table, takenParts)}) as untaken_parts)`;
+}
+/**
+ * A condition, true when a list an incremental build keeps beside its tables (the ids it would
+ * otherwise find by passing over millions of rows: order_items_unmatched_orders,
+ * events_redelivered_messages) lacks the mark that it is whole, a row whose `keyColumn` is null.
+ * Its readers then look everything up, as before the list existed. Written as a scalar subquery:
+ * inside an `in (…)` subquery, a false one leaves the set empty and DuckDB skips the scan it
+ * would probe.
+ */
+function listIsNotWhole(list, keyColumn) {
+    return `(select count(*) = 0 from ${list} where ${keyColumn} is null)`;
 }

@@ -50,3 +50,15 @@ export function rateSuccessors(rates: string): string {
 export function inUntakenParts(table: string, takenParts: string): string {
   return `_source_file in (select _source_file from (${newParts(table, takenParts)}) as untaken_parts)`;
 }
+
+/**
+ * A condition, true when a list an incremental build keeps beside its tables (the ids it would
+ * otherwise find by passing over millions of rows: order_items_unmatched_orders,
+ * events_redelivered_messages) lacks the mark that it is whole, a row whose `keyColumn` is null.
+ * Its readers then look everything up, as before the list existed. Written as a scalar subquery:
+ * inside an `in (…)` subquery, a false one leaves the set empty and DuckDB skips the scan it
+ * would probe.
+ */
+export function listIsNotWhole(list: string, keyColumn: string): string {
+  return `(select count(*) = 0 from ${list} where ${keyColumn} is null)`;
+}

@@ -4,7 +4,7 @@
  * analyzed as BigQuery SQL.
  */
 import { describe, expect, it } from "vitest";
-import { inUntakenParts, newParts, rateSuccessors } from "../../includes/ts/increments.js";
+import { inUntakenParts, listIsNotWhole, newParts, rateSuccessors } from "../../includes/ts/increments.js";
 import { analyzeBigQueryStatement } from "../../src/check/index.js";
 import { MacroHarness } from "./macro-harness.js";
 
@@ -60,5 +60,22 @@ describe("increments.inUntakenParts", () => {
     expect(await ids()).toEqual([2, 3, 4]);
     await harness.engine.execute("insert into taken values ('c.csv')");
     expect(await ids()).toEqual([2]);
+  });
+});
+
+describe("increments.listIsNotWhole", () => {
+  it("is true until the list holds its mark (a row whose key is null), whatever else it lists", async () => {
+    await harness.engine.execute("create or replace table listed (message_id varchar)");
+    const notWhole = async () => (await harness.engine.query(`select ${listIsNotWhole("listed", "message_id")} as not_whole`))[0].not_whole;
+    expect(await notWhole()).toBe(true);
+    await harness.engine.execute("insert into listed values ('M1')");
+    expect(await notWhole()).toBe(true);
+    await harness.engine.execute("insert into listed values (null)");
+    expect(await notWhole()).toBe(false);
+  });
+
+  it("renders a condition that BigQuery's analyzer accepts", async () => {
+    const tables = { "project.ds.listed": { message_id: "STRING" } };
+    expect((await analyzeBigQueryStatement(`select ${listIsNotWhole("`project.ds.listed`", "message_id")} as not_whole`, tables)).kind).toMatch(/query/i);
   });
 });
