@@ -184,6 +184,8 @@ export class DuckDbEngine implements Engine {
   private readonly schemasCreated = new Map<string, Promise<void>>();
   /** The kind of each object this engine last created (quoted name): what describeCreated would otherwise ask the catalog. */
   private readonly createdKinds = new Map<string, "table" | "view">();
+  /** See views(). */
+  private viewKeys?: Promise<Set<string>>;
   /** Tables' and views' kinds, columns and comments, between the DDL statements that change them. */
   private readonly catalogCache = new CatalogCache();
   /** The invalidations of the transaction() open in this async context (none outside one). */
@@ -281,12 +283,15 @@ export class DuckDbEngine implements Engine {
   async createTableAs(table: TableRef, query: string, _layout?: TableLayout, options: StatementOptions = {}): Promise<StatementResult> {
     // One statement in its own transaction: when the query fails the old table stays.
     const statement = createTableAsStatement(this.quoteTable(table), query);
-    return this.pool.with(async (connection) => {
-      const started = performance.now();
-      const rowsAffected = await this.createCounting(connection, statement, options, [table]);
-      this.createdKinds.set(this.quoteTable(table), "table");
-      return { rowsAffected, seconds: (performance.now() - started) / 1000 };
-    });
+    const create = () =>
+      this.pool.with(async (connection) => {
+        const started = performance.now();
+        const rowsAffected = await this.createCounting(connection, statement, options, [table]);
+        this.createdKinds.set(this.quoteTable(table), "table");
+        (await this.views()).delete(this.objectKey(table));
+        return { rowsAffected, seconds: (performance.now() - started) / 1000 };
+      });
+    return (await this.views()).has(this.objectKey(table)) ? this.replacingOtherKind(table, "view", options, create) : create();
   }
 
   async createView(table: TableRef, query: string, options: ViewOptions = {}): Promise<StatementResult> {
@@ -294,9 +299,42 @@ export class DuckDbEngine implements Engine {
       const result = await this.createTableAs(table, query, undefined, options);
       return { ...result, warning: MATERIALIZED_VIEW_SUBSTITUTE };
     }
-    const result = await this.executeTouching(createViewStatement(this.quoteTable(table), query), options, [table]);
-    this.createdKinds.set(this.quoteTable(table), "view");
-    return result;
+    const create = async () => {
+      const result = await this.executeTouching(createViewStatement(this.quoteTable(table), query), options, [table]);
+      this.createdKinds.set(this.quoteTable(table), "view");
+      (await this.views()).add(this.objectKey(table));
+      return result;
+    };
+    // Views are few: the catalog of tables is read for them only.
+    const holdsTable = !(await this.views()).has(this.objectKey(table)) && (await this.describeObject(table))?.kind === "table";
+    return holdsTable ? this.replacingOtherKind(table, "table", options, create) : create();
+  }
+
+  /**
+   * The warehouse's views (objectKey), read once and kept as this engine creates objects: DuckDB
+   * replaces a table or view only by one of the same kind, so an action whose type changed
+   * (a table made a view, say) drops the old object first (replacingOtherKind), as Dataform does.
+   */
+  private views(): Promise<Set<string>> {
+    this.viewKeys ??= this.readRows("select database_name = current_database() as own, database_name, schema_name, view_name from duckdb_views() where not internal").then(
+      (rows) =>
+        new Set(
+          rows
+            .filter((row) => row.own === true || this.catalogs.has(String(row.database_name)))
+            .map((row) => objectKey(row.own === true ? "" : String(row.database_name), String(row.schema_name), String(row.view_name))),
+        ),
+    );
+    return this.viewKeys;
+  }
+
+  /** `create` after dropping the object of the other kind that holds the name, both in one transaction: a failed create leaves the old object. */
+  private async replacingOtherKind(table: TableRef, existing: "table" | "view", options: StatementOptions, create: () => Promise<StatementResult>): Promise<StatementResult> {
+    const replace = async () => {
+      await this.execute(`drop ${existing} ${this.quoteTable(table)}`, options);
+      if (existing === "view") (await this.views()).delete(this.objectKey(table));
+      return create();
+    };
+    return this.inTransaction() ? replace() : this.transaction(replace);
   }
 
   async mergeInto(table: TableRef, query: string, uniqueKey: string[], options: MergeOptions = {}): Promise<StatementResult> {
@@ -494,6 +532,8 @@ export class DuckDbEngine implements Engine {
         this.statementLog?.record({ action: invalidations.lastAction ?? "transaction", kind: "commit", seconds: (performance.now() - committing) / 1000, sql: "commit" });
       } catch (error) {
         await connection.run("rollback");
+        // The views it created or replaced are undone: read them again when next needed.
+        this.viewKeys = undefined;
         await connection.run(RESET_INSERTION_ORDER); // a staged load may have failed before restoring it
         throw error;
       } finally {

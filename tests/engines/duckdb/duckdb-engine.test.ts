@@ -138,6 +138,29 @@ describe("DuckDB engine semantics", () => {
     ]);
   });
 
+  it("an action whose type changed: a table replaces a view of its name and a view a table, in one transaction", async () => {
+    const kindOf = async () => engine.query("select table_type from information_schema.tables where table_schema = 'mart' and table_name = 'orders'");
+    await engine.createTableAs(table, "select 1 as id");
+    await engine.createView(table, "select 2 as id");
+    expect(await kindOf()).toEqual([{ table_type: "VIEW" }]);
+    expect(await engine.query("select id from mart.orders")).toEqual([{ id: 2 }]);
+    await engine.createTableAs(table, "select 3 as id");
+    expect(await kindOf()).toEqual([{ table_type: "BASE TABLE" }]);
+  });
+
+  it("an action whose type changed: a view this engine did not create (a later command's) is found in the catalog", async () => {
+    await engine.execute("create view mart.orders as select 4 as id");
+    await engine.transaction(() => engine.createTableAs(table, "select 5 as id"));
+    expect(await engine.query("select table_type from information_schema.tables where table_schema = 'mart' and table_name = 'orders'")).toEqual([{ table_type: "BASE TABLE" }]);
+    expect(await engine.query("select id from mart.orders")).toEqual([{ id: 5 }]);
+  });
+
+  it("an action whose type changed: a failing table query leaves the view that was there", async () => {
+    await engine.createView(table, "select 1 as id");
+    await expect(engine.createTableAs(table, "select error('boom') as id")).rejects.toThrow(ExecutionError);
+    expect(await engine.query("select table_type from information_schema.tables where table_schema = 'mart' and table_name = 'orders'")).toEqual([{ table_type: "VIEW" }]);
+  });
+
   it("materialized view: built as a table, with a warning saying so", async () => {
     const result = await engine.createView({ schema: "mart", name: "totals" }, "select 2 as total", { materialized: true });
     expect(result.warning).toMatch(/DuckDB has no materialized views: built as a table/);
