@@ -191,6 +191,11 @@ export interface Engine {
   queryFloatColumns?(sql: string, options?: StatementOptions): Promise<Float64Array[]>;
   /** Columns of a table or view, or undefined when it does not exist. */
   describeTable(table: TableRef): Promise<ColumnInfo[] | undefined>;
+  /**
+   * Optional: describes several tables in one round trip, so that describeTable answers each
+   * from what it read (a caller about to ask about many, e.g. the loader's bronze tables).
+   */
+  describeTables?(tables: readonly TableRef[]): Promise<void>;
   /** The columns a query gives (names and types, as describeTable names them), without running it. */
   queryColumns(sql: string, options?: StatementOptions): Promise<ColumnInfo[]>;
   /** Adds and drops columns of an existing table (an incremental's onSchemaChange: EXTEND, SYNCHRONIZE); added columns are nullable. */

@@ -63,6 +63,15 @@ export class CatalogCache {
     return object;
   }
 
+  /** The objects `keys` not kept yet, read together by `read` (a map by key; a key it lacks has no object) and kept. */
+  async describeMany(keys: readonly string[], read: () => Promise<ReadonlyMap<string, DescribedObject>>): Promise<void> {
+    if (keys.every((key) => this.objects.has(key))) return;
+    const generation = this.generation;
+    const objects = await read();
+    if (generation !== this.generation) return;
+    for (const key of keys) if (!this.objects.has(key)) this.objects.set(key, objects.get(key) ?? null);
+  }
+
   /** A list of objects `key`: kept, or read by `read` (and kept unless `inTransaction`). */
   async list(key: string, inTransaction: boolean, read: () => Promise<{ schema: string; name: string }[]>): Promise<{ schema: string; name: string }[]> {
     if (inTransaction) return read();

@@ -649,25 +649,50 @@ export class DuckDbEngine implements Engine {
    * statements' time.
    */
   private async describeObject(table: TableRef): Promise<DescribedObject | undefined> {
-    const condition = this.catalogCondition(table);
+    return (await this.describeObjects([table])).get(this.objectKey(table));
+  }
+
+  /**
+   * Several tables' and views' descriptions in one query, by objectKey (absent: no such object).
+   * The catalog functions build a row for every object of the database whatever the filter
+   * keeps, so one query for several objects costs about what one for a single object does.
+   */
+  private async describeObjects(tables: readonly TableRef[]): Promise<Map<string, DescribedObject>> {
+    const described = new Map<string, DescribedObject>();
+    if (tables.length === 0) return described;
+    const requested = new Set(tables.map((table) => this.objectKey(table)));
+    const matching = (nameColumn: string) => tables.map((table) => `(${this.catalogCondition(table)} and ${nameColumn} = ${sqlString(table.name)})`).join(" or ");
     const rows = await this.readRows(
-      `select objects.kind, objects.comment as object_comment, columns.column_name, columns.data_type, columns.comment as column_comment
+      `select objects.object_catalog, objects.schema_name, objects.object_name, objects.kind, objects.comment as object_comment, columns.column_name, columns.data_type, columns.comment as column_comment
       from (
-        select table_oid as oid, 'table' as kind, comment from duckdb_tables() where ${condition} and table_name = ${sqlString(table.name)}
+        select table_oid as oid, case when database_name = current_database() then '' else database_name end as object_catalog, schema_name, table_name as object_name, 'table' as kind, comment from duckdb_tables() where ${matching("table_name")}
         union all
-        select view_oid, 'view', comment from duckdb_views() where ${condition} and view_name = ${sqlString(table.name)}
+        select view_oid, case when database_name = current_database() then '' else database_name end, schema_name, view_name, 'view', comment from duckdb_views() where ${matching("view_name")}
       ) as objects
       left join duckdb_columns() as columns on columns.table_oid = objects.oid
-      order by columns.column_index`,
+      order by objects.oid, columns.column_index`,
     );
-    if (rows.length === 0) return undefined;
-    const described = rows.filter((row) => row.column_name !== null);
-    const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
-    const comments = {
-      description: rows[0].object_comment === null ? null : String(rows[0].object_comment),
-      columns: new Map(described.map((row) => [String(row.column_name), row.column_comment === null ? null : String(row.column_comment)])),
-    };
-    return { kind: String(rows[0].kind) === "view" ? "view" : "table", columns, comments };
+    for (const row of rows) {
+      // The warehouse's own catalog is "" in the keys (objectKey), another project's its name.
+      const key = objectKey(String(row.object_catalog), String(row.schema_name), String(row.object_name));
+      if (!requested.has(key)) continue;
+      let object = described.get(key);
+      if (!object) {
+        object = { kind: String(row.kind) === "view" ? "view" : "table", columns: [], comments: { description: row.object_comment === null ? null : String(row.object_comment), columns: new Map() } };
+        described.set(key, object);
+      }
+      if (row.column_name === null) continue;
+      object.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+      (object.comments.columns as Map<string, string | null>).set(String(row.column_name), row.column_comment === null ? null : String(row.column_comment));
+    }
+    return described;
+  }
+
+  /** See Engine.describeTables: the descriptions read in one query and kept in the catalog cache (outside a transaction). */
+  async describeTables(tables: readonly TableRef[]): Promise<void> {
+    if (this.inTransaction()) return;
+    const keys = tables.map((table) => this.objectKey(table));
+    await this.catalogCache.describeMany(keys, async () => this.describeObjects(tables));
   }
 
   /**

@@ -339,6 +339,30 @@ describe("catalog lookups are cached between the DDL that changes them", () => {
     expect(await engine.query("select comment from duckdb_tables() where table_name = 'orders'")).toEqual([{ comment: "Orders." }]);
   });
 
+  it("describeTables reads several objects in one query; describeTable then answers each, a missing one and a view included", async () => {
+    const statements: string[] = [];
+    const logged = await DuckDbEngine.openInInstance(instance, { statementLog: { record: (entry) => statements.push(entry.sql) } });
+    try {
+      await logged.ensureSchema("mart");
+      await logged.createTableAs(table, "select 1 as id, 'a' as status");
+      await logged.createView({ schema: "mart", name: "v" }, "select 2 as total");
+      // A statement of the user's that may change the catalog: everything kept is forgotten.
+      await logged.execute("comment on table mart.orders is 'Orders.'");
+      const before = statements.length;
+      await logged.describeTables([table, other, { schema: "mart", name: "v" }]);
+      expect(statements.length).toBe(before + 1);
+      expect(await logged.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }, { name: "status", type: "VARCHAR" }]);
+      expect(await logged.describeTable(other)).toBeUndefined();
+      expect(await logged.describeTable({ schema: "mart", name: "v" })).toEqual([{ name: "total", type: "INTEGER" }]);
+      expect(statements.length).toBe(before + 1);
+      // The comment was read with it: setting the same description again runs no statement.
+      await logged.setMetadata(table, { description: "Orders." });
+      expect(statements.length).toBe(before + 1);
+    } finally {
+      await logged.close();
+    }
+  });
+
   it("a transaction's DDL is seen once it commits, and forgotten when it rolls back", async () => {
     expect(await engine.describeTable(table)).toBeUndefined();
     await expect(
