@@ -31,13 +31,23 @@ export function formatSqlx(source: string): string {
         continue;
       }
       const open = segment.text.indexOf("{");
-      const body = formatSql(segment.text.slice(open + 1, -1));
+      // The block's own indent comes off first: the SQL is laid out again anyway, but a
+      // template's later lines are restored as they were and would gain two spaces a pass.
+      const body = formatSql(outdent(segment.text.slice(open + 1, -1)));
       parts.push(`${segment.name} {\n${indent(body)}\n}`);
     } else if (segment.text.trim()) {
       parts.push(formatSql(segment.text));
     }
   }
   return parts.join("\n\n") + "\n";
+}
+
+/** Each line without the block indent that `indent` gives it (up to two leading spaces). */
+function outdent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/^ {1,2}/, ""))
+    .join("\n");
 }
 
 function indent(text: string): string {

@@ -42,6 +42,23 @@ describe("c360 format", () => {
     expect(formatSqlx(once)).toBe(once);
   });
 
+  it("is idempotent for a multi-line template in pre_operations, and keeps its lines where they were", () => {
+    const source = [
+      "pre_operations {",
+      "  ${when(incremental(), `delete from ${self()}",
+      "    where id in (select id from ${ref(\"a\")})`)}",
+      "  ---",
+      "  ${when(true, `insert into x select 1`)}",
+      "}",
+      "",
+      "select 1 as id",
+      "",
+    ].join("\n");
+    const once = formatSqlx(source);
+    expect(once).toContain("  ${when(incremental(), `delete from ${self()}\n    where id in (select id from ${ref(\"a\")})`)}\n  ---\n");
+    expect(formatSqlx(once)).toBe(once);
+  });
+
   it("leaves the example project's formatted models unchanged", () => {
     for (const file of ["stg_orders.sqlx", "fct_orders.sqlx", "customer_revenue.sqlx"]) {
       const source = fs.readFileSync(path.join(EXAMPLE_PROJECT, "definitions", file), "utf8");
