@@ -182,8 +182,6 @@ export class DuckDbEngine implements Engine {
   /** DuckDB's transactions cover DDL, loads and several tables, and a commit is durable (its write-ahead log). */
   readonly capabilities: EngineCapabilities = { transactions: true, materializedViews: false, descriptions: true, labels: false };
   private readonly schemasCreated = new Map<string, Promise<void>>();
-  /** The kind of each object this engine last created (quoted name): what describeCreated would otherwise ask the catalog. */
-  private readonly createdKinds = new Map<string, "table" | "view">();
   /** See views(). */
   private viewKeys?: Promise<Set<string>>;
   /** Tables' and views' kinds, columns and comments, between the DDL statements that change them. */
@@ -287,7 +285,6 @@ export class DuckDbEngine implements Engine {
       this.pool.with(async (connection) => {
         const started = performance.now();
         const rowsAffected = await this.createCounting(connection, statement, options, [table]);
-        this.createdKinds.set(this.quoteTable(table), "table");
         (await this.views()).delete(this.objectKey(table));
         return { rowsAffected, seconds: (performance.now() - started) / 1000 };
       });
@@ -301,19 +298,20 @@ export class DuckDbEngine implements Engine {
     }
     const create = async () => {
       const result = await this.executeTouching(createViewStatement(this.quoteTable(table), query), options, [table]);
-      this.createdKinds.set(this.quoteTable(table), "view");
       (await this.views()).add(this.objectKey(table));
       return result;
     };
     // Views are few: the catalog of tables is read for them only.
-    const holdsTable = !(await this.views()).has(this.objectKey(table)) && (await this.describeObject(table))?.kind === "table";
+    const holdsTable = !(await this.views()).has(this.objectKey(table)) && (await this.described(table))?.kind === "table";
     return holdsTable ? this.replacingOtherKind(table, "table", options, create) : create();
   }
 
   /**
-   * The warehouse's views (objectKey), read once and kept as this engine creates objects: DuckDB
-   * replaces a table or view only by one of the same kind, so an action whose type changed
-   * (a table made a view, say) drops the old object first (replacingOtherKind), as Dataform does.
+   * The warehouse's views (objectKey), read once and kept as this engine creates objects, until
+   * a statement of another kind may have changed the catalog (changingCatalog) or a transaction
+   * rolls back. DuckDB replaces a table or view only by one of the same kind, so an action whose
+   * type changed (a table made a view, say) drops the old object first (replacingOtherKind), as
+   * Dataform does; and an object that is no view here is a table (describeCreated).
    */
   private views(): Promise<Set<string>> {
     this.viewKeys ??= this.readRows("select database_name = current_database() as own, database_name, schema_name, view_name from duckdb_views() where not internal").then(
@@ -629,7 +627,10 @@ export class DuckDbEngine implements Engine {
     } finally {
       const transaction = this.openTransaction.getStore();
       if (touches === undefined) {
-        if (mayChangeCatalog(sql)) this.catalogCache.invalidateAll(transaction);
+        if (mayChangeCatalog(sql)) {
+          this.catalogCache.invalidateAll(transaction);
+          this.viewKeys = undefined;
+        }
       } else {
         for (const table of touches) this.catalogCache.invalidate(this.objectKey(table), transaction);
       }
@@ -699,20 +700,16 @@ export class DuckDbEngine implements Engine {
    * An object the action has just created (MetadataOptions.created): it has no comments yet,
    * so only its kind and columns are read. duckdb_tables() and duckdb_columns() build a row
    * for every object of the database (2 to 4 ms each for this repository's DAG, on every
-   * action); the engine knows the kind of what it created (else duckdb_views() lists the few
-   * views), and pragma_table_info reads one table.
+   * action); the engine's list of views tells its kind (views()), and pragma_table_info reads
+   * one table.
    */
   private async describeCreated(table: TableRef): Promise<DescribedObject> {
-    const kind = this.createdKinds.get(this.quoteTable(table)) ?? (await this.isView(table) ? "view" : "table");
+    const kind = (await this.views()).has(this.objectKey(table)) ? "view" : "table";
     const columns =
       kind === "view"
         ? ((await this.describeTable(table)) ?? [])
         : (await this.readRows(`select name, type from pragma_table_info(${sqlString(this.quoteTable(table))})`)).map((row) => ({ name: String(row.name), type: String(row.type) }));
     return { kind, columns, comments: { description: null, columns: new Map() } };
-  }
-
-  private async isView(table: TableRef): Promise<boolean> {
-    return (await this.readRows(`select view_name from duckdb_views() where ${this.catalogCondition(table)} and view_name = ${sqlString(table.name)}`)).length > 0;
   }
 
   /** The catalog functions' filter for the table's database and schema. */

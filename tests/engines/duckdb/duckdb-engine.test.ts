@@ -155,6 +155,17 @@ describe("DuckDB engine semantics", () => {
     expect(await engine.query("select id from mart.orders")).toEqual([{ id: 5 }]);
   });
 
+  it("an action whose type changed: views that another statement (an operation's) dropped or created since are seen", async () => {
+    await engine.createView(table, "select 1 as id");
+    await engine.execute("drop view mart.orders");
+    await engine.createTableAs(table, "select 2 as id");
+    await engine.execute("drop table mart.orders");
+    await engine.execute("create view mart.orders as select 3 as id");
+    await engine.createTableAs(table, "select 4 as id");
+    expect(await engine.query("select table_type from information_schema.tables where table_schema = 'mart' and table_name = 'orders'")).toEqual([{ table_type: "BASE TABLE" }]);
+    expect(await engine.query("select id from mart.orders")).toEqual([{ id: 4 }]);
+  });
+
   it("an action whose type changed: a failing table query leaves the view that was there", async () => {
     await engine.createView(table, "select 1 as id");
     await expect(engine.createTableAs(table, "select error('boom') as id")).rejects.toThrow(ExecutionError);
