@@ -1,11 +1,12 @@
 /**
- * Generated landing folders for the benchmark, cached by size and seed under
+ * Generated landing folders for the benchmark, cached by size, seed and generator version under
  * .cache/landing/ so that generating (timed apart) is paid once per size. The generator
  * runs in a process of its own, so that its memory does not count in the build's peak.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { GENERATOR_VERSION } from "../generator/index.js";
 
 export interface GeneratedLanding {
   landingDir: string;
@@ -16,7 +17,7 @@ export interface GeneratedLanding {
 }
 
 export function cachedLanding(repoRoot: string, persons: number, seed: number, asOf: string): GeneratedLanding {
-  const base = path.join(repoRoot, ".cache", "landing", `persons-${persons}-seed-${seed}-asof-${asOf}`);
+  const base = path.join(repoRoot, ".cache", "landing", `persons-${persons}-seed-${seed}-asof-${asOf}-generator-${GENERATOR_VERSION}`);
   const landingDir = path.join(base, "landing");
   const truthDir = path.join(base, "truth");
   const completeMarker = path.join(base, ".complete");
