@@ -44,6 +44,9 @@ function notRunResult(node: PlanNode): ActionResult {
 }
 
 export async function runPlan(engine: Engine, plan: PlanNode[], options: RunPlanOptions): Promise<ActionResult[]> {
+  // Each incremental action reads its table's layout before it merges: read them all in one
+  // catalog query first (Engine.describeTables; DuckDB keeps them until DDL changes them).
+  if (!options.fullRefresh) await engine.describeTables?.(plan.filter((node) => node.action.kind === "incremental").map((node) => node.action.target));
   const results = new Map<string, ActionResult>();
   const pending = new Map(plan.map((node) => [node.action.name, node]));
   const running = new Map<string, Promise<void>>();

@@ -53,6 +53,23 @@ describe("running the DAG", () => {
     ]);
   });
 
+  it("a run that is not a full refresh reads the incremental tables' layouts together before any action", async () => {
+    const project = compiled();
+    await executeActions(engine, project, BUILD_KINDS, { threads: 2 });
+    const requested: string[][] = [];
+    const describeTables = engine.describeTables.bind(engine);
+    engine.describeTables = async (tables) => {
+      requested.push(tables.map((table) => `${table.schema}.${table.name}`));
+      return describeTables(tables);
+    };
+    const incremental = [...project.actions.values()].filter((action) => action.kind === "incremental").map((action) => `${action.target.schema}.${action.target.name}`);
+    expect(incremental).toContain("shop.fct_orders");
+    await executeActions(engine, project, RUN_KINDS, { threads: 2 });
+    expect(requested).toEqual([incremental]);
+    await executeActions(engine, project, RUN_KINDS, { threads: 2, fullRefresh: true });
+    expect(requested).toHaveLength(1);
+  });
+
   it("a failed assertion skips what depends on the data it guards, and says why", async () => {
     const results = byName(await executeActions(engine, compiled({ fail_amount_check: "true" }), BUILD_KINDS, { threads: 2 }));
     expect(results["shop_assertions.assert_revenue_positive"]).toMatchObject({ status: "failed", failingRows: 2 });

@@ -28,7 +28,7 @@ import type {
   ViewOptions,
 } from "../engine.js";
 import { executeInOrder } from "../engine.js";
-import { CatalogCache, type DescribedObject, mayChangeCatalog, objectKey, type TransactionInvalidations } from "./catalog-cache.js";
+import { CatalogCache, type DescribedObject, mayChangeCatalog, objectKey, tableNamedBy, type TransactionInvalidations } from "./catalog-cache.js";
 import { ConnectionPool } from "./connection-pool.js";
 import { quoteIdentifier, rewriteDataformReferences } from "./references.js";
 import { duckType, stagedInsertSql } from "./staged-load.js";
@@ -520,7 +520,7 @@ export class DuckDbEngine implements Engine {
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.pool.pin(async (connection) => {
-      const invalidations: OpenTransaction = { all: false, objects: [] };
+      const invalidations: OpenTransaction = { all: false, objects: [], names: [] };
       await connection.run("begin transaction");
       let result: T;
       try {
@@ -619,7 +619,8 @@ export class DuckDbEngine implements Engine {
 
   /**
    * A statement's work, then (failed or not) the catalog cache told what it may have changed:
-   * the objects it `touches`, or, when the caller cannot say, everything if its text may be DDL.
+   * the objects it `touches`, or, when the caller cannot say and its text may be DDL, the objects
+   * of the one table it creates or drops (tableNamedBy), else everything.
    */
   private async changingCatalog<T>(sql: string, touches: TableRef[] | undefined, work: () => Promise<T>): Promise<T> {
     try {
@@ -628,7 +629,9 @@ export class DuckDbEngine implements Engine {
       const transaction = this.openTransaction.getStore();
       if (touches === undefined) {
         if (mayChangeCatalog(sql)) {
-          this.catalogCache.invalidateAll(transaction);
+          const named = tableNamedBy(sql);
+          if (named === undefined) this.catalogCache.invalidateAll(transaction);
+          else this.catalogCache.invalidateNamed(named, transaction);
           this.viewKeys = undefined;
         }
       } else {

@@ -333,6 +333,18 @@ describe("DuckDB engine semantics", () => {
 
 describe("catalog lookups are cached between the DDL that changes them", () => {
   const other = { schema: "mart", name: "customers" };
+  /** An engine of its own in the shared instance, with the SQL of every statement it runs, and its schema mart. */
+  const withLoggedEngine = async (use: (logged: DuckDbEngine, statements: string[]) => Promise<void>) => {
+    const statements: string[] = [];
+    const logged = await DuckDbEngine.openInInstance(instance, { statementLog: { record: (entry) => statements.push(entry.sql) } });
+    try {
+      await logged.ensureSchema("mart");
+      await use(logged, statements);
+    } finally {
+      await logged.close();
+    }
+  };
+
   it("a table created, altered, commented or dropped by any statement is seen by the next lookup", async () => {
     await engine.createTableAs(table, "select 1 as id");
     expect(await engine.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
@@ -351,10 +363,7 @@ describe("catalog lookups are cached between the DDL that changes them", () => {
   });
 
   it("describeTables reads several objects in one query; describeTable then answers each, a missing one and a view included", async () => {
-    const statements: string[] = [];
-    const logged = await DuckDbEngine.openInInstance(instance, { statementLog: { record: (entry) => statements.push(entry.sql) } });
-    try {
-      await logged.ensureSchema("mart");
+    await withLoggedEngine(async (logged, statements) => {
       await logged.createTableAs(table, "select 1 as id, 'a' as status");
       await logged.createView({ schema: "mart", name: "v" }, "select 2 as total");
       // A statement of the user's that may change the catalog: everything kept is forgotten.
@@ -369,9 +378,35 @@ describe("catalog lookups are cached between the DDL that changes them", () => {
       // The comment was read with it: setting the same description again runs no statement.
       await logged.setMetadata(table, { description: "Orders." });
       expect(statements.length).toBe(before + 1);
-    } finally {
-      await logged.close();
-    }
+    });
+  });
+
+  it("a statement that creates or drops one table forgets that table's name only: the others stay cached", async () => {
+    await withLoggedEngine(async (logged, statements) => {
+      await logged.createTableAs(table, "select 1 as id");
+      await logged.createTableAs(other, "select 'k' as key");
+      await logged.describeTables([table, other]);
+      const lookups = () => statements.filter((sql) => /duckdb_tables\(\)|duckdb_columns\(\)|pragma_table_info/.test(sql)).length;
+      const before = lookups();
+      await logged.execute("create table if not exists mart.side_parts (source_file varchar)");
+      expect(await logged.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
+      expect(await logged.describeTable(other)).toEqual([{ name: "key", type: "VARCHAR" }]);
+      expect(lookups()).toBe(before);
+      expect(await logged.describeTable({ schema: "mart", name: "side_parts" })).toEqual([{ name: "source_file", type: "VARCHAR" }]);
+      // An unqualified name may be a temporary table's or any schema's: each object of that name is read again.
+      await logged.execute("create or replace temp table orders as select 'temporary' as t");
+      expect(await logged.describeTable(table)).toEqual([{ name: "id", type: "INTEGER" }]);
+      expect(lookups()).toBe(before + 2);
+      await logged.execute("drop table if exists mart.customers");
+      expect(await logged.describeTable(other)).toBeUndefined();
+      expect(await logged.listTables("mart")).toEqual([table, { schema: "mart", name: "side_parts" }]);
+      // Anything else that may be DDL still forgets everything.
+      await logged.execute("alter table mart.side_parts add column day date");
+      expect(await logged.describeTable({ schema: "mart", name: "side_parts" })).toEqual([
+        { name: "source_file", type: "VARCHAR" },
+        { name: "day", type: "DATE" },
+      ]);
+    });
   });
 
   it("a transaction's DDL is seen once it commits, and forgotten when it rolls back", async () => {
