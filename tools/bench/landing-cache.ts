@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { GENERATOR_VERSION } from "../generator/index.js";
+import { GENERATOR_VERSION } from "../generator/version.js";
 
 export interface GeneratedLanding {
   landingDir: string;

@@ -20,13 +20,6 @@ import { GroundTruth, type TruthSummary } from "./truth.js";
 import { FxLookup } from "./truth-records.js";
 
 export type { GeneratorOptions } from "./context.js";
-
-/**
- * Raised whenever a change makes the generator write other bytes for the same options, so that
- * folders cached by an earlier version (tools/bench/landing-cache.ts) are made again. 2: real
- * order numbers skip the trap orders' block (context.ts TRAP_ORDER_NUMBERS).
- */
-export const GENERATOR_VERSION = 2;
 export type { TruthSummary } from "./truth.js";
 
 export interface GenerateOptions extends GeneratorOptions {
