@@ -308,8 +308,8 @@ export class DuckDbEngine implements Engine {
 
   /**
    * The warehouse's views (objectKey), read once and kept as this engine creates objects, until
-   * a statement of another kind may have changed the catalog (changingCatalog) or a transaction
-   * rolls back. DuckDB replaces a table or view only by one of the same kind, so an action whose
+   * a statement of another kind may have changed them (changingCatalog: any that may be DDL but
+   * creates or drops one table) or a transaction rolls back. DuckDB replaces a table or view only by one of the same kind, so an action whose
    * type changed (a table made a view, say) drops the old object first (replacingOtherKind), as
    * Dataform does; and an object that is no view here is a table (describeCreated).
    */
@@ -630,9 +630,14 @@ export class DuckDbEngine implements Engine {
       if (touches === undefined) {
         if (mayChangeCatalog(sql)) {
           const named = tableNamedBy(sql);
-          if (named === undefined) this.catalogCache.invalidateAll(transaction);
-          else this.catalogCache.invalidateNamed(named, transaction);
-          this.viewKeys = undefined;
+          if (named !== undefined) {
+            // Creating or dropping one table leaves the views as they were (DuckDB refuses a
+            // table statement on a view's name), so the list of views is kept.
+            this.catalogCache.invalidateNamed(named, transaction);
+          } else {
+            this.catalogCache.invalidateAll(transaction);
+            this.viewKeys = undefined;
+          }
         }
       } else {
         for (const table of touches) this.catalogCache.invalidate(this.objectKey(table), transaction);
