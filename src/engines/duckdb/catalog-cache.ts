@@ -43,6 +43,8 @@ const ONE_TABLE_DDL = new RegExp(
   String.raw`^\s*(?:create\s+(?:or\s+replace\s+)?(?:temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?|drop\s+table\s+(?:if\s+exists\s+)?)(${NAME_PART}(?:\s*\.\s*${NAME_PART})*)`,
   "i",
 );
+/** Each part of a name that ONE_TABLE_DDL matched (matchAll copies it, so sharing it is safe). */
+const NAME_PARTS = new RegExp(NAME_PART, "g");
 
 /**
  * The name (its last part) of the one table that `sql` creates or drops, when it is a single
@@ -58,7 +60,7 @@ export function tableNamedBy(sql: string): string | undefined {
   const match = ONE_TABLE_DDL.exec(sql);
   if (!match) return undefined;
   if (sql.trimEnd().replace(/;$/, "").includes(";") || /\bcascade\b/i.test(sql)) return undefined;
-  const parts = [...match[1].matchAll(new RegExp(NAME_PART, "g"))].map((part) => part[0]);
+  const parts = [...match[1].matchAll(NAME_PARTS)].map((part) => part[0]);
   const last = parts[parts.length - 1];
   if (last.startsWith("`")) return last.slice(1, -1).split(".").pop();
   if (last.startsWith('"')) return last.slice(1, -1).replaceAll('""', '"');
